@@ -1,0 +1,107 @@
+/**
+ * The paper's rows as presets. A preset fixes the method; the user picks the data. Each has a `quick`
+ * variant (fewer epochs, a subset of the images) that finishes fast on a CPU.
+ */
+import type { DatasetRef, RunConfig, RunConfigInput } from './run-config';
+import { runConfigSchema } from './run-config';
+
+export interface Preset {
+  id: string;
+  /** The row's name in the paper's tables. */
+  name: string;
+  /** One line shown next to the preset in the launch form. */
+  description: string;
+  needsData: boolean;
+  build(options: { data?: DatasetRef; quick?: boolean; seed?: number }): RunConfigInput;
+}
+
+type PipelineOverrides = Omit<Extract<RunConfigInput, { kind: 'pipeline' }>, 'kind' | 'data' | 'seed'>;
+
+function pipelinePreset(
+  id: string,
+  name: string,
+  description: string,
+  overrides: PipelineOverrides,
+): Preset {
+  return {
+    id,
+    name,
+    description,
+    needsData: true,
+    build({ data, quick = false, seed = 0 }) {
+      if (!data) throw new Error(`preset ${id} needs a dataset`);
+      const config: Extract<RunConfigInput, { kind: 'pipeline' }> = {
+        kind: 'pipeline',
+        seed,
+        ...overrides,
+        data,
+      };
+      if (quick) {
+        config.data = { ...data, limit: data.limit ?? 10_000 };
+        config.pretext = { ...config.pretext, epochs: 2 };
+        config.target = { ...config.target, epochs: 3 };
+        config.clustering = { ...config.clustering, iterations: 10, k: Math.min(config.clustering?.k ?? 500, 200) };
+        config.evaluation = { ...config.evaluation, epochs: 3, protocols: ['linear', 'knn'] };
+      }
+      return config;
+    },
+  };
+}
+
+const noTransfer = { target: { objective: 'none' as const } };
+
+export const presets: Preset[] = [
+  {
+    id: 'smoke',
+    name: 'Worker check',
+    description: 'A 60-step synthetic TensorFlow.js training job: checks a worker end to end in seconds.',
+    needsData: false,
+    build: ({ seed = 0 }) => ({ kind: 'smoke', seed }),
+  },
+  pipelinePreset('random', 'Random', 'Randomly initialised AlexNet-style net, evaluated as is (the lower bound).', {
+    pretext: { task: 'none' },
+    ...noTransfer,
+  }),
+  pipelinePreset('supervised', 'Supervised', 'AlexNet-style net trained on the labels (the upper bound).', {
+    pretext: { task: 'none' },
+    target: { objective: 'supervised' },
+  }),
+  pipelinePreset('jigsaw', 'Jigsaw', 'Jigsaw pretext (1000 permutations, no occlusion) on AlexNet-style; its conv layers are evaluated.', {
+    pretext: { task: 'jigsaw', permutations: 1000, maxOccludedTiles: 0 },
+    ...noTransfer,
+  }),
+  pipelinePreset('jigsaw++', 'Jigsaw++', 'Jigsaw++ pretext (701 permutations, up to 2 occluding tiles) on AlexNet-style, evaluated directly.', {
+    pretext: { task: 'jigsaw++' },
+    ...noTransfer,
+  }),
+  pipelinePreset('cc-jigsaw++', 'CC+Jigsaw++', 'Jigsaw++ on AlexNet-style → cluster its conv4 features → train a fresh AlexNet-style net on the cluster ids.', {
+    pretext: { task: 'jigsaw++', arch: 'alexnet' },
+  }),
+  pipelinePreset('cc-vgg-jigsaw++', 'CC+vgg-Jigsaw++', 'Jigsaw++ on the deeper VGG-style net → clusters → AlexNet-style target (the paper\'s main result).', {
+    pretext: { task: 'jigsaw++', arch: 'vgg' },
+    clustering: { layer: 'conv4' },
+  }),
+  pipelinePreset('cc-hog', 'CC+HOG', 'Cluster HOG descriptors instead of learnt features → AlexNet-style target (baseline).', {
+    pretext: { task: 'none' },
+    clustering: { source: 'hog' },
+  }),
+  pipelinePreset('cc-random-network', 'CC+random network', 'Cluster features of a randomly initialised network → AlexNet-style target (baseline).', {
+    pretext: { task: 'none' },
+    clustering: { source: 'random-network' },
+  }),
+  pipelinePreset('regression-vgg-jigsaw++', 'Regression (vgg-Jigsaw++)', 'Distillation baseline: the AlexNet-style student regresses the VGG-style teacher\'s conv activations.', {
+    pretext: { task: 'jigsaw++', arch: 'vgg' },
+    target: { objective: 'regression' },
+  }),
+];
+
+export function findPreset(id: string): Preset {
+  const preset = presets.find((candidate) => candidate.id === id);
+  if (!preset) throw new Error(`unknown preset "${id}"; known: ${presets.map((p) => p.id).join(', ')}`);
+  return preset;
+}
+
+/** The full, validated config of a preset. */
+export function presetConfig(id: string, options: Parameters<Preset['build']>[0] = {}): RunConfig {
+  return runConfigSchema.parse(findPreset(id).build(options));
+}

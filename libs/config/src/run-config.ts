@@ -1,0 +1,130 @@
+/**
+ * The run configuration: one zod schema shared by the portal's launch form, the tRPC API and the trainer.
+ * Every field has a default, so `{ kind: 'pipeline' }` is a complete config; presets fill in the paper's rows.
+ */
+import { z } from 'zod';
+
+export const datasetRefSchema = z.object({
+  /** An image folder (`root/<class>/*.jpg` or flat), a CIFAR binary folder, or an IDX file. */
+  path: z.string().trim().min(1, 'a dataset path is required'),
+  format: z.enum(['folder', 'cifar-binary', 'idx']).default('folder'),
+  /** Part of the dataset to use; the halves are the paper's Table 2 split (deterministic by seed). */
+  subset: z.enum(['all', 'first-half', 'second-half']).default('all'),
+  /** Use only the first N images after the seeded shuffle (quick runs). */
+  limit: z.number().int().positive().optional(),
+});
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
+
+export const archSchema = z.enum(['alexnet', 'vgg']);
+
+export const pretextSchema = z.object({
+  task: z.enum(['none', 'jigsaw', 'jigsaw++']).default('jigsaw++'),
+  arch: archSchema.default('alexnet'),
+  epochs: z.number().positive().max(1000).default(30),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  learningRate: z.number().positive().max(10).default(0.01),
+  /** Size of the permutation set (the paper: 1000 for Jigsaw, 701 for Jigsaw++). */
+  permutations: z.number().int().min(2).max(5000).default(701),
+  /** Jigsaw++: at most this many of the 9 tiles come from another image. */
+  maxOccludedTiles: z.number().int().min(0).max(8).default(2),
+  grayProbability: z.number().min(0).max(1).default(0.5),
+  projectionProbability: z.number().min(0).max(1).default(0.25),
+});
+
+export const clusteringSchema = z.object({
+  /** What produces the features that are clustered. */
+  source: z.enum(['pretext', 'hog', 'random-network']).default('pretext'),
+  layer: z.string().default('conv4'),
+  /** Max-pool grid of the tapped layer (the paper: 5x5 for AlexNet conv4). */
+  grid: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([3, 3]),
+  k: z.number().int().min(2).max(100_000).default(500),
+  iterations: z.number().int().min(1).max(500).default(20),
+  /** PCA-whitening to this many dimensions before L2 normalisation; 0 keeps the raw features. */
+  pcaDims: z.number().int().min(0).max(8192).default(0),
+  maxPointsPerCentroid: z.number().int().min(0).default(256),
+  /** Cluster on another dataset than the pretext's (Table 2); defaults to the training data. */
+  data: datasetRefSchema.optional(),
+});
+
+export const pseudoLabelsSchema = z.object({
+  /** Assign pseudo-labels on another dataset than the clustering's (Table 2). */
+  data: datasetRefSchema.optional(),
+});
+
+export const targetSchema = z.object({
+  arch: archSchema.default('alexnet'),
+  /** How the target net learns from the source: predict cluster ids, regress teacher activations, or labels. */
+  objective: z.enum(['cluster-classification', 'regression', 'supervised', 'none']).default('cluster-classification'),
+  epochs: z.number().positive().max(1000).default(30),
+  batchSize: z.number().int().min(1).max(4096).default(128),
+  learningRate: z.number().positive().max(10).default(0.01),
+  classBalanced: z.boolean().default(true),
+});
+
+export const evalProtocolSchema = z.enum(['linear', 'nonlinear', 'finetune', 'knn']);
+export const convLayerSchema = z.enum(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']);
+
+export const evaluationSchema = z.object({
+  protocols: z.array(evalProtocolSchema).min(1).default(['linear', 'knn']),
+  layers: z.array(convLayerSchema).min(1).default(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']),
+  epochs: z.number().positive().max(1000).default(10),
+  /** Labelled data for the evaluation heads: train on `train`, report on `test`. */
+  train: datasetRefSchema.optional(),
+  test: datasetRefSchema.optional(),
+});
+
+export const pipelineConfigSchema = z.object({
+  kind: z.literal('pipeline'),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** Working image size: every image is resized to size x size. */
+  imageSize: z.number().int().min(16).max(512).default(32),
+  /** The unlabelled training images (pretext, clustering, pseudo-labels). */
+  data: datasetRefSchema,
+  pretext: pretextSchema.prefault({}),
+  clustering: clusteringSchema.prefault({}),
+  pseudoLabels: pseudoLabelsSchema.prefault({}),
+  target: targetSchema.prefault({}),
+  evaluation: evaluationSchema.prefault({}),
+});
+
+/**
+ * A short synthetic TensorFlow.js training job: checks a worker end to end (claim, train, stream metrics)
+ * in seconds, with no dataset.
+ */
+export const smokeConfigSchema = z.object({
+  kind: z.literal('smoke'),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  steps: z.number().int().min(1).max(100_000).default(60),
+  batchSize: z.number().int().min(1).max(4096).default(32),
+  learningRate: z.number().positive().max(10).default(0.05),
+  /** Sleep between steps, so a person can watch the chart grow. */
+  stepDelayMs: z.number().int().min(0).max(60_000).default(50),
+});
+
+export const runConfigSchema = z.discriminatedUnion('kind', [pipelineConfigSchema, smokeConfigSchema]);
+
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+export type SmokeConfig = z.infer<typeof smokeConfigSchema>;
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `clustering.k`. */
+  path: string;
+  message: string;
+}
+
+/** Field-level messages for an invalid config, for forms and API errors. */
+export function configFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(config)',
+    message: issue.message,
+  }));
+}
+
+export type ParseResult = { ok: true; config: RunConfig } | { ok: false; errors: FieldError[] };
+
+export function parseRunConfig(input: unknown): ParseResult {
+  const result = runConfigSchema.safeParse(input);
+  return result.success ? { ok: true, config: result.data } : { ok: false, errors: configFieldErrors(result.error) };
+}

@@ -1,0 +1,10 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/client';
+
+export type Db = PrismaClient;
+
+/** A Prisma client over node-postgres (no native query engine: works offline and on any platform). */
+export function createDb(databaseUrl: string, options: { maxConnections?: number } = {}): Db {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  return new PrismaClient({ adapter });
+}
