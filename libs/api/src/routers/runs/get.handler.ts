@@ -1,0 +1,20 @@
+import { TRPCError } from '@trpc/server';
+import type { Context } from '../../trpc/context';
+import { queuePosition } from '../../services/run-queue';
+import type { RunIdInput } from './get.schema';
+
+export async function getRunHandler({ ctx, input }: { ctx: Context; input: RunIdInput }) {
+  const run = await ctx.db.run.findUnique({
+    where: { id: input.id },
+    include: {
+      stages: { orderBy: { ordinal: 'asc' } },
+      evalResults: { orderBy: [{ protocol: 'asc' }, { layer: 'asc' }] },
+      claimedBy: { select: { name: true, host: true, backend: true } },
+      project: { select: { slug: true, name: true } },
+    },
+  });
+  if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} not found` });
+  const keys = await ctx.db.$queryRaw<{ key: string }[]>`
+    SELECT DISTINCT key FROM "MetricPoint" WHERE "runId" = ${run.id} ORDER BY key`;
+  return { ...run, metricKeys: keys.map((row) => row.key), queuePosition: await queuePosition(ctx.db, run) };
+}

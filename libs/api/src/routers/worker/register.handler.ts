@@ -1,0 +1,15 @@
+import type { Prisma } from '@ktlab/db';
+import type { WorkerContext } from '../../trpc/worker-context';
+import { leaseMs } from '../../services/run-queue';
+import type { RegisterInput } from './register.schema';
+
+export async function registerHandler({ ctx, input }: { ctx: WorkerContext; input: RegisterInput }) {
+  const devices = (input.devices ?? undefined) as Prisma.InputJsonValue | undefined;
+  const worker = await ctx.db.worker.upsert({
+    where: { tokenId_name: { tokenId: ctx.token.id, name: input.name } },
+    create: { name: input.name, host: input.host, backend: input.backend, devices, tokenId: ctx.token.id },
+    update: { host: input.host, backend: input.backend, devices, lastHeartbeat: new Date() },
+  });
+  const lease = leaseMs();
+  return { workerId: worker.id, leaseMs: lease, heartbeatMs: Math.max(250, Math.floor(lease / 3)) };
+}
