@@ -6,3 +6,5 @@ export { createWorkerToken, hashToken } from './auth/worker-token';
 export { reapExpiredLeases, DEFAULT_LEASE_MS } from './services/run-queue';
 export { ensureProject, DEFAULT_PROJECT_SLUG } from './services/projects';
 export { MAX_POINTS_PER_BATCH } from './routers/worker/log-metrics.schema';
+export { handleTrpcRequest, TRPC_ENDPOINT, MAX_BODY_BYTES } from './http/handler';
+export { startApiServer } from './http/standalone-server';

@@ -1,0 +1,104 @@
+/**
+ * The trainer against the real API over HTTP and a real Postgres: spawned worker processes, as in production.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerToken, startApiServer } from '@ktlab/api';
+import { createTestApi, type TestApi } from '@ktlab/api/testing';
+
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+function spawnTrainer(portalUrl: string, token: string, name: string, extraEnv: Record<string, string> = {}): ChildProcess & { output: string[] } {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { ...process.env, KTLAB_PORTAL_URL: portalUrl, KTLAB_WORKER_TOKEN: token, KTLAB_WORKER_NAME: name, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { output: string[] };
+  child.output = [];
+  child.stdout?.on('data', (d: Buffer) => child.output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => child.output.push(d.toString()));
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('trainer daemon', () => {
+  let api: TestApi;
+  let server: Awaited<ReturnType<typeof startApiServer>>;
+  beforeAll(async () => {
+    api = await createTestApi();
+    server = await startApiServer({ db: api.db, events: api.events });
+  });
+  afterAll(async () => {
+    await server.close();
+    await api.close();
+  });
+
+  it('answers 401 to a worker call without a valid token', async () => {
+    const response = await fetch(`${server.url}/api/trpc/worker.claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ktw_wrong' },
+      body: JSON.stringify({ json: { workerId: 'x' } }),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a request body over the size limit with 413', async () => {
+    const response = await fetch(`${server.url}/api/trpc/runs.create`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024) });
+    expect(response.status).toBe(413);
+  });
+
+  it('3 worker processes execute each of 60 queued runs exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      ids.push((await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', steps: 3, batchSize: 8, stepDelayMs: 0, seed: i } })).id);
+    }
+    const { secret } = await createWorkerToken(api.db, 'test');
+    const trainers = [1, 2, 3].map((i) => spawnTrainer(server.url, secret, `bulk-${i}`, { KTLAB_EXIT_WHEN_IDLE: '1' }));
+    const codes = await Promise.all(trainers.map(exited));
+    expect(codes, trainers.map((t) => t.output.join('')).join('\n')).toEqual([0, 0, 0]);
+    const runs = await api.db.run.findMany({ where: { id: { in: ids } } });
+    expect(runs.every((r) => r.status === 'succeeded' && r.attempt === 1)).toBe(true);
+    const perRun = await api.db.metricPoint.groupBy({ by: ['runId'], where: { key: 'train/loss' }, _count: true });
+    expect(perRun.length).toBe(60);
+    expect(perRun.every((r) => r._count === 3)).toBe(true);
+    const started = trainers.flatMap((t) => t.output.join('').match(/: started/g) ?? []);
+    expect(started.length).toBe(60);
+  }, 180_000);
+
+  it('hands the run back on SIGTERM and stops a cancelled run at the next step', async () => {
+    const long = { kind: 'smoke' as const, steps: 10_000, batchSize: 8, stepDelayMs: 20 };
+    const first = await api.user.runs.create({ method: 'smoke', config: long });
+    const { secret } = await createWorkerToken(api.db, 'test-signals');
+    const trainer = spawnTrainer(server.url, secret, 'signals');
+    await waitFor(async () => (await api.db.metricPoint.count({ where: { runId: first.id } })) > 0);
+    trainer.kill('SIGTERM');
+    expect(await exited(trainer)).toBe(0);
+    const released = await api.db.run.findUniqueOrThrow({ where: { id: first.id } });
+    expect(released.status).toBe('queued');
+    expect(released.claimedById).toBeNull();
+
+    const second = spawnTrainer(server.url, secret, 'signals-2');
+    await waitFor(async () => (await api.db.run.findUniqueOrThrow({ where: { id: first.id } })).attempt === 2);
+    await api.user.runs.cancel({ id: first.id });
+    const cancelled = await waitFor(async () => {
+      const run = await api.db.run.findUniqueOrThrow({ where: { id: first.id } });
+      return run.status === 'cancelled' && run;
+    });
+    expect(cancelled.finishedAt).not.toBeNull();
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,144 @@
+/**
+ * The trainer daemon: register → loop { claim → execute → finish }, heart-beating the held run's lease.
+ * Cancel (from the portal) and shutdown (SIGTERM/SIGINT) stop the job at its next step boundary; on
+ * shutdown the run is handed back to the queue, to be resumed by the next worker.
+ */
+import type { RunConfig } from '@ktlab/config';
+import os from 'node:os';
+import type { PortalClient } from './api-client';
+import type { JobContext } from './jobs/job';
+import { jobFor } from './jobs/registry';
+import { MetricsReporter } from './metrics-reporter';
+import { isTransient, withRetry } from './retry';
+
+export interface DaemonOptions {
+  client: PortalClient;
+  name: string;
+  backend: { name: string; devices?: Record<string, unknown> };
+  /** Wait between claims when the queue is empty. */
+  idlePollMs?: number;
+  /** Stop after this many runs (tests); default: run until stopped. */
+  maxRuns?: number;
+  /** Exit when the queue is empty instead of polling (tests, batch use). */
+  exitWhenIdle?: boolean;
+  log?: (message: string) => void;
+}
+
+type StopReason = 'cancelled' | 'shutdown' | 'lease-lost';
+
+export class TrainerDaemon {
+  private stopping = false;
+  private current?: { runId: string; controller: AbortController };
+  private workerId?: string;
+  private readonly log: (message: string) => void;
+  private wakeIdle?: () => void;
+  runsExecuted = 0;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.log = options.log ?? ((message) => console.log(`[trainer ${options.name}] ${message}`));
+  }
+
+  /** Asks the daemon to stop: the current run is handed back, then `run()` resolves. */
+  stop(): void {
+    this.stopping = true;
+    this.current?.controller.abort('shutdown' satisfies StopReason);
+    this.wakeIdle?.();
+  }
+
+  async run(): Promise<void> {
+    const { client } = this.options;
+    const registration = await withRetry(
+      () =>
+        client.worker.register.mutate({
+          name: this.options.name,
+          host: os.hostname(),
+          backend: this.options.backend.name,
+          devices: this.options.backend.devices,
+        }),
+      { retryIf: isTransient, onRetry: (e, n) => n % 10 === 1 && this.log(`waiting for the portal (${(e as Error).message})`) },
+    );
+    this.workerId = registration.workerId;
+    this.log(`registered as ${registration.workerId} (backend ${this.options.backend.name})`);
+    const heartbeat = setInterval(() => void this.beat().catch(() => undefined), registration.heartbeatMs);
+    try {
+      while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {
+        const run = await withRetry(() => client.worker.claim.mutate({ workerId: registration.workerId }), {
+          retryIf: isTransient,
+          signal: undefined,
+        });
+        if (!run) {
+          if (this.options.exitWhenIdle) break;
+          await new Promise<void>((resolve) => {
+            this.wakeIdle = resolve;
+            setTimeout(resolve, this.options.idlePollMs ?? 1000);
+          });
+          continue;
+        }
+        await this.execute(registration.workerId, run);
+        this.runsExecuted++;
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.workerId) return;
+    const current = this.current;
+    const answer = await this.options.client.worker.heartbeat.mutate({ workerId: this.workerId, runId: current?.runId });
+    if (!current || current !== this.current) return;
+    if (!answer.holdsRun) current.controller.abort('lease-lost' satisfies StopReason);
+    else if (answer.cancelRequested) current.controller.abort('cancelled' satisfies StopReason);
+  }
+
+  private async execute(
+    workerId: string,
+    run: { id: string; name: string; attempt: number; config: RunConfig; stages: { kind: string; status: string }[] },
+  ): Promise<void> {
+    const { client } = this.options;
+    const controller = new AbortController();
+    this.current = { runId: run.id, controller };
+    this.log(`run ${run.name} (${run.id}) attempt ${run.attempt}: started`);
+    const reporter = new MetricsReporter(client, { workerId, runId: run.id }, { log: this.log });
+    const context: JobContext = {
+      runId: run.id,
+      attempt: run.attempt,
+      config: run.config,
+      signal: controller.signal,
+      finishedStages: new Set(run.stages.filter((s) => s.status === 'succeeded').map((s) => s.kind)),
+      metric: (key, step, value) => reporter.log(key, step, value),
+      stage: async (kind, ordinal, status, progress, message) => {
+        await withRetry(() => client.worker.reportStage.mutate({ workerId, runId: run.id, kind, ordinal, status, progress, message }), {
+          retryIf: isTransient,
+          retries: 50,
+        });
+      },
+      log: (message) => this.log(`run ${run.name}: ${message}`),
+    };
+    const finish = (input: Parameters<PortalClient['worker']['finish']['mutate']>[0]) =>
+      withRetry(() => client.worker.finish.mutate(input), { retryIf: isTransient, retries: 100 });
+    try {
+      const result = await jobFor(run.config)(context);
+      await reporter.close();
+      await finish({ outcome: 'succeeded', workerId, runId: run.id, evalResults: result.evalResults ?? [] });
+      this.log(`run ${run.name}: succeeded`);
+    } catch (error) {
+      const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
+      if (reason === 'lease-lost') {
+        reporter.discard();
+        this.log(`run ${run.name}: lease lost, another worker will resume it`);
+      } else if (reason === 'cancelled' || reason === 'shutdown') {
+        await reporter.close();
+        await finish({ outcome: reason === 'cancelled' ? 'cancelled' : 'released', workerId, runId: run.id });
+        this.log(`run ${run.name}: ${reason === 'cancelled' ? 'cancelled' : 'handed back to the queue'}`);
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        await reporter.close().catch(() => undefined);
+        await finish({ outcome: 'failed', workerId, runId: run.id, error: message });
+        this.log(`run ${run.name}: failed: ${message}`);
+      }
+    } finally {
+      this.current = undefined;
+    }
+  }
+}

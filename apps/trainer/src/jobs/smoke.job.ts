@@ -1,0 +1,83 @@
+/**
+ * The worker check: a small conv net learns to tell horizontal from vertical bars in generated 8x8 images.
+ * Deterministic for a seed, so a resumed attempt re-sends the same points (which the portal de-duplicates).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { SmokeConfig } from '@ktlab/config';
+import { throwIfAborted, type Job } from './job';
+
+const SIZE = 8;
+
+/** mulberry32: a tiny seeded PRNG, enough for generated data. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function barsBatch(batchSize: number, random: () => number): { images: Float32Array; labels: Int32Array } {
+  const images = new Float32Array(batchSize * SIZE * SIZE);
+  const labels = new Int32Array(batchSize);
+  for (let b = 0; b < batchSize; b++) {
+    const vertical = random() < 0.5 ? 1 : 0;
+    const line = Math.floor(random() * SIZE);
+    labels[b] = vertical;
+    for (let y = 0; y < SIZE; y++) {
+      for (let x = 0; x < SIZE; x++) {
+        const onBar = vertical ? x === line : y === line;
+        images[b * SIZE * SIZE + y * SIZE + x] = (onBar ? 1 : 0) + (random() - 0.5) * 0.6;
+      }
+    }
+  }
+  return { images, labels };
+}
+
+function buildNet(seed: number): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [SIZE, SIZE, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+    ],
+  });
+}
+
+export const smokeJob: Job = async (context) => {
+  const config = context.config as SmokeConfig;
+  const random = prng(config.seed);
+  const model = buildNet(config.seed);
+  const optimizer = tf.train.sgd(config.learningRate);
+  await context.stage('train', 0, 'running', 0);
+  let lastStageReport = 0;
+  try {
+    for (let step = 0; step < config.steps; step++) {
+      throwIfAborted(context.signal);
+      const { images, labels } = barsBatch(config.batchSize, random);
+      const [loss, accuracy] = tf.tidy(() => {
+        const x = tf.tensor4d(images, [config.batchSize, SIZE, SIZE, 1]);
+        const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
+        const lossValue = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
+        const predicted = (model.predict(x) as tf.Tensor).argMax(1);
+        const acc = predicted.equal(tf.tensor1d(labels, 'int32')).mean();
+        return [lossValue.dataSync()[0], acc.dataSync()[0]];
+      });
+      await context.metric('train/loss', step, loss);
+      await context.metric('train/accuracy', step, accuracy);
+      if (Date.now() - lastStageReport > 1000) {
+        lastStageReport = Date.now();
+        await context.stage('train', 0, 'running', (step + 1) / config.steps);
+      }
+      if (config.stepDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.stepDelayMs));
+    }
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  await context.stage('train', 0, 'succeeded', 1);
+  return {};
+};

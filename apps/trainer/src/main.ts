@@ -1,0 +1,41 @@
+/**
+ * The trainer daemon's entry point.
+ *   KTLAB_PORTAL_URL   the portal (default http://127.0.0.1:3000)
+ *   KTLAB_WORKER_TOKEN a worker token (created by `npm start`, or in the portal)
+ *   KTLAB_WORKER_NAME  this worker's name (default: host name + pid)
+ */
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { createPortalClient } from './api-client';
+import { TrainerDaemon } from './daemon';
+
+const portalUrl = process.env.KTLAB_PORTAL_URL ?? 'http://127.0.0.1:3000';
+const token = process.env.KTLAB_WORKER_TOKEN;
+if (!token) {
+  console.error('trainer: KTLAB_WORKER_TOKEN is not set (create a worker token in the portal, or use `npm start`)');
+  process.exit(2);
+}
+const name = process.env.KTLAB_WORKER_NAME ?? `${os.hostname()}-${process.pid}`;
+
+await tf.setBackend('cpu');
+await tf.ready();
+const backend = { name: tf.getBackend(), devices: { cpus: os.availableParallelism() } };
+console.log(`[trainer ${name}] TensorFlow.js backend: ${backend.name}`);
+
+const daemon = new TrainerDaemon({
+  client: createPortalClient(portalUrl, token),
+  name,
+  backend,
+  exitWhenIdle: process.env.KTLAB_EXIT_WHEN_IDLE === '1',
+});
+let signals = 0;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (++signals > 1) process.exit(130);
+    console.log(`[trainer ${name}] ${signal}: handing the current run back and stopping`);
+    daemon.stop();
+  });
+}
+await daemon.run();
+console.log(`[trainer ${name}] stopped after ${daemon.runsExecuted} run(s)`);
+process.exit(0);

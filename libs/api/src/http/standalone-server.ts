@@ -1,0 +1,39 @@
+/** The API on a plain Node HTTP server (no Next.js): integration tests and head-less use. */
+import http from 'node:http';
+import { Readable } from 'node:stream';
+import type { ContextDeps } from '../trpc/context';
+import { handleTrpcRequest } from './handler';
+
+export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const request = new Request(url, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+        // @ts-expect-error Node's fetch needs this for streamed bodies
+        duplex: 'half',
+      });
+      const response = await handleTrpcRequest(request, deps);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      }
+      res.end();
+    } catch (error) {
+      res.writeHead(500).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
