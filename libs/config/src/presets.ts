@@ -2,7 +2,7 @@
  * The paper's rows as presets. A preset fixes the method; the user picks the data. Each has a `quick`
  * variant (fewer epochs, a subset of the images) that finishes fast on a CPU.
  */
-import type { DatasetRef, RunConfig, RunConfigInput } from './run-config';
+import type { DatasetRefInput, RunConfig, RunConfigInput } from './run-config';
 import { runConfigSchema } from './run-config';
 
 export interface Preset {
@@ -12,7 +12,7 @@ export interface Preset {
   /** One line shown next to the preset in the launch form. */
   description: string;
   needsData: boolean;
-  build(options: { data?: DatasetRef; quick?: boolean; seed?: number }): RunConfigInput;
+  build(options: { data?: DatasetRefInput; quick?: boolean; seed?: number }): RunConfigInput;
 }
 
 type PipelineOverrides = Omit<Extract<RunConfigInput, { kind: 'pipeline' }>, 'kind' | 'data' | 'seed'>;

@@ -14,6 +14,7 @@ export const datasetRefSchema = z.object({
   limit: z.number().int().positive().optional(),
 });
 export type DatasetRef = z.infer<typeof datasetRefSchema>;
+export type DatasetRefInput = z.input<typeof datasetRefSchema>;
 
 export const archSchema = z.enum(['alexnet', 'vgg']);
 

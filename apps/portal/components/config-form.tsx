@@ -1,0 +1,183 @@
+'use client';
+/**
+ * A form generated from the shared zod config schema (through its JSON Schema), so every config field is
+ * editable with the schema's own bounds and choices, and errors appear next to the field they concern.
+ */
+import type { FieldError } from '@ktlab/config';
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: (string | number)[];
+  const?: unknown;
+  items?: JsonSchema;
+  prefixItems?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  default?: unknown;
+  description?: string;
+  anyOf?: JsonSchema[];
+}
+
+type Value = unknown;
+type Path = (string | number)[];
+
+function humanize(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+}
+
+function setAt(root: Value, path: Path, value: Value): Value {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  const container = (root ?? (typeof head === 'number' ? [] : {})) as Record<string | number, Value>;
+  const copy = (Array.isArray(container) ? [...container] : { ...container }) as Record<string | number, Value>;
+  if (rest.length === 0 && value === undefined) delete copy[head];
+  else copy[head] = setAt(container[head], rest, value);
+  return copy;
+}
+
+function errorFor(errors: FieldError[], path: Path): string | undefined {
+  const key = path.join('.');
+  return errors.find((e) => e.path === key)?.message;
+}
+
+const inputClass = 'w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+
+function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; value: Value; path: Path; onChange: (v: Value) => void; error?: string }) {
+  const id = `field-${path.join('-')}`;
+  const label = humanize(String(path[path.length - 1]));
+  let control;
+  if (schema.enum) {
+    control = (
+      <select id={id} className={inputClass} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+        {schema.enum.map((option) => (
+          <option key={String(option)} value={String(option)}>
+            {String(option)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (schema.type === 'boolean') {
+    control = <input id={id} type="checkbox" className="h-4 w-4" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
+  } else if (schema.type === 'number' || schema.type === 'integer') {
+    control = (
+      <input
+        id={id}
+        type="number"
+        className={inputClass}
+        step={schema.type === 'integer' ? 1 : 'any'}
+        min={schema.minimum}
+        max={schema.maximum}
+        value={value === undefined || value === null ? '' : String(value)}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+      />
+    );
+  } else if (schema.type === 'array' && schema.prefixItems) {
+    const tuple = (value as number[] | undefined) ?? [];
+    control = (
+      <div className="flex gap-2">
+        {schema.prefixItems.map((_, index) => (
+          <input
+            key={index}
+            aria-label={`${label} ${index + 1}`}
+            type="number"
+            className={inputClass}
+            value={tuple[index] ?? ''}
+            onChange={(e) => onChange(Object.assign([...tuple], { [index]: Number(e.target.value) }))}
+          />
+        ))}
+      </div>
+    );
+  } else if (schema.type === 'array' && schema.items?.enum) {
+    const selected = new Set((value as string[] | undefined) ?? []);
+    control = (
+      <div className="flex flex-wrap gap-3">
+        {schema.items.enum.map((option) => (
+          <label key={String(option)} className="inline-flex items-center gap-1 text-sm">
+            <input
+              type="checkbox"
+              checked={selected.has(String(option))}
+              onChange={(e) => {
+                const next = schema.items!.enum!.map(String).filter((o) => (o === String(option) ? e.target.checked : selected.has(o)));
+                onChange(next);
+              }}
+            />
+            {String(option)}
+          </label>
+        ))}
+      </div>
+    );
+  } else {
+    control = <input id={id} type="text" className={inputClass} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {control}
+      {error && (
+        <p className="mt-1 text-xs text-rose-600" data-testid={`error-${path.join('.')}`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ObjectFields({ schema, value, path, onChange, errors }: { schema: JsonSchema; value: Record<string, Value> | undefined; path: Path; onChange: (path: Path, v: Value) => void; errors: FieldError[] }) {
+  const entries = Object.entries(schema.properties ?? {}).filter(([, s]) => s.const === undefined);
+  const leaves = entries.filter(([, s]) => s.type !== 'object' && !s.anyOf);
+  const groups = entries.filter(([, s]) => s.type === 'object' || s.anyOf);
+  return (
+    <div className="space-y-4">
+      {leaves.length > 0 && (
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
+          {leaves.map(([key, child]) => (
+            <Leaf key={key} schema={child} value={value?.[key]} path={[...path, key]} onChange={(v) => onChange([...path, key], v)} error={errorFor(errors, [...path, key])} />
+          ))}
+        </div>
+      )}
+      {groups.map(([key, child]) => {
+        const objectSchema = child.anyOf?.find((s) => s.type === 'object') ?? child;
+        const present = value?.[key] !== undefined;
+        const optional = !(schema.required ?? []).includes(key) && objectSchema.default === undefined;
+        return (
+          <fieldset key={key} className="rounded-md border border-slate-200 p-3">
+            <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+              {humanize(key)}
+              {optional && (
+                <button
+                  type="button"
+                  className="ml-2 font-normal normal-case text-indigo-600 hover:underline"
+                  onClick={() => onChange([...path, key], present ? undefined : { path: '' })}
+                >
+                  {present ? 'remove' : 'set'}
+                </button>
+              )}
+            </legend>
+            {present || !optional ? (
+              <ObjectFields schema={objectSchema} value={value?.[key] as Record<string, Value>} path={[...path, key]} onChange={onChange} errors={errors} />
+            ) : (
+              <p className="text-xs text-slate-400">Not set (uses the run’s training data).</p>
+            )}
+          </fieldset>
+        );
+      })}
+    </div>
+  );
+}
+
+export function ConfigForm({ schema, value, onChange, errors }: { schema: JsonSchema; value: Record<string, Value>; onChange: (next: Record<string, Value>) => void; errors: FieldError[] }) {
+  return (
+    <ObjectFields
+      schema={schema}
+      value={value}
+      path={[]}
+      errors={errors}
+      onChange={(path, v) => onChange(setAt(value, path, v) as Record<string, Value>)}
+    />
+  );
+}

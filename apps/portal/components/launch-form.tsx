@@ -1,0 +1,167 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { z } from 'zod';
+import { configFieldErrors, pipelineConfigSchema, presets, runConfigSchema, smokeConfigSchema, type FieldError } from '@ktlab/config';
+import { useTRPC } from '../lib/trpc';
+import { ConfigForm, type JsonSchema } from './config-form';
+import { Card, ErrorNotice } from './ui/card';
+
+const jsonSchemas = {
+  pipeline: z.toJSONSchema(pipelineConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  smoke: z.toJSONSchema(smokeConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+};
+
+const DEFAULT_DATA = '../shared/datasets/cifar10/train';
+
+function buildConfig(presetId: string, dataPath: string, quick: boolean, seed: number): Record<string, unknown> {
+  const preset = presets.find((p) => p.id === presetId)!;
+  const input = preset.build({ data: preset.needsData ? { path: dataPath } : undefined, quick, seed });
+  const parsed = runConfigSchema.safeParse(input);
+  return (parsed.success ? parsed.data : input) as Record<string, unknown>;
+}
+
+export function LaunchForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [presetId, setPresetId] = useState('smoke');
+  const [dataPath, setDataPath] = useState(DEFAULT_DATA);
+  const [quick, setQuick] = useState(true);
+  const [seed, setSeed] = useState(0);
+  const [name, setName] = useState('');
+  const [config, setConfig] = useState<Record<string, unknown>>(() => buildConfig('smoke', DEFAULT_DATA, true, 0));
+  const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
+  const preset = presets.find((p) => p.id === presetId)!;
+
+  const rebuild = (next: { presetId?: string; dataPath?: string; quick?: boolean; seed?: number }) => {
+    const merged = { presetId, dataPath, quick, seed, ...next };
+    setConfig(buildConfig(merged.presetId, merged.dataPath, merged.quick, merged.seed));
+    setServerErrors([]);
+  };
+
+  const clientErrors = useMemo(() => {
+    const result = runConfigSchema.safeParse(config);
+    return result.success ? [] : configFieldErrors(result.error);
+  }, [config]);
+  const errors = serverErrors.length ? serverErrors : clientErrors;
+
+  const create = useMutation(
+    trpc.runs.create.mutationOptions({
+      onSuccess: (run) => router.push(`/runs/${run.id}`),
+      onError: (error) => {
+        const fieldErrors = (error.data as { fieldErrors?: FieldError[] } | undefined)?.fieldErrors ?? [];
+        setServerErrors(fieldErrors.map((e) => ({ ...e, path: e.path.replace(/^config\./, '') })));
+      },
+    }),
+  );
+
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    const parsed = runConfigSchema.safeParse(config);
+    if (!parsed.success) return;
+    create.mutate({ method: presetId, name: name.trim() || undefined, config: parsed.data });
+  };
+
+  const kind = (config.kind as 'pipeline' | 'smoke') ?? 'smoke';
+  return (
+    <form onSubmit={submit} className="space-y-6">
+      <Card title="Method">
+        <div className="grid grid-cols-1 gap-2 md:grid-cols-2">
+          {presets.map((candidate) => (
+            <label
+              key={candidate.id}
+              className={`flex cursor-pointer gap-3 rounded-md border p-3 text-sm ${
+                candidate.id === presetId ? 'border-indigo-500 bg-indigo-50/60 ring-1 ring-indigo-500' : 'border-slate-200 hover:border-slate-300'
+              }`}
+            >
+              <input
+                type="radio"
+                name="preset"
+                value={candidate.id}
+                checked={candidate.id === presetId}
+                onChange={() => {
+                  setPresetId(candidate.id);
+                  rebuild({ presetId: candidate.id });
+                }}
+                className="mt-0.5"
+              />
+              <span>
+                <span className="block font-medium text-slate-900">{candidate.name}</span>
+                <span className="block text-slate-500">{candidate.description}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </Card>
+      <Card title="Run">
+        <div className="grid grid-cols-1 gap-3 md:grid-cols-4">
+          <div className="md:col-span-2">
+            <label htmlFor="run-name" className="mb-1 block text-xs font-medium text-slate-600">
+              Name (optional)
+            </label>
+            <input id="run-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={`${presetId}-…`} className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          </div>
+          <div>
+            <label htmlFor="run-seed" className="mb-1 block text-xs font-medium text-slate-600">
+              Seed
+            </label>
+            <input
+              id="run-seed"
+              type="number"
+              value={seed}
+              onChange={(e) => {
+                setSeed(Number(e.target.value));
+                rebuild({ seed: Number(e.target.value) });
+              }}
+              className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            />
+          </div>
+          {preset.needsData && (
+            <label className="flex items-end gap-2 pb-1 text-sm">
+              <input
+                type="checkbox"
+                checked={quick}
+                onChange={(e) => {
+                  setQuick(e.target.checked);
+                  rebuild({ quick: e.target.checked });
+                }}
+              />
+              Quick variant (CPU-sized)
+            </label>
+          )}
+          {preset.needsData && (
+            <div className="md:col-span-4">
+              <label htmlFor="run-data" className="mb-1 block text-xs font-medium text-slate-600">
+                Training images (folder path on the workers)
+              </label>
+              <input
+                id="run-data"
+                value={dataPath}
+                onChange={(e) => {
+                  setDataPath(e.target.value);
+                  rebuild({ dataPath: e.target.value });
+                }}
+                className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+              />
+            </div>
+          )}
+        </div>
+      </Card>
+      <Card title="Configuration">
+        <ConfigForm schema={jsonSchemas[kind]} value={config} onChange={(next) => { setConfig(next); setServerErrors([]); }} errors={errors} />
+      </Card>
+      <ErrorNotice error={create.error && !serverErrors.length ? create.error : null} />
+      <div className="flex items-center gap-3">
+        <button
+          type="submit"
+          disabled={errors.length > 0 || create.isPending}
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-50"
+        >
+          {create.isPending ? 'Launching…' : 'Launch run'}
+        </button>
+        {errors.length > 0 && <span className="text-sm text-rose-600">{errors.length} field{errors.length > 1 ? 's need' : ' needs'} attention</span>}
+      </div>
+    </form>
+  );
+}

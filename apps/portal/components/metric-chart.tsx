@@ -1,0 +1,92 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import { formatMetric } from '../lib/format';
+import { useTRPC } from '../lib/trpc';
+
+/** Exponential moving average, the smoothing users know from TensorBoard (0 = raw). */
+export function smooth(values: number[], weight: number): number[] {
+  if (weight <= 0) return values;
+  const out = new Array<number>(values.length);
+  let last = Number.NaN;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = Number.isNaN(last) ? v : last * weight + (1 - weight) * v;
+    out[i] = last;
+  }
+  return out;
+}
+
+export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: string; metricKey: string; smoothing: number; logScale: boolean }) {
+  const trpc = useTRPC();
+  const series = useQuery({ ...trpc.runs.metricSeries.queryOptions({ runId, key: metricKey, maxPoints: 2000 }), placeholderData: (p) => p });
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const points = series.data?.points ?? [];
+    const positive = (v: number) => (logScale && v <= 0 ? null : v);
+    return [
+      points.map((p) => p.step),
+      smooth(points.map((p) => p.value), smoothing).map(positive),
+      points.map((p) => positive(p.min)),
+      points.map((p) => positive(p.max)),
+    ] as uPlot.AlignedData;
+  }, [series.data, smoothing, logScale]);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const width = container.current.clientWidth || 480;
+    const options: uPlot.Options = {
+      width,
+      height: 220,
+      scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
+      axes: [{ stroke: '#64748b', grid: { stroke: '#f1f5f9' } }, { stroke: '#64748b', grid: { stroke: '#f1f5f9' }, size: 60 }],
+      legend: { show: true },
+      series: [
+        { label: 'step' },
+        { label: metricKey, stroke: '#4f46e5', width: 1.5, value: (_u, v) => (v == null ? '—' : formatMetric(v)) },
+        { label: 'min', stroke: 'rgba(79,70,229,0.25)', width: 0.5, show: true },
+        { label: 'max', stroke: 'rgba(79,70,229,0.25)', width: 0.5, show: true },
+      ],
+      bands: [{ series: [3, 2], fill: 'rgba(79,70,229,0.08)' }],
+    };
+    plot.current = new uPlot(options, data, container.current);
+    const observer = new ResizeObserver(() => {
+      if (container.current && plot.current) plot.current.setSize({ width: container.current.clientWidth, height: 220 });
+    });
+    observer.observe(container.current);
+    return () => {
+      observer.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // The chart is rebuilt only when its scale type changes; data updates go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [metricKey, logScale]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+
+  const total = series.data?.total ?? 0;
+  const last = series.data?.points.at(-1);
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm" data-testid={`chart-${metricKey}`}>
+      <div className="mb-1 flex items-baseline justify-between">
+        <h3 className="font-mono text-sm font-medium text-slate-800">{metricKey}</h3>
+        <span className="text-xs text-slate-500" data-testid={`points-${metricKey}`}>
+          {total} point{total === 1 ? '' : 's'}
+          {series.data?.downsampled ? ' (downsampled, min/max band)' : ''}
+          {last ? ` · last ${formatMetric(last.value)} @ ${last.step}` : ''}
+        </span>
+      </div>
+      <div ref={container} />
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+'use client';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { formatMetric, formatTime, runDuration } from '../lib/format';
+import { useTRPC } from '../lib/trpc';
+import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
+import { MetricChart } from './metric-chart';
+import { Card, EmptyState, ErrorNotice } from './ui/card';
+import { StatusBadge } from './ui/status-badge';
+
+const STAGE_ORDER = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval', 'train'];
+
+export function RunView({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const run = useQuery(trpc.runs.get.queryOptions({ id: runId }));
+  const invalidate = useThrottledInvalidate(500);
+  const [smoothing, setSmoothing] = useState(0);
+  const [logScale, setLogScale] = useState(false);
+  useSubscription(
+    trpc.runs.watch.subscriptionOptions(
+      { runId },
+      {
+        onData: (event) => {
+          if (event.type === 'metrics') {
+            for (const key of event.keys ?? []) invalidate(trpc.runs.metricSeries.queryKey({ runId, key }));
+            if (event.keys?.some((key) => !run.data?.metricKeys.includes(key))) invalidate(trpc.runs.get.queryKey({ id: runId }));
+          } else invalidate(trpc.runs.get.queryKey({ id: runId }));
+        },
+      },
+    ),
+  );
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: () => invalidate(trpc.runs.get.queryKey({ id: runId })) }));
+
+  if (run.isLoading) return <p className="text-sm text-slate-500">Loading run…</p>;
+  if (run.error) return <ErrorNotice error={run.error} />;
+  const data = run.data!;
+  const active = data.status === 'queued' || data.status === 'running';
+  const stages = [...data.stages].sort((a, b) => a.ordinal - b.ordinal || STAGE_ORDER.indexOf(a.kind) - STAGE_ORDER.indexOf(b.kind));
+  const layers = [...new Set(data.evalResults.map((r) => r.layer))];
+  const protocols = [...new Set(data.evalResults.map((r) => `${r.protocol} · ${r.metric}`))];
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-sm text-slate-500">
+            <Link href="/runs" className="hover:underline">
+              Runs
+            </Link>{' '}
+            / {data.method}
+          </p>
+          <h1 className="mt-1 flex items-center gap-3 text-2xl font-semibold tracking-tight">
+            {data.name} <StatusBadge status={data.status} />
+          </h1>
+          <p className="mt-1 text-sm text-slate-500">
+            Created {formatTime(data.createdAt)} · duration {runDuration(data)} · attempt {data.attempt}
+            {data.claimedBy ? ` · on ${data.claimedBy.name} (${data.claimedBy.backend ?? 'unknown backend'})` : ''}
+            {data.queuePosition !== undefined ? ` · ${data.queuePosition} run(s) ahead in the queue` : ''}
+            {data.cancelRequested && data.status === 'running' ? ' · cancelling…' : ''}
+          </p>
+        </div>
+        {active && (
+          <button
+            type="button"
+            onClick={() => cancel.mutate({ id: runId })}
+            disabled={cancel.isPending || data.cancelRequested}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 disabled:opacity-50"
+          >
+            Cancel run
+          </button>
+        )}
+      </div>
+      {data.error && (
+        <div className="rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800">
+          <p className="font-medium">The run failed</p>
+          <pre className="mt-1 whitespace-pre-wrap font-mono text-xs">{data.error}</pre>
+        </div>
+      )}
+      <Card title="Stages">
+        {stages.length === 0 ? (
+          <p className="text-sm text-slate-500">{data.status === 'queued' ? 'Waiting for a worker to claim the run.' : 'No stage reported yet.'}</p>
+        ) : (
+          <ol className="flex flex-wrap gap-3">
+            {stages.map((stage) => (
+              <li key={stage.id} className="min-w-44 flex-1 rounded-md border border-slate-200 p-3" data-testid={`stage-${stage.kind}`}>
+                <div className="flex items-center justify-between text-sm">
+                  <span className="font-medium">{stage.kind}</span>
+                  <StatusBadge status={stage.status} />
+                </div>
+                <div className="mt-2 h-1.5 overflow-hidden rounded bg-slate-100">
+                  <div className="h-full bg-indigo-500 transition-all" style={{ width: `${Math.round(stage.progress * 100)}%` }} />
+                </div>
+                <p className="mt-1 text-xs text-slate-500">
+                  {Math.round(stage.progress * 100)}%{stage.message ? ` · ${stage.message}` : ''}
+                </p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+      <Card
+        title="Metrics"
+        actions={
+          <>
+            <label className="flex items-center gap-2 text-xs text-slate-600">
+              Smoothing
+              <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} />
+              <span className="w-8 tabular-nums">{smoothing.toFixed(2)}</span>
+            </label>
+            <label className="flex items-center gap-1 text-xs text-slate-600">
+              <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
+            </label>
+          </>
+        }
+      >
+        {data.metricKeys.length === 0 ? (
+          <EmptyState title="No metrics yet">Charts appear here as soon as the worker reports its first points.</EmptyState>
+        ) : (
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+            {data.metricKeys.map((key) => (
+              <MetricChart key={key} runId={runId} metricKey={key} smoothing={smoothing} logScale={logScale} />
+            ))}
+          </div>
+        )}
+      </Card>
+      {data.evalResults.length > 0 && (
+        <Card title="Evaluation">
+          <table className="min-w-full text-sm">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-2 py-1 text-left">Protocol</th>
+                {layers.map((layer) => (
+                  <th key={layer} className="px-2 py-1 text-right">
+                    {layer}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {protocols.map((protocol) => (
+                <tr key={protocol} className="border-t border-slate-100">
+                  <td className="px-2 py-1 font-medium">{protocol}</td>
+                  {layers.map((layer) => {
+                    const cell = data.evalResults.find((r) => `${r.protocol} · ${r.metric}` === protocol && r.layer === layer);
+                    return (
+                      <td key={layer} className="px-2 py-1 text-right tabular-nums">
+                        {cell ? formatMetric(cell.value) : '—'}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+      <Card title="Configuration">
+        <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-700">{JSON.stringify(data.config, null, 2)}</pre>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import 'server-only';
+import { PgEventHub, type ContextDeps } from '@ktlab/api';
+import { createDb } from '@ktlab/db/client';
+
+const cache = globalThis as unknown as { ktlabDeps?: ContextDeps };
+
+/** One database client and one event listener per server process. */
+export function serverDeps(): ContextDeps {
+  if (!cache.ktlabDeps) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set: start the portal with `npm start`, which provides it');
+    cache.ktlabDeps = { db: createDb(url), events: new PgEventHub(url) };
+  }
+  return cache.ktlabDeps;
+}

