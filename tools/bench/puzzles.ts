@@ -1,0 +1,150 @@
+/**
+ * `npm run bench -- puzzles [--images 3000] [--size 32] [--batch 256] [--repeats 5]`
+ *
+ * Jigsaw++ puzzle throughput on real CIFAR-10 train images: ktlab's PuzzleSampler on the main thread, the
+ * PuzzleSource worker pool (1 and 2 workers), and the numpy peer (tools/bench/peers/puzzles.py, written like
+ * the paper's Python data layer). Medians over repeats; the last line is `puzzles: puzzles_per_s=<pool>`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import {
+  BatchOrder,
+  generateMaximinPermutations,
+  PuzzleSampler,
+  PuzzleSource,
+  readPermutationFile,
+  shareImageStack,
+  type ImageStack,
+  type PermutationSet,
+} from '@ktlab/jigsaw';
+import { loadCifarTrainSample, sharedDataRoot } from '../figures/cifar-train-sample';
+
+const sharedRoot = sharedDataRoot();
+const PYTHON = '/usr/bin/python3';
+
+const options = new Command()
+  .option('--images <n>', 'CIFAR-10 train images to load', (v) => Number.parseInt(v, 10), 3000)
+  .option('--size <px>', 'working image size (CIFAR is 32; larger sizes are upscaled by sharp)', (v) => Number.parseInt(v, 10), 32)
+  .option('--batch <n>', 'puzzles per batch', (v) => Number.parseInt(v, 10), 256)
+  .option('--batches <n>', 'batches per timed repeat', (v) => Number.parseInt(v, 10), 50)
+  .option('--repeats <n>', 'timed repeats (the median is reported)', (v) => Number.parseInt(v, 10), 5)
+  .option('--occluded <n>', 'Jigsaw++ maximum occluded tiles', (v) => Number.parseInt(v, 10), 2)
+  .parse(process.argv)
+  .opts<{ images: number; size: number; batch: number; batches: number; repeats: number; occluded: number }>();
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function loadPermutations(): Promise<{ set: PermutationSet; from: string }> {
+  const reference = join(sharedRoot, 'reference', 'permutations_701.bin');
+  if (existsSync(reference)) return { set: await readPermutationFile(reference), from: 'reference permutations_701.bin' };
+  return { set: generateMaximinPermutations({ count: 701, seed: 0 }), from: 'generated maximin 701-set' };
+}
+
+function timeSingleThread(sampler: PuzzleSampler, order: BatchOrder): number[] {
+  const rates: number[] = [];
+  let batchIndex = 0;
+  sampler.sample(order.indicesOf(batchIndex), 0, batchIndex++); // warm-up (JIT)
+  for (let r = 0; r < options.repeats; r++) {
+    const start = performance.now();
+    for (let i = 0; i < options.batches; i++) sampler.sample(order.indicesOf(batchIndex), 0, batchIndex++);
+    rates.push((options.batches * options.batch) / ((performance.now() - start) / 1000));
+  }
+  return rates;
+}
+
+async function timePool(images: ImageStack, permutations: PermutationSet, workers: number): Promise<number[]> {
+  const source = new PuzzleSource({
+    images,
+    permutations,
+    config: { maxOccluded: options.occluded },
+    batchSize: options.batch,
+    seed: 0,
+    workers,
+  });
+  try {
+    for (let i = 0; i < 2 * workers; i++) await source.next(); // workers started and JIT-warm
+    const rates: number[] = [];
+    for (let r = 0; r < options.repeats; r++) {
+      const start = performance.now();
+      for (let i = 0; i < options.batches; i++) await source.next();
+      rates.push((options.batches * options.batch) / ((performance.now() - start) / 1000));
+    }
+    return rates;
+  } finally {
+    await source.close();
+  }
+}
+
+type PeerResult = { rates: number[]; note: string } | { missing: string };
+
+async function timeNumpyPeer(images: ImageStack): Promise<PeerResult> {
+  if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found: apt-get install -y python3 python3-numpy` };
+  const dir = await mkdtemp(join(tmpdir(), 'ktlab-bench-puzzles-'));
+  try {
+    const raw = join(dir, 'images.u8');
+    await writeFile(raw, images.data);
+    const peer = fileURLToPath(new URL('./peers/puzzles.py', import.meta.url));
+    // The Python loop is ~100x slower per puzzle; fewer batches per repeat keep the run short.
+    const batches = Math.max(1, Math.round(options.batches / 10));
+    const output = execFileSync(
+      PYTHON,
+      [peer, '--images', raw, '--count', String(images.count), '--size', String(options.size), '--batch', String(options.batch),
+        '--batches', String(batches), '--repeats', String(options.repeats), '--occluded', String(options.occluded)],
+      { encoding: 'utf8' },
+    );
+    const result = JSON.parse(output.trim().split('\n').pop()!) as { puzzles_per_s?: number[]; numpy?: string; missing?: string };
+    if (result.missing) return { missing: `apt-get install -y ${result.missing}` };
+    return { rates: result.puzzles_per_s!, note: `numpy ${result.numpy}` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const loadStart = performance.now();
+const images = shareImageStack(await loadCifarTrainSample(options.images, options.size));
+const loadSeconds = (performance.now() - loadStart) / 1000;
+const { set: permutations, from } = await loadPermutations();
+const sampler = new PuzzleSampler({ images, permutations, config: { maxOccluded: options.occluded } });
+const g = sampler.geometry;
+console.log(
+  `puzzles bench: ${images.count} CIFAR-10 train images at ${options.size}px (decoded in ${loadSeconds.toFixed(1)} s), ${from}, ` +
+    `crop ${g.cropSize} / cell ${g.cellSize} / tile ${g.tileSize}, Jigsaw++ max ${options.occluded} occluded, ` +
+    `batch ${options.batch}, ${options.repeats} repeats, ${availableParallelism()} cores (shared: timings are noisy)`,
+);
+
+const single = timeSingleThread(sampler, new BatchOrder(0, options.batch, images.count));
+const pool1 = await timePool(images, permutations, 1);
+const pool2 = await timePool(images, permutations, 2);
+const peer = await timeNumpyPeer(images);
+
+const peerMedian = 'rates' in peer ? median(peer.rates) : undefined;
+const rows: [string, number[] | undefined, string][] = [
+  ['ktlab PuzzleSampler, main thread', single, ''],
+  ['ktlab PuzzleSource, 1 worker', pool1, ''],
+  ['ktlab PuzzleSource, 2 workers', pool2, ''],
+  ['numpy peer (paper-style Python layer)', 'rates' in peer ? peer.rates : undefined, 'rates' in peer ? peer.note : `missing: ${peer.missing}`],
+];
+const pad = (text: string, width: number) => text.padEnd(width);
+console.log(`\n${pad('implementation', 40)}${pad('puzzles/s (median)', 20)}${pad('min..max', 22)}vs numpy`);
+for (const [name, rates, note] of rows) {
+  if (!rates) {
+    console.log(`${pad(name, 40)}${pad('n/a', 20)}${pad('', 22)}${note}`);
+    continue;
+  }
+  const m = median(rates);
+  const range = `${Math.round(Math.min(...rates))}..${Math.round(Math.max(...rates))}`;
+  const ratio = peerMedian ? `${(m / peerMedian).toFixed(1)}x` : 'n/a';
+  console.log(`${pad(name, 40)}${pad(String(Math.round(m)), 20)}${pad(range, 22)}${ratio}${note ? `  (${note})` : ''}`);
+}
+console.log(`${pad('train step rate (pretext net)', 40)}n/a until libs/tf-backend lands`);
+if ('missing' in peer) console.log(`\nnumpy peer skipped; install it with: ${peer.missing}`);
+console.log(`puzzles: puzzles_per_s=${Math.round(median(pool2))}`);
