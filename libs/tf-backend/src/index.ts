@@ -1,0 +1,19 @@
+export { selectBackend } from './select-backend.js';
+export {
+  AUTO_ORDER,
+  BACKEND_NAMES,
+  backendFromEnvironment,
+  selectBackendOptionsSchema,
+  type BackendAttempt,
+  type BackendInfo,
+  type BackendName,
+  type SelectBackendOptions,
+} from './backend-choice.js';
+export {
+  KTLAB_WASM_BACKEND,
+  MAX_WASM_THREADS,
+  defaultWasmThreads,
+  ktlabWasmRuntime,
+  registerKtlabWasmBackend,
+  type KtlabWasmRuntime,
+} from './wasm/ktlab-wasm-backend.js';

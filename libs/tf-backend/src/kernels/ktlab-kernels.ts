@@ -1,0 +1,9 @@
+/** Every kernel ktlab adds to (or replaces in) the wasm backend's set. */
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+
+export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
+  return [conv2DBackpropFilterConfig(backendName), conv2DBackpropInputConfig(backendName), batchMatMulConfig(backendName)];
+}

@@ -1,0 +1,116 @@
+/**
+ * Picks the fastest TensorFlow.js backend this process can run: tfjs-node-gpu → tfjs-node → ktlab-wasm → cpu.
+ *
+ * The native bindings are optional packages loaded by dynamic import; when absent (no internet at install,
+ * no matching CUDA) they are skipped with the reason recorded. `KTLAB_BACKEND` or `prefer` forces one
+ * backend, and then a failure to load it is an error rather than a fallback.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { availableParallelism, cpus } from 'node:os';
+import { pino, type Logger } from 'pino';
+import {
+  AUTO_ORDER,
+  backendFromEnvironment,
+  selectBackendOptionsSchema,
+  type BackendAttempt,
+  type BackendInfo,
+  type BackendName,
+  type SelectBackendOptions,
+} from './backend-choice.js';
+import { KTLAB_WASM_BACKEND, registerKtlabWasmBackend } from './wasm/ktlab-wasm-backend.js';
+
+type Activated = Omit<BackendInfo, 'attempts' | 'name'>;
+
+function cpuDevices(): string[] {
+  return [`${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}`];
+}
+
+function baseVersions(): Record<string, string> {
+  return { node: process.versions.node, 'tfjs-core': tf.version_core };
+}
+
+async function activate(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+/** The native binding registers the 'tensorflow' backend on import. */
+async function activateNative(packageName: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<Activated> {
+  let binding: { version?: Record<string, string> };
+  try {
+    binding = (await import(/* @vite-ignore */ packageName)) as typeof binding;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error(`${packageName} is not installed`);
+    throw new Error(`${packageName} is installed but failed to load: ${(error as Error).message}`);
+  }
+  await activate('tensorflow');
+  const gpu = packageName === '@tensorflow/tfjs-node-gpu';
+  return {
+    tfBackend: 'tensorflow',
+    kind: gpu ? 'gpu' : 'cpu',
+    threads: availableParallelism(),
+    simd: true,
+    devices: gpu ? ['cuda'] : cpuDevices(),
+    versions: { ...baseVersions(), ...(binding.version ?? {}) },
+  };
+}
+
+async function activateKtlabWasm(threads: number | undefined): Promise<Activated> {
+  const runtime = await registerKtlabWasmBackend(threads === undefined ? {} : { threads });
+  await activate(KTLAB_WASM_BACKEND);
+  return {
+    tfBackend: KTLAB_WASM_BACKEND,
+    kind: 'cpu',
+    threads: runtime.threads,
+    simd: runtime.simd,
+    devices: cpuDevices(),
+    versions: { ...baseVersions(), 'tfjs-backend-wasm': version_wasm },
+  };
+}
+
+async function activateCpu(): Promise<Activated> {
+  await activate('cpu');
+  return { tfBackend: 'cpu', kind: 'cpu', threads: 1, simd: false, devices: cpuDevices(), versions: baseVersions() };
+}
+
+function activator(name: BackendName, threads: number | undefined): () => Promise<Activated> {
+  switch (name) {
+    case 'tfjs-node-gpu':
+      return () => activateNative('@tensorflow/tfjs-node-gpu');
+    case 'tfjs-node':
+      return () => activateNative('@tensorflow/tfjs-node');
+    case 'ktlab-wasm':
+      return () => activateKtlabWasm(threads);
+    case 'cpu':
+      return activateCpu;
+  }
+}
+
+let defaultLogger: Logger | undefined;
+
+export async function selectBackend(
+  options: SelectBackendOptions = {},
+  logger: Pick<Logger, 'info' | 'warn'> = (defaultLogger ??= pino({ name: 'tf-backend' })),
+): Promise<BackendInfo> {
+  const { prefer, threads } = selectBackendOptionsSchema.parse(options);
+  const forced = backendFromEnvironment(process.env.KTLAB_BACKEND) ?? (prefer === 'auto' ? undefined : prefer);
+  const candidates = forced ? [forced] : AUTO_ORDER;
+  const attempts: BackendAttempt[] = [];
+  for (const name of candidates) {
+    try {
+      const activated = await activator(name, threads)();
+      attempts.push({ name, ok: true });
+      const info: BackendInfo = { name, ...activated, attempts };
+      logger.info({ backend: info }, `tf backend: ${name} (${info.kind}, ${info.threads} thread(s), simd ${info.simd})`);
+      return info;
+    } catch (error) {
+      const reason = (error as Error).message;
+      attempts.push({ name, ok: false, reason });
+      if (forced) throw new Error(`backend ${name} was forced${process.env.KTLAB_BACKEND ? ' by KTLAB_BACKEND' : ''} but cannot start: ${reason}`);
+      logger.warn({ backend: name, reason }, `tf backend ${name} skipped: ${reason}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+}

@@ -1,0 +1,92 @@
+/**
+ * The 'ktlab-wasm' TensorFlow.js backend: tfjs-backend-wasm's threaded-SIMD module loaded under Node with
+ * real threads, every kernel of the wasm package, and ktlab kernels for what the package lacks or runs slowly.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import { availableParallelism } from 'node:os';
+import { PACKAGE_BACKEND } from '../kernels/kernel-runner.js';
+import { ktlabKernelConfigs } from '../kernels/ktlab-kernels.js';
+import { loadThreadedSimdModule, type TfjsWasmModule } from './threaded-wasm-module.js';
+
+export const KTLAB_WASM_BACKEND = 'ktlab-wasm';
+
+/** Above the package's own 'wasm' (2) and 'cpu' (1): once registered, tfjs's automatic choice is ktlab-wasm. */
+const KTLAB_WASM_PRIORITY = 3;
+
+/** Emscripten pre-creates this many pthread workers; XNNPACK's pool cannot use more. */
+export const MAX_WASM_THREADS = 8;
+
+export interface KtlabWasmRuntime {
+  /** Threads XNNPACK's pool really uses, as the module reports it. */
+  threads: number;
+  simd: true;
+  wasmModule: TfjsWasmModule;
+}
+
+let runtime: KtlabWasmRuntime | undefined;
+let registration: Promise<KtlabWasmRuntime> | undefined;
+
+/**
+ * Gives 'ktlab-wasm' every kernel of the wasm package, with ktlab's in place of those it replaces. A ktlab
+ * kernel inherits the package kernel's setup, because it falls back to the package kernel for some shapes and
+ * that kernel's bindings into the module are created by its setup.
+ */
+function registerKernels(): void {
+  const ktlabKernels = new Map(ktlabKernelConfigs(KTLAB_WASM_BACKEND).map((k) => [k.kernelName, k]));
+  const registered = new Set(tf.getKernelsForBackend(KTLAB_WASM_BACKEND).map((k) => k.kernelName));
+  const packageKernels = tf.getKernelsForBackend(PACKAGE_BACKEND);
+  for (const kernel of packageKernels) {
+    if (registered.has(kernel.kernelName)) continue;
+    const replacement = ktlabKernels.get(kernel.kernelName);
+    tf.registerKernel(replacement ? { ...replacement, setupFunc: kernel.setupFunc } : { ...kernel, backendName: KTLAB_WASM_BACKEND });
+    registered.add(kernel.kernelName);
+  }
+  for (const kernel of ktlabKernels.values()) {
+    if (!registered.has(kernel.kernelName)) tf.registerKernel(kernel);
+  }
+}
+
+/** Thread count when none is asked for: every core, within the module's limit. */
+export function defaultWasmThreads(): number {
+  return Math.min(availableParallelism(), MAX_WASM_THREADS);
+}
+
+/**
+ * Registers 'ktlab-wasm' (idempotent: the module and its thread pool exist once per process) and resolves
+ * once the module is loaded. `threads` counts the calling thread too, as XNNPACK's pool does.
+ */
+export function registerKtlabWasmBackend(options: { threads?: number; priority?: number } = {}): Promise<KtlabWasmRuntime> {
+  const threads = options.threads ?? defaultWasmThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    throw new Error(`ktlab-wasm threads must be an integer in 1..${MAX_WASM_THREADS}, got ${threads}`);
+  }
+  if (registration) {
+    return registration.then((existing) => {
+      if (existing.threads !== threads) {
+        throw new Error(`ktlab-wasm is already running with ${existing.threads} threads; ${threads} requested (one pool per process)`);
+      }
+      return existing;
+    });
+  }
+  registration = (async () => {
+    const wasmModule = await loadThreadedSimdModule(threads);
+    // BackendWasm's constructor creates XNNPACK's pool from the count handed to setThreadsCount.
+    tfWasm.setThreadsCount(threads);
+    const backend = new tfWasm.BackendWasm(wasmModule as unknown as ConstructorParameters<typeof tfWasm.BackendWasm>[0]);
+    const actualThreads = tfWasm.getThreadsCount();
+    registerKernels();
+    tf.registerBackend(KTLAB_WASM_BACKEND, () => backend, options.priority ?? KTLAB_WASM_PRIORITY);
+    runtime = { threads: actualThreads, simd: true, wasmModule };
+    return runtime;
+  })();
+  registration.catch(() => {
+    registration = undefined;
+  });
+  return registration;
+}
+
+/** The loaded runtime, or undefined before `registerKtlabWasmBackend` resolved. */
+export function ktlabWasmRuntime(): KtlabWasmRuntime | undefined {
+  return runtime;
+}
