@@ -1,0 +1,64 @@
+// Architectures: trunks (conv part), classifier heads, the two nets of the paper.
+export { trunkOptionsSchema, firstConvGeometry, scaledWidth, type TrunkOptions, type TrunkOptionsInput } from './architectures/trunk-options.js';
+export { convBlock, maxPool, type ConvBlockSpec } from './architectures/conv-block.js';
+export { SeededInitializers, type WeightInitializer } from './architectures/seeded-initializers.js';
+export { alexnetTrunk, ALEXNET_WIDTHS } from './architectures/alexnet-trunk.js';
+export { vggTrunk, VGG_STAGE_WIDTHS } from './architectures/vgg-trunk.js';
+export { buildTrunk, archNameSchema, buildTrunkOptionsSchema, type ArchName, type BuildTrunkOptions } from './architectures/build-trunk.js';
+export {
+  buildClassifier,
+  classifierHeadOptionsSchema,
+  fullyConnectedHead,
+  PROBABILITIES_LAYER,
+  type ClassifierHeadOptions,
+} from './architectures/build-classifier.js';
+export { alexnetSmall, type AlexnetSmallOptions } from './architectures/alexnet-small.js';
+export { vggSmall, type VggSmallOptions } from './architectures/vgg-small.js';
+
+// The Jigsaw pretext net.
+export { jigsawNet, jigsawTrunk, jigsawNetOptionsSchema, JIGSAW_LAYERS, type JigsawNet, type JigsawNetOptions } from './jigsaw/jigsaw-net.js';
+
+// Working with layers: taps, sub-models, cost, inference folding, transfer.
+export { modelsWithin, leafLayers, findLayerDeep } from './layers/nested-models.js';
+export { resolveTap, tapModel } from './layers/tap-model.js';
+export { convTaps } from './layers/conv-taps.js';
+export { logitsModel } from './layers/logits-model.js';
+export { splitAt, type SplitModel } from './layers/split-at.js';
+export { foldBatchNorm } from './layers/fold-batch-norm.js';
+export { modelCost, type ModelCost } from './layers/model-cost.js';
+export { transferConvWeights, convLayerNames, type TransferredLayer } from './transfer/transfer-conv-weights.js';
+
+// Feature extraction.
+export { imagesToTensor, sliceImages, assertUint8Images, normalizationSchema, type Uint8Images, type Normalization } from './features/uint8-images.js';
+export { adaptiveMaxPool } from './features/adaptive-max-pool.js';
+export { adaptiveMaxPoolRows } from './features/adaptive-max-pool-rows.js';
+export { poolToMaxDims } from './features/pool-to-max-dims.js';
+export {
+  extractFeatures,
+  extractFeatureBatches,
+  featureExtractor,
+  type FeatureExtractor,
+  type ExtractFeaturesOptions,
+  type ExtractionProgress,
+  type FeatureLayout,
+  type FeatureMatrix,
+  type ImageSource,
+} from './features/extract-features.js';
+export { extractFeaturesToFile } from './features/extract-features-to-file.js';
+export { FeatureFileWriter, FeatureFileReader, readFeatureFile, featureMetaPath, type FeatureFileHeader } from './features/feature-file.js';
+
+// HOG (the CC+HOG baseline).
+export { hogFeatures, hogLayout, hogOptionsSchema, type HogOptions, type HogLayout, type HogFeatures } from './hog/hog-features.js';
+export { hogBagOfWords } from './hog/hog-bag-of-words.js';
+
+// Save / load / checkpoints.
+export { DirectoryIOHandler, MODEL_JSON, WEIGHTS_BIN } from './io/directory-io-handler.js';
+export { saveModel, loadModel } from './io/save-load-model.js';
+export { saveCheckpoint, loadCheckpoint, type TrainingCheckpoint } from './io/training-checkpoint.js';
+
+// Training helpers.
+export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
+export { stepLr, cosineLr, type LrSchedule } from './training/lr-schedule.js';
+export { trainStep } from './training/train-step.js';
+
+export { parseOptions } from './parse-options.js';

@@ -1,0 +1,2 @@
+/** Feature extraction images/s of libs/models vs PyTorch (see libs/models/bench/features.ts). */
+await import('../../libs/models/bench/features');

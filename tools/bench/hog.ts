@@ -1,0 +1,2 @@
+/** HOG descriptors/s of libs/models vs scikit-image (see libs/models/bench/hog.ts). */
+await import('../../libs/models/bench/hog');
