@@ -7,17 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { pino } from 'pino';
 import { z } from 'zod';
-import { selectBackend } from '@ktlab/tf-backend';
-import {
-  buildAlexNetStyleNet,
-  buildJigsawSiameseNet,
-  syntheticBatch,
-  trainingStep,
-  type ReferenceNet,
-} from '../../libs/tf-backend/src/bench/reference-nets.js';
+import { buildAlexNetStyleNet, buildJigsawSiameseNet, selectBackend, syntheticBatch, trainingStep, type ReferenceNet } from '@ktlab/tf-backend';
 
 const options = z
   .object({
@@ -47,6 +42,8 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+/** The 1/5/15-minute load averages: on a shared 2-core machine, the context a reader needs to judge noise. */
+const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 
 async function measureKtlab(net: ReferenceNet, batch: number): Promise<{ perSecond: number; stepMs: number }> {
   const optimizer = tf.train.sgd(0.01);
@@ -101,9 +98,10 @@ function kmeansMatMulGflops(): number {
   return (2 * points * dims * centroids) / (median(times) / 1000) / 1e9;
 }
 
-const info = await selectBackend({ prefer: options.backend }, { info: () => {}, warn: () => {} });
+const info = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
 console.log(`ktlab backend: ${info.name} (${info.threads} threads, simd ${info.simd}); PyTorch peer: ${TORCH_THREADS} threads`);
-console.log(`${options.warmup} warm-up + ${options.steps} timed steps per net; medians. Shared 2-core machine: expect ±10-20% noise.\n`);
+console.log(`${options.warmup} warm-up + ${options.steps} timed steps per net; medians. Shared machine: expect ±10-20% noise.`);
+console.log(`machine load (1/5/15 min) at start: ${machineLoad()} on ${availableParallelism()} cores\n`);
 
 const rows: string[][] = [];
 const ratios: number[] = [];
@@ -134,6 +132,7 @@ console.log(format(header));
 for (const row of rows) console.log(format(row));
 if (peerProblem) console.log(`\nPyTorch peer unavailable — ${peerProblem}`);
 
+console.log(`machine load (1/5/15 min) at end: ${machineLoad()}`);
 console.log(`\nk-means matmul (50000×256 · 256×1000) on ${info.name}: ${kmeansMatMulGflops().toFixed(1)} GFLOP/s`);
 console.log(`train: ratio_vs_pytorch=${ratios.length === NETS.length ? Math.min(...ratios).toFixed(2) : 'n/a'}`);
 process.exit(0);

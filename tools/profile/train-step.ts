@@ -6,8 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { selectBackend } from '@ktlab/tf-backend';
-import { buildAlexNetStyleNet, buildJigsawSiameseNet, syntheticBatch, trainingStep } from '../../libs/tf-backend/src/bench/reference-nets.js';
+import { buildAlexNetStyleNet, buildJigsawSiameseNet, selectBackend, syntheticBatch, trainingStep } from '@ktlab/tf-backend';
 
 const options = z
   .object({

@@ -17,3 +17,15 @@ export {
   registerKtlabWasmBackend,
   type KtlabWasmRuntime,
 } from './wasm/ktlab-wasm-backend.js';
+export {
+  ALEXNET_CLASSES,
+  ALEXNET_INPUT,
+  JIGSAW_PERMUTATIONS,
+  JIGSAW_TILE,
+  JIGSAW_TILES,
+  buildAlexNetStyleNet,
+  buildJigsawSiameseNet,
+  syntheticBatch,
+  trainingStep,
+  type ReferenceNet,
+} from './bench/reference-nets.js';

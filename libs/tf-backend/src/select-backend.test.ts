@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectBackend } from './select-backend.js';
 
-const quiet = { info: () => {}, warn: () => {} };
+const quiet = pino({ level: 'silent' });
 const nativeInstalled = async (name: string) => import(/* @vite-ignore */ name).then(() => true, () => false);
 
 afterEach(() => {

@@ -3,7 +3,17 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { identityConfig } from './identity.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { sumConfig } from './sum.js';
 
 export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
-  return [conv2DBackpropFilterConfig(backendName), conv2DBackpropInputConfig(backendName), batchMatMulConfig(backendName)];
+  return [
+    conv2DBackpropFilterConfig(backendName),
+    conv2DBackpropInputConfig(backendName),
+    batchMatMulConfig(backendName),
+    maxPoolGradConfig(backendName),
+    sumConfig(backendName),
+    identityConfig(backendName),
+  ];
 }

@@ -21,6 +21,8 @@ export interface TfjsWasmModule {
   _free(pointer: number): void;
   HEAPU8: Uint8Array;
   HEAPF32: Float32Array;
+  /** The module's (shared) memory; ktlab's AssemblyScript kernels import it to work on tensors in place. */
+  wasmMemory: WebAssembly.Memory;
   PThread?: { terminateAllThreads(): void };
   tfjs: {
     init(): void;

@@ -1,0 +1,65 @@
+/**
+ * ktlab's AssemblyScript SIMD kernels (`libs/tf-backend/assembly/`, compiled to `libs/tf-backend/wasm/` by
+ * `npx tsx tools/build/wasm.ts`), instantiated on the tfjs wasm module's own memory so that they read and
+ * write tensors in place, at the heap offsets the backend hands out, with no copies. The kernels import
+ * that (shared) memory and hold no data of their own, so they cannot disturb the Emscripten heap.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface AssemblyKernels {
+  /** NHWC MaxPoolGrad; see assembly/max-pool-grad.ts. Pointers are byte offsets into the module's heap. */
+  maxPoolGrad(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    inHeight: number,
+    inWidth: number,
+    channels: number,
+    outHeight: number,
+    outWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  /** out[c] = Σ_r x[r, c] for a row-major rows × columns float32 matrix. */
+  columnSum(x: number, out: number, rows: number, columns: number): void;
+}
+
+const MODULE_FILES = { maxPoolGrad: 'max-pool-grad.wasm', columnSum: 'column-sum.wasm' } as const;
+
+const compiled = new Map<string, WebAssembly.Module>();
+const instances = new WeakMap<WebAssembly.Memory, AssemblyKernels>();
+
+function compile(file: string): WebAssembly.Module {
+  let module = compiled.get(file);
+  if (module) return module;
+  const path = fileURLToPath(new URL(`../../wasm/${file}`, import.meta.url));
+  if (!existsSync(path)) {
+    throw new Error(`ktlab-wasm kernel ${path} is missing: build it with \`npx tsx tools/build/wasm.ts\` (run by npm ci's postinstall)`);
+  }
+  module = new WebAssembly.Module(readFileSync(path));
+  compiled.set(file, module);
+  return module;
+}
+
+function instantiate<K extends keyof AssemblyKernels>(name: K, memory: WebAssembly.Memory): AssemblyKernels[K] {
+  const instance = new WebAssembly.Instance(compile(MODULE_FILES[name]), { env: { memory } });
+  const exported = instance.exports[name];
+  if (typeof exported !== 'function') throw new Error(`${MODULE_FILES[name]} does not export ${name}`);
+  return exported as AssemblyKernels[K];
+}
+
+/** The kernels bound to `memory` (the tfjs wasm module's `wasmMemory`); instantiated once per memory. */
+export function assemblyKernelsFor(memory: WebAssembly.Memory): AssemblyKernels {
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    kernels = { maxPoolGrad: instantiate('maxPoolGrad', memory), columnSum: instantiate('columnSum', memory) };
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
