@@ -1,0 +1,24 @@
+/**
+ * Picks the distance engine for this host: TensorFlow.js when its active backend is a GPU one (or when asked),
+ * otherwise the WASM SIMD engine, which beats TensorFlow.js's CPU backends by a wide margin.
+ */
+import type * as TF from '@tensorflow/tfjs-core';
+import type { DistanceEngine } from './distance-engine.js';
+import { TfDistanceEngine } from './tf-engine.js';
+import { WasmDistanceEngine } from './wasm-engine.js';
+
+const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
+
+export interface EngineSelection {
+  /** The TensorFlow.js namespace in use, if any. */
+  tf?: typeof TF;
+  /** Use TensorFlow.js whatever its backend (e.g. tfjs-node-gpu, whose backend is named "tensorflow"). */
+  preferTf?: boolean;
+  threads?: number;
+}
+
+export function selectDistanceEngine(selection: EngineSelection = {}): DistanceEngine {
+  const { tf } = selection;
+  if (tf && (selection.preferTf || GPU_BACKENDS.has(tf.getBackend()))) return new TfDistanceEngine(tf);
+  return new WasmDistanceEngine({ threads: selection.threads });
+}

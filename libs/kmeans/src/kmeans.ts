@@ -1,0 +1,177 @@
+/**
+ * Lloyd k-means, faiss-style: optional subsampling to `maxPointsPerCentroid`·k training points, optional
+ * PCA-whitening/L2 preprocessing fitted on them, k-means++ or random init, then iterations of
+ * assign (fused nearest-centroid kernel) → inertia and size metrics → centroid update → empty-cluster splits.
+ */
+import { z } from 'zod';
+import { clusterSizeStats, type ClusterSizeStats } from './cluster-stats.js';
+import type { DistanceEngine } from './engine/distance-engine.js';
+import { createWasmMinDistanceTracker } from './engine/wasm-min-distances.js';
+import { WasmDistanceEngine } from './engine/wasm-engine.js';
+import { splitEmptyClusters } from './empty-clusters.js';
+import { kMeansPlusPlusInit, randomInit } from './init.js';
+import { forEachBlock, gatherRows, toRowBlocks, type RowBlocks } from './matrix.js';
+import { labelAgreement, type LabelAgreement } from './metrics.js';
+import type { KMeansModel } from './model.js';
+import { applyPreprocessing, fitPreprocessing, isIdentityPreprocessing } from './preprocessing.js';
+import { SeededRandom } from './random.js';
+
+export interface IterationMetrics {
+  /** 1-based. */
+  iteration: number;
+  /** Sum of squared distances of the training points to their assigned (pre-update) centroids. */
+  inertia: number;
+  sizes: ClusterSizeStats;
+  /** Empty clusters refilled by splitting a large one after this iteration's update. */
+  emptySplits: number;
+  seconds: number;
+  /** Agreement of the training points' labels with `groundTruth`, when given. */
+  agreement?: LabelAgreement;
+}
+
+const optionsSchema = z.object({
+  k: z.number().int().min(1),
+  iterations: z.number().int().min(0).default(20),
+  seed: z.number().int().default(1234),
+  init: z.union([z.enum(['kmeans++', 'random']), z.instanceof(Float32Array)]).default('kmeans++'),
+  /** Points k-means++ seeding looks at (default min(training rows, 20·k)). */
+  kMeansPlusPlusSampleSize: z.number().int().min(1).optional(),
+  /** Train on at most this many points per centroid (a seeded random subset); 0 trains on everything. */
+  maxPointsPerCentroid: z.number().int().min(0).default(256),
+  preprocessing: z
+    .object({
+      pcaDims: z.number().int().min(1).optional(),
+      whiten: z.boolean().optional(),
+      l2Normalize: z.boolean().optional(),
+      pcaSampleSize: z.number().int().min(2).optional(),
+    })
+    .optional(),
+  /** Threads for the default wasm engine. */
+  threads: z.number().int().min(1).optional(),
+  /** Engine to use (not disposed); default: a WasmDistanceEngine created and disposed here. */
+  engine: z.custom<DistanceEngine>((value) => typeof value === 'object' && value !== null && 'assign' in value).optional(),
+  /** Labels of every dataset row, to report NMI/ARI/purity per iteration. */
+  groundTruth: z.custom<ArrayLike<number>>((value) => typeof value === 'object' && value !== null && 'length' in value).optional(),
+  onIteration: z.custom<(metrics: IterationMetrics) => void>((value) => typeof value === 'function').optional(),
+});
+
+export type KMeansOptions = z.input<typeof optionsSchema>;
+
+export interface KMeansFit {
+  model: KMeansModel;
+  history: IterationMetrics[];
+  /** Dataset row indices the iterations used (all rows when not subsampled). */
+  trainingRows: Int32Array;
+}
+
+export async function fitKMeans(data: Float32Array | readonly Float32Array[], dims: number, options: KMeansOptions): Promise<KMeansFit> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`invalid k-means options: ${z.prettifyError(parsed.error)}`);
+  const opts = parsed.data;
+  const started = performance.now();
+  const dataset = toRowBlocks(data, dims);
+  const { k } = opts;
+  if (dataset.rows < k) throw new RangeError(`k=${k} clusters need at least ${k} points, got ${dataset.rows}`);
+  if (opts.groundTruth && opts.groundTruth.length !== dataset.rows) {
+    throw new RangeError(`groundTruth has ${opts.groundTruth.length} labels for ${dataset.rows} rows`);
+  }
+  const random = new SeededRandom(opts.seed);
+
+  const trainingLimit = opts.maxPointsPerCentroid > 0 ? k * opts.maxPointsPerCentroid : Infinity;
+  const trainingRows = dataset.rows > trainingLimit
+    ? random.sampleIndices(dataset.rows, trainingLimit).sort()
+    : Int32Array.from({ length: dataset.rows }, (_, i) => i);
+  const rawTraining = trainingRows.length === dataset.rows ? dataset : toRowBlocks(gatherRows(dataset, trainingRows), dims);
+
+  const preprocessing = fitPreprocessing(rawTraining, opts.preprocessing ?? {}, random);
+  const training = isIdentityPreprocessing(preprocessing)
+    ? rawTraining
+    : toRowBlocks(rawTraining.blocks.map((block) => applyPreprocessing(preprocessing, block)), preprocessing.outputDims);
+  const centroidDims = training.dims;
+
+  let centroids = initialCentroids(opts.init, training, k, random, opts.kMeansPlusPlusSampleSize);
+  const engine = opts.engine ?? new WasmDistanceEngine({ threads: opts.threads });
+  const { groundTruth } = opts;
+  const truth = groundTruth ? Int32Array.from(trainingRows, (row) => groundTruth[row]) : undefined;
+  const history: IterationMetrics[] = [];
+  try {
+    const labels = new Int32Array(training.rows);
+    const distances = new Float32Array(training.rows);
+    for (let iteration = 1; iteration <= opts.iterations; iteration++) {
+      const iterationStart = performance.now();
+      await engine.setCentroids(centroids, k, centroidDims);
+      await assignBlocks(engine, training, labels, distances, true);
+      let inertia = 0;
+      for (let i = 0; i < distances.length; i++) inertia += distances[i];
+      const { sums, counts } = await engine.readAccumulated();
+      const sizes = clusterSizeStats(counts);
+      const next = new Float32Array(k * centroidDims);
+      for (let c = 0; c < k; c++) {
+        const base = c * centroidDims;
+        if (counts[c] === 0) {
+          // Kept only if no cluster can be split (fewer than 2 points anywhere else).
+          next.set(centroids.subarray(base, base + centroidDims), base);
+          continue;
+        }
+        const inverse = 1 / counts[c];
+        for (let p = 0; p < centroidDims; p++) next[base + p] = sums[base + p] * inverse;
+      }
+      const emptySplits = splitEmptyClusters(next, counts, centroidDims, random);
+      centroids = next;
+      const metrics: IterationMetrics = {
+        iteration,
+        inertia,
+        sizes,
+        emptySplits,
+        seconds: (performance.now() - iterationStart) / 1000,
+        ...(truth ? { agreement: labelAgreement(labels, truth) } : {}),
+      };
+      history.push(metrics);
+      opts.onIteration?.(metrics);
+    }
+    const model: KMeansModel = {
+      k,
+      dims: centroidDims,
+      centroids,
+      preprocessing,
+      training: {
+        datasetRows: dataset.rows,
+        trainingRows: training.rows,
+        iterations: opts.iterations,
+        seed: opts.seed,
+        init: opts.init instanceof Float32Array ? 'given' : opts.init,
+        finalInertia: history.at(-1)?.inertia ?? Number.NaN,
+        engine: engine.name,
+        seconds: (performance.now() - started) / 1000,
+      },
+    };
+    return { model, history, trainingRows };
+  } finally {
+    if (!opts.engine) await engine.dispose();
+  }
+}
+
+function initialCentroids(
+  init: 'kmeans++' | 'random' | Float32Array, training: RowBlocks, k: number, random: SeededRandom, sampleSize?: number,
+): Float32Array {
+  if (init instanceof Float32Array) {
+    if (init.length !== k * training.dims) {
+      throw new RangeError(`initial centroids hold ${init.length} values, expected k×dims=${k}×${training.dims}`);
+    }
+    return init.slice();
+  }
+  if (init === 'random') return randomInit(training, k, random);
+  return kMeansPlusPlusInit(training, k, random, { sampleSize, trackerFactory: createWasmMinDistanceTracker });
+}
+
+/** Runs the engine over every block, writing into the matching slices of labels/distances. */
+async function assignBlocks(
+  engine: DistanceEngine, matrix: RowBlocks, labels: Int32Array, distances: Float32Array, accumulate: boolean,
+): Promise<void> {
+  const jobs: Array<[Float32Array, number]> = [];
+  forEachBlock(matrix, (block, firstRow) => jobs.push([block, firstRow]));
+  for (const [block, firstRow] of jobs) {
+    const rows = block.length / matrix.dims;
+    await engine.assign(block, labels.subarray(firstRow, firstRow + rows), distances.subarray(firstRow, firstRow + rows), accumulate);
+  }
+}
