@@ -1,4 +1,9 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './support/session';
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, '/runs/new');
+});
 
 test('launch a run in the browser, watch its chart grow live, see it succeed', async ({ page }) => {
   await page.goto('/runs/new');

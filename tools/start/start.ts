@@ -1,22 +1,27 @@
 /**
  * `npm start`: the whole of ktlab on one machine.
  *   1. PostgreSQL: DATABASE_URL if set, else the embedded server (data in .ktlab/postgres/, kept across starts);
- *   2. migrations applied; a worker token for the local trainer;
+ *   2. migrations applied; on an empty database the first admin, whose generated password is printed once
+ *      and written to <KTLAB_HOME>/admin-credentials (mode 600); a worker token for the local trainer;
  *   3. the portal (built on first start), then one trainer worker;
  *   4. Ctrl-C stops everything: the trainer hands its run back, then the portal and Postgres stop.
- * Environment: KTLAB_PORT (3000), KTLAB_HOST (127.0.0.1), KTLAB_WORKERS (1), DATABASE_URL, KTLAB_HOME.
+ * Environment: KTLAB_PORT (3000), KTLAB_HOST (127.0.0.1; sign-in is enforced, so 0.0.0.0 is safe to use),
+ * KTLAB_WORKERS (1), KTLAB_ADMIN_EMAIL (admin@ktlab.local), DATABASE_URL, KTLAB_HOME.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { createWorkerToken, ensureProject } from '@ktlab/api';
-import { applyMigrations, createDb, openDatabase, repoRoot } from '@ktlab/db';
+import { createWorkerToken, ensureFirstAdmin, ensureProject } from '@ktlab/api';
+import { applyMigrations, createDb, ktlabHome, openDatabase, repoRoot } from '@ktlab/db';
 import { ensurePortalBuilt } from './portal-build';
 
 const LOCAL_TOKEN_LABEL = 'local worker (npm start)';
 const root = repoRoot();
 const port = Number(process.env.KTLAB_PORT ?? 3000);
 const host = process.env.KTLAB_HOST ?? '127.0.0.1';
+/** Where this machine's own processes (readiness probe, local trainers) reach the portal. */
+const localHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 const workers = Math.max(0, Number(process.env.KTLAB_WORKERS ?? 1));
 const log = (line: string) => console.log(`[ktlab] ${line}`);
 
@@ -42,13 +47,6 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 120_000
   throw new Error(`the portal did not answer at ${url} within ${timeoutMs / 1000}s`);
 }
 
-if (host !== '127.0.0.1' && host !== 'localhost' && process.env.KTLAB_ALLOW_UNAUTHENTICATED !== '1') {
-  console.error(
-    `[ktlab] refusing to bind to ${host}: the portal runs in local single-user mode (no sign-in yet), so it only listens ` +
-      'on 127.0.0.1. Set KTLAB_ALLOW_UNAUTHENTICATED=1 to expose it anyway on a trusted network.',
-  );
-  process.exit(2);
-}
 if (!(await portFree(port))) {
   console.error(`[ktlab] port ${port} is in use; set KTLAB_PORT to a free port`);
   process.exit(2);
@@ -61,6 +59,12 @@ if (migrations.applied.length) log(`applied migrations: ${migrations.applied.joi
 
 const db = createDb(database.url, { maxConnections: 2 });
 await ensureProject(db);
+const firstAdmin = await ensureFirstAdmin(db, process.env.KTLAB_ADMIN_EMAIL);
+const credentialsFile = join(ktlabHome(), 'admin-credentials');
+if (firstAdmin) {
+  mkdirSync(ktlabHome(), { recursive: true });
+  writeFileSync(credentialsFile, `email=${firstAdmin.email}\npassword=${firstAdmin.password}\n`, { mode: 0o600 });
+}
 await db.workerToken.updateMany({ where: { label: LOCAL_TOKEN_LABEL, revokedAt: null }, data: { revokedAt: new Date() } });
 const token = await createWorkerToken(db, LOCAL_TOKEN_LABEL);
 await db.$disconnect();
@@ -81,7 +85,7 @@ const trainers = new Set<ChildProcess>();
 function startTrainer(index: number): void {
   const trainer = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', 'trainer', 'src', 'main.ts')], {
     cwd: root,
-    env: { ...env, KTLAB_PORTAL_URL: `http://127.0.0.1:${port}`, KTLAB_WORKER_TOKEN: token.secret, KTLAB_WORKER_NAME: `local-${index}` },
+    env: { ...env, KTLAB_PORTAL_URL: `http://${localHost}:${port}`, KTLAB_WORKER_TOKEN: token.secret, KTLAB_WORKER_NAME: `local-${index}` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   trainers.add(trainer);
@@ -130,10 +134,16 @@ portal.on('exit', (code) => {
 });
 
 try {
-  await waitForHttp(`http://127.0.0.1:${port}/runs`, portal);
+  await waitForHttp(`http://${localHost}:${port}/sign-in`, portal);
 } catch (error) {
   console.error(`[ktlab] ${(error as Error).message}`);
   await shutdown(1);
 }
 for (let i = 1; i <= workers; i++) startTrainer(i);
 log(`ktlab is running: open ${url}  (${workers} trainer worker${workers === 1 ? '' : 's'}; Ctrl-C to stop)`);
+if (firstAdmin) {
+  log(`first start: sign in as ${firstAdmin.email} with password ${firstAdmin.password}`);
+  log(`  (shown once; also saved to ${credentialsFile}, readable only by you — change it under Account)`);
+} else {
+  log(`sign in with your account (the first admin's generated password is in ${credentialsFile} unless removed)`);
+}

@@ -1,11 +1,13 @@
 'use client';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { configFieldErrors, pipelineConfigSchema, presets, runConfigSchema, smokeConfigSchema, type FieldError } from '@ktlab/config';
+import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { ConfigForm, type JsonSchema } from './config-form';
+import { SweepFields, parseSweepValues, type Sweep } from './sweep-fields';
 import { Card, ErrorNotice } from './ui/card';
 
 const jsonSchemas = {
@@ -27,9 +29,14 @@ function buildConfig(presetId: string, dataPath: string, quick: boolean, seed: n
   return config as Record<string, unknown>;
 }
 
-export function LaunchForm() {
+/** The launch form; with `cloneFrom`, it starts from that run's method, config and tags. */
+export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const { projectSlug } = useSession();
+  const [tagsText, setTagsText] = useState('');
+  const [sweep, setSweep] = useState<Sweep>({ enabled: false, field: 'seed', values: '0, 1, 2' });
+  const source = useQuery({ ...trpc.runs.get.queryOptions({ id: cloneFrom ?? '' }), enabled: Boolean(cloneFrom) });
   const [presetId, setPresetId] = useState('smoke');
   const [dataPath, setDataPath] = useState(DEFAULT_DATA);
   const [quick, setQuick] = useState(true);
@@ -51,6 +58,28 @@ export function LaunchForm() {
   }, [config]);
   const errors = serverErrors.length ? serverErrors : clientErrors;
 
+  useEffect(() => {
+    const run = source.data;
+    if (!run) return;
+    const parsed = runConfigSchema.safeParse(run.config);
+    if (!parsed.success) return;
+    if (presets.some((p) => p.id === run.method)) setPresetId(run.method);
+    setConfig(parsed.data as Record<string, unknown>);
+    if (parsed.data.kind === 'pipeline') setDataPath(parsed.data.data.path);
+    setSeed(parsed.data.seed ?? 0);
+    setName(`${run.name}-clone`);
+    setTagsText(run.tags.join(', '));
+  }, [source.data]);
+  const tags = tagsText.split(',').map((t) => t.trim()).filter(Boolean);
+  const sweepValues = parseSweepValues(sweep.values);
+  const sweepError = sweep.enabled ? sweepValues.error : undefined;
+
+  const createSweep = useMutation(
+    trpc.runs.createSweep.mutationOptions({
+      onSuccess: (result) => router.push(`/runs?sweep=${result.sweepId}`),
+    }),
+  );
+
   const create = useMutation(
     trpc.runs.create.mutationOptions({
       onSuccess: (run) => router.push(`/runs/${run.id}`),
@@ -65,7 +94,12 @@ export function LaunchForm() {
     event.preventDefault();
     const parsed = runConfigSchema.safeParse(config);
     if (!parsed.success) return;
-    create.mutate({ method: presetId, name: name.trim() || undefined, config: parsed.data });
+    if (sweep.enabled) {
+      if (sweepValues.error) return;
+      createSweep.mutate({ projectSlug, method: presetId, name: name.trim() || presetId, config: parsed.data, tags, field: sweep.field, values: sweepValues.values });
+      return;
+    }
+    create.mutate({ projectSlug, method: presetId, name: name.trim() || undefined, config: parsed.data, tags });
   };
 
   const kind = (config.kind as 'pipeline' | 'smoke') ?? 'smoke';
@@ -156,14 +190,25 @@ export function LaunchForm() {
       <Card title="Configuration">
         <ConfigForm schema={jsonSchemas[kind]} value={config} onChange={(next) => { setConfig(next); setServerErrors([]); }} errors={errors} />
       </Card>
-      <ErrorNotice error={create.error && !serverErrors.length ? create.error : null} />
+      <Card title="Tags and sweep">
+        <div className="space-y-4">
+          <div>
+            <label htmlFor="run-tags" className="mb-1 block text-xs font-medium text-slate-600">
+              Tags (comma-separated)
+            </label>
+            <input id="run-tags" value={tagsText} onChange={(e) => setTagsText(e.target.value)} placeholder="baseline, table-1" className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm md:w-1/2" />
+          </div>
+          <SweepFields sweep={sweep} onChange={setSweep} error={sweepError} count={sweepValues.values.length} />
+        </div>
+      </Card>
+      <ErrorNotice error={(create.error && !serverErrors.length ? create.error : null) ?? createSweep.error} />
       <div className="flex items-center gap-3">
         <button
           type="submit"
-          disabled={errors.length > 0 || create.isPending}
+          disabled={errors.length > 0 || Boolean(sweepError) || create.isPending || createSweep.isPending}
           className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-50"
         >
-          {create.isPending ? 'Launching…' : 'Launch run'}
+          {create.isPending || createSweep.isPending ? 'Launching…' : sweep.enabled ? `Launch sweep (${sweepValues.values.length} runs)` : 'Launch run'}
         </button>
         {errors.length > 0 && <span className="text-sm text-rose-600">{errors.length} field{errors.length > 1 ? 's need' : ' needs'} attention</span>}
       </div>

@@ -8,7 +8,10 @@ import { useTRPC } from '../lib/trpc';
 import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
 import { MetricChart } from './metric-chart';
 import { Card, EmptyState, ErrorNotice } from './ui/card';
+import { Button } from './ui/button';
 import { StatusBadge } from './ui/status-badge';
+import { TagInput } from './ui/tag-input';
+import { TagList } from './ui/tag-list';
 
 const STAGE_ORDER = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval', 'train'];
 
@@ -31,7 +34,11 @@ export function RunView({ runId }: { runId: string }) {
       },
     ),
   );
-  const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: () => invalidate(trpc.runs.get.queryKey({ id: runId })) }));
+  const refresh = () => invalidate(trpc.runs.get.queryKey({ id: runId }));
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: refresh }));
+  const trash = useMutation(trpc.runs.delete.mutationOptions({ onSuccess: refresh }));
+  const restore = useMutation(trpc.runs.restore.mutationOptions({ onSuccess: refresh }));
+  const setTags = useMutation(trpc.runs.setTags.mutationOptions({ onSuccess: refresh }));
 
   if (run.isLoading) return <p className="text-sm text-slate-500">Loading run…</p>;
   if (run.error) return <ErrorNotice error={run.error} />;
@@ -61,17 +68,37 @@ export function RunView({ runId }: { runId: string }) {
             {data.cancelRequested && data.status === 'running' ? ' · cancelling…' : ''}
           </p>
         </div>
-        {active && (
-          <button
-            type="button"
-            onClick={() => cancel.mutate({ id: runId })}
-            disabled={cancel.isPending || data.cancelRequested}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 disabled:opacity-50"
-          >
-            Cancel run
-          </button>
-        )}
+        <div className="flex flex-wrap items-center gap-2">
+          <Link href={`/runs/new?from=${runId}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
+            Clone config
+          </Link>
+          {active && (
+            <Button variant="secondary" onClick={() => cancel.mutate({ id: runId })} disabled={cancel.isPending || data.cancelRequested}>
+              Cancel run
+            </Button>
+          )}
+          {!active && !data.deletedAt && (
+            <Button variant="danger" onClick={() => trash.mutate({ ids: [runId] })} disabled={trash.isPending}>
+              Move to trash
+            </Button>
+          )}
+          {data.deletedAt && (
+            <Button variant="secondary" onClick={() => restore.mutate({ ids: [runId] })} disabled={restore.isPending}>
+              Restore
+            </Button>
+          )}
+        </div>
       </div>
+      {data.deletedAt && (
+        <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          This run is in the trash since {formatTime(data.deletedAt)}: hidden from the runs table and the benchmark tables until restored.
+        </div>
+      )}
+      <div className="flex items-center gap-2 text-sm text-slate-600">
+        Tags <TagList tags={data.tags} onRemove={(tag) => setTags.mutate({ id: runId, tags: data.tags.filter((t) => t !== tag) })} />
+        <TagInput onAdd={(tag) => setTags.mutate({ id: runId, tags: [...data.tags, tag] })} />
+      </div>
+      <ErrorNotice error={cancel.error ?? trash.error ?? restore.error ?? setTags.error} />
       {data.error && (
         <div className="rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800">
           <p className="font-medium">The run failed</p>

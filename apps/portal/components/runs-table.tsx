@@ -1,38 +1,78 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { presets } from '@ktlab/config';
+import { parseConfigFilter } from '../lib/config-filter';
 import { formatTime, runDuration } from '../lib/format';
+import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
+import { Button } from './ui/button';
 import { EmptyState, ErrorNotice } from './ui/card';
 import { StatusBadge } from './ui/status-badge';
+import { TagList } from './ui/tag-list';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
 type SortKey = 'createdAt' | 'name' | 'status' | 'method';
+const PAGE_SIZE = 50;
 
-export function RunsTable() {
+export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { initialTags?: string[]; initialMethod?: string; sweepId?: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
+  const { projectSlug } = useSession();
   const [status, setStatus] = useState<Status[]>([]);
-  const [method, setMethod] = useState('');
+  const [method, setMethod] = useState(initialMethod);
   const [search, setSearch] = useState('');
+  const [tags, setTags] = useState<string[]>(initialTags);
+  const [configText, setConfigText] = useState('');
+  const [view, setView] = useState<'active' | 'deleted'>('active');
+  const [grouped, setGrouped] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
   const [sort, setSort] = useState<{ key: SortKey; order: 'asc' | 'desc' }>({ key: 'createdAt', order: 'desc' });
   const [page, setPage] = useState(0);
-  const pageSize = 50;
-  const input = { status, method: method || undefined, search: search || undefined, sort: sort.key, order: sort.order, page, pageSize };
-  const list = useQuery({ ...trpc.runs.list.queryOptions(input), placeholderData: (previous) => previous });
+  const configFilter = parseConfigFilter(configText);
+  const filters = {
+    projectSlug,
+    status,
+    method: method || undefined,
+    search: search || undefined,
+    tags: tags.length ? tags : undefined,
+    config: configFilter.filters.length ? configFilter.filters : undefined,
+    sweepId,
+    view,
+  };
+  const list = useQuery({ ...trpc.runs.list.queryOptions({ ...filters, sort: sort.key, order: sort.order, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const groups = useQuery({ ...trpc.runs.groups.queryOptions(filters), enabled: grouped });
   const invalidate = useThrottledInvalidate(700);
-  useSubscription(trpc.runs.watchAll.subscriptionOptions(undefined, { onData: () => invalidate(trpc.runs.list.queryKey()) }));
+  useSubscription(
+    trpc.runs.watchAll.subscriptionOptions(undefined, {
+      onData: () => {
+        invalidate(trpc.runs.list.queryKey());
+        invalidate(trpc.runs.groups.queryKey());
+      },
+    }),
+  );
+  const afterChange = () => {
+    setSelected([]);
+    invalidate(trpc.runs.list.queryKey());
+  };
+  const remove = useMutation(trpc.runs.delete.mutationOptions({ onSuccess: afterChange }));
+  const restore = useMutation(trpc.runs.restore.mutationOptions({ onSuccess: afterChange }));
 
-  const toggleStatus = (value: Status) => {
+  const resetPage = () => {
     setPage(0);
+    setSelected([]);
+  };
+  const toggleStatus = (value: Status) => {
+    resetPage();
     setStatus((current) => (current.includes(value) ? current.filter((s) => s !== value) : [...current, value]));
   };
-  const sortBy = (key: SortKey) =>
-    setSort((current) => ({ key, order: current.key === key && current.order === 'desc' ? 'asc' : 'desc' }));
+  const toggleSelected = (id: string) => setSelected((current) => (current.includes(id) ? current.filter((s) => s !== id) : [...current, id]));
+  const sortBy = (key: SortKey) => setSort((current) => ({ key, order: current.key === key && current.order === 'desc' ? 'asc' : 'desc' }));
   const header = (key: SortKey, label: string) => (
     <th className="px-3 py-2 text-left font-medium">
       <button type="button" onClick={() => sortBy(key)} className="inline-flex items-center gap-1 hover:text-slate-900">
@@ -43,8 +83,11 @@ export function RunsTable() {
   );
 
   const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const now = Date.now();
+  const filtered = status.length > 0 || Boolean(method || search || tags.length || configFilter.filters.length || sweepId);
+  const pageIds = list.data?.runs.map((r) => r.id) ?? [];
+  const allSelected = pageIds.length > 0 && pageIds.every((id) => selected.includes(id));
 
   return (
     <div className="space-y-4">
@@ -67,7 +110,7 @@ export function RunsTable() {
           aria-label="Method"
           value={method}
           onChange={(e) => {
-            setPage(0);
+            resetPage();
             setMethod(e.target.value);
           }}
           className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
@@ -84,15 +127,96 @@ export function RunsTable() {
           placeholder="Search by name"
           value={search}
           onChange={(e) => {
-            setPage(0);
+            resetPage();
             setSearch(e.target.value);
           }}
-          className="w-56 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+          className="w-44 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
         />
-        <span className="ml-auto text-sm text-slate-500">{total} run{total === 1 ? '' : 's'}</span>
+        <input
+          aria-label="Config filter"
+          placeholder="config: clustering.k=1000"
+          value={configText}
+          onChange={(e) => {
+            resetPage();
+            setConfigText(e.target.value);
+          }}
+          className={`w-56 rounded-md border bg-white px-2 py-1 font-mono text-xs ${configFilter.error ? 'border-rose-400' : 'border-slate-300'}`}
+        />
+        <label className="flex items-center gap-1.5 text-sm text-slate-600">
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} /> Group by method
+        </label>
+        <div className="ml-auto flex items-center gap-1 rounded-md bg-slate-100 p-0.5 text-xs">
+          {(['active', 'deleted'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              onClick={() => {
+                resetPage();
+                setView(v);
+              }}
+              className={`rounded px-2 py-1 ${view === v ? 'bg-white font-medium text-slate-900 shadow-sm' : 'text-slate-500'}`}
+            >
+              {v === 'active' ? 'Runs' : 'Trash'}
+            </button>
+          ))}
+        </div>
       </div>
-      <ErrorNotice error={list.error} />
-      {list.data && list.data.total === 0 && status.length === 0 && !method && !search ? (
+      {configFilter.error && <p className="text-xs text-rose-600">{configFilter.error}</p>}
+      {tags.length > 0 && (
+        <div className="flex items-center gap-2 text-sm text-slate-600">
+          Tagged <TagList tags={tags} onRemove={(tag) => setTags(tags.filter((t) => t !== tag))} />
+        </div>
+      )}
+      {grouped && groups.data && (
+        <div className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-4" data-testid="run-groups">
+          {groups.data.map((group) => (
+            <button
+              key={group.method}
+              type="button"
+              onClick={() => {
+                resetPage();
+                setMethod(group.method === method ? '' : group.method);
+              }}
+              className={`rounded-lg border bg-white p-3 text-left shadow-sm hover:border-indigo-300 ${group.method === method ? 'border-indigo-500 ring-1 ring-indigo-500' : 'border-slate-200'}`}
+            >
+              <div className="flex items-baseline justify-between">
+                <span className="font-medium">{presets.find((p) => p.id === group.method)?.name ?? group.method}</span>
+                <span className="text-sm tabular-nums text-slate-500">{group.total}</span>
+              </div>
+              <div className="mt-1 flex flex-wrap gap-2 text-xs text-slate-500">
+                {Object.entries(group.byStatus).map(([s, n]) => (
+                  <span key={s}>
+                    {n} {s}
+                  </span>
+                ))}
+              </div>
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="flex min-h-8 items-center gap-2 text-sm">
+        <span className="text-slate-500">
+          {total} run{total === 1 ? '' : 's'}
+          {selected.length > 0 && ` · ${selected.length} selected`}
+        </span>
+        {selected.length > 0 && view === 'active' && (
+          <>
+            <Button variant="secondary" disabled={selected.length < 2} onClick={() => router.push(`/compare?ids=${selected.join(',')}`)} title="Pick 2 or more runs">
+              Compare {selected.length}
+            </Button>
+            <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate({ ids: selected })}>
+              Move to trash
+            </Button>
+          </>
+        )}
+        {selected.length > 0 && view === 'deleted' && (
+          <Button variant="secondary" disabled={restore.isPending} onClick={() => restore.mutate({ ids: selected })}>
+            Restore {selected.length}
+          </Button>
+        )}
+      </div>
+      <ErrorNotice error={list.error ?? remove.error ?? restore.error} />
+      {list.data && list.data.total === 0 && !filtered && view === 'active' ? (
         <EmptyState title="No runs yet">
           <Link href="/runs/new" className="font-medium text-indigo-600 hover:underline">
             Launch a run
@@ -104,9 +228,18 @@ export function RunsTable() {
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="runs-table">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
+                <th className="w-8 px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all on this page"
+                    checked={allSelected}
+                    onChange={() => setSelected(allSelected ? selected.filter((id) => !pageIds.includes(id)) : [...new Set([...selected, ...pageIds])])}
+                  />
+                </th>
                 {header('name', 'Name')}
                 {header('method', 'Method')}
                 {header('status', 'Status')}
+                <th className="px-3 py-2 text-left font-medium">Tags</th>
                 <th className="px-3 py-2 text-left font-medium">Worker</th>
                 {header('createdAt', 'Created')}
                 <th className="px-3 py-2 text-left font-medium">Duration</th>
@@ -115,20 +248,23 @@ export function RunsTable() {
             <tbody className="divide-y divide-slate-100">
               {list.isLoading && (
                 <tr>
-                  <td colSpan={6} className="px-3 py-6 text-center text-slate-400">
+                  <td colSpan={8} className="px-3 py-6 text-center text-slate-400">
                     Loading runs…
                   </td>
                 </tr>
               )}
               {list.data?.runs.length === 0 && (
                 <tr>
-                  <td colSpan={6} className="px-3 py-6 text-center text-slate-400">
-                    No run matches these filters.
+                  <td colSpan={8} className="px-3 py-6 text-center text-slate-400">
+                    {view === 'deleted' ? 'The trash is empty.' : 'No run matches these filters.'}
                   </td>
                 </tr>
               )}
               {list.data?.runs.map((run) => (
-                <tr key={run.id} className="hover:bg-slate-50">
+                <tr key={run.id} className={selected.includes(run.id) ? 'bg-indigo-50/50' : 'hover:bg-slate-50'}>
+                  <td className="px-3 py-2">
+                    <input type="checkbox" aria-label={`Select ${run.name}`} checked={selected.includes(run.id)} onChange={() => toggleSelected(run.id)} />
+                  </td>
                   <td className="px-3 py-2 font-medium">
                     <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline">
                       {run.name}
@@ -138,6 +274,9 @@ export function RunsTable() {
                   <td className="px-3 py-2">
                     <StatusBadge status={run.status} />
                     {run.attempt > 1 && <span className="ml-2 text-xs text-slate-400">attempt {run.attempt}</span>}
+                  </td>
+                  <td className="px-3 py-2">
+                    <TagList tags={run.tags} onSelect={(tag) => !tags.includes(tag) && (resetPage(), setTags([...tags, tag]))} />
                   </td>
                   <td className="px-3 py-2 text-slate-600">{run.claimedBy?.name ?? '—'}</td>
                   <td className="px-3 py-2 text-slate-600">{formatTime(run.createdAt)}</td>
@@ -150,15 +289,15 @@ export function RunsTable() {
       )}
       {pages > 1 && (
         <div className="flex items-center justify-end gap-2 text-sm">
-          <button type="button" disabled={page === 0} onClick={() => setPage((p) => p - 1)} className="rounded border border-slate-300 bg-white px-2 py-1 disabled:opacity-40">
+          <Button variant="secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
             Previous
-          </button>
+          </Button>
           <span className="text-slate-500">
             Page {page + 1} of {pages}
           </span>
-          <button type="button" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)} className="rounded border border-slate-300 bg-white px-2 py-1 disabled:opacity-40">
+          <Button variant="secondary" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)}>
             Next
-          </button>
+          </Button>
         </div>
       )}
     </div>

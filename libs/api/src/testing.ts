@@ -1,21 +1,45 @@
 /** Integration-test helpers: a fresh database, the real routers, callers without HTTP (tRPC createCaller). */
 import { createTestDatabase, type TestDatabase } from '@ktlab/db/testing';
+import { hashPassword } from './auth/password';
+import { createSession, SESSION_COOKIE } from './auth/session';
+import { normalizeEmail } from './auth/users';
 import { createWorkerToken } from './auth/worker-token';
 import { PgEventHub } from './events/event-hub';
 import { appRouter } from './routers/_app';
+import { ensureProject } from './services/projects';
 import { createContext } from './trpc/context';
 import { createCallerFactory } from './trpc/init';
 
 const createCaller = createCallerFactory(appRouter);
+type Caller = ReturnType<typeof createCaller>;
+
+// Tests create many accounts; a cheap scrypt cost keeps them fast (the cost is stored with each hash).
+const TEST_SCRYPT_COST = { N: 1024, r: 8, p: 1 };
+export const TEST_PASSWORD = 'correct horse battery';
+
+export interface TestUser {
+  caller: Caller;
+  userId: string;
+  email: string;
+  /** The session cookie header value, for HTTP tests. */
+  cookie: string;
+}
 
 export interface TestApi extends TestDatabase {
   events: PgEventHub;
-  /** A caller for the portal's (user) procedures. */
-  user: ReturnType<typeof createCaller>;
+  /** A signed-in user who owns the default project. */
+  user: Caller;
+  userId: string;
+  /** A caller with no session and no token. */
+  anonymous: Caller;
+  /** A caller sending these request headers; `resHeaders` receives what the procedures set (cookies). */
+  callerWith(headers: Record<string, string>): { caller: Caller; resHeaders: Headers };
+  /** A new account (password TEST_PASSWORD), signed in, member of the given projects (created when absent). */
+  newUser(name: string, options?: { projects?: string[]; role?: 'owner' | 'member'; isAdmin?: boolean }): Promise<TestUser>;
   /** A caller presenting a worker token. */
-  workerCaller(secret: string | undefined): ReturnType<typeof createCaller>;
+  workerCaller(secret: string | undefined): Caller;
   /** A new worker token and a registered worker using it. */
-  newWorker(name?: string): Promise<{ caller: ReturnType<typeof createCaller>; workerId: string; secret: string }>;
+  newWorker(name?: string): Promise<{ caller: Caller; workerId: string; secret: string }>;
   close(): Promise<void>;
 }
 
@@ -23,16 +47,36 @@ export async function createTestApi(): Promise<TestApi> {
   const database = await createTestDatabase();
   const events = new PgEventHub(database.url);
   const deps = { db: database.db, events };
-  const callerWith = (authorization?: string) =>
-    createCaller(createContext(deps, { headers: new Headers(authorization ? { authorization } : {}) }));
+  const callerWith = (headers: Record<string, string>) => {
+    const resHeaders = new Headers();
+    return { caller: createCaller(createContext(deps, { headers: new Headers(headers) }, resHeaders)), resHeaders };
+  };
+  const newUser: TestApi['newUser'] = async (name, options = {}) => {
+    const email = normalizeEmail(`${name.replace(/\W+/g, '-')}@test.ktlab`);
+    const user = await database.db.user.create({
+      data: { email, name, isAdmin: options.isAdmin ?? false, passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT_COST) },
+    });
+    for (const slug of options.projects ?? []) {
+      const project = await ensureProject(database.db, slug);
+      await database.db.projectMember.create({ data: { projectId: project.id, userId: user.id, role: options.role ?? 'owner' } });
+    }
+    const { secret } = await createSession(database.db, user.id);
+    const cookie = `${SESSION_COOKIE}=${secret}`;
+    return { caller: callerWith({ cookie }).caller, userId: user.id, email, cookie };
+  };
+  const owner = await newUser('Default Owner', { projects: ['default'], isAdmin: true });
   return {
     ...database,
     events,
-    user: callerWith(),
-    workerCaller: (secret) => callerWith(secret === undefined ? undefined : `Bearer ${secret}`),
+    user: owner.caller,
+    userId: owner.userId,
+    anonymous: callerWith({}).caller,
+    callerWith,
+    newUser,
+    workerCaller: (secret) => callerWith(secret === undefined ? {} : { authorization: `Bearer ${secret}` }).caller,
     async newWorker(name = 'w') {
       const { secret } = await createWorkerToken(database.db, `test ${name}`);
-      const caller = callerWith(`Bearer ${secret}`);
+      const caller = callerWith({ authorization: `Bearer ${secret}` }).caller;
       const { workerId } = await caller.worker.register({ name, host: 'test-host', backend: 'cpu' });
       return { caller, workerId, secret };
     },

@@ -1,13 +1,12 @@
 import { RunsTable } from '../../components/runs-table';
+import { PageHeader } from '../../components/ui/page-header';
 
-export default function RunsPage() {
+export default async function RunsPage({ searchParams }: { searchParams: Promise<{ tag?: string; method?: string; sweep?: string }> }) {
+  const { tag, method, sweep } = await searchParams;
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Runs</h1>
-        <p className="mt-1 text-sm text-slate-500">Every run of the default project; the table updates live.</p>
-      </div>
-      <RunsTable />
+      <PageHeader title="Runs" description="Every run of the project; the table updates live. Select runs to compare them or move them to the trash." />
+      <RunsTable initialTags={tag ? [tag] : []} initialMethod={method ?? ''} sweepId={sweep} />
     </div>
   );
 }

@@ -8,9 +8,9 @@ export function hashToken(secret: string): string {
 }
 
 /** Creates a worker token; the secret is returned once and only its hash is stored. */
-export async function createWorkerToken(db: Db, label: string): Promise<{ id: string; secret: string }> {
+export async function createWorkerToken(db: Db, label: string, createdById?: string): Promise<{ id: string; secret: string }> {
   const secret = PREFIX + randomBytes(32).toString('base64url');
-  const token = await db.workerToken.create({ data: { label, tokenHash: hashToken(secret) } });
+  const token = await db.workerToken.create({ data: { label, tokenHash: hashToken(secret), createdById } });
   return { id: token.id, secret };
 }
 

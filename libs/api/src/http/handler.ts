@@ -1,8 +1,10 @@
 /**
  * The HTTP face of the API, shared by the portal's Next.js route (`/api/trpc`) and by the standalone server
- * used in integration tests and head-less deployments. Request bodies above the limit are refused (413).
+ * used in integration tests and head-less deployments. Request bodies above the limit are refused (413), and
+ * cross-site POSTs are refused (403) before any procedure runs.
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { crossSiteReason } from '../auth/csrf';
 import { appRouter } from '../routers/_app';
 import { createContext, type ContextDeps } from '../trpc/context';
 
@@ -28,6 +30,8 @@ async function readLimitedBody(request: Request): Promise<Buffer | undefined> {
 }
 
 export async function handleTrpcRequest(request: Request, deps: ContextDeps): Promise<Response> {
+  const crossSite = crossSiteReason(request);
+  if (crossSite) return Response.json({ error: { message: crossSite } }, { status: 403 });
   if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge();
   let req = request;
   if (request.method === 'POST') {
@@ -39,7 +43,7 @@ export async function handleTrpcRequest(request: Request, deps: ContextDeps): Pr
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
-    createContext: () => createContext(deps, req),
+    createContext: ({ resHeaders }) => createContext(deps, req, resHeaders),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'}:`, error);
     },

@@ -1,9 +1,21 @@
 import { router } from '../trpc/init';
+import { authRouter } from './auth/auth.router';
+import { benchmarksRouter } from './benchmarks/benchmarks.router';
+import { projectsRouter } from './projects/projects.router';
 import { runsRouter } from './runs/runs.router';
+import { tokensRouter } from './tokens/tokens.router';
+import { usersRouter } from './users/users.router';
 import { workerRouter } from './worker/worker.router';
+import { workersRouter } from './workers/workers.router';
 
 export const appRouter = router({
+  auth: authRouter,
+  projects: projectsRouter,
+  users: usersRouter,
   runs: runsRouter,
+  benchmarks: benchmarksRouter,
+  workers: workersRouter,
+  tokens: tokensRouter,
   worker: workerRouter,
 });
 

@@ -9,8 +9,25 @@ export interface ContextDeps {
 export interface Context extends ContextDeps {
   /** The request's Authorization header (workers send `Bearer <token>`). */
   authorization?: string | null;
+  /** The request's Cookie header (browsers send the session cookie). */
+  cookie?: string | null;
+  /** Headers added to the response (Set-Cookie on sign-in and sign-out). */
+  resHeaders: Headers;
+  /** Whether cookies must be marked Secure (the request came over HTTPS). */
+  secureCookies: boolean;
 }
 
-export function createContext(deps: ContextDeps, request?: { headers: Headers }): Context {
-  return { ...deps, authorization: request?.headers.get('authorization') };
+function isHttps(request: { headers: Headers; url?: string }): boolean {
+  if (request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
+  return request.url?.startsWith('https:') ?? false;
+}
+
+export function createContext(deps: ContextDeps, request?: { headers: Headers; url?: string }, resHeaders = new Headers()): Context {
+  return {
+    ...deps,
+    authorization: request?.headers.get('authorization'),
+    cookie: request?.headers.get('cookie'),
+    resHeaders,
+    secureCookies: request ? isHttps(request) : false,
+  };
 }

@@ -1,13 +1,15 @@
 import { LaunchForm } from '../../../components/launch-form';
+import { PageHeader } from '../../../components/ui/page-header';
 
-export default function NewRunPage() {
+export default async function NewRunPage({ searchParams }: { searchParams: Promise<{ from?: string }> }) {
+  const { from } = await searchParams;
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">New run</h1>
-        <p className="mt-1 text-sm text-slate-500">Pick one of the paper’s rows, point it at your images, adjust anything, launch.</p>
-      </div>
-      <LaunchForm />
+      <PageHeader
+        title="New run"
+        description={from ? 'A copy of the run’s configuration: change what you want to vary, launch.' : 'Pick one of the paper’s rows, point it at your images, adjust anything, launch.'}
+      />
+      <LaunchForm cloneFrom={from} />
     </div>
   );
 }

@@ -1,10 +1,12 @@
 import { TRPCError } from '@trpc/server';
-import type { Context } from '../../trpc/context';
+import { requireRunAccess } from '../../services/access';
+import type { UserContext } from '../../trpc/user-context';
 import { notifyRun } from '../../services/run-queue';
 import type { RunIdInput } from './get.schema';
 
 /** A queued run is cancelled at once; a running one is flagged and its worker stops at the next step. */
-export async function cancelRunHandler({ ctx, input }: { ctx: Context; input: RunIdInput }) {
+export async function cancelRunHandler({ ctx, input }: { ctx: UserContext; input: RunIdInput }) {
+  await requireRunAccess(ctx.db, ctx.user.id, input.id);
   const queued = await ctx.db.run.updateMany({
     where: { id: input.id, status: 'queued' },
     data: { status: 'cancelled', cancelRequested: true, finishedAt: new Date() },

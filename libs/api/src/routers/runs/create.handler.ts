@@ -1,11 +1,11 @@
 import type { Prisma } from '@ktlab/db';
-import type { Context } from '../../trpc/context';
-import { ensureProject } from '../../services/projects';
+import { requireMembership } from '../../services/access';
 import { notifyRun, queuePosition } from '../../services/run-queue';
+import type { UserContext } from '../../trpc/user-context';
 import type { CreateRunInput } from './create.schema';
 
-export async function createRunHandler({ ctx, input }: { ctx: Context; input: CreateRunInput }) {
-  const project = await ensureProject(ctx.db, input.projectSlug);
+export async function createRunHandler({ ctx, input }: { ctx: UserContext; input: CreateRunInput }) {
+  const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
   const count = await ctx.db.run.count({ where: { projectId: project.id } });
   const run = await ctx.db.run.create({
     data: {
@@ -13,6 +13,7 @@ export async function createRunHandler({ ctx, input }: { ctx: Context; input: Cr
       name: input.name ?? `${input.method}-${count + 1}`,
       method: input.method,
       priority: input.priority,
+      tags: [...new Set(input.tags)],
       config: input.config as Prisma.InputJsonValue,
     },
   });

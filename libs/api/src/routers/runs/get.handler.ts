@@ -1,9 +1,11 @@
 import { TRPCError } from '@trpc/server';
-import type { Context } from '../../trpc/context';
+import { requireRunAccess } from '../../services/access';
+import type { UserContext } from '../../trpc/user-context';
 import { queuePosition } from '../../services/run-queue';
 import type { RunIdInput } from './get.schema';
 
-export async function getRunHandler({ ctx, input }: { ctx: Context; input: RunIdInput }) {
+export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: RunIdInput }) {
+  await requireRunAccess(ctx.db, ctx.user.id, input.id);
   const run = await ctx.db.run.findUnique({
     where: { id: input.id },
     include: {

@@ -1,15 +1,11 @@
-import type { Prisma } from '@ktlab/db';
-import type { Context } from '../../trpc/context';
-import { DEFAULT_PROJECT_SLUG } from '../../services/projects';
+import { requireMembership } from '../../services/access';
+import type { UserContext } from '../../trpc/user-context';
 import type { ListRunsInput } from './list.schema';
+import { runFilter } from './run-filter';
 
-export async function listRunsHandler({ ctx, input }: { ctx: Context; input: ListRunsInput }) {
-  const where: Prisma.RunWhereInput = {
-    project: { slug: input.projectSlug ?? DEFAULT_PROJECT_SLUG },
-    ...(input.status?.length ? { status: { in: input.status } } : {}),
-    ...(input.method ? { method: input.method } : {}),
-    ...(input.search ? { name: { contains: input.search, mode: 'insensitive' as const } } : {}),
-  };
+export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input: ListRunsInput }) {
+  const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
+  const where = runFilter(project.id, input);
   const [total, runs] = await Promise.all([
     ctx.db.run.count({ where }),
     ctx.db.run.findMany({
@@ -23,13 +19,30 @@ export async function listRunsHandler({ ctx, input }: { ctx: Context; input: Lis
         method: true,
         status: true,
         attempt: true,
+        tags: true,
+        sweepId: true,
         createdAt: true,
         startedAt: true,
         finishedAt: true,
+        deletedAt: true,
         error: true,
         claimedBy: { select: { name: true } },
       },
     }),
   ]);
   return { total, page: input.page, pageSize: input.pageSize, runs };
+}
+
+/** Run counts per method and status under the same filters: the runs table's "group by method" view. */
+export async function runGroupsHandler({ ctx, input }: { ctx: UserContext; input: ListRunsInput }) {
+  const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
+  const rows = await ctx.db.run.groupBy({ by: ['method', 'status'], where: runFilter(project.id, input), _count: { _all: true } });
+  const groups = new Map<string, { method: string; total: number; byStatus: Record<string, number> }>();
+  for (const row of rows) {
+    const group = groups.get(row.method) ?? { method: row.method, total: 0, byStatus: {} };
+    group.total += row._count._all;
+    group.byStatus[row.status] = row._count._all;
+    groups.set(row.method, group);
+  }
+  return [...groups.values()].sort((a, b) => b.total - a.total || a.method.localeCompare(b.method));
 }

@@ -1,28 +1,39 @@
-import { z } from 'zod';
 import { router } from '../../trpc/init';
 import { userProcedure } from '../../trpc/procedures';
 import { cancelRunHandler } from './cancel.handler';
+import { compareRunsHandler } from './compare.handler';
+import { compareInput } from './compare.schema';
+import { createSweepHandler } from './create-sweep.handler';
+import { createSweepInput } from './create-sweep.schema';
 import { createRunHandler } from './create.handler';
 import { createRunInput } from './create.schema';
 import { getRunHandler } from './get.handler';
-import { runIdInput } from './get.schema';
-import { listRunsHandler } from './list.handler';
+import { runIdInput, watchRunInput } from './get.schema';
+import { listRunsHandler, runGroupsHandler } from './list.handler';
 import { listRunsInput } from './list.schema';
 import { metricSeriesHandler } from './metric-series.handler';
 import { metricSeriesInput } from './metric-series.schema';
+import { setTagsHandler } from './set-tags.handler';
+import { setTagsInput } from './set-tags.schema';
+import { deleteRunsHandler, restoreRunsHandler } from './trash.handler';
+import { runIdsInput } from './trash.schema';
+import { watchAllHandler, watchRunHandler } from './watch.handlers';
 
+/** Every procedure needs a session; each checks that the user is a member of the run's project. */
 export const runsRouter = router({
   create: userProcedure.input(createRunInput).mutation(createRunHandler),
+  createSweep: userProcedure.input(createSweepInput).mutation(createSweepHandler),
   list: userProcedure.input(listRunsInput).query(listRunsHandler),
+  groups: userProcedure.input(listRunsInput).query(runGroupsHandler),
   get: userProcedure.input(runIdInput).query(getRunHandler),
   cancel: userProcedure.input(runIdInput).mutation(cancelRunHandler),
+  delete: userProcedure.input(runIdsInput).mutation(deleteRunsHandler),
+  restore: userProcedure.input(runIdsInput).mutation(restoreRunsHandler),
+  setTags: userProcedure.input(setTagsInput).mutation(setTagsHandler),
+  compare: userProcedure.input(compareInput).query(compareRunsHandler),
   metricSeries: userProcedure.input(metricSeriesInput).query(metricSeriesHandler),
   /** Live events of one run (status, stages, new metric points), over SSE. */
-  watch: userProcedure.input(z.object({ runId: z.string().min(1).max(64) })).subscription(async function* ({ ctx, input, signal }) {
-    yield* ctx.events.subscribe(input.runId, signal);
-  }),
-  /** Live events of every run, for the runs table. */
-  watchAll: userProcedure.subscription(async function* ({ ctx, signal }) {
-    yield* ctx.events.subscribe('*', signal);
-  }),
+  watch: userProcedure.input(watchRunInput).subscription(watchRunHandler),
+  /** Live events of every run in the user's projects, for the runs table. */
+  watchAll: userProcedure.subscription(watchAllHandler),
 });

@@ -1,0 +1,15 @@
+import { MembersPanel } from '../../components/settings/members-panel';
+import { TokensPanel } from '../../components/settings/tokens-panel';
+import { UsersPanel } from '../../components/settings/users-panel';
+import { PageHeader } from '../../components/ui/page-header';
+
+export default function SettingsPage() {
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Settings" description="Project members, accounts and the worker tokens trainers use to connect." />
+      <MembersPanel />
+      <TokensPanel />
+      <UsersPanel />
+    </div>
+  );
+}

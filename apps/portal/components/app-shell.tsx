@@ -1,0 +1,82 @@
+'use client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { SessionGate, useSession } from '../lib/session';
+import { useTRPC } from '../lib/trpc';
+
+const NAV = [
+  { href: '/runs', label: 'Runs' },
+  { href: '/benchmarks', label: 'Benchmarks' },
+  { href: '/workers', label: 'Workers' },
+  { href: '/settings', label: 'Settings' },
+];
+
+function Nav() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  const { user, projectSlug, setProjectSlug } = useSession();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSuccess: () => {
+        queryClient.clear();
+        router.replace('/sign-in');
+      },
+    }),
+  );
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-5 gap-y-2 px-6 py-3">
+        <Link href="/runs" className="text-lg font-semibold tracking-tight text-slate-900">
+          ktlab
+        </Link>
+        <select
+          aria-label="Project"
+          value={projectSlug}
+          onChange={(e) => setProjectSlug(e.target.value)}
+          className="rounded-md border border-slate-200 bg-slate-50 px-2 py-1 text-sm text-slate-700"
+        >
+          {user.projects.map((project) => (
+            <option key={project.slug} value={project.slug}>
+              {project.name}
+            </option>
+          ))}
+        </select>
+        {NAV.map((item) => (
+          <Link
+            key={item.href}
+            href={item.href}
+            className={`text-sm ${pathname.startsWith(item.href) ? 'font-medium text-slate-900' : 'text-slate-600 hover:text-slate-900'}`}
+          >
+            {item.label}
+          </Link>
+        ))}
+        <div className="ml-auto flex items-center gap-3">
+          <Link href="/runs/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+            New run
+          </Link>
+          <span className="hidden text-sm text-slate-500 sm:inline" data-testid="signed-in-as">
+            {user.name}
+          </span>
+          <button type="button" onClick={() => signOut.mutate()} className="text-sm text-slate-500 hover:text-slate-900">
+            Sign out
+          </button>
+        </div>
+      </nav>
+    </header>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const pathname = usePathname();
+  if (pathname.startsWith('/sign-in')) return <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>;
+  return (
+    <SessionGate fallback={<p className="mx-auto max-w-7xl px-6 py-8 text-sm text-slate-500">Loading…</p>}>
+      <Nav />
+      <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+    </SessionGate>
+  );
+}

@@ -1,0 +1,136 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { useSession } from '../lib/session';
+import { useTRPC } from '../lib/trpc';
+import { Button } from './ui/button';
+import { Card, EmptyState, ErrorNotice } from './ui/card';
+
+type Protocol = 'linear' | 'nonlinear' | 'finetune' | 'knn';
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+function runsHref(runIds: string[]): string {
+  return runIds.length === 1 ? `/runs/${runIds[0]}` : `/compare?ids=${runIds.join(',')}`;
+}
+
+export function BenchmarkTableView() {
+  const trpc = useTRPC();
+  const { projectSlug } = useSession();
+  const options = useQuery(trpc.benchmarks.options.queryOptions({ projectSlug }));
+  const [choice, setChoice] = useState<{ by: 'layer' | 'protocol'; protocol?: string; layer?: string; dataset?: string; metric?: string }>({ by: 'layer' });
+  const protocol = (choice.protocol ?? options.data?.protocols[0]) as Protocol | undefined;
+  const layer = choice.layer ?? options.data?.layers.at(-1);
+  const dataset = choice.dataset ?? options.data?.datasets[0];
+  const metric = choice.metric ?? (options.data?.metrics.includes('top1') ? 'top1' : options.data?.metrics[0]);
+  const columns = choice.by === 'layer' ? (protocol ? { by: 'layer' as const, protocol } : undefined) : layer ? { by: 'protocol' as const, layer } : undefined;
+  const table = useQuery({
+    ...trpc.benchmarks.table.queryOptions({ projectSlug, dataset: dataset ?? '', metric: metric ?? 'top1', columns: columns ?? { by: 'layer', protocol: 'linear' } }),
+    enabled: Boolean(dataset && metric && columns),
+  });
+
+  if (options.isLoading) return <p className="text-sm text-slate-500">Loading evaluation results…</p>;
+  if (options.error) return <ErrorNotice error={options.error} />;
+  if (!options.data || options.data.datasets.length === 0) {
+    return (
+      <EmptyState title="No finished run has evaluation results yet">
+        Launch pipeline runs (e.g. Jigsaw, CC+Jigsaw++, Random) from{' '}
+        <Link href="/runs/new" className="font-medium text-indigo-600 hover:underline">
+          New run
+        </Link>
+        ; when they succeed, their linear-probe and kNN results fill this table.
+      </EmptyState>
+    );
+  }
+  const select = (label: string, value: string | undefined, values: string[], onChange: (v: string) => void) => (
+    <label className="flex items-center gap-2 text-sm text-slate-600">
+      {label}
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  const data = table.data;
+  const fileBase = `ktlab-${projectSlug}-${dataset}-${choice.by === 'layer' ? protocol : layer}-${metric}`;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-4">
+        {select('Columns', choice.by === 'layer' ? 'layers' : 'protocols', ['layers', 'protocols'], (v) => setChoice({ ...choice, by: v === 'layers' ? 'layer' : 'protocol' }))}
+        {choice.by === 'layer'
+          ? select('Protocol', protocol, options.data.protocols, (v) => setChoice({ ...choice, protocol: v }))
+          : select('Layer', layer, options.data.layers, (v) => setChoice({ ...choice, layer: v }))}
+        {select('Dataset', dataset, options.data.datasets, (v) => setChoice({ ...choice, dataset: v }))}
+        {select('Metric', metric, options.data.metrics, (v) => setChoice({ ...choice, metric: v }))}
+        {data && (
+          <div className="ml-auto flex gap-2">
+            <Button variant="secondary" onClick={() => download(`${fileBase}.csv`, 'text/csv', data.csv)}>
+              Export CSV
+            </Button>
+            <Button variant="secondary" onClick={() => download(`${fileBase}.md`, 'text/markdown', data.markdown)}>
+              Export Markdown
+            </Button>
+          </div>
+        )}
+      </div>
+      <ErrorNotice error={table.error} />
+      <Card title={`${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · ${dataset} · ${metric}${data?.scale === 100 ? ' (%)' : ''}`}>
+        {!data ? (
+          <p className="text-sm text-slate-500">Loading table…</p>
+        ) : data.rows.length === 0 ? (
+          <p className="text-sm text-slate-500">No finished run has results for this choice.</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="min-w-full text-sm" data-testid="benchmark-table">
+              <thead className="text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="px-3 py-2 text-left font-medium">Method</th>
+                  {data.columns.map((column) => (
+                    <th key={column} className="px-3 py-2 text-right font-medium">
+                      {column}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.rows.map((row) => (
+                  <tr key={row.method}>
+                    <td className="px-3 py-2 font-medium text-slate-800">{data.methodNames[row.method] ?? row.method}</td>
+                    {data.columns.map((column) => {
+                      const cell = row.cells[column];
+                      if (!cell) return <td key={column} className="px-3 py-2 text-right text-slate-300">—</td>;
+                      const mean = (cell.mean * data.scale).toFixed(1);
+                      return (
+                        <td key={column} className="px-3 py-2 text-right tabular-nums">
+                          <Link
+                            href={runsHref(cell.runIds)}
+                            title={`${cell.n} run${cell.n === 1 ? '' : 's'}`}
+                            className={`hover:text-indigo-700 hover:underline ${cell.best ? 'font-bold text-slate-900' : 'text-slate-700'}`}
+                            data-best={cell.best || undefined}
+                          >
+                            {mean}
+                            {cell.std !== null && <span className="font-normal text-slate-400"> ± {(cell.std * data.scale).toFixed(1)}</span>}
+                          </Link>
+                          <span className="ml-1 text-xs text-slate-400">n={cell.n}</span>
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

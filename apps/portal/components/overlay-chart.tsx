@@ -1,0 +1,64 @@
+'use client';
+import { useQueries } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import { formatMetric } from '../lib/format';
+import { useTRPC } from '../lib/trpc';
+import { smooth } from './metric-chart';
+
+export const SERIES_COLORS = ['#4f46e5', '#e11d48', '#059669', '#d97706', '#0891b2', '#7c3aed', '#db2777', '#65a30d'];
+
+/**
+ * One metric of several runs on shared axes. Runs log different steps, so their (downsampled) series are
+ * joined on the union of steps with gaps where a run has no point.
+ */
+export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string; runs: { id: string; name: string }[]; smoothing: number }) {
+  const trpc = useTRPC();
+  const series = useQueries({ queries: runs.map((run) => trpc.runs.metricSeries.queryOptions({ runId: run.id, key: metricKey, maxPoints: 1500 })) });
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const ready = series.every((s) => s.data);
+
+  const data = useMemo<uPlot.AlignedData | null>(() => {
+    if (!ready) return null;
+    const perRun = series.map((s) => s.data!.points);
+    return uPlot.join(
+      perRun.map((points) => [points.map((p) => p.step), smooth(points.map((p) => p.value), smoothing)] as uPlot.AlignedData),
+    );
+  }, [ready, smoothing, ...series.map((s) => s.dataUpdatedAt)]);
+
+  useEffect(() => {
+    if (!container.current || !data) return;
+    const options: uPlot.Options = {
+      width: container.current.clientWidth || 480,
+      height: 220,
+      scales: { x: { time: false } },
+      axes: [{ stroke: '#64748b', grid: { stroke: '#f1f5f9' } }, { stroke: '#64748b', grid: { stroke: '#f1f5f9' }, size: 60 }],
+      series: [
+        { label: 'step' },
+        ...runs.map((run, index) => ({
+          label: run.name,
+          stroke: SERIES_COLORS[index % SERIES_COLORS.length],
+          width: 1.5,
+          spanGaps: true,
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatMetric(v)),
+        })),
+      ],
+    };
+    plot.current?.destroy();
+    plot.current = new uPlot(options, data, container.current);
+    return () => {
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // Rebuilt when the data or the set of runs changes (the runs array itself is recreated on every render).
+  }, [data, runs.map((r) => r.id + r.name).join()]);
+
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm" data-testid={`overlay-${metricKey}`}>
+      <h3 className="mb-1 font-mono text-sm font-medium text-slate-800">{metricKey}</h3>
+      {!ready && <p className="py-12 text-center text-xs text-slate-400">Loading series…</p>}
+      <div ref={container} />
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { expect, test } from '@playwright/test';
+import { deleteRuns, seedFinishedRun, seedLongSeries } from './support/seed';
+import { signIn } from './support/session';
+
+test.describe.configure({ mode: 'serial' });
+
+const stamp = Date.now().toString(36);
+let jigsawRuns: string[] = [];
+let ccRun = '';
+
+test.beforeAll(async () => {
+  jigsawRuns = [
+    await seedFinishedRun('jigsaw', `jigsaw-${stamp}-s0`, 0, { conv1: 0.31, conv2: 0.42, conv3: 0.45 }),
+    await seedFinishedRun('jigsaw', `jigsaw-${stamp}-s1`, 1, { conv1: 0.33, conv2: 0.4, conv3: 0.47 }),
+  ];
+  ccRun = await seedFinishedRun('cc-jigsaw++', `cc-${stamp}-s0`, 0, { conv1: 0.3, conv2: 0.46, conv3: 0.52 });
+});
+
+// The 1M-point series is large: the seeded runs do not outlive the test run.
+test.afterAll(() => deleteRuns([...jigsawRuns, ccRun]));
+
+test('compare two runs: config diff, overlaid charts, aligned eval tables', async ({ page }) => {
+  await signIn(page);
+  await page.getByPlaceholder('Search by name').fill(`jigsaw-${stamp}`);
+  await page.getByLabel(`Select jigsaw-${stamp}-s0`).check();
+  await page.getByLabel(`Select jigsaw-${stamp}-s1`).check();
+  await page.getByRole('button', { name: 'Compare 2' }).click();
+  await expect(page).toHaveURL(/\/compare\?ids=/);
+  const diff = page.getByTestId('config-diff');
+  await expect(diff.getByRole('row')).toHaveCount(2);
+  await expect(diff).toContainText('seed');
+  await expect(page.getByTestId('overlay-train/loss').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('compare-eval')).toContainText('linear · conv1 · cifar10-test · top1');
+  await page.screenshot({ path: test.info().outputPath('compare.png'), fullPage: true });
+});
+
+test('benchmark table from finished runs: mean ± std, best in bold, cells link to their runs', async ({ page }) => {
+  await signIn(page, '/benchmarks');
+  const table = page.getByTestId('benchmark-table');
+  await expect(table).toBeVisible();
+  const jigsaw = table.getByRole('row', { name: /^Jigsaw / });
+  await expect(jigsaw).toContainText('± ');
+  const best = table.locator('[data-best]');
+  await expect(best.first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('benchmarks.png'), fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export Markdown' }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.md$/);
+  await table.getByRole('row', { name: /^CC\+Jigsaw\+\+ / }).getByRole('link').last().click();
+  await expect(page).toHaveURL(new RegExp(`/runs/${ccRun}|/compare\\?ids=`));
+});
+
+test('runs table: trash and restore, tags, group by method', async ({ page }) => {
+  await signIn(page);
+  await page.getByPlaceholder('Search by name').fill(`cc-${stamp}`);
+  await page.getByLabel(`Select cc-${stamp}-s0`).check();
+  await page.getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page.getByTestId('runs-table')).toContainText('No run matches these filters.');
+  await page.getByRole('button', { name: 'Trash' }).click();
+  await page.getByLabel(`Select cc-${stamp}-s0`).check();
+  await page.getByRole('button', { name: 'Restore 1' }).click();
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await expect(page.getByTestId('runs-table')).toContainText(`cc-${stamp}-s0`);
+  await page.getByPlaceholder('Search by name').fill('');
+  await page.getByLabel('Group by method').check();
+  await expect(page.getByTestId('run-groups')).toContainText('Jigsaw');
+  await page.screenshot({ path: test.info().outputPath('runs-grouped.png'), fullPage: true });
+});
+
+test('workers page shows the local trainer with its backend', async ({ page }) => {
+  await signIn(page, '/workers');
+  // Earlier starts left workers under revoked tokens: those are listed greyed out, the live one is online.
+  const online = page.getByTestId('workers-table').locator('tr[data-online="true"]', { hasText: 'local-1' });
+  await expect(online).toHaveCount(1);
+  await expect(online).toContainText('ktlab-wasm');
+  await page.screenshot({ path: test.info().outputPath('workers.png'), fullPage: true });
+});
+
+test('a 1,000,000-point series renders in under a second', async ({ page }) => {
+  test.setTimeout(180_000);
+  await seedLongSeries(jigsawRuns[0], 'long/series', 1_000_000);
+  await signIn(page);
+  await page.goto(`/runs/${jigsawRuns[0]}`);
+  const chart = page.getByTestId('chart-long/series');
+  await expect(chart).toContainText('1000000 points');
+  // Time from a fresh load of the run page to the drawn canvas, i.e. fetch (SQL downsampling) + render.
+  const started = Date.now();
+  await page.reload();
+  await expect(page.getByTestId('chart-long/series').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('points-long/series')).toContainText('downsampled');
+  const elapsed = Date.now() - started;
+  const renderMs = Number(await page.getByTestId('chart-long/series').locator('[data-render-ms]').getAttribute('data-render-ms'));
+  console.log(`1M-point chart: drawn in ${renderMs} ms; visible ${elapsed} ms after reload (page, session, SQL downsampling, draw)`);
+  expect(renderMs).toBeLessThan(1000);
+  await page.screenshot({ path: test.info().outputPath('run-1m-points.png'), fullPage: true });
+  expect(elapsed).toBeLessThan(3000);
+});

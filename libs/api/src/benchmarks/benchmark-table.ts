@@ -1,0 +1,82 @@
+/**
+ * The paper's tables from evaluation results: one row per method, one column per layer (or protocol),
+ * each cell the mean ± sample standard deviation over the finished runs (seeds) of that method.
+ */
+export interface BenchmarkObservation {
+  method: string;
+  /** The column: a layer (conv1 … conv5) or a protocol. */
+  column: string;
+  runId: string;
+  value: number;
+}
+
+export interface BenchmarkCell {
+  mean: number;
+  /** Sample standard deviation (n − 1); null with a single run. */
+  std: number | null;
+  n: number;
+  runIds: string[];
+  best: boolean;
+}
+
+export interface BenchmarkTable {
+  columns: string[];
+  rows: { method: string; cells: Record<string, BenchmarkCell | undefined> }[];
+  higherIsBetter: boolean;
+}
+
+const LAYER_ORDER = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'];
+const PROTOCOL_ORDER = ['linear', 'nonlinear', 'knn', 'finetune'];
+
+function rank(order: string[], value: string): number {
+  const index = order.indexOf(value);
+  return index === -1 ? order.length : index;
+}
+
+/** Layers in network order, then protocols in the paper's order, then anything else alphabetically. */
+export function orderColumns(columns: Iterable<string>): string[] {
+  const known = [...LAYER_ORDER, ...PROTOCOL_ORDER];
+  return [...new Set(columns)].sort((a, b) => rank(known, a) - rank(known, b) || a.localeCompare(b));
+}
+
+/** Losses and error rates are better low; accuracies, mAP, NMI are better high. */
+export function metricHigherIsBetter(metric: string): boolean {
+  return !/loss|error|err$|nll|perplexity/i.test(metric);
+}
+
+export function buildBenchmarkTable(
+  observations: BenchmarkObservation[],
+  options: { methodOrder?: string[]; higherIsBetter?: boolean } = {},
+): BenchmarkTable {
+  const higherIsBetter = options.higherIsBetter ?? true;
+  const methodOrder = options.methodOrder ?? [];
+  const groups = new Map<string, Map<string, { values: number[]; runIds: string[] }>>();
+  for (const { method, column, runId, value } of observations) {
+    if (!Number.isFinite(value)) continue;
+    const row = groups.get(method) ?? new Map();
+    groups.set(method, row);
+    const cell = row.get(column) ?? { values: [], runIds: [] };
+    row.set(column, cell);
+    cell.values.push(value);
+    cell.runIds.push(runId);
+  }
+  const columns = orderColumns([...groups.values()].flatMap((row) => [...row.keys()]));
+  const methods = [...groups.keys()].sort((a, b) => rank(methodOrder, a) - rank(methodOrder, b) || a.localeCompare(b));
+  const rows = methods.map((method) => {
+    const cells: Record<string, BenchmarkCell | undefined> = {};
+    for (const [column, { values, runIds }] of groups.get(method)!) {
+      const n = values.length;
+      const mean = values.reduce((sum, v) => sum + v, 0) / n;
+      const std = n > 1 ? Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1)) : null;
+      cells[column] = { mean, std, n, runIds: [...new Set(runIds)], best: false };
+    }
+    return { method, cells };
+  });
+  for (const column of columns) {
+    const present = rows.map((row) => row.cells[column]).filter((cell): cell is BenchmarkCell => cell !== undefined);
+    if (present.length < 2) continue;
+    const target = higherIsBetter ? Math.max(...present.map((c) => c.mean)) : Math.min(...present.map((c) => c.mean));
+    for (const cell of present) cell.best = cell.mean === target;
+  }
+  return { columns, rows, higherIsBetter };
+}

@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi } from '../../testing';
+
+describe('benchmarks router', () => {
+  let api: TestApi;
+  beforeEach(async () => {
+    api = await createTestApi();
+  });
+  afterEach(() => api.close());
+
+  /** A finished (or not) run of a method with linear-probe results per layer, inserted directly. */
+  async function runWith(method: string, values: Record<string, number>, status: 'succeeded' | 'failed' = 'succeeded', projectSlug = 'default') {
+    const project = await api.db.project.findUniqueOrThrow({ where: { slug: projectSlug } });
+    const run = await api.db.run.create({ data: { projectId: project.id, name: `${method}-${Math.random()}`, method, config: { kind: 'smoke' }, status } });
+    await api.db.evalResult.createMany({
+      data: Object.entries(values).map(([layer, value]) => ({ runId: run.id, protocol: 'linear', layer, dataset: 'cifar10-test', metric: 'top1', value })),
+    });
+    return run.id;
+  }
+
+  it('builds the table from finished runs only: mean ± std over seeds, best per column, run ids per cell', async () => {
+    const j1 = await runWith('jigsaw', { conv1: 0.3, conv2: 0.4 });
+    const j2 = await runWith('jigsaw', { conv1: 0.5, conv2: 0.4 });
+    const cc = await runWith('cc-jigsaw++', { conv1: 0.35, conv2: 0.6 });
+    await runWith('cc-jigsaw++', { conv1: 0.99 }, 'failed');
+    const deleted = await runWith('random', { conv1: 0.99 });
+    await api.user.runs.delete({ ids: [deleted] });
+    const outsider = await api.newUser('Out', { projects: ['other'] });
+    await runWith('random', { conv1: 0.99 }, 'succeeded', 'other');
+
+    const options = await api.user.benchmarks.options({});
+    expect(options).toEqual({ protocols: ['linear'], datasets: ['cifar10-test'], metrics: ['top1'], layers: ['conv1', 'conv2'] });
+    const table = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns: { by: 'layer', protocol: 'linear' } });
+    expect(table.columns).toEqual(['conv1', 'conv2']);
+    expect(table.rows.map((r) => r.method)).toEqual(['jigsaw', 'cc-jigsaw++']);
+    const [jigsaw, ccRow] = table.rows;
+    expect(jigsaw.cells.conv1).toMatchObject({ mean: expect.closeTo(0.4, 6), n: 2, best: true });
+    expect(jigsaw.cells.conv1!.std).toBeCloseTo(Math.SQRT2 * 0.1, 6);
+    expect(jigsaw.cells.conv1!.runIds.sort()).toEqual([j1, j2].sort());
+    expect(ccRow.cells.conv2).toMatchObject({ mean: 0.6, std: null, runIds: [cc], best: true });
+    expect(table.scale).toBe(100);
+    expect(table.markdown, table.markdown).toContain('| Jigsaw | **40.0 ± 14.1** | 40.0 ± 0.0 |');
+    expect(table.csv.split('\n')[0]).toBe('method,conv1_mean,conv1_std,conv1_n,conv2_mean,conv2_std,conv2_n');
+
+    const byProtocol = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns: { by: 'protocol', layer: 'conv2' } });
+    expect(byProtocol.columns).toEqual(['linear']);
+    const outsiders = await outsider.caller.benchmarks.table({ projectSlug: 'other', dataset: 'cifar10-test', columns: { by: 'layer', protocol: 'linear' } });
+    expect(outsiders.rows.map((r) => r.method)).toEqual(['random']);
+  });
+});

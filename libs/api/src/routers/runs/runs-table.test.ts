@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { presets } from '@ktlab/config';
+import { createTestApi, type TestApi } from '../../testing';
+
+const pipeline = () => presets.find((p) => p.id === 'cc-jigsaw++')?.build({ data: { path: '/data/cifar' } }) as { kind: 'pipeline' } & Record<string, unknown>;
+
+describe('runs table features', () => {
+  let api: TestApi;
+  beforeEach(async () => {
+    api = await createTestApi();
+  });
+  afterEach(() => api.close());
+
+  it('launches a sweep as a group of validated runs, filterable by config field and sweep', async () => {
+    const base = { ...pipeline(), clustering: { k: 500 } };
+    const sweep = await api.user.runs.createSweep({ name: 'k-sweep', method: 'cc-jigsaw++', config: base as never, field: 'clustering.k', values: [500, 1000, 2000], tags: ['sweep'] });
+    expect(sweep.runs.map((r) => r.name)).toEqual(['k-sweep-500', 'k-sweep-1000', 'k-sweep-2000']);
+    await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const k1000 = await api.user.runs.list({ config: [{ path: 'clustering.k', value: 1000 }] });
+    expect(k1000.runs.map((r) => r.name)).toEqual(['k-sweep-1000']);
+    const bySweep = await api.user.runs.list({ sweepId: sweep.sweepId, sort: 'name', order: 'asc' });
+    expect(bySweep.total).toBe(3);
+    expect(bySweep.runs.every((r) => r.tags.includes('sweep'))).toBe(true);
+    const run = await api.user.runs.get({ id: sweep.runs[2].id });
+    expect((run.config as { clustering: { k: number; iterations: number } }).clustering).toMatchObject({ k: 2000, iterations: 20 });
+    // An invalid value refuses the whole sweep, naming the value.
+    await expect(api.user.runs.createSweep({ name: 'bad', method: 'm', config: base as never, field: 'clustering.k', values: [1000, 1] })).rejects.toThrow(/clustering.k = 1/);
+    expect((await api.user.runs.list({ method: 'm' })).total).toBe(0);
+  });
+
+  it('tags runs and filters by every tag given', async () => {
+    await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' }, tags: ['baseline'] });
+    const b = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    await api.user.runs.setTags({ id: b.id, tags: ['baseline', 'paper', 'paper'] });
+    expect((await api.user.runs.get({ id: b.id })).tags).toEqual(['baseline', 'paper']);
+    expect((await api.user.runs.list({ tags: ['baseline'] })).total).toBe(2);
+    expect((await api.user.runs.list({ tags: ['baseline', 'paper'] })).runs.map((r) => r.id)).toEqual([b.id]);
+  });
+
+  it('soft-deletes finished runs into the trash and restores them; refuses active runs', async () => {
+    const done = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const active = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    await api.user.runs.cancel({ id: done.id });
+    await expect(api.user.runs.delete({ ids: [active.id] })).rejects.toThrow(/cancel .* first/);
+    expect((await api.user.runs.delete({ ids: [done.id] })).deleted).toBe(1);
+    expect((await api.user.runs.list({})).runs.map((r) => r.id)).toEqual([active.id]);
+    expect((await api.user.runs.list({ view: 'deleted' })).runs.map((r) => r.id)).toEqual([done.id]);
+    expect((await api.user.runs.restore({ ids: [done.id] })).restored).toBe(1);
+    expect((await api.user.runs.list({})).total).toBe(2);
+    expect((await api.user.runs.list({ view: 'deleted' })).total).toBe(0);
+  });
+
+  it('groups by method with status counts under the same filters', async () => {
+    for (let i = 0; i < 3; i++) await api.user.runs.create({ method: 'jigsaw', config: { kind: 'smoke' } });
+    const cancelled = await api.user.runs.create({ method: 'jigsaw', config: { kind: 'smoke' } });
+    await api.user.runs.cancel({ id: cancelled.id });
+    await api.user.runs.create({ method: 'random', config: { kind: 'smoke' } });
+    expect(await api.user.runs.groups({})).toEqual([
+      { method: 'jigsaw', total: 4, byStatus: { queued: 3, cancelled: 1 } },
+      { method: 'random', total: 1, byStatus: { queued: 1 } },
+    ]);
+    expect(await api.user.runs.groups({ status: ['cancelled'] })).toEqual([{ method: 'jigsaw', total: 1, byStatus: { cancelled: 1 } }]);
+  });
+
+  it('compares runs: differing config fields, shared metric keys, eval results', async () => {
+    const a = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', seed: 1 } });
+    const b = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', seed: 2 } });
+    const w = await api.newWorker('cmp');
+    for (const [run, keys] of [[a, ['loss', 'acc']], [b, ['loss']]] as const) {
+      await w.caller.worker.claim({ workerId: w.workerId });
+      await w.caller.worker.logMetrics({ workerId: w.workerId, runId: run.id, points: keys.map((key) => ({ key, step: 0, value: 1, wallTime: new Date() })) });
+      await w.caller.worker.finish({ outcome: 'succeeded', workerId: w.workerId, runId: run.id, evalResults: [{ protocol: 'linear', layer: 'conv1', dataset: 'd', metric: 'top1', value: 0.5 }] });
+    }
+    const compared = await api.user.runs.compare({ ids: [b.id, a.id] });
+    expect(compared.runs.map((r) => r.id)).toEqual([b.id, a.id]);
+    expect(compared.configDiff).toEqual([{ path: 'seed', values: [2, 1] }]);
+    expect(compared.commonMetricKeys).toEqual(['loss']);
+    expect(compared.runs[0].evalResults).toHaveLength(1);
+  });
+});
