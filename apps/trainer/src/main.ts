@@ -5,7 +5,7 @@
  *   KTLAB_WORKER_NAME  this worker's name (default: host name + pid)
  */
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
 import { TrainerDaemon } from './daemon';
 
@@ -17,10 +17,16 @@ if (!token) {
 }
 const name = process.env.KTLAB_WORKER_NAME ?? `${os.hostname()}-${process.pid}`;
 
-await tf.setBackend('cpu');
-await tf.ready();
-const backend = { name: tf.getBackend(), devices: { cpus: os.availableParallelism() } };
-console.log(`[trainer ${name}] TensorFlow.js backend: ${backend.name}`);
+const chosen = await selectBackend();
+const backend = {
+  name: chosen.name,
+  devices: { kind: chosen.kind, threads: chosen.threads, simd: chosen.simd, devices: chosen.devices, versions: chosen.versions },
+};
+const skipped = chosen.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason ?? 'failed'}`);
+console.log(
+  `[trainer ${name}] TensorFlow.js backend: ${chosen.name} (${chosen.kind}, ${chosen.threads} thread(s))` +
+    (skipped.length ? `; skipped ${skipped.join('; ')}` : ''),
+);
 
 const daemon = new TrainerDaemon({
   client: createPortalClient(portalUrl, token),

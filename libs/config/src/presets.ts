@@ -38,8 +38,8 @@ function pipelinePreset(
       };
       if (quick) {
         config.data = { ...data, limit: data.limit ?? 10_000 };
-        config.pretext = { ...config.pretext, epochs: 2 };
-        config.target = { ...config.target, epochs: 3 };
+        config.pretext = { ...config.pretext, epochs: 2, widthMultiplier: 0.5, imageSize: 48 };
+        config.target = { ...config.target, epochs: 3, widthMultiplier: 0.5 };
         config.clustering = { ...config.clustering, iterations: 10, k: Math.min(config.clustering?.k ?? 500, 200) };
         config.evaluation = { ...config.evaluation, epochs: 3, protocols: ['linear', 'knn'] };
       }

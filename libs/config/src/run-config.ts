@@ -21,6 +21,10 @@ export const archSchema = z.enum(['alexnet', 'vgg']);
 export const pretextSchema = z.object({
   task: z.enum(['none', 'jigsaw', 'jigsaw++']).default('jigsaw++'),
   arch: archSchema.default('alexnet'),
+  /** Puzzles are cut from images resized to this size (CIFAR-10 is upscaled: 32px puzzles have 7px tiles). */
+  imageSize: z.number().int().min(24).max(1024).default(64),
+  /** Scales every conv layer's width (1 = the paper's AlexNet widths). */
+  widthMultiplier: z.number().positive().max(4).default(1),
   epochs: z.number().positive().max(1000).default(30),
   batchSize: z.number().int().min(1).max(4096).default(64),
   learningRate: z.number().positive().max(10).default(0.01),
@@ -56,6 +60,7 @@ export const targetSchema = z.object({
   arch: archSchema.default('alexnet'),
   /** How the target net learns from the source: predict cluster ids, regress teacher activations, or labels. */
   objective: z.enum(['cluster-classification', 'regression', 'supervised', 'none']).default('cluster-classification'),
+  widthMultiplier: z.number().positive().max(4).default(1),
   epochs: z.number().positive().max(1000).default(30),
   batchSize: z.number().int().min(1).max(4096).default(128),
   learningRate: z.number().positive().max(10).default(0.01),
@@ -69,7 +74,12 @@ export const evaluationSchema = z.object({
   protocols: z.array(evalProtocolSchema).min(1).default(['linear', 'knn']),
   layers: z.array(convLayerSchema).min(1).default(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']),
   epochs: z.number().positive().max(1000).default(10),
-  /** Labelled data for the evaluation heads: train on `train`, report on `test`. */
+  /** kNN: neighbours that vote (cosine similarity on L2-normalised frozen features). */
+  knnNeighbours: z.number().int().min(1).max(200).default(20),
+  /**
+   * Labelled data for the evaluation heads: train on `train`, report on `test`. Defaults: `train` is the run's
+   * training data (it must then have labels), `test` a seeded 20% of it held out from `train`.
+   */
   train: datasetRefSchema.optional(),
   test: datasetRefSchema.optional(),
 });

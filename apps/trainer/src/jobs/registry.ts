@@ -1,5 +1,6 @@
 import type { RunConfig } from '@ktlab/config';
 import type { Job } from './job';
+import { pipelineJob } from './pipeline.job';
 import { smokeJob } from './smoke.job';
 
 /** The job that executes a run of each config kind. */
@@ -8,11 +9,6 @@ export function jobFor(config: RunConfig): Job {
     case 'smoke':
       return smokeJob;
     case 'pipeline':
-      return async () => {
-        throw new Error(
-          'this trainer cannot run pipeline configs yet: the knowledge-transfer pipeline (libs/pipeline) is not built; ' +
-            'launch the "smoke" preset to check a worker',
-        );
-      };
+      return pipelineJob;
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * `npm run ktlab -- run --preset cc-jigsaw++ --data <folder> [--test <folder>] [--quick]`: one pipeline run
+ * on this machine, without the portal — progress bars per stage, results in a local run folder.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { pino } from 'pino';
+import { configFieldErrors, findPreset, presets, runConfigSchema, type PipelineConfig } from '@ktlab/config';
+import { ktlabHome } from '@ktlab/db';
+import { runPipeline, type EvalResult } from '@ktlab/pipeline';
+import { selectBackend } from '@ktlab/tf-backend';
+
+const program = new Command('ktlab').description('Knowledge transfer for self-supervised learning (Noroozi et al., CVPR 2018)');
+
+program
+  .command('presets')
+  .description('list the methods (the paper\'s rows)')
+  .action(() => {
+    for (const preset of presets) console.log(`${preset.id.padEnd(26)} ${preset.name}: ${preset.description}`);
+  });
+
+program
+  .command('run')
+  .description('run one method end to end on an image folder')
+  .requiredOption('--preset <id>', 'method, e.g. cc-jigsaw++ (see `ktlab presets`)')
+  .requiredOption('--data <folder>', 'training images: <folder>/<class>/*.jpg or a flat folder')
+  .option('--test <folder>', 'labelled images to evaluate on (default: 20% held out of --data)')
+  .option('--quick', 'the CPU-sized variant of the preset', false)
+  .option('--seed <n>', 'random seed', '0')
+  .option('--limit <n>', 'use at most this many training images')
+  .option('--run-dir <folder>', 'where checkpoints and results go (default: .ktlab/runs/local-<preset>-<seed>)')
+  .action(async (options: { preset: string; data: string; test?: string; quick: boolean; seed: string; limit?: string; runDir?: string }) => {
+    const preset = findPreset(options.preset);
+    const seed = Number(options.seed);
+    const input = preset.build({ data: { path: resolve(options.data), ...(options.limit ? { limit: Number(options.limit) } : {}) }, quick: options.quick, seed });
+    if (input.kind === 'pipeline' && options.test) input.evaluation = { ...input.evaluation, test: { path: resolve(options.test) }, train: input.data };
+    const parsed = runConfigSchema.safeParse(input);
+    if (!parsed.success) {
+      for (const error of configFieldErrors(parsed.error)) console.error(`config.${error.path}: ${error.message}`);
+      process.exit(2);
+    }
+    if (parsed.data.kind !== 'pipeline') throw new Error(`preset ${preset.id} is not a pipeline`);
+    const config: PipelineConfig = parsed.data;
+    const backend = await selectBackend({}, pino({ level: 'silent' }));
+    const skipped = backend.attempts.filter((a) => !a.ok).map((a) => a.reason ?? a.name);
+    const runDir = resolve(options.runDir ?? join(ktlabHome(), 'runs', `local-${preset.id}-${seed}${options.quick ? '-quick' : ''}`));
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2));
+    console.log(`ktlab: ${preset.name} on ${config.data.path}`);
+    console.log(`  backend ${backend.name} (${backend.kind}, ${backend.threads} threads)${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}`);
+    console.log(`  run folder ${runDir}`);
+
+    const bars = new cliProgress.MultiBar(
+      {
+        format: ' {stage} |{bar}| {percentage}% | ETA {eta_formatted} | {message}',
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 50,
+        // Without a terminal (CI, logs) redraw every 30 s as plain lines instead of staying silent.
+        noTTYOutput: true,
+        notTTYSchedule: 30_000,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    const stageBars = new Map<string, cliProgress.SingleBar>();
+    const started = Date.now();
+    const controller = new AbortController();
+    process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
+    let results: EvalResult[];
+    try {
+      results = await runPipeline({
+        config,
+        runDir,
+        cacheDir: process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache'),
+        signal: controller.signal,
+        metric: () => undefined,
+        stage: (kind, status, progress, message) => {
+          let bar = stageBars.get(kind);
+          if (!bar) {
+            bar = bars.create(1000, 0, { stage: kind.padEnd(22), message: '' });
+            stageBars.set(kind, bar);
+          }
+          bar.update(Math.round(progress * 1000), { message: status === 'running' ? (message ?? '') : `${status}${message ? ` (${message})` : ''}` });
+        },
+        log: (message) => bars.log(`${message}\n`),
+      });
+    } finally {
+      bars.stop();
+    }
+    writeFileSync(join(runDir, 'results.json'), JSON.stringify(results, null, 2));
+    const layers = [...new Set(results.map((r) => r.layer))];
+    const protocols = [...new Set(results.map((r) => r.protocol))];
+    console.log(`\n${'protocol'.padEnd(10)}${layers.map((l) => l.padStart(9)).join('')}`);
+    for (const protocol of protocols) {
+      const cells = layers.map((layer) => results.find((r) => r.protocol === protocol && r.layer === layer));
+      console.log(`${protocol.padEnd(10)}${cells.map((c) => (c ? `${(c.value * 100).toFixed(1)}%` : '—').padStart(9)).join('')}`);
+    }
+    console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min; results in ${join(runDir, 'results.json')}`);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,53 @@
+/**
+ * The run config's dataset references, opened at a working size. The subset (the paper's Table 2 halves) and
+ * the limit are taken from one seeded shuffle, so every stage and every resumed attempt sees the same images.
+ */
+import type { DatasetRef } from '@ktlab/config';
+import { halves, loadDataset, shuffleIndices, subsetDataset, type ImageDataset } from '@ktlab/data';
+
+export interface OpenOptions {
+  size: number;
+  seed: number;
+  cacheDir?: string;
+  log?: (message: string) => void;
+}
+
+const opened = new Map<string, Promise<ImageDataset>>();
+
+export function describeRef(ref: DatasetRef): string {
+  return `${ref.path}${ref.subset === 'all' ? '' : ` (${ref.subset})`}${ref.limit ? ` [${ref.limit}]` : ''}`;
+}
+
+async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+  const full = await loadDataset({ kind: ref.format, path: ref.path, size: options.size }, { cacheDir: options.cacheDir });
+  if (full.skipped.length > 0) {
+    const sample = full.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join(', ');
+    options.log?.(`${ref.path}: skipped ${full.skipped.length} unreadable file(s): ${sample}${full.skipped.length > 5 ? ', …' : ''}`);
+  }
+  let indices: Int32Array;
+  if (ref.subset === 'all') indices = shuffleIndices(full.count, options.seed);
+  else {
+    const [first, second] = halves(full.count, options.seed);
+    indices = ref.subset === 'first-half' ? first : second;
+  }
+  if (ref.limit !== undefined && ref.limit < indices.length) indices = indices.slice(0, ref.limit);
+  // Keep the dataset's own order inside the chosen subset: stable ids, cache-friendly reads.
+  const sorted = Int32Array.from(indices).sort();
+  return { ...subsetDataset(full, sorted), skipped: full.skipped };
+}
+
+/** Opens (once per process) a dataset reference at a working size. */
+export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+  const key = JSON.stringify([ref, options.size, options.seed, options.cacheDir]);
+  let promise = opened.get(key);
+  if (!promise) {
+    promise = openUncached(ref, options);
+    promise.catch(() => opened.delete(key));
+    opened.set(key, promise);
+  }
+  return promise;
+}
+
+export function asImages(dataset: ImageDataset) {
+  return { data: dataset.images, count: dataset.count, height: dataset.size, width: dataset.size, channels: dataset.channels };
+}

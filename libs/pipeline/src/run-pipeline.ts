@@ -1,0 +1,63 @@
+/**
+ * The knowledge-transfer pipeline, stage by stage (Noroozi et al. 2018, Fig. 2):
+ *   pretext → features → k-means → pseudo-labels → cluster classification → evaluation.
+ * Each finished stage leaves a checkpoint record; a resumed run skips what is done and continues.
+ */
+import { mkdirSync } from 'node:fs';
+import type { EvalResult, PipelineContext, StageKind } from './context';
+import { StageCheckpoints } from './io/checkpoints';
+import { kmeansStage, pseudoLabelsStage, type KMeansOutputs, type PseudoLabelOutputs } from './stages/clustering.stage';
+import { evaluateStage } from './stages/evaluate.stage';
+import { featuresStage, type FeaturesOutputs } from './stages/features.stage';
+import { pretextStage, type PretextOutputs } from './stages/pretext.stage';
+import { targetStage, type TargetOutputs } from './stages/target.stage';
+
+export const STAGE_ORDER: StageKind[] = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval'];
+
+/** Which stages a config runs (the others are reported as skipped). */
+export function plannedStages(config: PipelineContext['config']): Set<StageKind> {
+  const usesClusters = config.target.objective === 'cluster-classification';
+  const needsPretext = config.pretext.task !== 'none';
+  return new Set(
+    STAGE_ORDER.filter((kind) => {
+      if (kind === 'pretext') return needsPretext;
+      if (kind === 'features' || kind === 'kmeans' || kind === 'pseudo-labels') return usesClusters;
+      return true;
+    }),
+  );
+}
+
+export async function runPipeline(context: PipelineContext): Promise<EvalResult[]> {
+  mkdirSync(context.runDir, { recursive: true });
+  const checkpoints = new StageCheckpoints(context.runDir);
+  const planned = plannedStages(context.config);
+  for (const kind of STAGE_ORDER) if (!planned.has(kind)) await context.stage(kind, 'skipped', 0);
+
+  async function stage<T>(kind: StageKind, run: () => Promise<T>): Promise<T | undefined> {
+    if (!planned.has(kind)) return undefined;
+    const done = checkpoints.finished<T>(kind);
+    if (done) {
+      context.log(`${kind}: already done (checkpoint), skipping`);
+      await context.stage(kind, 'succeeded', 1, 'restored from checkpoint');
+      return done.outputs;
+    }
+    const started = Date.now();
+    await context.stage(kind, 'running', 0);
+    try {
+      const outputs = await run();
+      await context.stage(kind, 'succeeded', 1, `${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return outputs;
+    } catch (error) {
+      if (!context.signal.aborted) await context.stage(kind, 'failed', 0, (error as Error).message.slice(0, 500));
+      throw error;
+    }
+  }
+
+  const pretext = await stage<PretextOutputs | undefined>('pretext', () => pretextStage(context, checkpoints));
+  const features = await stage<FeaturesOutputs>('features', () => featuresStage(context, checkpoints, pretext));
+  const kmeans = await stage<KMeansOutputs>('kmeans', () => kmeansStage(context, checkpoints, features!));
+  const pseudoLabels = await stage<PseudoLabelOutputs>('pseudo-labels', () => pseudoLabelsStage(context, checkpoints, features!, kmeans!));
+  const target = await stage<TargetOutputs>('cluster-classification', () => targetStage(context, checkpoints, pretext, pseudoLabels));
+  const evaluation = await stage<{ results: EvalResult[] }>('eval', () => evaluateStage(context, checkpoints, target!));
+  return evaluation?.results ?? [];
+}

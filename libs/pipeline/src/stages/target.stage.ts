@@ -1,0 +1,103 @@
+/**
+ * Stage 5: the target network. Cluster classification trains a fresh AlexNet-style net to predict the
+ * pseudo-labels (class-balanced); `supervised` trains it on the real labels; `none` evaluates the pretext
+ * trunk itself (Jigsaw rows) or a random network (the Random row). Its conv layers are what evaluation reads.
+ */
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import * as tfjs from '@tensorflow/tfjs';
+import { readPseudoLabels } from '@ktlab/kmeans';
+import { imagesToTensor, loadModel, saveModel } from '@ktlab/models';
+import type { PipelineContext } from '../context';
+import { asImages, openDataset } from '../datasets';
+import type { StageCheckpoints } from '../io/checkpoints';
+import { classifierFor, retarget, trunkFor } from '../nets';
+import { epochOrder } from '../training/balanced-order';
+import { fit } from '../training/fit';
+import { labelingData } from './features.stage';
+import type { PseudoLabelOutputs } from './clustering.stage';
+import type { PretextOutputs } from './pretext.stage';
+
+export interface TargetOutputs {
+  /** A model with conv1…conv5 layers at the run's image size, relative to the run folder. */
+  modelDir: string;
+  trained: boolean;
+}
+
+async function trainClassifier(context: PipelineContext, images: ReturnType<typeof asImages>, labels: Int32Array, numClasses: number, balanced: boolean): Promise<tf.LayersModel> {
+  const { config } = context;
+  const cfg = config.target;
+  const model = classifierFor(cfg.arch, config.imageSize, cfg.widthMultiplier, numClasses, config.seed + 17);
+  const pixels = images.height * images.width * images.channels;
+  await fit({
+    name: 'target',
+    stage: 'cluster-classification',
+    model,
+    examples: labels.length,
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    learningRate: cfg.learningRate,
+    seed: config.seed + 17,
+    order: (epoch) => epochOrder(labels, config.seed * 104_729 + epoch, balanced),
+    batch: (indices) => {
+      const data = new Uint8Array(indices.length * pixels);
+      const y = new Int32Array(indices.length);
+      for (let i = 0; i < indices.length; i++) {
+        data.set(images.data.subarray(indices[i] * pixels, (indices[i] + 1) * pixels), i * pixels);
+        y[i] = labels[indices[i]];
+      }
+      return { x: imagesToTensor({ ...images, data, count: indices.length }), y: tfjs.tensor1d(y, 'int32') };
+    },
+    checkpointDir: join(context.runDir, 'target', 'checkpoint'),
+    context,
+  });
+  return model;
+}
+
+export async function targetStage(
+  context: PipelineContext,
+  checkpoints: StageCheckpoints,
+  pretext: PretextOutputs | undefined,
+  pseudoLabels: PseudoLabelOutputs | undefined,
+): Promise<TargetOutputs> {
+  const { config } = context;
+  const cfg = config.target;
+  const open = (ref: typeof config.data) => openDataset(ref, { size: config.imageSize, seed: config.seed, cacheDir: context.cacheDir, log: context.log });
+  let model: tf.LayersModel;
+  let trained = true;
+  switch (cfg.objective) {
+    case 'cluster-classification': {
+      if (!pseudoLabels) throw new Error('target.objective "cluster-classification" needs the clustering stages');
+      const data = await open(labelingData(context));
+      const labels = await readPseudoLabels(join(context.runDir, pseudoLabels.file));
+      if (labels.labels.length !== data.count) throw new Error(`pseudo-labels cover ${labels.labels.length} images, the dataset has ${data.count}`);
+      model = await trainClassifier(context, asImages(data), labels.labels, pseudoLabels.k, cfg.classBalanced);
+      break;
+    }
+    case 'supervised': {
+      const data = await open(config.data);
+      if (!data.labels || !data.classes) throw new Error(`the supervised baseline needs labelled data: ${config.data.path} has no class folders`);
+      model = await trainClassifier(context, asImages(data), data.labels, data.classes.length, false);
+      break;
+    }
+    case 'regression':
+      throw new Error('target.objective "regression" (distillation by regression) is not implemented yet; use cluster-classification');
+    case 'none': {
+      trained = false;
+      if (pretext) {
+        const trunk = await loadModel(join(context.runDir, pretext.trunkDir));
+        model = retarget(trunk, config.pretext.arch, config.imageSize, config.pretext.widthMultiplier, config.seed);
+        trunk.dispose();
+      } else {
+        model = trunkFor(cfg.arch, config.imageSize, cfg.widthMultiplier, config.seed + 17);
+      }
+      break;
+    }
+  }
+  const modelDir = 'target/model';
+  await saveModel(model, join(context.runDir, modelDir));
+  model.dispose();
+  const outputs = { modelDir, trained };
+  checkpoints.complete('cluster-classification', outputs, [`${modelDir}/model.json`]);
+  return outputs;
+}
