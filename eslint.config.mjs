@@ -32,4 +32,9 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Tests assert on values they just built; a non-null assertion there documents the expectation.
+    files: ['**/*.test.ts', 'e2e/**/*.ts', '**/testing/**/*.ts', '**/test-support/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
 ];

@@ -1,2 +1,3 @@
 /** Feature extraction images/s of libs/models vs PyTorch (see libs/models/bench/features.ts). */
-await import('../../libs/models/bench/features');
+await import('@ktlab/models/bench/features');
+export {};

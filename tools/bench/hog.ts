@@ -1,2 +1,3 @@
 /** HOG descriptors/s of libs/models vs scikit-image (see libs/models/bench/hog.ts). */
-await import('../../libs/models/bench/hog');
+await import('@ktlab/models/bench/hog');
+export {};

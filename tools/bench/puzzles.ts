@@ -145,6 +145,28 @@ for (const [name, rates, note] of rows) {
   const ratio = peerMedian ? `${(m / peerMedian).toFixed(1)}x` : 'n/a';
   console.log(`${pad(name, 40)}${pad(String(Math.round(m)), 20)}${pad(range, 22)}${ratio}${note ? `  (${note})` : ''}`);
 }
-console.log(`${pad('train step rate (pretext net)', 40)}n/a until libs/tf-backend lands`);
+// What generation has to keep up with: the reference Jigsaw net (27px tiles, 9 per puzzle) training on the
+// backend the trainer would pick, batch 16, median of a few steps after a warm-up.
+const trainRate = await (async () => {
+  const tf = await import('@tensorflow/tfjs');
+  const { buildJigsawSiameseNet, selectBackend, syntheticBatch, trainingStep } = await import('@ktlab/tf-backend');
+  const { pino } = await import('pino');
+  const backend = await selectBackend({}, pino({ level: 'silent' }));
+  const net = buildJigsawSiameseNet();
+  const optimizer = tf.train.sgd(0.01);
+  const { input, labels } = syntheticBatch(net, 16);
+  const rates: number[] = [];
+  for (let step = 0; step < 4; step++) {
+    const started = performance.now();
+    await trainingStep(net, optimizer, input, labels);
+    if (step > 0) rates.push(16 / ((performance.now() - started) / 1000));
+  }
+  net.dispose();
+  return { backend: backend.name, rate: median(rates) };
+})();
+console.log(
+  `${pad(`train step rate (Jigsaw net, ${trainRate.backend})`, 40)}${pad(trainRate.rate.toFixed(1), 20)}${pad('', 22)}` +
+    `puzzle generation is ${Math.round(median(pool2) / trainRate.rate)}x faster than training consumes`,
+);
 if ('missing' in peer) console.log(`\nnumpy peer skipped; install it with: ${peer.missing}`);
 console.log(`puzzles: puzzles_per_s=${Math.round(median(pool2))}`);

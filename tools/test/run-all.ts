@@ -25,7 +25,7 @@ const vitestJson = join(results, 'vitest.json');
 const playwrightJson = join(results, 'playwright.json');
 
 const steps: Step[] = [
-  { name: 'lint', commands: [[bin('nx'), 'show', 'projects'], [bin('eslint'), '.', '--max-warnings=50']] },
+  { name: 'lint', commands: [[bin('nx'), 'show', 'projects'], [bin('eslint'), '.']] },
   { name: 'typecheck', commands: [[bin('tsc'), '-p', 'tsconfig.json', '--noEmit']] },
   {
     name: 'unit+integration',
