@@ -49,7 +49,7 @@ describe('presets', () => {
     const quick = presetConfig('cc-jigsaw++', { data: { path: '/d' }, quick: true });
     if (full.kind !== 'pipeline' || quick.kind !== 'pipeline') throw new Error('expected pipelines');
     expect(quick.pretext.epochs).toBeLessThan(full.pretext.epochs);
-    expect(quick.data.limit).toBe(10_000);
+    expect(quick.data.limit).toBe(5_000);
     expect(full.data.limit).toBeUndefined();
   });
 

@@ -115,6 +115,11 @@ describe('runPipeline', () => {
     expect(Array.from(resumedLabels.labels)).toEqual(Array.from(freshLabels.labels));
     expect(results).toEqual(freshResults);
     expect(first.metrics.get('pseudo-labels/nmi@0')).toBeGreaterThanOrEqual(0);
+    for (const figure of ['conv1-filters.png', 'cluster-neighbours.png']) {
+      const meta = await sharp(join(runDir, 'figures', figure)).metadata();
+      expect(meta.format).toBe('png');
+      expect(meta.width).toBeGreaterThan(20);
+    }
   });
 
   it('evaluates the Random row and the CC+HOG baseline', async () => {

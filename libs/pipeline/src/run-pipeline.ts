@@ -4,6 +4,11 @@
  * Each finished stage leaves a checkpoint record; a resumed run skips what is done and continues.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel } from '@ktlab/models';
+import { openDataset } from './datasets';
+import { clusterNeighboursFigure, conv1FiltersFigure } from './figures';
+import { labelingData } from './stages/features.stage';
 import type { EvalResult, PipelineContext, StageKind } from './context';
 import { StageCheckpoints } from './io/checkpoints';
 import { kmeansStage, pseudoLabelsStage, type KMeansOutputs, type PseudoLabelOutputs } from './stages/clustering.stage';
@@ -25,6 +30,22 @@ export function plannedStages(config: PipelineContext['config']): Set<StageKind>
       return true;
     }),
   );
+}
+
+/** Figures are a by-product: a failure to draw one is logged, never fails the run. */
+async function writeFigures(context: PipelineContext, target: TargetOutputs, pseudoLabels: PseudoLabelOutputs | undefined): Promise<void> {
+  const dir = join(context.runDir, 'figures');
+  try {
+    const model = await loadModel(join(context.runDir, target.modelDir));
+    await conv1FiltersFigure(model, join(dir, 'conv1-filters.png'));
+    model.dispose();
+    if (pseudoLabels) {
+      const data = await openDataset(labelingData(context), { size: context.config.imageSize, seed: context.config.seed, cacheDir: context.cacheDir });
+      await clusterNeighboursFigure(join(context.runDir, pseudoLabels.file), data, join(dir, 'cluster-neighbours.png'));
+    }
+  } catch (error) {
+    context.log(`figures: ${(error as Error).message}`);
+  }
 }
 
 export async function runPipeline(context: PipelineContext): Promise<EvalResult[]> {
@@ -59,5 +80,6 @@ export async function runPipeline(context: PipelineContext): Promise<EvalResult[
   const pseudoLabels = await stage<PseudoLabelOutputs>('pseudo-labels', () => pseudoLabelsStage(context, checkpoints, features!, kmeans!));
   const target = await stage<TargetOutputs>('cluster-classification', () => targetStage(context, checkpoints, pretext, pseudoLabels));
   const evaluation = await stage<{ results: EvalResult[] }>('eval', () => evaluateStage(context, checkpoints, target!));
+  await writeFigures(context, target!, pseudoLabels);
   return evaluation?.results ?? [];
 }

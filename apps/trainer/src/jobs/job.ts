@@ -1,15 +1,10 @@
 import type { RunConfig } from '@ktlab/config';
 
-export type StageKind = 'pretext' | 'features' | 'kmeans' | 'pseudo-labels' | 'cluster-classification' | 'eval' | 'train';
-export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+import type { EvalResult, StageKind as PipelineStageKind, StageStatus } from '@ktlab/pipeline';
 
-export interface EvalResult {
-  protocol: 'linear' | 'nonlinear' | 'finetune' | 'knn';
-  layer: string;
-  dataset: string;
-  metric: string;
-  value: number;
-}
+export type { EvalResult, StageStatus };
+/** The pipeline's stages, plus `train` for single-stage jobs such as the worker check. */
+export type StageKind = PipelineStageKind | 'train';
 
 /** What a job sees of the world: its run, a way to report, and a signal that stops it. */
 export interface JobContext {

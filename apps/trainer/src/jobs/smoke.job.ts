@@ -4,21 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SmokeConfig } from '@ktlab/config';
+import { createSeededRandom } from '@ktlab/data';
 import { throwIfAborted, type Job } from './job';
 
 const SIZE = 8;
 
-/** mulberry32: a tiny seeded PRNG, enough for generated data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function barsBatch(batchSize: number, random: () => number): { images: Float32Array; labels: Int32Array } {
   const images = new Float32Array(batchSize * SIZE * SIZE);
@@ -49,7 +39,8 @@ function buildNet(seed: number): tf.LayersModel {
 
 export const smokeJob: Job = async (context) => {
   const config = context.config as SmokeConfig;
-  const random = prng(config.seed);
+  const seeded = createSeededRandom(config.seed);
+  const random = () => seeded.next();
   const model = buildNet(config.seed);
   const optimizer = tf.train.sgd(config.learningRate);
   await context.stage('train', 0, 'running', 0);

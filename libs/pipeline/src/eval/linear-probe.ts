@@ -4,6 +4,7 @@
  * features pooled to ≤ ~9k dims.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createSeededRandom } from '@ktlab/data';
 
 export interface ProbeData {
   features: Float32Array;
@@ -47,23 +48,13 @@ function standardise(train: ProbeData, test: ProbeData): [Float32Array, Float32A
   return [apply(train.features), apply(test.features)];
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function linearProbe(train: ProbeData, test: ProbeData, options: LinearProbeOptions): Promise<number> {
   const { dims } = train;
   const [xTrain, xTest] = standardise(train, test);
   const batchSize = options.batchSize ?? 256;
   const rows = train.labels.length;
-  const random = mulberry32(options.seed);
+  const random = createSeededRandom(options.seed);
   const weights = tf.variable(tf.randomNormal([dims, options.numClasses], 0, 0.01, 'float32', options.seed));
   const bias = tf.variable(tf.zeros([options.numClasses]));
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
@@ -71,7 +62,7 @@ export async function linearProbe(train: ProbeData, test: ProbeData, options: Li
     const order = Array.from({ length: rows }, (_, i) => i);
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       for (let i = rows - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
+        const j = random.nextInt(i + 1);
         [order[i], order[j]] = [order[j], order[i]];
       }
       let total = 0;

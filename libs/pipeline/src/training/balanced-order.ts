@@ -3,18 +3,8 @@
  * the same share of the epoch, drawn with replacement inside small clusters, so a few huge clusters do not
  * dominate training on pseudo-labels. Otherwise a plain seeded shuffle.
  */
-import { shuffleIndices } from '@ktlab/data';
+import { createSeededRandom, shuffleIndices } from '@ktlab/data';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function epochOrder(labels: Int32Array, seed: number, balanced: boolean): Int32Array {
   const n = labels.length;
@@ -26,15 +16,15 @@ export function epochOrder(labels: Int32Array, seed: number, balanced: boolean):
     else byLabel.set(labels[i], [i]);
   }
   const groups = [...byLabel.keys()].sort((a, b) => a - b).map((label) => byLabel.get(label)!);
-  const random = mulberry32(seed);
+  const random = createSeededRandom(seed);
   const perGroup = Math.ceil(n / groups.length);
   const order = new Int32Array(perGroup * groups.length);
   let k = 0;
   for (const group of groups) {
-    for (let j = 0; j < perGroup; j++) order[k++] = group[Math.floor(random() * group.length)];
+    for (let j = 0; j < perGroup; j++) order[k++] = group[random.nextInt(group.length)];
   }
   for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = random.nextInt(i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order.subarray(0, n);

@@ -1,0 +1,85 @@
+/**
+ * The paper's figures for a run, as PNG files in `<runDir>/figures/`:
+ * - conv1 filters of the evaluated network (Figure 4);
+ * - the images nearest to a sample of centroids, one row per cluster (Figure 5).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type * as tf from '@tensorflow/tfjs';
+import { readPseudoLabels } from '@ktlab/kmeans';
+import type { ImageDataset } from '@ktlab/data';
+
+/** RGB canvas helper: a w×h white image with `paste` for square RGB tiles. */
+class Canvas {
+  readonly pixels: Buffer;
+  constructor(readonly width: number, readonly height: number) {
+    this.pixels = Buffer.alloc(width * height * 3, 255);
+  }
+  paste(tile: Uint8Array, size: number, channels: number, x0: number, y0: number, scale: number): void {
+    for (let y = 0; y < size * scale; y++) {
+      for (let x = 0; x < size * scale; x++) {
+        const source = (Math.floor(y / scale) * size + Math.floor(x / scale)) * channels;
+        const target = ((y0 + y) * this.width + x0 + x) * 3;
+        for (let c = 0; c < 3; c++) this.pixels[target + c] = tile[source + (channels === 1 ? 0 : c)];
+      }
+    }
+  }
+  toPng(path: string): Promise<unknown> {
+    return sharp(this.pixels, { raw: { width: this.width, height: this.height, channels: 3 } }).png().toFile(path);
+  }
+}
+
+/** Each first-layer filter min-max scaled to 0..255 and shown enlarged, as in the paper's Figure 4. */
+export async function conv1FiltersFigure(model: tf.LayersModel, path: string): Promise<void> {
+  const layer = model.getLayer('conv1');
+  const kernel = layer.getWeights()[0];
+  const [kh, kw, inChannels, filters] = kernel.shape as number[];
+  const values = kernel.dataSync();
+  const scale = 8;
+  const gap = 2;
+  const columns = Math.ceil(Math.sqrt(filters));
+  const rows = Math.ceil(filters / columns);
+  const canvas = new Canvas(columns * (kw * scale + gap) + gap, rows * (kh * scale + gap) + gap);
+  for (let f = 0; f < filters; f++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = f; i < values.length; i += filters) {
+      lo = Math.min(lo, values[i]);
+      hi = Math.max(hi, values[i]);
+    }
+    const tile = new Uint8Array(kh * kw * inChannels);
+    for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < inChannels; c++) {
+      const v = values[((y * kw + x) * inChannels + c) * filters + f];
+      tile[(y * kw + x) * inChannels + c] = hi > lo ? Math.round((255 * (v - lo)) / (hi - lo)) : 128;
+    }
+    const column = f % columns;
+    const row = Math.floor(f / columns);
+    canvas.paste(tile, kh, inChannels, gap + column * (kw * scale + gap), gap + row * (kh * scale + gap), scale);
+  }
+  mkdirSync(join(path, '..'), { recursive: true });
+  await canvas.toPng(path);
+}
+
+/** For `clusters` evenly spaced clusters (by size order), the `perCluster` images closest to the centroid. */
+export async function clusterNeighboursFigure(labelsPath: string, data: ImageDataset, path: string, clusters = 12, perCluster = 10): Promise<void> {
+  const { labels, distances, k } = await readPseudoLabels(labelsPath);
+  const members = Array.from({ length: k }, () => [] as number[]);
+  labels.forEach((label, index) => members[label].push(index));
+  const bySize = members.map((m, id) => ({ id, m })).filter((c) => c.m.length > 0).sort((a, b) => b.m.length - a.m.length);
+  const step = Math.max(1, Math.floor(bySize.length / clusters));
+  const chosen = bySize.filter((_, i) => i % step === 0).slice(0, clusters);
+  const size = data.size;
+  const scale = Math.max(1, Math.floor(64 / size));
+  const gap = 2;
+  const canvas = new Canvas(perCluster * (size * scale + gap) + gap, chosen.length * (size * scale + gap) + gap);
+  const bytes = size * size * data.channels;
+  chosen.forEach(({ m }, row) => {
+    const nearest = distances ? [...m].sort((a, b) => distances[a] - distances[b]) : m;
+    nearest.slice(0, perCluster).forEach((image, column) => {
+      canvas.paste(data.images.subarray(image * bytes, (image + 1) * bytes), size, data.channels, gap + column * (size * scale + gap), gap + row * (size * scale + gap), scale);
+    });
+  });
+  mkdirSync(join(path, '..'), { recursive: true });
+  await canvas.toPng(path);
+}
