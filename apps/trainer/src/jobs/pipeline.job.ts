@@ -1,7 +1,7 @@
 /** A knowledge-transfer pipeline run (libs/pipeline), in the run's folder under KTLAB_HOME/runs/. */
 import { join } from 'node:path';
 import type { PipelineConfig } from '@ktlab/config';
-import { ktlabHome } from '@ktlab/db';
+import { ktlabHome } from '@ktlab/db/paths';
 import { PipelineAbortedError, runPipeline } from '@ktlab/pipeline';
 import { JobAbortedError, type Job } from './job';
 
