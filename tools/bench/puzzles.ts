@@ -165,7 +165,7 @@ const trainRate = await (async () => {
   return { backend: backend.name, rate: median(rates) };
 })();
 console.log(
-  `${pad(`train step rate (Jigsaw net, ${trainRate.backend})`, 40)}${pad(trainRate.rate.toFixed(1), 20)}${pad('', 22)}` +
+  `${pad(`Jigsaw net training (${trainRate.backend})`, 40)}${pad(trainRate.rate.toFixed(1), 20)}${pad('', 22)}` +
     `puzzle generation is ${Math.round(median(pool2) / trainRate.rate)}x faster than training consumes`,
 );
 if ('missing' in peer) console.log(`\nnumpy peer skipped; install it with: ${peer.missing}`);
