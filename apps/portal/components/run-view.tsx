@@ -183,6 +183,32 @@ export function RunView({ runId }: { runId: string }) {
           </table>
         </Card>
       )}
+      {data.artifacts.length > 0 && (
+        <Card title="Figures and files">
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+            {data.artifacts
+              .filter((artifact) => artifact.kind === 'figure')
+              .map((artifact) => (
+                <figure key={artifact.id} className="rounded-md border border-slate-200 p-2" data-testid={`figure-${artifact.name}`}>
+                  <img src={`/api/artifacts/${artifact.id}`} alt={artifact.name} className="mx-auto max-h-96 [image-rendering:pixelated]" />
+                  <figcaption className="mt-1 text-center text-xs text-slate-500">{artifact.name}</figcaption>
+                </figure>
+              ))}
+          </div>
+          <ul className="mt-3 divide-y divide-slate-100 text-sm">
+            {data.artifacts.map((artifact) => (
+              <li key={artifact.id} className="flex items-center justify-between py-1.5">
+                <a href={`/api/artifacts/${artifact.id}`} className="font-mono text-indigo-700 hover:underline" download={artifact.name}>
+                  {artifact.name}
+                </a>
+                <span className="text-xs text-slate-500">
+                  {artifact.kind} · {(artifact.bytes / 1024).toFixed(1)} KiB
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       <Card title="Configuration">
         <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-700">{JSON.stringify(data.config, null, 2)}</pre>
       </Card>

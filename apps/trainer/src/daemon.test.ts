@@ -2,6 +2,10 @@
  * The trainer against the real API over HTTP and a real Postgres: spawned worker processes, as in production.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerToken, startApiServer } from '@ktlab/api';
@@ -101,4 +105,44 @@ describe('trainer daemon', () => {
     second.kill('SIGTERM');
     expect(await exited(second), second.output.join('')).toBe(0);
   }, 120_000);
+
+  it('runs a knowledge-transfer pipeline as a portal run: stages, metrics, eval results and figures arrive', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'ktlab-trainer-data-'));
+    for (const [cls, value] of [['dark', 40], ['light', 210]] as const) {
+      mkdirSync(join(data, cls));
+      for (let i = 0; i < 12; i++) {
+        await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: value, g: (value + i * 9) % 256, b: 255 - value } } })
+          .png()
+          .toFile(join(data, cls, `${i}.png`));
+      }
+    }
+    const run = await api.user.runs.create({
+      method: 'cc-hog',
+      config: {
+        kind: 'pipeline',
+        data: { path: data },
+        pretext: { task: 'none' },
+        clustering: { source: 'hog', k: 3, iterations: 2 },
+        target: { epochs: 1, batchSize: 8, widthMultiplier: 0.1 },
+        evaluation: { layers: ['conv1', 'conv5'], epochs: 1 },
+      },
+    });
+    const { secret } = await createWorkerToken(api.db, 'test-pipeline');
+    const home = mkdtempSync(join(tmpdir(), 'ktlab-trainer-home-'));
+    const trainer = spawnTrainer(server.url, secret, 'pipeline', { KTLAB_EXIT_WHEN_IDLE: '1', KTLAB_HOME: home });
+    expect(await exited(trainer), trainer.output.join('')).toBe(0);
+    const done = await api.user.runs.get({ id: run.id });
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.stages.map((s) => `${s.kind}:${s.status}`)).toEqual([
+      'pretext:skipped',
+      'features:succeeded',
+      'kmeans:succeeded',
+      'pseudo-labels:succeeded',
+      'cluster-classification:succeeded',
+      'eval:succeeded',
+    ]);
+    expect(done.evalResults.map((r) => `${r.protocol}:${r.layer}`).sort()).toEqual(['knn:conv1', 'knn:conv5', 'linear:conv1', 'linear:conv5']);
+    expect(done.metricKeys).toContain('kmeans/inertia');
+    expect(done.artifacts.map((a) => a.name)).toEqual(['cluster-neighbours.png', 'conv1-filters.png', 'results.json']);
+  }, 180_000);
 });

@@ -6,6 +6,7 @@
 import type { RunConfig } from '@ktlab/config';
 import os from 'node:os';
 import type { PortalClient } from './api-client';
+import type { ArtifactUploader } from './artifact-uploader';
 import type { JobContext } from './jobs/job';
 import { jobFor } from './jobs/registry';
 import { MetricsReporter } from './metrics-reporter';
@@ -22,6 +23,8 @@ export interface DaemonOptions {
   /** Exit when the queue is empty instead of polling (tests, batch use). */
   exitWhenIdle?: boolean;
   log?: (message: string) => void;
+  /** Sends run files to the portal; without it artifacts stay in the worker's run folder. */
+  uploadArtifact?: ArtifactUploader;
 }
 
 type StopReason = 'cancelled' | 'shutdown' | 'lease-lost';
@@ -99,6 +102,7 @@ export class TrainerDaemon {
     const controller = new AbortController();
     this.current = { runId: run.id, controller };
     this.log(`run ${run.name} (${run.id}) attempt ${run.attempt}: started`);
+    let stageReports: Promise<void> = Promise.resolve();
     const reporter = new MetricsReporter(client, { workerId, runId: run.id }, { log: this.log });
     const context: JobContext = {
       runId: run.id,
@@ -107,18 +111,25 @@ export class TrainerDaemon {
       signal: controller.signal,
       finishedStages: new Set(run.stages.filter((s) => s.status === 'succeeded').map((s) => s.kind)),
       metric: (key, step, value) => reporter.log(key, step, value),
-      stage: async (kind, ordinal, status, progress, message) => {
-        await withRetry(() => client.worker.reportStage.mutate({ workerId, runId: run.id, kind, ordinal, status, progress, message }), {
-          retryIf: isTransient,
-          retries: 50,
-        });
-      },
+      // Reports are chained so they reach the portal in call order: a throttled progress update sent
+      // without waiting must never land after the stage's final status.
+      stage: (kind, ordinal, status, progress, message) =>
+        (stageReports = stageReports.catch(() => undefined).then(() =>
+          withRetry(() => client.worker.reportStage.mutate({ workerId, runId: run.id, kind, ordinal, status, progress, message }), {
+            retryIf: isTransient,
+            retries: 50,
+          }).then(() => undefined),
+        )),
       log: (message) => this.log(`run ${run.name}: ${message}`),
+      uploadArtifact: async (kind, name, data) => {
+        if (this.options.uploadArtifact) await this.options.uploadArtifact(run.id, kind, name, data);
+      },
     };
     const finish = (input: Parameters<PortalClient['worker']['finish']['mutate']>[0]) =>
       withRetry(() => client.worker.finish.mutate(input), { retryIf: isTransient, retries: 100 });
     try {
       const result = await jobFor(run.config)(context);
+      await stageReports;
       await reporter.close();
       await finish({ outcome: 'succeeded', workerId, runId: run.id, evalResults: result.evalResults ?? [] });
       this.log(`run ${run.name}: succeeded`);

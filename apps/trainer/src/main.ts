@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
+import { createArtifactUploader } from './artifact-uploader';
 import { TrainerDaemon } from './daemon';
 
 const portalUrl = process.env.KTLAB_PORTAL_URL ?? 'http://127.0.0.1:3000';
@@ -30,6 +31,7 @@ console.log(
 
 const daemon = new TrainerDaemon({
   client: createPortalClient(portalUrl, token),
+  uploadArtifact: createArtifactUploader(portalUrl, token),
   name,
   backend,
   exitWhenIdle: process.env.KTLAB_EXIT_WHEN_IDLE === '1',

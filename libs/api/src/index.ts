@@ -11,3 +11,4 @@ export { ensureProject, DEFAULT_PROJECT_SLUG } from './services/projects';
 export { MAX_POINTS_PER_BATCH } from './routers/worker/log-metrics.schema';
 export { handleTrpcRequest, TRPC_ENDPOINT, MAX_BODY_BYTES } from './http/handler';
 export { startApiServer } from './http/standalone-server';
+export { handleArtifactDownload, handleArtifactUpload } from './artifacts/artifact-http';

@@ -18,6 +18,8 @@ export interface JobContext {
   metric(key: string, step: number, value: number): Promise<void>;
   stage(kind: StageKind, ordinal: number, status: StageStatus, progress: number, message?: string): Promise<void>;
   log(message: string): void;
+  /** Hands a file to the portal, shown on the run page (figures) and downloadable. */
+  uploadArtifact(kind: 'figure' | 'eval-table' | 'log', name: string, data: Uint8Array): Promise<void>;
 }
 
 export interface JobResult {

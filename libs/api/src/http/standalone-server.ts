@@ -2,7 +2,18 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { ContextDeps } from '../trpc/context';
+import { handleArtifactDownload, handleArtifactUpload } from '../artifacts/artifact-http';
 import { handleTrpcRequest } from './handler';
+
+/** tRPC under /api/trpc, artifact files under /api/artifacts (as the portal's Next routes do). */
+function route(request: Request, url: URL, deps: ContextDeps): Promise<Response> {
+  const artifact = /^\/api\/artifacts\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
+  if (artifact && request.method === 'PUT' && artifact[2]) {
+    return handleArtifactUpload(request, deps, decodeURIComponent(artifact[1]), decodeURIComponent(artifact[2]));
+  }
+  if (artifact && request.method === 'GET' && !artifact[2]) return handleArtifactDownload(request, deps, decodeURIComponent(artifact[1]));
+  return handleTrpcRequest(request, deps);
+}
 
 export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
@@ -16,7 +27,7 @@ export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.
         // @ts-expect-error Node's fetch needs this for streamed bodies
         duplex: 'half',
       });
-      const response = await handleTrpcRequest(request, deps);
+      const response = await route(request, url, deps);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);

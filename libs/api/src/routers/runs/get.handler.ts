@@ -13,10 +13,12 @@ export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: R
       evalResults: { orderBy: [{ protocol: 'asc' }, { layer: 'asc' }] },
       claimedBy: { select: { name: true, host: true, backend: true } },
       project: { select: { slug: true, name: true } },
+      artifacts: { orderBy: { name: 'asc' }, select: { id: true, name: true, kind: true, bytes: true, createdAt: true } },
     },
   });
   if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} not found` });
   const keys = await ctx.db.$queryRaw<{ key: string }[]>`
     SELECT DISTINCT key FROM "MetricPoint" WHERE "runId" = ${run.id} ORDER BY key`;
-  return { ...run, metricKeys: keys.map((row) => row.key), queuePosition: await queuePosition(ctx.db, run) };
+  const artifacts = run.artifacts.map((artifact) => ({ ...artifact, bytes: Number(artifact.bytes) }));
+  return { ...run, artifacts, metricKeys: keys.map((row) => row.key), queuePosition: await queuePosition(ctx.db, run) };
 }

@@ -1,0 +1,11 @@
+import { handleArtifactUpload } from '@ktlab/api';
+import { serverDeps } from '../../../../../lib/server-deps';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/** PUT /api/artifacts/<run id>/<name>?kind=figure: a worker holding the run uploads a file (worker token). */
+export async function PUT(request: Request, { params }: { params: Promise<{ id: string; name: string }> }): Promise<Response> {
+  const { id, name } = await params;
+  return handleArtifactUpload(request, serverDeps(), id, name);
+}
