@@ -3,10 +3,15 @@
  * on its own port and state folder, driven in Debian's Chromium (no browser download).
  */
 import { defineConfig } from '@playwright/test';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.KTLAB_E2E_PORT ?? 3100);
+const home = `${root}/.ktlab/e2e`;
+// Every e2e run starts from an empty state folder (database, admin credentials), as CI does. The config is
+// also loaded by each test worker; only the main process (no TEST_WORKER_INDEX) clears it, before the server starts.
+if (process.env.TEST_WORKER_INDEX === undefined && !process.env.KTLAB_E2E_KEEP_STATE) rmSync(home, { recursive: true, force: true });
 
 export default defineConfig({
   testDir: './tests',
@@ -44,7 +49,7 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     env: {
       KTLAB_PORT: String(port),
-      KTLAB_HOME: `${root}/.ktlab/e2e`,
+      KTLAB_HOME: home,
       KTLAB_PG_PORT: String(Number(process.env.KTLAB_E2E_PG_PORT ?? 54349)),
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },
