@@ -124,6 +124,11 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+// Whatever ends this process, its children must not outlive it (an orphaned next-server keeps the port).
+process.on('exit', () => {
+  for (const trainer of trainers) trainer.kill('SIGKILL');
+  if (portal.exitCode === null) portal.kill('SIGKILL');
+});
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 portal.on('exit', (code) => {

@@ -5,6 +5,7 @@
  *   KTLAB_WORKER_NAME  this worker's name (default: host name + pid)
  */
 import os from 'node:os';
+import { pino } from 'pino';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
 import { createArtifactUploader } from './artifact-uploader';
@@ -18,7 +19,8 @@ if (!token) {
 }
 const name = process.env.KTLAB_WORKER_NAME ?? `${os.hostname()}-${process.pid}`;
 
-const chosen = await selectBackend();
+// This process prints its own one-line summary of the choice below.
+const chosen = await selectBackend({}, pino({ level: 'silent' }));
 const backend = {
   name: chosen.name,
   devices: { kind: chosen.kind, threads: chosen.threads, simd: chosen.simd, devices: chosen.devices, versions: chosen.versions },
