@@ -12,7 +12,12 @@ export interface OpenOptions {
   log?: (message: string) => void;
 }
 
+/** Datasets opened by the running pipeline; cleared when it ends, so a long-lived worker does not keep them. */
 const opened = new Map<string, Promise<ImageDataset>>();
+
+export function forgetOpenedDatasets(): void {
+  opened.clear();
+}
 
 export function describeRef(ref: DatasetRef): string {
   return `${ref.path}${ref.subset === 'all' ? '' : ` (${ref.subset})`}${ref.limit ? ` [${ref.limit}]` : ''}`;
@@ -36,7 +41,7 @@ async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<Imag
   return { ...subsetDataset(full, sorted), skipped: full.skipped };
 }
 
-/** Opens (once per process) a dataset reference at a working size. */
+/** Opens (once per pipeline run) a dataset reference at a working size. */
 export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
   const key = JSON.stringify([ref, options.size, options.seed, options.cacheDir]);
   let promise = opened.get(key);

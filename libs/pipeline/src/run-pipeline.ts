@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '@ktlab/models';
-import { openDataset } from './datasets';
+import { forgetOpenedDatasets, openDataset } from './datasets';
 import { clusterNeighboursFigure, conv1FiltersFigure } from './figures';
 import { labelingData } from './stages/features.stage';
 import type { EvalResult, PipelineContext, StageKind } from './context';
@@ -49,6 +49,14 @@ async function writeFigures(context: PipelineContext, target: TargetOutputs, pse
 }
 
 export async function runPipeline(context: PipelineContext): Promise<EvalResult[]> {
+  try {
+    return await runStages(context);
+  } finally {
+    forgetOpenedDatasets();
+  }
+}
+
+async function runStages(context: PipelineContext): Promise<EvalResult[]> {
   mkdirSync(context.runDir, { recursive: true });
   const checkpoints = new StageCheckpoints(context.runDir);
   const planned = plannedStages(context.config);

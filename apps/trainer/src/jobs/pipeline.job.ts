@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineConfig } from '@ktlab/config';
 import { ktlabHome } from '@ktlab/db/paths';
-import { PipelineAbortedError, runPipeline } from '@ktlab/pipeline';
+import { PipelineAbortedError, runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
 import { JobAbortedError, type Job } from './job';
 
 export const pipelineJob: Job = async (context) => {
@@ -16,7 +16,7 @@ export const pipelineJob: Job = async (context) => {
       cacheDir: process.env.KTLAB_CACHE ?? join(home, 'cache'),
       signal: context.signal,
       metric: (key, step, value) => context.metric(key, step, value),
-      stage: (kind, status, progress, message) => context.stage(kind, STAGE_ORDINALS[kind], status, progress, message),
+      stage: (kind, status, progress, message) => context.stage(kind, STAGE_ORDER.indexOf(kind), status, progress, message),
       log: context.log,
     });
     await uploadResults(context, runDir, evalResults);
@@ -27,7 +27,6 @@ export const pipelineJob: Job = async (context) => {
   }
 };
 
-const STAGE_ORDINALS = { pretext: 0, features: 1, kmeans: 2, 'pseudo-labels': 3, 'cluster-classification': 4, eval: 5 } as const;
 
 /** The figures and the evaluation table, so the portal can show them whatever machine ran the pipeline. */
 async function uploadResults(context: Parameters<Job>[0], runDir: string, evalResults: unknown[]): Promise<void> {
