@@ -19,3 +19,5 @@ export { loadLloydKernel, type KernelVariant } from './engine/wasm-kernel.js';
 export { selectDistanceEngine, type EngineSelection } from './engine/select-engine.js';
 export { WasmMatrixMultiplier } from './engine/wasm-gemm.js';
 export { gaussianMixture, type GaussianMixture, type GaussianMixtureOptions } from './synthetic.js';
+export { accumulateShard, reduceShards, iterationRandom, planShards, type ShardPartial, type LloydUpdate } from './lloyd-step.js';
+export { encodeShardPartial, decodeShardPartial } from './shard-partial-codec.js';

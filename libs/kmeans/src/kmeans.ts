@@ -1,16 +1,17 @@
 /**
  * Lloyd k-means, faiss-style: optional subsampling to `maxPointsPerCentroid`·k training points, optional
  * PCA-whitening/L2 preprocessing fitted on them, k-means++ or random init, then iterations of
- * assign (fused nearest-centroid kernel) → inertia and size metrics → centroid update → empty-cluster splits.
+ * assign (fused nearest-centroid kernel) → inertia and size metrics → centroid update → empty-cluster splits
+ * (lloyd-step.ts: the same map/reduce that sharded, multi-worker k-means uses).
  */
 import { z } from 'zod';
-import { clusterSizeStats, type ClusterSizeStats } from './cluster-stats.js';
+import type { ClusterSizeStats } from './cluster-stats.js';
 import type { DistanceEngine } from './engine/distance-engine.js';
 import { createWasmMinDistanceTracker } from './engine/wasm-min-distances.js';
 import { WasmDistanceEngine } from './engine/wasm-engine.js';
-import { splitEmptyClusters } from './empty-clusters.js';
 import { kMeansPlusPlusInit, randomInit } from './init.js';
-import { forEachBlock, gatherRows, toRowBlocks, type RowBlocks } from './matrix.js';
+import { gatherRows, toRowBlocks, type RowBlocks } from './matrix.js';
+import { accumulateShard, iterationRandom, reduceShards } from './lloyd-step.js';
 import { labelAgreement, type LabelAgreement } from './metrics.js';
 import type { KMeansModel } from './model.js';
 import { applyPreprocessing, fitPreprocessing, isIdentityPreprocessing } from './preprocessing.js';
@@ -99,25 +100,10 @@ export async function fitKMeans(data: Float32Array | readonly Float32Array[], di
     const distances = new Float32Array(training.rows);
     for (let iteration = 1; iteration <= opts.iterations; iteration++) {
       const iterationStart = performance.now();
-      await engine.setCentroids(centroids, k, centroidDims);
-      await assignBlocks(engine, training, labels, distances, true);
-      let inertia = 0;
-      for (let i = 0; i < distances.length; i++) inertia += distances[i];
-      const { sums, counts } = await engine.readAccumulated();
-      const sizes = clusterSizeStats(counts);
-      const next = new Float32Array(k * centroidDims);
-      for (let c = 0; c < k; c++) {
-        const base = c * centroidDims;
-        if (counts[c] === 0) {
-          // Kept only if no cluster can be split (fewer than 2 points anywhere else).
-          next.set(centroids.subarray(base, base + centroidDims), base);
-          continue;
-        }
-        const inverse = 1 / counts[c];
-        for (let p = 0; p < centroidDims; p++) next[base + p] = sums[base + p] * inverse;
-      }
-      const emptySplits = splitEmptyClusters(next, counts, centroidDims, random);
-      centroids = next;
+      const partial = await accumulateShard(engine, centroids, k, training, 0, { labels, distances });
+      const update = reduceShards([partial], 1, centroids, k, iterationRandom(opts.seed, iteration));
+      const { inertia, sizes, emptySplits } = update;
+      centroids = update.centroids;
       const metrics: IterationMetrics = {
         iteration,
         inertia,
@@ -162,16 +148,4 @@ function initialCentroids(
   }
   if (init === 'random') return randomInit(training, k, random);
   return kMeansPlusPlusInit(training, k, random, { sampleSize, trackerFactory: createWasmMinDistanceTracker });
-}
-
-/** Runs the engine over every block, writing into the matching slices of labels/distances. */
-async function assignBlocks(
-  engine: DistanceEngine, matrix: RowBlocks, labels: Int32Array, distances: Float32Array, accumulate: boolean,
-): Promise<void> {
-  const jobs: Array<[Float32Array, number]> = [];
-  forEachBlock(matrix, (block, firstRow) => jobs.push([block, firstRow]));
-  for (const [block, firstRow] of jobs) {
-    const rows = block.length / matrix.dims;
-    await engine.assign(block, labels.subarray(firstRow, firstRow + rows), distances.subarray(firstRow, firstRow + rows), accumulate);
-  }
 }
