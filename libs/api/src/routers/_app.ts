@@ -1,8 +1,10 @@
 import { router } from '../trpc/init';
 import { authRouter } from './auth/auth.router';
 import { benchmarksRouter } from './benchmarks/benchmarks.router';
+import { datasetsRouter } from './datasets/datasets.router';
 import { projectsRouter } from './projects/projects.router';
 import { runsRouter } from './runs/runs.router';
+import { shardsRouter } from './shards/shards.router';
 import { tokensRouter } from './tokens/tokens.router';
 import { usersRouter } from './users/users.router';
 import { workerRouter } from './worker/worker.router';
@@ -14,9 +16,11 @@ export const appRouter = router({
   users: usersRouter,
   runs: runsRouter,
   benchmarks: benchmarksRouter,
+  datasets: datasetsRouter,
   workers: workersRouter,
   tokens: tokensRouter,
   worker: workerRouter,
+  shards: shardsRouter,
 });
 
 export type AppRouter = typeof appRouter;
