@@ -3,7 +3,7 @@ export { assignToModel, type Assignment, type AssignOptions } from './assign.js'
 export type { KMeansModel, TrainingSummary } from './model.js';
 export { saveModel, loadModel, encodeArtifact, decodeArtifact, ARTIFACT_VERSION } from './artifact.js';
 export { writePseudoLabels, readPseudoLabels, type PseudoLabels } from './pseudo-labels.js';
-export { writeNpy, readNpy, parseNpy, encodeNpyHeader, type NpyContents, type NpyDtype } from './npy.js';
+export { writeNpy, readNpy, parseNpy, encodeNpy, encodeNpyHeader, type NpyContents, type NpyDtype } from './npy.js';
 export { exportClusteringNpy, type ClusteringExport } from './npy-export.js';
 export { labelAgreement, type LabelAgreement } from './metrics.js';
 export { clusterSizeStats, type ClusterSizeStats } from './cluster-stats.js';

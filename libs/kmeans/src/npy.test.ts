@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpyHeader, parseNpy, readNpy, writeNpy } from './npy.js';
+import { encodeNpy, encodeNpyHeader, parseNpy, readNpy, writeNpy } from './npy.js';
 import { exportClusteringNpy } from './npy-export.js';
 import type { KMeansModel } from './model.js';
 
@@ -48,6 +49,15 @@ describe('npy', () => {
     expect(labels.dtype).toBe('int32');
     expect(labels.shape).toEqual([3]);
     expect(Array.from(labels.data)).toEqual([7, -1, 2147483647]);
+  });
+
+  it('encodes to the same bytes it writes, from a view into a larger buffer', async () => {
+    const backing = Float32Array.from([9, 1, 2, 3, 4, 9]);
+    const view = backing.subarray(1, 5);
+    await writeNpy(join(dir, 'v.npy'), view, [2, 2]);
+    expect(encodeNpy(view, [2, 2])).toEqual(new Uint8Array(readFileSync(join(dir, 'v.npy'))));
+    expect(Array.from(parseNpy(encodeNpy(view, [2, 2])).data)).toEqual([1, 2, 3, 4]);
+    expect(() => encodeNpy(view, [3, 2])).toThrow(/needs 6/);
   });
 
   it('refuses shapes that do not match the data and unsupported dtypes', async () => {

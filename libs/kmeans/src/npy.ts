@@ -67,6 +67,17 @@ export async function writeNpy(path: string, blocks: NpyArray | readonly NpyArra
   }
 }
 
+/** One array as the bytes of a .npy file (for sending rather than writing). */
+export function encodeNpy(data: NpyArray, shape: readonly number[]): Uint8Array {
+  const expected = shape.reduce((product, size) => product * size, 1);
+  if (data.length !== expected) throw new RangeError(`npy data has ${data.length} values but shape (${shape.join(', ')}) needs ${expected}`);
+  const header = encodeNpyHeader(dtypeOf(data), shape);
+  const bytes = new Uint8Array(header.length + data.byteLength);
+  bytes.set(header);
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
+  return bytes;
+}
+
 export function parseNpy(bytes: Uint8Array): NpyContents {
   const fail = (why: string): never => {
     throw new Error(`not a readable .npy file: ${why}`);

@@ -37,8 +37,12 @@ export async function reapExpiredShardLeases(db: Db): Promise<number> {
     WHERE status = 'running' AND "leaseUntil" < now()`;
 }
 
-/** The oldest queued shard of a running, not-cancelled run, now leased to this worker; or undefined. */
-export async function claimNextShard(db: Db, workerId: string, lease = leaseMs()) {
+/**
+ * The oldest queued shard of a running, not-cancelled run (of `runId` only, when given: a run's own worker
+ * works on its run while it waits), now leased to this worker; or undefined.
+ */
+export async function claimNextShard(db: Db, workerId: string, options: { runId?: string; lease?: number } = {}) {
+  const { runId = null, lease = leaseMs() } = options;
   await reapExpiredShardLeases(db);
   const claimed = await db.$queryRaw<{ id: string }[]>`
     UPDATE "ShardTask" SET
@@ -50,6 +54,7 @@ export async function claimNextShard(db: Db, workerId: string, lease = leaseMs()
     WHERE id = (
       SELECT t.id FROM "ShardTask" t JOIN "Run" r ON r.id = t."runId"
       WHERE t.status = 'queued' AND r.status = 'running' AND NOT r."cancelRequested"
+        AND (${runId}::text IS NULL OR t."runId" = ${runId})
       ORDER BY t."createdAt" ASC, t.iteration ASC, t.shard ASC, t.id ASC
       FOR UPDATE OF t SKIP LOCKED
       LIMIT 1

@@ -7,7 +7,7 @@ import type { ClaimShardInput } from './claim.schema';
 /** The next queued shard of any running run, with the run's config so the worker can execute it. */
 export async function claimShardHandler({ ctx, input }: { ctx: WorkerContext; input: ClaimShardInput }) {
   await requireWorker(ctx.db, ctx.token.id, input.workerId);
-  const task = await claimNextShard(ctx.db, input.workerId);
+  const task = await claimNextShard(ctx.db, input.workerId, { runId: input.runId });
   if (!task) return null;
   return {
     id: task.id,

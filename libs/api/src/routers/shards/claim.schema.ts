@@ -1,5 +1,5 @@
 import { z } from 'zod';
 import { workerId } from './shard-key.schema';
 
-export const claimShardInput = z.object({ workerId });
+export const claimShardInput = z.object({ workerId, runId: z.string().min(1).optional() });
 export type ClaimShardInput = z.infer<typeof claimShardInput>;

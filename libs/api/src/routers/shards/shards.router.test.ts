@@ -86,6 +86,18 @@ describe('shards router', () => {
     expect(task).toMatchObject({ status: 'failed', error: 'disk full (3)' });
   });
 
+  it('lets a run\'s own worker claim only that run\'s shards while it waits for them', async () => {
+    const first = await heldRun();
+    const second = await heldRun();
+    for (const { run, holder } of [first, second]) {
+      await holder.caller.shards.enqueue({ workerId: holder.workerId, runId: run.id, kind: 'features', shards: [{ shard: 0, input: {} }] });
+    }
+    const own = await second.holder.caller.shards.claim({ workerId: second.holder.workerId, runId: second.run.id });
+    expect(own?.runId).toBe(second.run.id);
+    expect(await second.holder.caller.shards.claim({ workerId: second.holder.workerId, runId: second.run.id })).toBeNull();
+    expect((await second.holder.caller.shards.claim({ workerId: second.holder.workerId }))?.runId).toBe(first.run.id);
+  });
+
   it('hands out no shard of a run that is cancelled or no longer running', async () => {
     const { run, holder } = await heldRun();
     await holder.caller.shards.enqueue({ workerId: holder.workerId, runId: run.id, kind: 'features', shards: [{ shard: 0, input: {} }] });

@@ -1,0 +1,51 @@
+/**
+ * Any worker's side of sharded stages: claim one queued shard task (of any run, or of one run while its own
+ * worker waits on it), execute it under a renewed lease, and report the output or the error.
+ */
+import type { DistanceEngine } from '@ktlab/kmeans';
+import type { PortalClient } from '../api-client';
+import { isTransient, withRetry } from '../retry';
+import { executeKMeansShard, FeatureShardCache, type RunFiles } from './kmeans-shard-tasks';
+
+export interface ShardExecutorOptions {
+  client: PortalClient;
+  workerId: string;
+  files: RunFiles;
+  engine: DistanceEngine;
+  /** How often the shard's lease is renewed while it runs (well under the portal's lease). */
+  renewMs?: number;
+  log?: (message: string) => void;
+}
+
+export class ShardExecutor {
+  private readonly cache = new FeatureShardCache();
+  executed = 0;
+
+  constructor(private readonly options: ShardExecutorOptions) {}
+
+  /** Claims and executes one shard task; false when none was queued. */
+  async runOne(runId?: string): Promise<boolean> {
+    const { client, workerId } = this.options;
+    const task = await withRetry(() => client.shards.claim.mutate({ workerId, runId }), { retryIf: isTransient, retries: 20 });
+    if (!task) return false;
+    const renew = setInterval(
+      () => void client.shards.heartbeat.mutate({ workerId, taskIds: [task.id] }).catch(() => undefined),
+      this.options.renewMs ?? 5_000,
+    );
+    try {
+      const output = await executeKMeansShard(task, this.options.files, this.options.engine, this.cache);
+      await withRetry(() => client.shards.finish.mutate({ outcome: 'succeeded', workerId, taskId: task.id, output }), { retryIf: isTransient, retries: 50 });
+      this.executed++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log?.(`shard ${task.kind} ${task.shard} of run ${task.runId} failed: ${message}`);
+      await withRetry(() => client.shards.finish.mutate({ outcome: 'failed', workerId, taskId: task.id, error: message }), {
+        retryIf: isTransient,
+        retries: 50,
+      }).catch((finishError: unknown) => this.options.log?.(`could not report it: ${(finishError as Error).message}`));
+    } finally {
+      clearInterval(renew);
+    }
+    return true;
+  }
+}
