@@ -1,6 +1,7 @@
 import { router } from '../../trpc/init';
 import { userProcedure } from '../../trpc/procedures';
 import { cancelRunHandler } from './cancel.handler';
+import { runShardsHandler } from './shards.handler';
 import { compareRunsHandler } from './compare.handler';
 import { compareInput } from './compare.schema';
 import { createSweepHandler } from './create-sweep.handler';
@@ -27,6 +28,7 @@ export const runsRouter = router({
   groups: userProcedure.input(listRunsInput).query(runGroupsHandler),
   get: userProcedure.input(runIdInput).query(getRunHandler),
   cancel: userProcedure.input(runIdInput).mutation(cancelRunHandler),
+  shards: userProcedure.input(runIdInput).query(runShardsHandler),
   delete: userProcedure.input(runIdsInput).mutation(deleteRunsHandler),
   restore: userProcedure.input(runIdsInput).mutation(restoreRunsHandler),
   setTags: userProcedure.input(setTagsInput).mutation(setTagsHandler),

@@ -39,6 +39,16 @@ describe('shards router', () => {
     }
     const listed = await holder.caller.shards.list(key);
     expect(listed.map((s) => [s.shard, s.status, s.output])).toEqual([0, 1, 2].map((s) => [s, 'succeeded', `features/shard-${s}.npy`]));
+
+    // What the portal shows: per step, counts by status and by worker; members only.
+    await holder.caller.shards.enqueue({ ...key, kind: 'kmeans-map', iteration: 1, shards: [{ shard: 0, input: {} }] });
+    const [features, map] = await api.user.runs.shards({ id: run.id });
+    expect(features).toMatchObject({ kind: 'features', iteration: 0, succeeded: 3, running: 0, queued: 0 });
+    expect(Object.keys(features.byWorker).sort()).toEqual(['a', 'b']);
+    expect(Object.values(features.byWorker).reduce((a, b) => a + b, 0)).toBe(3);
+    expect(map).toMatchObject({ kind: 'kmeans-map', iteration: 1, queued: 1, byWorker: {} });
+    const outsider = await api.newUser('outsider', { projects: ['elsewhere'] });
+    await expect(outsider.caller.runs.shards({ id: run.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('only the run holder may enqueue or list', async () => {
