@@ -11,6 +11,16 @@ describe('runConfigSchema', () => {
     expect(config.clustering.k).toBe(500);
     expect(config.data.format).toBe('folder');
     expect(config.evaluation.layers).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']);
+    expect(config.evaluation).toMatchObject({ trainEpochs: 10, batchSize: 64, learningRate: 0.01 });
+    expect(config.evaluation.nonlinearLayers).toBeUndefined();
+    expect(config.evaluation.trainLimit).toBeUndefined();
+  });
+
+  it('validates the nonlinear and finetune settings', () => {
+    const result = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, evaluation: { nonlinearLayers: ['fc7'], trainLimit: 0, trainEpochs: -1 } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.path).sort()).toEqual(['evaluation.nonlinearLayers.0', 'evaluation.trainEpochs', 'evaluation.trainLimit']);
   });
 
   it('rejects invalid fields with their paths', () => {
@@ -51,6 +61,25 @@ describe('presets', () => {
     expect(quick.pretext.epochs).toBeLessThan(full.pretext.epochs);
     expect(quick.data.limit).toBe(5_000);
     expect(full.data.limit).toBeUndefined();
+  });
+
+  it('presets evaluate with all four protocols; quick ones keep nonlinear and finetune small', () => {
+    const full = presetConfig('cc-jigsaw++', { data: { path: '/d' } });
+    const quick = presetConfig('cc-jigsaw++', { data: { path: '/d' }, quick: true });
+    if (full.kind !== 'pipeline' || quick.kind !== 'pipeline') throw new Error('expected pipelines');
+    expect([...full.evaluation.protocols].sort()).toEqual(['finetune', 'knn', 'linear', 'nonlinear']);
+    expect([...quick.evaluation.protocols].sort()).toEqual(['finetune', 'knn', 'linear', 'nonlinear']);
+    expect(quick.evaluation.layers).toEqual(full.evaluation.layers);
+    expect(quick.evaluation.nonlinearLayers).toEqual(['conv3', 'conv5']);
+    expect(quick.evaluation.trainEpochs).toBeLessThan(full.evaluation.trainEpochs);
+    expect(quick.evaluation.trainLimit).toBeLessThanOrEqual(2_500);
+  });
+
+  it('the regression preset distils the VGG teacher', () => {
+    const config = presetConfig('regression-vgg-jigsaw++', { data: { path: '/d' } });
+    if (config.kind !== 'pipeline') throw new Error('expected a pipeline');
+    expect(config.target.objective).toBe('regression');
+    expect(config.pretext.arch).toBe('vgg');
   });
 
   it('preset ids are unique', () => {

@@ -47,6 +47,11 @@ export const clusteringSchema = z.object({
   /** PCA-whitening to this many dimensions before L2 normalisation; 0 keeps the raw features. */
   pcaDims: z.number().int().min(0).max(8192).default(0),
   maxPointsPerCentroid: z.number().int().min(0).default(256),
+  /**
+   * Split k-means into shards of this many feature rows that any worker may execute (scale-out); 0 clusters in
+   * one process. The shard plan depends only on this number, so any count of workers gives the same centroids.
+   */
+  shardRows: z.number().int().min(0).default(0),
   /** Cluster on another dataset than the pretext's (Table 2); defaults to the training data. */
   data: datasetRefSchema.optional(),
 });
@@ -76,6 +81,22 @@ export const evaluationSchema = z.object({
   epochs: z.number().positive().max(1000).default(10),
   /** kNN: neighbours that vote (cosine similarity on L2-normalised frozen features). */
   knnNeighbours: z.number().int().min(1).max(200).default(20),
+  /**
+   * nonlinear (the paper's Table 6): for each of these layers, conv1…convk transferred and frozen, the layers
+   * after it re-initialised and trained. Defaults to `layers`.
+   */
+  nonlinearLayers: z.array(convLayerSchema).min(1).optional(),
+  /** nonlinear and finetune: epochs of SGD (momentum 0.9, cosine schedule) on the evaluation training images. */
+  trainEpochs: z.number().positive().max(1000).default(10),
+  /** nonlinear and finetune: batch size. */
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  /** nonlinear and finetune: initial learning rate. */
+  learningRate: z.number().positive().max(10).default(0.01),
+  /**
+   * nonlinear and finetune train on at most this many of the evaluation training images (the first N of a
+   * seeded shuffle; quick runs). Linear probes and kNN always use them all; every protocol scores the full test set.
+   */
+  trainLimit: z.number().int().positive().optional(),
   /**
    * Labelled data for the evaluation heads: train on `train`, report on `test`. Defaults: `train` is the run's
    * training data (it must then have labels), `test` a seeded 20% of it held out from `train`.

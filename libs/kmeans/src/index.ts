@@ -21,7 +21,7 @@ export { WasmMatrixMultiplier } from './engine/wasm-gemm.js';
 export { gaussianMixture, type GaussianMixture, type GaussianMixtureOptions } from './synthetic.js';
 export { accumulateShard, reduceShards, iterationRandom, planShards, type ShardPartial, type LloydUpdate } from './lloyd-step.js';
 export { encodeShardPartial, decodeShardPartial } from './shard-partial-codec.js';
-export { fitKMeansSharded, type ShardedPoints, type ShardedFitOptions } from './sharded/sharded-fit.js';
+export { fitKMeansSharded, type ShardedPoints, type ShardedFitOptions, type ShardedFitCheckpoint } from './sharded/sharded-fit.js';
 export { accumulateShardTrainingRows, sampleShardRows, type MapStep } from './sharded/shard-steps.js';
 export { InMemoryShards } from './sharded/in-memory-shards.js';
 export { inRowSample, rowUniform, SAMPLE_SALT } from './sharded/row-sample.js';

@@ -45,6 +45,7 @@ export {
   type ImageSource,
 } from './features/extract-features.js';
 export { extractFeaturesToFile } from './features/extract-features-to-file.js';
+export { extractFeaturesAtTaps } from './features/extract-features-at-taps.js';
 export { FeatureFileWriter, FeatureFileReader, readFeatureFile, featureMetaPath, type FeatureFileHeader } from './features/feature-file.js';
 
 // HOG (the CC+HOG baseline).
@@ -60,5 +61,6 @@ export { saveCheckpoint, loadCheckpoint, type TrainingCheckpoint } from './io/tr
 export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
 export { stepLr, cosineLr, type LrSchedule } from './training/lr-schedule.js';
 export { trainStep } from './training/train-step.js';
+export { regressionStep } from './training/regression-step.js';
 
 export { parseOptions } from './parse-options.js';

@@ -1,6 +1,7 @@
-import type { PipelineConfig } from '@ktlab/config';
+import type { PipelineConfig, PipelineStageKind } from '@ktlab/config';
+import type { ShardedPoints } from '@ktlab/kmeans';
 
-export type StageKind = 'pretext' | 'features' | 'kmeans' | 'pseudo-labels' | 'cluster-classification' | 'eval';
+export type StageKind = PipelineStageKind;
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
 export interface EvalResult {
@@ -22,6 +23,13 @@ export interface PipelineContext {
   metric(key: string, step: number, value: number): Promise<void> | void;
   stage(kind: StageKind, status: StageStatus, progress: number, message?: string): Promise<void> | void;
   log(message: string): void;
+  /** Called after an epoch checkpoint is complete on disk (the trainer copies it to the portal). */
+  checkpointed?(): Promise<void> | void;
+  /**
+   * Shares the clustering features out as shards for `clustering.shardRows` > 0: the trainer hands them to the
+   * run queue so other workers execute the k-means steps; without it the shards stay in this process.
+   */
+  shardFeatures?(features: Float32Array, dims: number, rowsPerShard: number): Promise<ShardedPoints>;
 }
 
 export class PipelineAbortedError extends Error {

@@ -3,6 +3,7 @@
  * the limit are taken from one seeded shuffle, so every stage and every resumed attempt sees the same images.
  */
 import type { DatasetRef } from '@ktlab/config';
+import type { PipelineContext } from './context';
 import { halves, loadDataset, shuffleIndices, subsetDataset, type ImageDataset } from '@ktlab/data';
 
 export interface OpenOptions {
@@ -10,6 +11,8 @@ export interface OpenOptions {
   seed: number;
   cacheDir?: string;
   log?: (message: string) => void;
+  /** Hears the number of unreadable files skipped (reported once per dataset and pipeline run). */
+  onSkipped?: (count: number) => void;
 }
 
 /** Datasets opened by the running pipeline; cleared when it ends, so a long-lived worker does not keep them. */
@@ -29,6 +32,7 @@ async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<Imag
     const sample = full.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join(', ');
     options.log?.(`${ref.path}: skipped ${full.skipped.length} unreadable file(s): ${sample}${full.skipped.length > 5 ? ', …' : ''}`);
   }
+  options.onSkipped?.(full.skipped.length);
   let indices: Int32Array;
   if (ref.subset === 'all') indices = shuffleIndices(full.count, options.seed);
   else {
@@ -43,6 +47,7 @@ async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<Imag
 
 /** Opens (once per pipeline run) a dataset reference at a working size. */
 export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+  // Only the decode parameters identify an opened dataset (a stage opening it again does not log twice).
   const key = JSON.stringify([ref, options.size, options.seed, options.cacheDir]);
   let promise = opened.get(key);
   if (!promise) {
@@ -55,4 +60,18 @@ export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<Imag
 
 export function asImages(dataset: ImageDataset) {
   return { data: dataset.images, count: dataset.count, height: dataset.size, width: dataset.size, channels: dataset.channels };
+}
+
+/**
+ * A run's dataset at a working size, reporting its unreadable files to the run: a log line naming a few and the
+ * metric `data/skipped` (the count; the largest over the run's datasets is what a chart shows last).
+ */
+export function openRunDataset(context: PipelineContext, ref: DatasetRef, size: number): Promise<ImageDataset> {
+  return openDataset(ref, {
+    size,
+    seed: context.config.seed,
+    cacheDir: context.cacheDir,
+    log: context.log,
+    onSkipped: (count) => void context.metric('data/skipped', 0, count),
+  });
 }

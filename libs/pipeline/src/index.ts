@@ -1,5 +1,5 @@
 export { runPipeline, plannedStages, STAGE_ORDER } from './run-pipeline';
-export { PipelineAbortedError, type EvalResult, type PipelineContext, type StageKind, type StageStatus } from './context';
+export { PipelineAbortedError, throwIfAborted, type EvalResult, type PipelineContext, type StageKind, type StageStatus } from './context';
 export { linearProbe, type ProbeData } from './eval/linear-probe';
 export { knnAccuracy } from './eval/knn';
 export { epochOrder } from './training/balanced-order';

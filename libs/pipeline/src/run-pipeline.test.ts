@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readPseudoLabels } from '@ktlab/kmeans';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ function tinyConfig(path: string, overrides: Partial<Record<string, unknown>> = 
     pretext: { task: 'jigsaw++', imageSize: 48, widthMultiplier: 0.1, epochs: 1, batchSize: 8, permutations: 10 },
     clustering: { k: 4, iterations: 3, grid: [1, 1], layer: 'conv3' },
     target: { widthMultiplier: 0.1, epochs: 1, batchSize: 8 },
-    evaluation: { layers: ['conv1', 'conv5'], epochs: 2, protocols: ['linear', 'knn'], knnNeighbours: 5 },
+    evaluation: { layers: ['conv1', 'conv5'], epochs: 2, protocols: ['linear', 'knn'], knnNeighbours: 5, trainEpochs: 2, batchSize: 8 },
     ...overrides,
   });
 }
@@ -79,11 +79,30 @@ describe('runPipeline', () => {
     expect([...plannedStages(tinyConfig('/x'))]).toEqual(['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval']);
     expect([...plannedStages(tinyConfig('/x', { pretext: { task: 'none' }, target: { objective: 'none' } }))]).toEqual(['cluster-classification', 'eval']);
     expect([...plannedStages(tinyConfig('/x', { pretext: { task: 'none' }, clustering: { source: 'hog' } }))]).not.toContain('pretext');
+    expect([...plannedStages(tinyConfig('/x', { target: { objective: 'regression' } }))]).toEqual(['pretext', 'features', 'cluster-classification', 'eval']);
   });
 
-  it('runs CC+Jigsaw++ end to end on a messy folder, reporting what it skipped, and resumes after a stop', async () => {
+  it('distils by regression: the student regresses the teacher features, and evaluation reads the student', async () => {
+    const config = tinyConfig(data, {
+      clustering: { layer: 'conv3', grid: [2, 2] },
+      target: { objective: 'regression', widthMultiplier: 0.1, epochs: 4, batchSize: 8, learningRate: 0.02 },
+    });
     const runDir = mkdtempSync(join(tmpdir(), 'ktlab-run-'));
-    const config = tinyConfig(data);
+    const run = context(config, runDir, cacheDir);
+    const results = await runPipeline(run.ctx);
+    expect(run.stages.filter((s) => s.status === 'skipped').map((s) => s.kind)).toEqual(['kmeans', 'pseudo-labels']);
+    expect(readFileSync(join(runDir, 'target/model/model.json'), 'utf8')).toContain('"name":"regression"');
+    const epochLoss = [0, 1, 2, 3].map((epoch) => run.metrics.get(`target/epoch_loss@${epoch}`)!);
+    expect(epochLoss[3]).toBeLessThan(epochLoss[0]);
+    expect(run.logs.some((l) => /regresses \d+ standardised teacher dims on 40 images/.test(l))).toBe(true);
+    expect(results.map((r) => `${r.protocol}:${r.layer}`)).toEqual(['linear:conv1', 'knn:conv1', 'linear:conv5', 'knn:conv5']);
+  });
+
+  it('runs CC+Jigsaw++ end to end on a messy folder, reporting what it skipped, and resumes after stops', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'ktlab-run-'));
+    const config = tinyConfig(data, {
+      evaluation: { layers: ['conv1', 'conv5'], nonlinearLayers: ['conv3'], epochs: 2, protocols: ['linear', 'knn', 'nonlinear', 'finetune'], knnNeighbours: 5, trainEpochs: 2, batchSize: 8 },
+    });
     // First attempt: stopped as soon as pseudo-labels start (the worker died or was told to stop).
     const controller = new AbortController();
     const first = context(config, runDir, cacheDir, controller.signal);
@@ -97,13 +116,30 @@ describe('runPipeline', () => {
     expect(first.metrics.get('kmeans/inertia@3')).toBeGreaterThan(0);
     expect(first.metrics.get('pretext/loss@0')).toBeGreaterThan(0);
 
-    // Second attempt resumes: finished stages are restored, the rest runs.
-    const second = context(config, runDir, cacheDir);
-    const results = await runPipeline(second.ctx);
+    // Second attempt resumes: finished stages are restored, the rest runs — until a stop after finetune's first epoch.
+    const stopInEval = new AbortController();
+    const second = context(config, runDir, cacheDir, stopInEval.signal);
+    const metric = second.ctx.metric;
+    second.ctx.metric = (key, step, value) => {
+      metric(key, step, value);
+      if (key === 'eval/finetune/all/epoch_loss' && step === 0) stopInEval.abort('shutdown');
+    };
+    await expect(runPipeline(second.ctx)).rejects.toThrow(/stopped/);
     const restored = second.stages.filter((s) => s.message === 'restored from checkpoint').map((s) => s.kind);
     expect(restored).toEqual(['pretext', 'features', 'kmeans', 'pseudo-labels']);
     expect(second.metrics.has('pretext/loss@0')).toBe(false);
-    expect(results.map((r) => `${r.protocol}:${r.layer}`).sort()).toEqual(['knn:conv1', 'knn:conv5', 'linear:conv1', 'linear:conv5']);
+    expect(second.metrics.get('eval/nonlinear/conv3/top1@0')).toBeGreaterThanOrEqual(0);
+
+    // Third attempt: finished eval cells are not redone, finetune continues from its epoch checkpoint.
+    const third = context(config, runDir, cacheDir);
+    const results = await runPipeline(third.ctx);
+    expect([...third.metrics.keys()].filter((k) => /^eval\/(linear|nonlinear)\//.test(k))).toEqual([]);
+    expect(third.logs).toContain('eval/finetune/all: resuming after epoch 1');
+    expect(third.metrics.has('eval/finetune/all/loss@0')).toBe(false);
+    expect(third.metrics.get('eval/finetune/all/top1@0')).toBeGreaterThanOrEqual(0);
+    expect(results.map((r) => `${r.protocol}:${r.layer}`)).toEqual([
+      'linear:conv1', 'knn:conv1', 'linear:conv5', 'knn:conv5', 'nonlinear:conv3', 'finetune:all',
+    ]);
     for (const r of results) {
       expect(r.value).toBeGreaterThanOrEqual(0);
       expect(r.value).toBeLessThanOrEqual(1);
@@ -141,5 +177,48 @@ describe('runPipeline', () => {
     for (let i = 0; i < 6; i++) await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: i * 30, g: 10, b: 200 } } }).png().toFile(join(flat, `${i}.png`));
     const run = context(tinyConfig(flat, { pretext: { task: 'none' }, target: { objective: 'none', widthMultiplier: 0.1 } }), mkdtempSync(join(tmpdir(), 'ktlab-run-')), cacheDir);
     await expect(runPipeline(run.ctx)).rejects.toThrow(/evaluation needs labelled images/);
+  });
+
+  it('runs to completion on a messy image folder and reports the files it skipped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ktlab-messy-'));
+    const stripes = (width: number, height: number, phase: number) =>
+      sharp(Buffer.from(Array.from({ length: width * height }, (_, p) => (Math.floor(p / width) + phase) % 6 < 3 ? [220, 200, 40] : [20, 40, 200]).flat()), { raw: { width, height, channels: 3 } });
+    const blob = (width: number, height: number, shift: number) =>
+      sharp(Buffer.from(Array.from({ length: width * height }, (_, p) => ((p % width) / width - 0.5 - shift / 20) ** 2 + (Math.floor(p / width) / height - 0.5) ** 2 < 0.06 ? [240, 30, 30] : [10, 120, 20]).flat()), { raw: { width, height, channels: 3 } });
+    const sizes: [number, number][] = [[17, 53], [300, 40], [32, 32], [45, 31], [64, 64], [20, 90]];
+    mkdirSync(join(root, 'Stripes ü'), { recursive: true });
+    mkdirSync(join(root, 'blobs', 'nested deeper'), { recursive: true });
+    for (let i = 0; i < 12; i++) {
+      const [w, h] = sizes[i % sizes.length];
+      const dir = join(root, 'Stripes ü');
+      if (i % 4 === 0) await stripes(w, h, i).jpeg().toFile(join(dir, `Photo ${i}.JPG`));
+      else if (i % 4 === 1) await stripes(w, h, i).toColourspace('b-w').png().toFile(join(dir, `grey ${i}.png`));
+      else if (i % 4 === 2) await stripes(w, h, i).ensureAlpha(0.5).png().toFile(join(dir, `rgba ${i}.PNG`));
+      else await stripes(w, h, i).png().toFile(join(dir, `ünïcödé 縞 ${i}.png`));
+      await blob(w, h, i % 5).png().toFile(join(root, 'blobs', i % 3 === 0 ? 'nested deeper' : '', `blob-${i}.png`));
+    }
+    const jpeg = await stripes(64, 64, 1).jpeg().toBuffer();
+    writeFileSync(join(root, 'blobs', 'truncated.jpg'), jpeg.subarray(0, jpeg.length >> 1));
+    writeFileSync(join(root, 'blobs', 'empty.jpg'), '');
+    writeFileSync(join(root, 'blobs', 'notes.txt'), 'labels checked by hand');
+    writeFileSync(join(root, 'Stripes ü', 'fake.jpeg'), 'this is not a JPEG');
+    writeFileSync(join(root, 'Stripes ü', '.DS_Store'), 'junk');
+
+    const config = tinyConfig(root, {
+      pretext: { task: 'none' },
+      clustering: { source: 'hog', k: 3, iterations: 2 },
+      target: { widthMultiplier: 0.25, epochs: 1, batchSize: 8 },
+      evaluation: { layers: ['conv2'], epochs: 1, protocols: ['linear', 'knn', 'finetune'], knnNeighbours: 3, trainEpochs: 1, batchSize: 8 },
+    });
+    const run = context(config, mkdtempSync(join(tmpdir(), 'ktlab-run-')), cacheDir);
+    const results = await runPipeline(run.ctx);
+    expect(results.map((r) => `${r.protocol}:${r.layer}`)).toEqual(['linear:conv2', 'knn:conv2', 'finetune:all']);
+    expect(run.stages.filter((s) => s.status === 'failed')).toEqual([]);
+    // truncated, empty, not-a-JPEG and the .txt are reported; the hidden .DS_Store is ignored silently.
+    expect(run.metrics.get('data/skipped@0')).toBe(4);
+    const skippedLog = run.logs.find((l) => /skipped 4 unreadable file\(s\)/.test(l));
+    expect(skippedLog).toBeDefined();
+    for (const name of ['truncated.jpg', 'empty.jpg', 'notes.txt', 'fake.jpeg']) expect(skippedLog).toContain(name);
+    expect(skippedLog).not.toContain('.DS_Store');
   });
 });

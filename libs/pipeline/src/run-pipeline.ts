@@ -5,8 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PIPELINE_STAGES } from '@ktlab/config';
 import { loadModel } from '@ktlab/models';
 import { forgetOpenedDatasets, openDataset } from './datasets';
+import { writeClusterSummary } from './cluster-summary';
 import { clusterNeighboursFigure, conv1FiltersFigure } from './figures';
 import { labelingData } from './stages/features.stage';
 import type { EvalResult, PipelineContext, StageKind } from './context';
@@ -17,16 +19,19 @@ import { featuresStage, type FeaturesOutputs } from './stages/features.stage';
 import { pretextStage, type PretextOutputs } from './stages/pretext.stage';
 import { targetStage, type TargetOutputs } from './stages/target.stage';
 
-export const STAGE_ORDER: StageKind[] = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval'];
+export const STAGE_ORDER: readonly StageKind[] = PIPELINE_STAGES;
 
 /** Which stages a config runs (the others are reported as skipped). */
 export function plannedStages(config: PipelineContext['config']): Set<StageKind> {
   const usesClusters = config.target.objective === 'cluster-classification';
+  // Regression distils the teacher's features directly: it needs them, not clusters.
+  const usesFeatures = usesClusters || config.target.objective === 'regression';
   const needsPretext = config.pretext.task !== 'none';
   return new Set(
     STAGE_ORDER.filter((kind) => {
       if (kind === 'pretext') return needsPretext;
-      if (kind === 'features' || kind === 'kmeans' || kind === 'pseudo-labels') return usesClusters;
+      if (kind === 'features') return usesFeatures;
+      if (kind === 'kmeans' || kind === 'pseudo-labels') return usesClusters;
       return true;
     }),
   );
@@ -45,6 +50,14 @@ async function writeFigures(context: PipelineContext, target: TargetOutputs, pse
     }
   } catch (error) {
     context.log(`figures: ${(error as Error).message}`);
+  }
+  if (!pseudoLabels) return;
+  try {
+    const data = await openDataset(labelingData(context), { size: context.config.imageSize, seed: context.config.seed, cacheDir: context.cacheDir });
+    const summary = await writeClusterSummary(join(context.runDir, pseudoLabels.file), data, join(context.runDir, 'clusters'));
+    context.log(`clusters: ${summary.used} of ${summary.k} clusters used, ${summary.sprites.length} thumbnail sprite(s) written`);
+  } catch (error) {
+    context.log(`cluster summary: ${(error as Error).message}`);
   }
 }
 
@@ -86,7 +99,7 @@ async function runStages(context: PipelineContext): Promise<EvalResult[]> {
   const features = await stage<FeaturesOutputs>('features', () => featuresStage(context, checkpoints, pretext));
   const kmeans = await stage<KMeansOutputs>('kmeans', () => kmeansStage(context, checkpoints, features!));
   const pseudoLabels = await stage<PseudoLabelOutputs>('pseudo-labels', () => pseudoLabelsStage(context, checkpoints, features!, kmeans!));
-  const target = await stage<TargetOutputs>('cluster-classification', () => targetStage(context, checkpoints, pretext, pseudoLabels));
+  const target = await stage<TargetOutputs>('cluster-classification', () => targetStage(context, checkpoints, pretext, pseudoLabels, features));
   const evaluation = await stage<{ results: EvalResult[] }>('eval', () => evaluateStage(context, checkpoints, target!));
   await writeFigures(context, target!, pseudoLabels);
   return evaluation?.results ?? [];

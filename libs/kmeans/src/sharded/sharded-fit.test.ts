@@ -6,7 +6,7 @@ import { labelAgreement } from '../metrics.js';
 import { planShards } from '../lloyd-step.js';
 import { gaussianMixture } from '../synthetic.js';
 import { InMemoryShards } from './in-memory-shards.js';
-import { fitKMeansSharded } from './sharded-fit.js';
+import { fitKMeansSharded, type ShardedFitCheckpoint } from './sharded-fit.js';
 import { rowUniform, SAMPLE_SALT } from './row-sample.js';
 
 const dims = 8;
@@ -39,12 +39,9 @@ describe('fitKMeansSharded', () => {
   });
 
   it('resumes from an iteration checkpoint to the same result as an uninterrupted fit', async () => {
-    const checkpoints = new Map<number, Float32Array>();
-    const full = await fitKMeansSharded(shardsOf(3, 2), { ...options, onIteration: (m, centroids) => void checkpoints.set(m.iteration, centroids.slice()) });
-    const resumed = await fitKMeansSharded(shardsOf(3, 2), {
-      ...options,
-      resume: { iteration: 3, centroids: checkpoints.get(3)!, preprocessing: full.model.preprocessing },
-    });
+    const checkpoints = new Map<number, ShardedFitCheckpoint>();
+    const full = await fitKMeansSharded(shardsOf(3, 2), { ...options, onIteration: (m, checkpoint) => void checkpoints.set(m.iteration, checkpoint) });
+    const resumed = await fitKMeansSharded(shardsOf(3, 2), { ...options, resume: checkpoints.get(3) });
     expect(resumed.history.map((m) => m.iteration)).toEqual([4, 5, 6]);
     expect(resumed.model.centroids).toEqual(full.model.centroids);
   });

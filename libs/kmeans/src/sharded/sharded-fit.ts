@@ -36,9 +36,16 @@ export interface ShardedFitOptions {
   preprocessing?: PreprocessingOptions;
   /** Rows sampled for the preprocessing fit and the k-means++ seeding (default max(20·k, 10,000)). */
   initSampleSize?: number;
-  /** Continue after this iteration with these centroids (a coordinator's checkpoint). */
-  resume?: { iteration: number; centroids: Float32Array; preprocessing: KMeansModel['preprocessing'] };
-  onIteration?(metrics: IterationMetrics, centroids: Float32Array): Promise<void> | void;
+  /** Continue after a checkpoint that `onIteration` handed out. */
+  resume?: ShardedFitCheckpoint;
+  /** After every iteration: its metrics, and a checkpoint to resume from. */
+  onIteration?(metrics: IterationMetrics, checkpoint: ShardedFitCheckpoint): Promise<void> | void;
+}
+
+export interface ShardedFitCheckpoint {
+  iteration: number;
+  centroids: Float32Array;
+  preprocessing: KMeansModel['preprocessing'];
 }
 
 export async function fitKMeansSharded(points: ShardedPoints, options: ShardedFitOptions): Promise<{ model: KMeansModel; history: IterationMetrics[] }> {
@@ -80,7 +87,7 @@ export async function fitKMeansSharded(points: ShardedPoints, options: ShardedFi
       seconds: (performance.now() - iterationStart) / 1000,
     };
     history.push(metrics);
-    await options.onIteration?.(metrics, centroids);
+    await options.onIteration?.(metrics, { iteration, centroids, preprocessing });
   }
   const model: KMeansModel = {
     k,

@@ -15,7 +15,7 @@ export interface ExtractionProgress {
   total?: number;
 }
 
-const extractOptionsSchema = z.strictObject({
+export const extractOptionsSchema = z.strictObject({
   /** Max-pool spatial activations to this [gh, gw] grid. */
   grid: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
   /** Or pick the finest grid with gh·gw·C ≤ maxDims (linear probes, the paper's Table 4). */
@@ -49,6 +49,17 @@ export interface FeatureMatrix {
   layout: FeatureLayout;
 }
 
+/** How a layer with activations of `outputShape` (no batch axis) becomes a feature row under `options`. */
+export function featureLayout(tap: string, layer: string, outputShape: number[], options: Pick<ExtractFeaturesOptions, 'grid' | 'maxDims'>): FeatureLayout {
+  if (outputShape.length === 3) {
+    const [h, w, c] = outputShape;
+    const grid = options.grid ?? (options.maxDims !== undefined ? poolToMaxDims([h, w, c], options.maxDims) : [h, w]);
+    return { tap, layer, grid: [grid[0], grid[1]], layerShape: outputShape, dims: grid[0] * grid[1] * c };
+  }
+  if (outputShape.length === 1) return { tap, layer, grid: null, layerShape: outputShape, dims: outputShape[0] };
+  throw new Error(`FeatureExtractor: layer '${layer}' has output shape [${outputShape}]; expected [h, w, c] or [units]`);
+}
+
 /**
  * Reads a named layer for batches of images and pools spatial activations to a fixed grid. Holds the tap
  * model; every call disposes its tensors, so memory stays bounded by one batch.
@@ -62,16 +73,7 @@ export class FeatureExtractor {
     this.tapped = tapModel(model, tap);
     this.inputShape = this.tapped.inputs[0].shape.slice(1) as number[];
     const outputShape = this.tapped.outputs[0].shape.slice(1) as number[];
-    const layer = this.tapped.outputs[0].sourceLayer.name;
-    if (outputShape.length === 3) {
-      const [h, w, c] = outputShape;
-      const grid = options.grid ?? (options.maxDims !== undefined ? poolToMaxDims([h, w, c], options.maxDims) : [h, w]);
-      this.layout = { tap, layer, grid: [grid[0], grid[1]], layerShape: outputShape, dims: grid[0] * grid[1] * c };
-    } else if (outputShape.length === 1) {
-      this.layout = { tap, layer, grid: null, layerShape: outputShape, dims: outputShape[0] };
-    } else {
-      throw new Error(`FeatureExtractor: layer '${layer}' has output shape [${outputShape}]; expected [h, w, c] or [units]`);
-    }
+    this.layout = featureLayout(tap, this.tapped.outputs[0].sourceLayer.name, outputShape, options);
   }
 
   /**

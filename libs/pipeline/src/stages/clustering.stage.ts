@@ -2,11 +2,27 @@
  * Stages 3 and 4: k-means on the clustering features (the centroids and their preprocessing saved as an
  * artifact), then pseudo-labels — the nearest centroid of every image of the pseudo-label dataset.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assignToModel, fitKMeans, labelAgreement, loadModel, readNpy, saveModel, writePseudoLabels } from '@ktlab/kmeans';
-import type { PipelineContext } from '../context';
-import { openDataset } from '../datasets';
+import {
+  assignToModel,
+  fitKMeans,
+  fitKMeansSharded,
+  InMemoryShards,
+  labelAgreement,
+  loadModel,
+  planShards,
+  readNpy,
+  saveModel,
+  toRowBlocks,
+  WasmDistanceEngine,
+  writePseudoLabels,
+  type IterationMetrics,
+  type KMeansModel,
+  type PreprocessingOptions,
+} from '@ktlab/kmeans';
+import { throwIfAborted, type PipelineContext } from '../context';
+import { openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
 import { clusteringData, labelingData, type FeaturesOutputs } from './features.stage';
 
@@ -24,23 +40,27 @@ export async function kmeansStage(context: PipelineContext, checkpoints: StageCh
   const { config } = context;
   const cfg = config.clustering;
   const matrix = await readNpy(join(context.runDir, features.clustering.file));
-  const data = await openDataset(clusteringData(context), { size: features.imageSize, seed: config.seed, cacheDir: context.cacheDir });
-  const fit = await fitKMeans(matrix.data as Float32Array, features.clustering.dims, {
-    k: cfg.k,
-    iterations: cfg.iterations,
-    seed: config.seed,
-    maxPointsPerCentroid: cfg.maxPointsPerCentroid,
-    preprocessing: cfg.pcaDims > 0 ? { pcaDims: Math.min(cfg.pcaDims, features.clustering.dims), whiten: true, l2Normalize: true } : undefined,
-    groundTruth: data.labels,
-    onIteration: (m) => {
-      void context.metric('kmeans/inertia', m.iteration, m.inertia);
-      void context.metric('kmeans/imbalance', m.iteration, m.sizes.imbalance);
-      void context.metric('kmeans/empty_splits', m.iteration, m.emptySplits);
-      void context.metric('kmeans/largest_cluster', m.iteration, m.sizes.max);
-      if (m.agreement) void context.metric('kmeans/nmi', m.iteration, m.agreement.nmi);
-      void context.stage('kmeans', 'running', m.iteration / cfg.iterations, `iteration ${m.iteration}/${cfg.iterations}, inertia ${m.inertia.toExponential(3)}`);
-    },
-  });
+  const data = await openRunDataset(context, clusteringData(context), features.imageSize);
+  const preprocessing = cfg.pcaDims > 0 ? { pcaDims: Math.min(cfg.pcaDims, features.clustering.dims), whiten: true, l2Normalize: true } : undefined;
+  const onIteration = (m: IterationMetrics) => {
+    void context.metric('kmeans/inertia', m.iteration, m.inertia);
+    void context.metric('kmeans/imbalance', m.iteration, m.sizes.imbalance);
+    void context.metric('kmeans/empty_splits', m.iteration, m.emptySplits);
+    void context.metric('kmeans/largest_cluster', m.iteration, m.sizes.max);
+    if (m.agreement) void context.metric('kmeans/nmi', m.iteration, m.agreement.nmi);
+    void context.stage('kmeans', 'running', m.iteration / cfg.iterations, `iteration ${m.iteration}/${cfg.iterations}, inertia ${m.inertia.toExponential(3)}`);
+  };
+  const fit = cfg.shardRows > 0
+    ? { model: await fitInShards(context, matrix.data as Float32Array, features.clustering.dims, preprocessing, onIteration) }
+    : await fitKMeans(matrix.data as Float32Array, features.clustering.dims, {
+        k: cfg.k,
+        iterations: cfg.iterations,
+        seed: config.seed,
+        maxPointsPerCentroid: cfg.maxPointsPerCentroid,
+        preprocessing,
+        groundTruth: data.labels,
+        onIteration,
+      });
   const artifact = 'kmeans/centroids.ktkm';
   mkdirSync(join(context.runDir, 'kmeans'), { recursive: true });
   await saveModel(join(context.runDir, artifact), fit.model);
@@ -49,17 +69,63 @@ export async function kmeansStage(context: PipelineContext, checkpoints: StageCh
   return outputs;
 }
 
+/**
+ * k-means as map/reduce over shards of `clustering.shardRows` rows, executed by whichever workers claim them
+ * (or in this process). After each iteration the centroids are saved, so a resumed run continues the fit.
+ */
+async function fitInShards(
+  context: PipelineContext,
+  features: Float32Array,
+  dims: number,
+  preprocessing: PreprocessingOptions | undefined,
+  onIteration: (metrics: IterationMetrics) => void,
+): Promise<KMeansModel> {
+  const cfg = context.config.clustering;
+  const checkpointFile = join(context.runDir, 'kmeans', 'sharded-fit.ktkm');
+  mkdirSync(join(context.runDir, 'kmeans'), { recursive: true });
+  const saved = existsSync(checkpointFile) ? await loadModel(checkpointFile) : undefined;
+  const resume = saved?.training && { iteration: saved.training.iterations, centroids: saved.centroids, preprocessing: saved.preprocessing };
+  if (resume) context.log(`kmeans: resuming the sharded fit after iteration ${resume.iteration}`);
+  const engine = context.shardFeatures ? undefined : new WasmDistanceEngine();
+  try {
+    const points = context.shardFeatures
+      ? await context.shardFeatures(features, dims, cfg.shardRows)
+      : new InMemoryShards(
+          planShards(features.length / dims, Math.ceil(features.length / dims / cfg.shardRows)).map(({ start, end }) => toRowBlocks(features.subarray(start * dims, end * dims), dims)),
+          () => engine!,
+        );
+    context.log(`kmeans: ${points.shardRows.length} shard(s) of at most ${cfg.shardRows} rows`);
+    const { model } = await fitKMeansSharded(points, {
+      k: cfg.k,
+      iterations: cfg.iterations,
+      seed: context.config.seed,
+      maxPointsPerCentroid: cfg.maxPointsPerCentroid,
+      preprocessing,
+      resume,
+      onIteration: async (metrics, checkpoint) => {
+        onIteration(metrics);
+        // Only the iteration count is read back from the checkpoint's training summary.
+        const training = { datasetRows: 0, trainingRows: 0, iterations: checkpoint.iteration, seed: context.config.seed, init: 'kmeans++' as const, finalInertia: metrics.inertia, engine: 'sharded', seconds: 0 };
+        await saveModel(checkpointFile, { k: cfg.k, dims: checkpoint.centroids.length / cfg.k, centroids: checkpoint.centroids, preprocessing: checkpoint.preprocessing, training });
+        throwIfAborted(context.signal);
+      },
+    });
+    return model;
+  } finally {
+    await engine?.dispose();
+  }
+}
+
 export async function pseudoLabelsStage(
   context: PipelineContext,
   checkpoints: StageCheckpoints,
   features: FeaturesOutputs,
   kmeans: KMeansOutputs,
 ): Promise<PseudoLabelOutputs> {
-  const { config } = context;
   const model = await loadModel(join(context.runDir, kmeans.artifact));
   const matrix = await readNpy(join(context.runDir, features.labeling.file));
   const assignment = await assignToModel(model, matrix.data as Float32Array);
-  const data = await openDataset(labelingData(context), { size: features.imageSize, seed: config.seed, cacheDir: context.cacheDir });
+  const data = await openRunDataset(context, labelingData(context), features.imageSize);
   const file = 'pseudo-labels/labels.ktpl';
   mkdirSync(join(context.runDir, 'pseudo-labels'), { recursive: true });
   await writePseudoLabels(join(context.runDir, file), { k: model.k, model: kmeans.artifact, ids: data.ids, labels: assignment.labels, distances: assignment.distances });

@@ -1,81 +1,172 @@
 /**
- * Stage 6: what transferred. For every conv layer of the target network, frozen features of labelled
- * evaluation images → a linear probe and a kNN classifier, trained on `evaluation.train` and scored on
- * `evaluation.test` (top-1 accuracy). Each result becomes an EvalResult row.
+ * Stage 6: what transferred, scored on labelled images (trained on `evaluation.train`, top-1 on
+ * `evaluation.test`). Per conv layer of the evaluated net: a linear probe and kNN on frozen features (one
+ * forward pass per split serves every layer), and the nonlinear protocol (conv1…convk frozen, the rest
+ * retrained); once for the whole net, finetune (conv weights transferred, fresh fc, all trained).
+ * Each (protocol, layer) cell is saved as it finishes, so a stopped evaluation resumes where it was.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitIndices, subsetDataset, type ImageDataset } from '@ktlab/data';
-import { extractFeatures, loadModel } from '@ktlab/models';
-import { throwIfAborted, type EvalResult, type PipelineContext } from '../context';
-import { asImages, describeRef, openDataset } from '../datasets';
+import type * as tf from '@tensorflow/tfjs';
+import { shuffleIndices, splitIndices, subsetDataset, type ImageDataset } from '@ktlab/data';
+import { loadModel } from '@ktlab/models';
+import { throttle, throwIfAborted, type EvalResult, type PipelineContext } from '../context';
+import { describeRef, openRunDataset } from '../datasets';
+import { EvalCells } from '../eval/eval-cells';
+import { FINETUNE_LAYER, finetuneAccuracy } from '../eval/finetune';
+import { frozenFeatures } from '../eval/frozen-features';
 import { knnAccuracy } from '../eval/knn';
-import { linearProbe, type ProbeData } from '../eval/linear-probe';
+import { linearProbe } from '../eval/linear-probe';
+import { nonlinearAccuracy } from '../eval/nonlinear';
 import type { StageCheckpoints } from '../io/checkpoints';
 import type { TargetOutputs } from './target.stage';
 
-/** Linear probes read features pooled to at most this many dimensions (the paper's Table 4: ~9k). */
-export const PROBE_MAX_DIMS = 9216;
+export { PROBE_MAX_DIMS } from '../eval/frozen-features';
 
-async function evaluationSets(context: PipelineContext): Promise<{ train: ImageDataset; test: ImageDataset; name: string }> {
+interface EvaluationSets {
+  train: ImageDataset;
+  test: ImageDataset;
+  numClasses: number;
+  /** How the results name the test set. */
+  name: string;
+}
+
+async function evaluationSets(context: PipelineContext): Promise<EvaluationSets> {
   const { config } = context;
-  const open = (ref: typeof config.data) => openDataset(ref, { size: config.imageSize, seed: config.seed, cacheDir: context.cacheDir, log: context.log });
+  const open = (ref: typeof config.data) => openRunDataset(context, ref, config.imageSize);
   const trainRef = config.evaluation.train ?? config.data;
   const train = await open(trainRef);
   if (!train.labels || !train.classes) {
     throw new Error(`evaluation needs labelled images: ${describeRef(trainRef)} has no class folders; set evaluation.train and evaluation.test`);
   }
+  const numClasses = train.classes.length;
   if (config.evaluation.test) {
     const test = await open(config.evaluation.test);
     if (!test.labels) throw new Error(`evaluation.test ${describeRef(config.evaluation.test)} has no labels`);
     if (JSON.stringify(test.classes) !== JSON.stringify(train.classes)) throw new Error('evaluation.train and evaluation.test have different classes');
-    return { train, test, name: describeRef(config.evaluation.test) };
+    return { train, test, numClasses, name: describeRef(config.evaluation.test) };
   }
   const [trainRows, testRows] = splitIndices(train.count, [0.8, 0.2], config.seed + 31);
-  return { train: subsetDataset(train, trainRows), test: subsetDataset(train, testRows), name: `${describeRef(trainRef)} (held-out 20%)` };
+  return { train: subsetDataset(train, trainRows), test: subsetDataset(train, testRows), numClasses, name: `${describeRef(trainRef)} (held-out 20%)` };
+}
+
+/** The images nonlinear and finetune train on: all of the evaluation training set, or `trainLimit` of them. */
+function trainedProtocolsSet(context: PipelineContext, train: ImageDataset): ImageDataset {
+  const limit = context.config.evaluation.trainLimit;
+  if (limit === undefined || limit >= train.count) return train;
+  return subsetDataset(train, Int32Array.from(shuffleIndices(train.count, context.config.seed + 37).subarray(0, limit)).sort());
+}
+
+interface Cell {
+  protocol: EvalResult['protocol'];
+  layer: string;
 }
 
 export async function evaluateStage(context: PipelineContext, checkpoints: StageCheckpoints, target: TargetOutputs): Promise<{ results: EvalResult[] }> {
   const { config } = context;
   const cfg = config.evaluation;
-  const { train, test, name } = await evaluationSets(context);
-  const numClasses = train.classes!.length;
-  const model = await loadModel(join(context.runDir, target.modelDir));
-  const results: EvalResult[] = [];
-  const total = cfg.layers.length;
+  const sets = await evaluationSets(context);
+  const cells = new EvalCells(context.runDir);
+  const has = (protocol: EvalResult['protocol']) => cfg.protocols.includes(protocol);
+  const frozenCells: Cell[] = cfg.layers.flatMap((layer) => (['linear', 'knn'] as const).filter(has).map((protocol) => ({ protocol, layer })));
+  const trainedCells: Cell[] = [
+    ...(has('nonlinear') ? (cfg.nonlinearLayers ?? cfg.layers).map((layer) => ({ protocol: 'nonlinear' as const, layer })) : []),
+    ...(has('finetune') ? [{ protocol: 'finetune' as const, layer: FINETUNE_LAYER }] : []),
+  ];
+  // Progress: frozen-feature cells are cheap next to a training run; weigh a trained cell as 4 of them.
+  const total = frozenCells.length + 4 * trainedCells.length;
+  let doneWeight = 0;
+  const record = async (cell: Cell, value: number) => {
+    cells.save({ ...cell, dataset: sets.name, metric: 'top1', value });
+    await context.metric(`eval/${cell.protocol}/${cell.layer}/top1`, 0, value);
+  };
+  const restored = (cell: Cell): boolean => {
+    const saved = cells.get(cell.protocol, cell.layer);
+    if (saved) context.log(`eval ${cell.protocol} ${cell.layer}: ${(saved.value * 100).toFixed(1)}% (restored)`);
+    return saved !== undefined;
+  };
+
+  const trained = await loadModel(join(context.runDir, target.modelDir));
   try {
-    for (const [index, layer] of cfg.layers.entries()) {
+    const missing = frozenCells.filter((cell) => !restored(cell));
+    doneWeight += frozenCells.length - missing.length;
+    if (missing.length > 0) await frozenFeatureCells(context, trained, sets, missing, record, () => (doneWeight += 1) / total);
+    const trainedData = { ...sets, train: trainedProtocolsSet(context, sets.train) };
+    for (const cell of trainedCells) {
       throwIfAborted(context.signal);
-      await context.stage('eval', 'running', index / total, `${layer}: extracting features`);
-      const features = async (data: ImageDataset): Promise<ProbeData> => {
-        const matrix = await extractFeatures(model, layer, asImages(data), { maxDims: PROBE_MAX_DIMS, batchSize: 128 });
-        return { features: matrix.data, dims: matrix.dims, labels: data.labels! };
+      const from = doneWeight / total;
+      doneWeight += 4;
+      if (restored(cell)) continue;
+      const run = {
+        checkpointDir: join(context.runDir, 'eval', `${cell.protocol}-${cell.layer}`, 'checkpoint'),
+        progress: { from, to: doneWeight / total, label: `${cell.protocol} ${cell.layer}` },
       };
-      const trainFeatures = await features(train);
-      const testFeatures = await features(test);
-      if (cfg.protocols.includes('linear')) {
-        await context.stage('eval', 'running', (index + 0.5) / total, `${layer}: linear probe on ${trainFeatures.dims} dims`);
-        const accuracy = await linearProbe(trainFeatures, testFeatures, {
-          numClasses,
+      await context.stage('eval', 'running', from, `${cell.protocol} ${cell.layer}: training on ${trainedData.train.count} images`);
+      const value =
+        cell.protocol === 'finetune'
+          ? await finetuneAccuracy(context, trained, trainedData, run)
+          : await nonlinearAccuracy(context, trained, cell.layer, trainedData, run);
+      await record(cell, value);
+      // The cell's result is saved; its training checkpoint is no longer needed.
+      rmSync(join(context.runDir, 'eval', `${cell.protocol}-${cell.layer}`), { recursive: true, force: true });
+      context.log(`eval ${cell.protocol} ${cell.layer}: ${(value * 100).toFixed(1)}%`);
+    }
+  } finally {
+    trained.dispose();
+  }
+  // One order whatever was restored: linear/kNN by layer, then nonlinear by layer, then finetune.
+  const results = [...frozenCells, ...trainedCells].map((cell) => {
+    const result = cells.get(cell.protocol, cell.layer);
+    if (!result) throw new Error(`eval: the result of ${cell.protocol} ${cell.layer} is missing from ${join(context.runDir, 'eval', 'results')}`);
+    return result;
+  });
+  checkpoints.complete('eval', { results });
+  return { results };
+}
+
+/** Linear probe and kNN for the missing cells, from one multi-layer forward pass per split. */
+async function frozenFeatureCells(
+  context: PipelineContext,
+  trained: tf.LayersModel,
+  sets: EvaluationSets,
+  cells: Cell[],
+  record: (cell: Cell, value: number) => Promise<void>,
+  cellDone: () => number,
+): Promise<void> {
+  const { config } = context;
+  const cfg = config.evaluation;
+  const layers = [...new Set(cells.map((cell) => cell.layer))];
+  const report = throttle(1000, (label: string, done: number, count: number) => context.stage('eval', 'running', 0, `${label} features: ${done}/${count} images`));
+  const extract = (data: ImageDataset, label: string) =>
+    frozenFeatures(trained, layers, data, (done) => {
+      throwIfAborted(context.signal);
+      report(label, done, data.count);
+    });
+  await context.stage('eval', 'running', 0, `extracting ${layers.join(', ')} features`);
+  const trainFeatures = await extract(sets.train, 'train');
+  const testFeatures = await extract(sets.test, 'test');
+  for (const layer of layers) {
+    const train = trainFeatures.get(layer);
+    const test = testFeatures.get(layer);
+    if (!train || !test) throw new Error(`eval: no ${layer} features were extracted`);
+    for (const cell of cells.filter((c) => c.layer === layer)) {
+      throwIfAborted(context.signal);
+      let value: number;
+      if (cell.protocol === 'linear') {
+        await context.stage('eval', 'running', cellDone(), `${layer}: linear probe on ${train.dims} dims`);
+        value = await linearProbe(train, test, {
+          numClasses: sets.numClasses,
           epochs: cfg.epochs,
           seed: config.seed,
           signal: context.signal,
           onEpoch: (epoch, loss) => void context.metric(`eval/linear/${layer}/loss`, epoch, loss),
         });
-        results.push({ protocol: 'linear', layer, dataset: name, metric: 'top1', value: accuracy });
-        await context.metric(`eval/linear/${layer}/top1`, 0, accuracy);
+      } else {
+        await context.stage('eval', 'running', cellDone(), `${layer}: kNN on ${train.dims} dims`);
+        value = knnAccuracy(train, test, { k: cfg.knnNeighbours, numClasses: sets.numClasses });
       }
-      if (cfg.protocols.includes('knn')) {
-        const accuracy = knnAccuracy(trainFeatures, testFeatures, { k: cfg.knnNeighbours, numClasses });
-        results.push({ protocol: 'knn', layer, dataset: name, metric: 'top1', value: accuracy });
-        await context.metric(`eval/knn/${layer}/top1`, 0, accuracy);
-      }
-      context.log(`eval ${layer}: ${results.filter((r) => r.layer === layer).map((r) => `${r.protocol} ${(r.value * 100).toFixed(1)}%`).join(', ')}`);
+      await record(cell, value);
     }
-    const unsupported = cfg.protocols.filter((p) => p === 'nonlinear' || p === 'finetune');
-    if (unsupported.length) context.log(`eval: protocols ${unsupported.join(', ')} are not implemented yet and were skipped`);
-  } finally {
-    model.dispose();
+    context.log(`eval ${layer}: ${cells.filter((c) => c.layer === layer).map((c) => c.protocol).join(', ')} done`);
   }
-  checkpoints.complete('eval', { results });
-  return { results };
 }

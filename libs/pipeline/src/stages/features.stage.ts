@@ -11,7 +11,7 @@ import type { ImageDataset } from '@ktlab/data';
 import { writeNpy } from '@ktlab/kmeans';
 import { extractFeatures, hogFeatures, loadModel } from '@ktlab/models';
 import { throttle, throwIfAborted, type PipelineContext } from '../context';
-import { asImages, openDataset } from '../datasets';
+import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
 import { retarget, trunkFor } from '../nets';
 import type { PretextOutputs } from './pretext.stage';
@@ -85,7 +85,7 @@ export async function featuresStage(context: PipelineContext, checkpoints: Stage
   const size = featureImageSize(context);
   const network = await sourceNetwork(context, pretext);
   mkdirSync(join(context.runDir, 'features'), { recursive: true });
-  const open = (ref: DatasetRef) => openDataset(ref, { size, seed: config.seed, cacheDir: context.cacheDir, log: context.log });
+  const open = (ref: DatasetRef) => openRunDataset(context, ref, size);
   try {
     const clusterRef = clusteringData(context);
     const clusterSet = await open(clusterRef);

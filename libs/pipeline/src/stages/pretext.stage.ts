@@ -5,7 +5,7 @@ import { shuffleIndices } from '@ktlab/data';
 import { generateMaximinPermutations, PuzzleSampler } from '@ktlab/jigsaw';
 import { jigsawNet, saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
-import { asImages, openDataset } from '../datasets';
+import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
 import { CONV1 } from '../nets';
 import { fit } from '../training/fit';
@@ -20,7 +20,7 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
   const { config } = context;
   const cfg = config.pretext;
   if (cfg.task === 'none') return undefined;
-  const data = await openDataset(config.data, { size: cfg.imageSize, seed: config.seed, cacheDir: context.cacheDir, log: context.log });
+  const data = await openRunDataset(context, config.data, cfg.imageSize);
   const permutations = generateMaximinPermutations({ count: cfg.permutations, seed: config.seed });
   const sampler = new PuzzleSampler({
     images: asImages(data) as ConstructorParameters<typeof PuzzleSampler>[0]['images'],

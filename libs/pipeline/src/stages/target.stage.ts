@@ -1,20 +1,22 @@
 /**
  * Stage 5: the target network. Cluster classification trains a fresh AlexNet-style net to predict the
- * pseudo-labels (class-balanced); `supervised` trains it on the real labels; `none` evaluates the pretext
+ * pseudo-labels (class-balanced); `regression` trains it to regress the teacher's features (the features stage's
+ * output); `supervised` trains it on the real labels; `none` evaluates the pretext
  * trunk itself (Jigsaw rows) or a random network (the Random row). Its conv layers are what evaluation reads.
  */
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import * as tfjs from '@tensorflow/tfjs';
 import { readPseudoLabels } from '@ktlab/kmeans';
-import { imagesToTensor, loadModel, saveModel } from '@ktlab/models';
+import { loadModel, saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
-import { asImages, openDataset } from '../datasets';
+import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
 import { classifierFor, retarget, trunkFor } from '../nets';
 import { epochOrder } from '../training/balanced-order';
+import { distillByRegression } from '../training/distill-by-regression';
 import { fit } from '../training/fit';
-import { labelingData } from './features.stage';
+import { labelledBatch } from '../training/image-batches';
+import { labelingData, type FeaturesOutputs } from './features.stage';
 import type { PseudoLabelOutputs } from './clustering.stage';
 import type { PretextOutputs } from './pretext.stage';
 
@@ -28,7 +30,6 @@ async function trainClassifier(context: PipelineContext, images: ReturnType<type
   const { config } = context;
   const cfg = config.target;
   const model = classifierFor(cfg.arch, config.imageSize, cfg.widthMultiplier, numClasses, config.seed + 17);
-  const pixels = images.height * images.width * images.channels;
   await fit({
     name: 'target',
     stage: 'cluster-classification',
@@ -39,15 +40,7 @@ async function trainClassifier(context: PipelineContext, images: ReturnType<type
     learningRate: cfg.learningRate,
     seed: config.seed + 17,
     order: (epoch) => epochOrder(labels, config.seed * 104_729 + epoch, balanced),
-    batch: (indices) => {
-      const data = new Uint8Array(indices.length * pixels);
-      const y = new Int32Array(indices.length);
-      for (let i = 0; i < indices.length; i++) {
-        data.set(images.data.subarray(indices[i] * pixels, (indices[i] + 1) * pixels), i * pixels);
-        y[i] = labels[indices[i]];
-      }
-      return { x: imagesToTensor({ ...images, data, count: indices.length }), y: tfjs.tensor1d(y, 'int32') };
-    },
+    batch: (indices) => labelledBatch(images, labels, indices),
     checkpointDir: join(context.runDir, 'target', 'checkpoint'),
     context,
   });
@@ -59,10 +52,11 @@ export async function targetStage(
   checkpoints: StageCheckpoints,
   pretext: PretextOutputs | undefined,
   pseudoLabels: PseudoLabelOutputs | undefined,
+  features?: FeaturesOutputs,
 ): Promise<TargetOutputs> {
   const { config } = context;
   const cfg = config.target;
-  const open = (ref: typeof config.data) => openDataset(ref, { size: config.imageSize, seed: config.seed, cacheDir: context.cacheDir, log: context.log });
+  const open = (ref: typeof config.data) => openRunDataset(context, ref, config.imageSize);
   let model: tf.LayersModel;
   let trained = true;
   switch (cfg.objective) {
@@ -80,8 +74,11 @@ export async function targetStage(
       model = await trainClassifier(context, asImages(data), data.labels, data.classes.length, false);
       break;
     }
-    case 'regression':
-      throw new Error('target.objective "regression" (distillation by regression) is not implemented yet; use cluster-classification');
+    case 'regression': {
+      if (!features) throw new Error('target.objective "regression" needs the features stage (the teacher\'s features)');
+      model = await distillByRegression(context, features, await open(labelingData(context)));
+      break;
+    }
     case 'none': {
       trained = false;
       if (pretext) {

@@ -34,6 +34,8 @@ export interface FitOptions {
   step?(model: tf.LayersModel, optimizer: SgdMomentum, batch: Batch, learningRate: number): number;
   checkpointDir: string;
   context: PipelineContext;
+  /** Where this fit sits in its stage's progress (default: the whole stage), and a label for its messages. */
+  progress?: { from: number; to: number; label: string };
 }
 
 export function cosineLearningRate(base: number, epoch: number, epochs: number): number {
@@ -88,7 +90,8 @@ export async function fit(options: FitOptions): Promise<void> {
         epochLoss += loss;
         await context.metric(`${options.name}/loss`, step, loss);
         step++;
-        report(step / totalSteps, `epoch ${epoch + 1}/${Math.ceil(options.epochs)}, loss ${loss.toFixed(3)}`);
+        const { from, to, label } = options.progress ?? { from: 0, to: 1, label: '' };
+        report(from + ((to - from) * step) / totalSteps, `${label ? `${label}: ` : ''}epoch ${epoch + 1}/${Math.ceil(options.epochs)}, loss ${loss.toFixed(3)}`);
       }
       await context.metric(`${options.name}/epoch_loss`, epoch, epochLoss / Math.max(1, batches));
       await context.metric(`${options.name}/learning_rate`, epoch, learningRate);
@@ -102,6 +105,7 @@ export async function fit(options: FitOptions): Promise<void> {
       writeFileAtomic(recordFile, [Buffer.from(JSON.stringify({ epochsDone: epoch + 1, step, dir } satisfies EpochRecord))]);
       if (start.dir && start.dir !== dir) rmSync(join(checkpointDir, start.dir), { recursive: true, force: true });
       start = { epochsDone: epoch + 1, step, dir };
+      await context.checkpointed?.();
     }
   } finally {
     optimizer.dispose();

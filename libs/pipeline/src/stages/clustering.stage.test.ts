@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pipelineConfigSchema } from '@ktlab/config';
+import { gaussianMixture, loadModel, writeNpy } from '@ktlab/kmeans';
+import { PipelineAbortedError, type PipelineContext } from '../context';
+import { StageCheckpoints } from '../io/checkpoints';
+import { kmeansStage } from './clustering.stage';
+import type { FeaturesOutputs } from './features.stage';
+
+const rows = 60;
+const dims = 6;
+let dataDir: string;
+let features: Float32Array;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ktlab-kmeans-stage-'));
+  for (const cls of ['a', 'b']) {
+    mkdirSync(join(dataDir, cls));
+    for (let i = 0; i < rows / 2; i++) {
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: i * 8, g: cls === 'a' ? 0 : 255, b: 9 } } }).png().toFile(join(dataDir, cls, `${i}.png`));
+    }
+  }
+  features = gaussianMixture({ rows, dims, components: 4, centerSpread: 4, noise: 0.3, seed: 2 }).points;
+});
+
+/** A run folder whose features stage is done, and a context whose stage reports can stop the run. */
+async function clusteringRun(shardRows: number, stopAtIteration?: number, runDir = mkdtempSync(join(tmpdir(), 'ktlab-kmeans-run-'))) {
+  const config = pipelineConfigSchema.parse({
+    kind: 'pipeline',
+    seed: 4,
+    data: { path: dataDir },
+    clustering: { k: 4, iterations: 5, shardRows, maxPointsPerCentroid: 0 },
+  });
+  mkdirSync(join(runDir, 'features'), { recursive: true });
+  await writeNpy(join(runDir, 'features', 'clustering.npy'), features, [rows, dims]);
+  const file = { file: 'features/clustering.npy', dims, rows };
+  const outputs: FeaturesOutputs = { clustering: file, labeling: file, imageSize: 32 };
+  const controller = new AbortController();
+  const logs: string[] = [];
+  const context: PipelineContext = {
+    config,
+    runDir,
+    signal: controller.signal,
+    metric: () => undefined,
+    stage: (_kind, _status, _progress, message) => {
+      if (stopAtIteration !== undefined && message?.startsWith(`iteration ${stopAtIteration}/`)) controller.abort('test stop');
+    },
+    log: (message) => void logs.push(message),
+  };
+  return { run: () => kmeansStage(context, new StageCheckpoints(runDir), outputs), runDir, logs };
+}
+
+describe('k-means stage in shards', () => {
+  it('clusters in shards in this process, and resumes a stopped fit to the same centroids', async () => {
+    const whole = await clusteringRun(25);
+    const uninterrupted = await loadModel(join(whole.runDir, (await whole.run()).artifact));
+    expect(whole.logs).toContain('kmeans: 3 shard(s) of at most 25 rows');
+
+    const stopped = await clusteringRun(25, 2);
+    await expect(stopped.run()).rejects.toBeInstanceOf(PipelineAbortedError);
+    const resumed = await clusteringRun(25, undefined, stopped.runDir);
+    const model = await loadModel(join(resumed.runDir, (await resumed.run()).artifact));
+    expect(resumed.logs).toContain('kmeans: resuming the sharded fit after iteration 2');
+    expect(model.centroids).toEqual(uninterrupted.centroids);
+  });
+});
