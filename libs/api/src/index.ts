@@ -7,8 +7,9 @@ export { hashPassword, verifyPassword, generatePassword } from './auth/password'
 export { createUser, ensureFirstAdmin } from './auth/users';
 export { SESSION_COOKIE, createSession } from './auth/session';
 export { reapExpiredLeases, DEFAULT_LEASE_MS } from './services/run-queue';
+export { startLeaseReaper } from './services/lease-reaper';
 export { ensureProject, DEFAULT_PROJECT_SLUG } from './services/projects';
 export { MAX_POINTS_PER_BATCH } from './routers/worker/log-metrics.schema';
 export { handleTrpcRequest, TRPC_ENDPOINT, MAX_BODY_BYTES } from './http/handler';
 export { startApiServer } from './http/standalone-server';
-export { handleArtifactDownload, handleArtifactUpload } from './artifacts/artifact-http';
+export { handleArtifactDownload, handleArtifactUpload, handleRunFileDownload } from './artifacts/artifact-http';

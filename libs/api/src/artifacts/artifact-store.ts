@@ -43,7 +43,12 @@ export async function storeArtifact(runId: string, name: string, data: Uint8Arra
     throw error;
   }
   await handle.close();
-  await rename(temporary, target);
+  try {
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
   return { uri: `${runId}/${name}`, bytes: data.byteLength, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
@@ -55,6 +60,14 @@ export async function readArtifact(uri: string, sha256: string): Promise<Buffer>
   const data = await readFile(join(artifactsRoot(), runId, name));
   if (createHash('sha256').update(data).digest('hex') !== sha256) throw new Error(`artifact ${uri} is corrupt (sha256 mismatch)`);
   return data;
+}
+
+/** Removes an artifact's file (its row is deleted by the caller); a file already gone is fine. */
+export async function removeArtifactFile(uri: string): Promise<void> {
+  const [runId, name] = uri.split('/');
+  assertArtifactName(runId);
+  assertArtifactName(name);
+  await rm(join(artifactsRoot(), runId, name), { force: true });
 }
 
 export function contentType(name: string): string {

@@ -47,7 +47,12 @@ export class PgEventHub implements EventHub {
     client.on('end', () => {
       this.client = undefined;
       this.connecting = undefined;
-      if (!this.closed && this.emitter.eventNames().length > 0) setTimeout(() => void this.ensureListening().catch(() => undefined), 1000);
+      // keep trying while someone listens: the database may take a while to come back
+      const retry = () => {
+        if (this.closed || this.emitter.eventNames().length === 0) return;
+        this.ensureListening().catch(() => setTimeout(retry, 1000));
+      };
+      setTimeout(retry, 1000);
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);

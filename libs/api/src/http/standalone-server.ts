@@ -2,7 +2,8 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { ContextDeps } from '../trpc/context';
-import { handleArtifactDownload, handleArtifactUpload } from '../artifacts/artifact-http';
+import { handleArtifactDownload, handleArtifactUpload, handleRunFileDownload } from '../artifacts/artifact-http';
+import { startLeaseReaper } from '../services/lease-reaper';
 import { handleTrpcRequest } from './handler';
 
 /** tRPC under /api/trpc, artifact files under /api/artifacts (as the portal's Next routes do). */
@@ -12,6 +13,9 @@ function route(request: Request, url: URL, deps: ContextDeps): Promise<Response>
     return handleArtifactUpload(request, deps, decodeURIComponent(artifact[1]), decodeURIComponent(artifact[2]));
   }
   if (artifact && request.method === 'GET' && !artifact[2]) return handleArtifactDownload(request, deps, decodeURIComponent(artifact[1]));
+  if (artifact && request.method === 'GET' && artifact[2]) {
+    return handleRunFileDownload(request, deps, decodeURIComponent(artifact[1]), decodeURIComponent(artifact[2]));
+  }
   return handleTrpcRequest(request, deps);
 }
 
@@ -38,11 +42,13 @@ export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.
     }
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const reaper = startLeaseReaper(deps.db);
   const address = server.address() as { port: number };
   return {
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        reaper.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -13,12 +13,19 @@ export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: R
       evalResults: { orderBy: [{ protocol: 'asc' }, { layer: 'asc' }] },
       claimedBy: { select: { name: true, host: true, backend: true } },
       project: { select: { slug: true, name: true } },
-      artifacts: { orderBy: { name: 'asc' }, select: { id: true, name: true, kind: true, bytes: true, createdAt: true } },
+      artifacts: { where: { kind: { not: 'checkpoint' } }, orderBy: { name: 'asc' }, select: { id: true, name: true, kind: true, bytes: true, createdAt: true } },
     },
   });
   if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} not found` });
+  // A loose index scan: one index probe per distinct key, where DISTINCT would read every point of the run.
   const keys = await ctx.db.$queryRaw<{ key: string }[]>`
-    SELECT DISTINCT key FROM "MetricPoint" WHERE "runId" = ${run.id} ORDER BY key`;
+    WITH RECURSIVE keys AS (
+      (SELECT key FROM "MetricPoint" WHERE "runId" = ${run.id} ORDER BY key LIMIT 1)
+      UNION ALL
+      SELECT (SELECT m.key FROM "MetricPoint" m WHERE m."runId" = ${run.id} AND m.key > keys.key ORDER BY m.key LIMIT 1)
+      FROM keys WHERE keys.key IS NOT NULL
+    )
+    SELECT key FROM keys WHERE key IS NOT NULL`;
   const artifacts = run.artifacts.map((artifact) => ({ ...artifact, bytes: Number(artifact.bytes) }));
   return { ...run, artifacts, metricKeys: keys.map((row) => row.key), queuePosition: await queuePosition(ctx.db, run) };
 }

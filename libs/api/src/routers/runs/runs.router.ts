@@ -2,6 +2,8 @@ import { router } from '../../trpc/init';
 import { userProcedure } from '../../trpc/procedures';
 import { cancelRunHandler } from './cancel.handler';
 import { runShardsHandler } from './shards.handler';
+import { runClustersHandler } from './clusters.handler';
+import { runClustersInput } from './clusters.schema';
 import { compareRunsHandler } from './compare.handler';
 import { compareInput } from './compare.schema';
 import { createSweepHandler } from './create-sweep.handler';
@@ -12,6 +14,8 @@ import { getRunHandler } from './get.handler';
 import { runIdInput, watchRunInput } from './get.schema';
 import { listRunsHandler, runGroupsHandler } from './list.handler';
 import { listRunsInput } from './list.schema';
+import { runLogsHandler } from './logs.handler';
+import { runLogsInput } from './logs.schema';
 import { metricSeriesHandler } from './metric-series.handler';
 import { metricSeriesInput } from './metric-series.schema';
 import { setTagsHandler } from './set-tags.handler';
@@ -34,6 +38,10 @@ export const runsRouter = router({
   setTags: userProcedure.input(setTagsInput).mutation(setTagsHandler),
   compare: userProcedure.input(compareInput).query(compareRunsHandler),
   metricSeries: userProcedure.input(metricSeriesInput).query(metricSeriesHandler),
+  /** The run's log lines, a page at a time from the newest. */
+  logs: userProcedure.input(runLogsInput).query(runLogsHandler),
+  /** The cluster browser's data (k-means runs): sizes, agreement with the labels, a page of clusters. */
+  clusters: userProcedure.input(runClustersInput).query(runClustersHandler),
   /** Live events of one run (status, stages, new metric points), over SSE. */
   watch: userProcedure.input(watchRunInput).subscription(watchRunHandler),
   /** Live events of every run in the user's projects, for the runs table. */

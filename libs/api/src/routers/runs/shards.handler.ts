@@ -2,9 +2,12 @@ import { requireRunAccess } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { RunIdInput } from './get.schema';
 
+/** Shard kinds in reverse pipeline order: what a run does last is shown first. */
+const LATEST_FIRST = ['assign', 'kmeans-map', 'kmeans-sample', 'features'];
+
 /**
  * A run's shard tasks (scale-out) grouped by stage step: how many are done, running (and on which
- * workers), queued or failed. The latest step of each kind comes first.
+ * workers), queued or failed; the latest steps first.
  */
 export async function runShardsHandler({ ctx, input }: { ctx: UserContext; input: RunIdInput }) {
   await requireRunAccess(ctx.db, ctx.user.id, input.id);
@@ -29,5 +32,5 @@ export async function runShardsHandler({ ctx, input }: { ctx: UserContext; input
     }
     steps.set(key, step);
   }
-  return [...steps.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.iteration - a.iteration);
+  return [...steps.values()].sort((a, b) => LATEST_FIRST.indexOf(a.kind) - LATEST_FIRST.indexOf(b.kind) || b.iteration - a.iteration);
 }

@@ -42,7 +42,7 @@ describe('shards router', () => {
 
     // What the portal shows: per step, counts by status and by worker; members only.
     await holder.caller.shards.enqueue({ ...key, kind: 'kmeans-map', iteration: 1, shards: [{ shard: 0, input: {} }] });
-    const [features, map] = await api.user.runs.shards({ id: run.id });
+    const [map, features] = await api.user.runs.shards({ id: run.id }); // the latest step first
     expect(features).toMatchObject({ kind: 'features', iteration: 0, succeeded: 3, running: 0, queued: 0 });
     expect(Object.keys(features.byWorker).sort()).toEqual(['a', 'b']);
     expect(Object.values(features.byWorker).reduce((a, b) => a + b, 0)).toBe(3);

@@ -25,6 +25,8 @@ export async function reportStageHandler({ ctx, input }: { ctx: WorkerContext; i
       progress: input.progress,
       message: input.message,
       finishedAt: finished ? now : null,
+      // A stage (re)starting from zero — e.g. in a resumed attempt — restarts its clock, so ETAs use this run of it.
+      ...(input.status === 'running' && input.progress === 0 ? { startedAt: now } : {}),
     },
   });
   await notifyRun(ctx.db, input.runId, 'stage');

@@ -1,14 +1,7 @@
+import { WORKER_STAGE_KINDS } from '@ktlab/config';
 import { z } from 'zod';
 
-export const stageKindSchema = z.enum([
-  'pretext',
-  'features',
-  'kmeans',
-  'pseudo-labels',
-  'cluster-classification',
-  'eval',
-  'train',
-]);
+export const stageKindSchema = z.enum(WORKER_STAGE_KINDS);
 
 export const reportStageInput = z.object({
   workerId: z.string().min(1),

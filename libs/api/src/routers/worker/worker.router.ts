@@ -1,5 +1,7 @@
 import { router } from '../../trpc/init';
 import { workerProcedure } from '../../trpc/procedures';
+import { appendLogsHandler } from './append-logs.handler';
+import { appendLogsInput } from './append-logs.schema';
 import { claimHandler } from './claim.handler';
 import { claimInput } from './claim.schema';
 import { finishHandler } from './finish.handler';
@@ -20,5 +22,6 @@ export const workerRouter = router({
   claim: workerProcedure.input(claimInput).mutation(claimHandler),
   reportStage: workerProcedure.input(reportStageInput).mutation(reportStageHandler),
   logMetrics: workerProcedure.input(logMetricsInput).mutation(logMetricsHandler),
+  appendLogs: workerProcedure.input(appendLogsInput).mutation(appendLogsHandler),
   finish: workerProcedure.input(finishInput).mutation(finishHandler),
 });
