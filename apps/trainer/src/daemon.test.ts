@@ -1,42 +1,13 @@
 /**
  * The trainer against the real API over HTTP and a real Postgres: spawned worker processes, as in production.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerToken, startApiServer } from '@ktlab/api';
 import { createTestApi, type TestApi } from '@ktlab/api/testing';
-
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-function spawnTrainer(portalUrl: string, token: string, name: string, extraEnv: Record<string, string> = {}): ChildProcess & { output: string[] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, KTLAB_PORTAL_URL: portalUrl, KTLAB_WORKER_TOKEN: token, KTLAB_WORKER_NAME: name, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: string[] };
-  child.output = [];
-  child.stdout?.on('data', (d: Buffer) => child.output.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => child.output.push(d.toString()));
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { exited, spawnTrainer, waitFor, writeTinyImageFolder } from './test-support';
 
 describe('trainer daemon', () => {
   let api: TestApi;
@@ -107,15 +78,7 @@ describe('trainer daemon', () => {
   }, 120_000);
 
   it('runs a knowledge-transfer pipeline as a portal run: stages, metrics, eval results and figures arrive', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'ktlab-trainer-data-'));
-    for (const [cls, value] of [['dark', 40], ['light', 210]] as const) {
-      mkdirSync(join(data, cls));
-      for (let i = 0; i < 12; i++) {
-        await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: value, g: (value + i * 9) % 256, b: 255 - value } } })
-          .png()
-          .toFile(join(data, cls, `${i}.png`));
-      }
-    }
+    const data = await writeTinyImageFolder(mkdtempSync(join(tmpdir(), 'ktlab-trainer-data-')));
     const run = await api.user.runs.create({
       method: 'cc-hog',
       config: {
@@ -143,6 +106,10 @@ describe('trainer daemon', () => {
     ]);
     expect(done.evalResults.map((r) => `${r.protocol}:${r.layer}`).sort()).toEqual(['knn:conv1', 'knn:conv5', 'linear:conv1', 'linear:conv5']);
     expect(done.metricKeys).toContain('kmeans/inertia');
-    expect(done.artifacts.map((a) => a.name)).toEqual(['cluster-neighbours.png', 'conv1-filters.png', 'results.json']);
+    expect(done.artifacts.map((a) => a.name).sort()).toEqual(['cluster-neighbours.png', 'clusters-sprite-000.png', 'clusters-summary.json', 'conv1-filters.png', 'results.json']);
+    const clusters = await api.user.runs.clusters({ runId: run.id });
+    expect(clusters.available && clusters.k).toBe(3);
+    const logs = await api.user.runs.logs({ runId: run.id, limit: 1000 });
+    expect(logs.lines.map((line) => line.message).join('\n')).toMatch(/clusters: \d of 3 clusters used/);
   }, 180_000);
 });

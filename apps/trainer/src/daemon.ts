@@ -7,9 +7,14 @@ import type { RunConfig } from '@ktlab/config';
 import os from 'node:os';
 import type { PortalClient } from './api-client';
 import type { ArtifactUploader } from './artifact-uploader';
-import type { JobContext } from './jobs/job';
+import { CheckpointSync, type CheckpointTransport } from './checkpoint-sync';
+import type { JobContext, RunCheckpoints } from './jobs/job';
 import { jobFor } from './jobs/registry';
+import { LogShipper } from './log-shipper';
 import { MetricsReporter } from './metrics-reporter';
+import type { RunFiles } from './shards/kmeans-shard-tasks';
+import { QueueShards } from './shards/queue-shards';
+import { ShardExecutor } from './shards/shard-executor';
 import { isTransient, withRetry } from './retry';
 
 export interface DaemonOptions {
@@ -25,6 +30,13 @@ export interface DaemonOptions {
   log?: (message: string) => void;
   /** Sends run files to the portal; without it artifacts stay in the worker's run folder. */
   uploadArtifact?: ArtifactUploader;
+  /** Copies run folders' checkpoints to the portal and back; without it a run resumes only on the same machine. */
+  checkpoints?: CheckpointTransport;
+  /**
+   * Where sharded stages exchange files; with it the worker executes other runs' shards when it has no run,
+   * and shares its own runs' k-means shards with other workers.
+   */
+  shardFiles?: RunFiles;
 }
 
 type StopReason = 'cancelled' | 'shutdown' | 'lease-lost';
@@ -35,6 +47,7 @@ export class TrainerDaemon {
   private workerId?: string;
   private readonly log: (message: string) => void;
   private wakeIdle?: () => void;
+  private shards?: ShardExecutor;
   runsExecuted = 0;
 
   constructor(private readonly options: DaemonOptions) {
@@ -63,6 +76,7 @@ export class TrainerDaemon {
     this.workerId = registration.workerId;
     this.log(`registered as ${registration.workerId} (backend ${this.options.backend.name})`);
     const heartbeat = setInterval(() => void this.beat().catch(() => undefined), registration.heartbeatMs);
+    if (this.options.shardFiles) this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, log: this.log });
     try {
       while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {
         const run = await withRetry(() => client.worker.claim.mutate({ workerId: registration.workerId }), {
@@ -70,6 +84,7 @@ export class TrainerDaemon {
           signal: undefined,
         });
         if (!run) {
+          if (await this.executeOneShard()) continue;
           if (this.options.exitWhenIdle) break;
           await new Promise<void>((resolve) => {
             this.wakeIdle = resolve;
@@ -82,6 +97,18 @@ export class TrainerDaemon {
       }
     } finally {
       clearInterval(heartbeat);
+      await this.shards?.close();
+    }
+  }
+
+  /** A shard of someone else's run, when there is one and this worker shares work; whether one was executed. */
+  private async executeOneShard(): Promise<boolean> {
+    if (!this.shards || this.stopping) return false;
+    try {
+      return await this.shards.runOne();
+    } catch (error) {
+      this.log(`shard queue unavailable: ${(error as Error).message}`);
+      return false;
     }
   }
 
@@ -94,6 +121,27 @@ export class TrainerDaemon {
     else if (answer.cancelRequested) current.controller.abort('cancelled' satisfies StopReason);
   }
 
+  /**
+   * A failed push costs portability, not the run: it is logged and the next boundary sends everything that
+   * changed since. A failed restore is fatal (resuming from a half-copied folder could mix two checkpoints).
+   */
+  private runCheckpoints(runId: string, runName: string, runDir: string, signal: AbortSignal, flushMetrics: () => Promise<void>): RunCheckpoints {
+    const transport = this.options.checkpoints;
+    if (!transport) return { restore: async () => 'none', push: async () => undefined };
+    const sync = new CheckpointSync(transport, runId, runDir, (message) => this.log(`run ${runName}: ${message}`));
+    return {
+      restore: () => sync.restore(),
+      // Metrics first: a checkpoint on the portal must never be ahead of the points the portal has, or a
+      // resumed attempt (which replays only the steps after it) would leave a gap.
+      push: () =>
+        flushMetrics()
+          .then(() => sync.push())
+          .catch((error: unknown) => {
+            if (!signal.aborted) this.log(`run ${runName}: checkpoint not sent to the portal: ${(error as Error).message}`);
+          }),
+    };
+  }
+
   private async execute(
     workerId: string,
     run: { id: string; name: string; attempt: number; config: RunConfig; stages: { kind: string; status: string }[] },
@@ -104,6 +152,7 @@ export class TrainerDaemon {
     this.log(`run ${run.name} (${run.id}) attempt ${run.attempt}: started`);
     let stageReports: Promise<void> = Promise.resolve();
     const reporter = new MetricsReporter(client, { workerId, runId: run.id }, { log: this.log });
+    const logs = new LogShipper(client, { workerId, runId: run.id, attempt: run.attempt }, { log: this.log });
     const context: JobContext = {
       runId: run.id,
       attempt: run.attempt,
@@ -113,17 +162,34 @@ export class TrainerDaemon {
       metric: (key, step, value) => reporter.log(key, step, value),
       // Reports are chained so they reach the portal in call order: a throttled progress update sent
       // without waiting must never land after the stage's final status.
-      stage: (kind, ordinal, status, progress, message) =>
-        (stageReports = stageReports.catch(() => undefined).then(() =>
+      stage: (kind, ordinal, status, progress, message) => {
+        stageReports = stageReports.catch(() => undefined).then(() =>
           withRetry(() => client.worker.reportStage.mutate({ workerId, runId: run.id, kind, ordinal, status, progress, message }), {
             retryIf: isTransient,
             retries: 50,
           }).then(() => undefined),
-        )),
-      log: (message) => this.log(`run ${run.name}: ${message}`),
+        );
+        // a report nobody awaits (a throttled progress update) must not crash the process when it fails
+        stageReports.catch(() => undefined);
+        return stageReports;
+      },
+      log: (message) => {
+        this.log(`run ${run.name}: ${message}`);
+        logs.append(message);
+      },
       uploadArtifact: async (kind, name, data) => {
         if (this.options.uploadArtifact) await this.options.uploadArtifact(run.id, kind, name, data);
       },
+      shardFeatures: this.shards
+        ? (features, dims, rowsPerShard) =>
+            QueueShards.publish(
+              { client, workerId, runId: run.id, files: this.options.shardFiles!, executor: this.shards!, signal: controller.signal },
+              features,
+              dims,
+              rowsPerShard,
+            )
+        : undefined,
+      checkpoints: (runDir) => this.runCheckpoints(run.id, run.name, runDir, controller.signal, () => reporter.flush()),
     };
     const finish = (input: Parameters<PortalClient['worker']['finish']['mutate']>[0]) =>
       withRetry(() => client.worker.finish.mutate(input), { retryIf: isTransient, retries: 100 });
@@ -131,20 +197,25 @@ export class TrainerDaemon {
       const result = await jobFor(run.config)(context);
       await stageReports;
       await reporter.close();
+      await logs.close();
       await finish({ outcome: 'succeeded', workerId, runId: run.id, evalResults: result.evalResults ?? [] });
       this.log(`run ${run.name}: succeeded`);
     } catch (error) {
       const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
       if (reason === 'lease-lost') {
         reporter.discard();
+        logs.discard();
         this.log(`run ${run.name}: lease lost, another worker will resume it`);
       } else if (reason === 'cancelled' || reason === 'shutdown') {
         await reporter.close();
+        await logs.close();
         await finish({ outcome: reason === 'cancelled' ? 'cancelled' : 'released', workerId, runId: run.id });
         this.log(`run ${run.name}: ${reason === 'cancelled' ? 'cancelled' : 'handed back to the queue'}`);
       } else {
         const message = error instanceof Error ? error.message : String(error);
         await reporter.close().catch(() => undefined);
+        logs.append(`failed: ${message}`);
+        await logs.close();
         await finish({ outcome: 'failed', workerId, runId: run.id, error: message });
         this.log(`run ${run.name}: failed: ${message}`);
       }

@@ -3,12 +3,14 @@
  *   KTLAB_PORTAL_URL   the portal (default http://127.0.0.1:3000)
  *   KTLAB_WORKER_TOKEN a worker token (created by `npm start`, or in the portal)
  *   KTLAB_WORKER_NAME  this worker's name (default: host name + pid)
+ *   KTLAB_CHECKPOINT_SYNC=0  keep run checkpoints on this machine only (default: copied to the portal, so
+ *                      another worker can resume a run; see docs/reliability.md)
  */
 import os from 'node:os';
 import { pino } from 'pino';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
-import { createArtifactUploader } from './artifact-uploader';
+import { createArtifactUploader, createCheckpointTransport, createShardFiles } from './artifact-uploader';
 import { TrainerDaemon } from './daemon';
 
 const portalUrl = process.env.KTLAB_PORTAL_URL ?? 'http://127.0.0.1:3000';
@@ -34,6 +36,10 @@ console.log(
 const daemon = new TrainerDaemon({
   client: createPortalClient(portalUrl, token),
   uploadArtifact: createArtifactUploader(portalUrl, token),
+  // KTLAB_CHECKPOINT_SYNC=0: checkpoints stay in this machine's run folders (a run resumes only here)
+  checkpoints: process.env.KTLAB_CHECKPOINT_SYNC === '0' ? undefined : createCheckpointTransport(portalUrl, token),
+  // Executes other runs' k-means shards when idle, and shares its own runs' shards (clustering.shardRows > 0).
+  shardFiles: createShardFiles(portalUrl, token),
   name,
   backend,
   exitWhenIdle: process.env.KTLAB_EXIT_WHEN_IDLE === '1',

@@ -1,10 +1,9 @@
-import type { RunConfig } from '@ktlab/config';
-
-import type { EvalResult, StageKind as PipelineStageKind, StageStatus } from '@ktlab/pipeline';
+import type { RunConfig, WorkerStageKind } from '@ktlab/config';
+import type { EvalResult, PipelineContext, StageStatus } from '@ktlab/pipeline';
 
 export type { EvalResult, StageStatus };
 /** The pipeline's stages, plus `train` for single-stage jobs such as the worker check. */
-export type StageKind = PipelineStageKind | 'train';
+export type StageKind = WorkerStageKind;
 
 /** What a job sees of the world: its run, a way to report, and a signal that stops it. */
 export interface JobContext {
@@ -19,7 +18,18 @@ export interface JobContext {
   stage(kind: StageKind, ordinal: number, status: StageStatus, progress: number, message?: string): Promise<void>;
   log(message: string): void;
   /** Hands a file to the portal, shown on the run page (figures) and downloadable. */
-  uploadArtifact(kind: 'figure' | 'eval-table' | 'log', name: string, data: Uint8Array): Promise<void>;
+  uploadArtifact(kind: 'figure' | 'eval-table' | 'log' | 'clusters', name: string, data: Uint8Array): Promise<void>;
+  /** The run folder's checkpoint copy on the portal, so another machine can resume the run. */
+  checkpoints(runDir: string): RunCheckpoints;
+  /** Hands k-means shards to the run queue (absent: the worker does not share work). */
+  shardFeatures?: PipelineContext['shardFeatures'];
+}
+
+export interface RunCheckpoints {
+  /** Brings a missing or outdated run folder up to the portal's last checkpoint. */
+  restore(): Promise<'none' | 'up-to-date' | 'restored'>;
+  /** Sends what changed in the run folder since the last push. */
+  push(): Promise<void>;
 }
 
 export interface JobResult {
@@ -28,13 +38,5 @@ export interface JobResult {
 
 export type Job = (context: JobContext) => Promise<JobResult>;
 
-/** Thrown by a job that noticed its signal was aborted. */
-export class JobAbortedError extends Error {
-  constructor(readonly reason: string) {
-    super(`job stopped: ${reason}`);
-  }
-}
-
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new JobAbortedError(String(signal.reason ?? 'aborted'));
-}
+/** A job that notices its signal was aborted throws the pipeline's PipelineAbortedError (one error for both). */
+export { PipelineAbortedError, throwIfAborted } from '@ktlab/pipeline';

@@ -3,37 +3,56 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineConfig } from '@ktlab/config';
 import { ktlabHome } from '@ktlab/db/paths';
-import { PipelineAbortedError, runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
-import { JobAbortedError, type Job } from './job';
+import { runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
+import type { Job } from './job';
 
 export const pipelineJob: Job = async (context) => {
   const home = ktlabHome();
   const runDir = join(home, 'runs', context.runId);
-  try {
-    const evalResults = await runPipeline({
-      config: context.config as PipelineConfig,
-      runDir,
-      cacheDir: process.env.KTLAB_CACHE ?? join(home, 'cache'),
-      signal: context.signal,
-      metric: (key, step, value) => context.metric(key, step, value),
-      stage: (kind, status, progress, message) => context.stage(kind, STAGE_ORDER.indexOf(kind), status, progress, message),
-      log: context.log,
-    });
-    await uploadResults(context, runDir, evalResults);
-    return { evalResults };
-  } catch (error) {
-    if (error instanceof PipelineAbortedError) throw new JobAbortedError(String(error.reason));
-    throw error;
-  }
+  // Checkpoints go to the portal at every stage end and epoch checkpoint; a resumed attempt (perhaps on
+  // another machine) first brings its folder up to the last one.
+  const checkpoints = context.checkpoints(runDir);
+  if (context.attempt > 1) await checkpoints.restore();
+  const evalResults = await runPipeline({
+    config: context.config as PipelineConfig,
+    runDir,
+    cacheDir: process.env.KTLAB_CACHE ?? join(home, 'cache'),
+    signal: context.signal,
+    metric: (key, step, value) => context.metric(key, step, value),
+    stage: (kind, status, progress, message) => {
+      const reported = context
+        .stage(kind, STAGE_ORDER.indexOf(kind), status, progress, message)
+        .then(() => (status === 'succeeded' ? checkpoints.push() : undefined));
+      // throttled progress reports are not awaited: their failure (lease lost) must not crash the process
+      reported.catch(() => undefined);
+      return reported;
+    },
+    checkpointed: () => checkpoints.push(),
+    shardFeatures: context.shardFeatures,
+    log: context.log,
+  });
+  await uploadResults(context, runDir, evalResults);
+  return { evalResults };
 };
 
 
-/** The figures and the evaluation table, so the portal can show them whatever machine ran the pipeline. */
+/**
+ * The figures, the evaluation table and the cluster browser's files (`clusters-summary.json` last, after the
+ * sprites it names), so the portal can show them whatever machine ran the pipeline.
+ */
 async function uploadResults(context: Parameters<Job>[0], runDir: string, evalResults: unknown[]): Promise<void> {
   await context.uploadArtifact('eval-table', 'results.json', new TextEncoder().encode(JSON.stringify(evalResults, null, 2)));
   const figures = join(runDir, 'figures');
-  if (!existsSync(figures)) return;
-  for (const name of readdirSync(figures).filter((file) => file.endsWith('.png')).sort()) {
-    await context.uploadArtifact('figure', name, readFileSync(join(figures, name)));
+  if (existsSync(figures)) {
+    for (const name of readdirSync(figures).filter((file) => file.endsWith('.png')).sort()) {
+      await context.uploadArtifact('figure', name, readFileSync(join(figures, name)));
+    }
+  }
+  const clusters = join(runDir, 'clusters');
+  if (existsSync(join(clusters, 'summary.json'))) {
+    for (const name of readdirSync(clusters).filter((file) => file.endsWith('.png')).sort()) {
+      await context.uploadArtifact('clusters', `clusters-${name}`, readFileSync(join(clusters, name)));
+    }
+    await context.uploadArtifact('clusters', 'clusters-summary.json', readFileSync(join(clusters, 'summary.json')));
   }
 }

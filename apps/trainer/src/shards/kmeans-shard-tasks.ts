@@ -40,11 +40,12 @@ export const mapTaskInput = z.object({
   trainingFraction: z.number().min(0).max(1),
 });
 
+/** Names of a run's shard files (flat: artifact names have no folders). */
 export const kmeansOutputName = {
-  sample: (shard: number) => `shards/kmeans/sample-${shard}.npy`,
-  step: (iteration: number) => `shards/kmeans/iteration-${iteration}/centroids.ktkm`,
-  partial: (iteration: number, shard: number) => `shards/kmeans/iteration-${iteration}/partial-${shard}.bin`,
-  features: (shard: number) => `shards/features/clustering-${shard}.npy`,
+  sample: (shard: number) => `shard-kmeans-sample-${shard}.npy`,
+  step: (iteration: number) => `shard-kmeans-${iteration}-centroids.ktkm`,
+  partial: (iteration: number, shard: number) => `shard-kmeans-${iteration}-partial-${shard}.bin`,
+  features: (shard: number) => `shard-features-clustering-${shard}.npy`,
 };
 
 /** Feature shards a worker keeps in memory between iterations, so each is downloaded once per worker. */

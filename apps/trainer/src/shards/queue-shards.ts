@@ -13,6 +13,7 @@ import {
   type ShardedPoints,
   type ShardPartial,
 } from '@ktlab/kmeans';
+import { throwIfAborted } from '@ktlab/pipeline';
 import type { PortalClient } from '../api-client';
 import { isTransient, withRetry } from '../retry';
 import { kmeansOutputName, type RunFiles } from './kmeans-shard-tasks';
@@ -78,7 +79,7 @@ export class QueueShards implements ShardedPoints {
     const shards = this.shardRows.map((_, shard) => ({ shard, input: input(shard) }));
     await withRetry(() => client.shards.enqueue.mutate({ workerId, runId, kind, iteration, shards }), { retryIf: isTransient, retries: 50 });
     for (;;) {
-      signal.throwIfAborted();
+      throwIfAborted(signal);
       const listed = await withRetry(() => client.shards.list.query({ workerId, runId, kind, iteration }), { retryIf: isTransient, retries: 50 });
       const failed = listed.find((task) => task.status === 'failed');
       if (failed) throw new Error(`${kind} shard ${failed.shard} failed ${failed.attempt} times: ${failed.error}`);

@@ -2,7 +2,7 @@
  * Any worker's side of sharded stages: claim one queued shard task (of any run, or of one run while its own
  * worker waits on it), execute it under a renewed lease, and report the output or the error.
  */
-import type { DistanceEngine } from '@ktlab/kmeans';
+import { WasmDistanceEngine, type DistanceEngine } from '@ktlab/kmeans';
 import type { PortalClient } from '../api-client';
 import { isTransient, withRetry } from '../retry';
 import { executeKMeansShard, FeatureShardCache, type RunFiles } from './kmeans-shard-tasks';
@@ -11,7 +11,8 @@ export interface ShardExecutorOptions {
   client: PortalClient;
   workerId: string;
   files: RunFiles;
-  engine: DistanceEngine;
+  /** Default: a multithreaded wasm engine, created when the first shard arrives. */
+  engine?: DistanceEngine;
   /** How often the shard's lease is renewed while it runs (well under the portal's lease). */
   renewMs?: number;
   log?: (message: string) => void;
@@ -19,9 +20,27 @@ export interface ShardExecutorOptions {
 
 export class ShardExecutor {
   private readonly cache = new FeatureShardCache();
+  private engine?: DistanceEngine;
+  private ownsEngine = false;
   executed = 0;
 
-  constructor(private readonly options: ShardExecutorOptions) {}
+  constructor(private readonly options: ShardExecutorOptions) {
+    this.engine = options.engine;
+  }
+
+  /** Releases the engine's threads if this executor created them. */
+  async close(): Promise<void> {
+    if (this.ownsEngine) await this.engine?.dispose();
+    this.engine = undefined;
+  }
+
+  private engineForShards(): DistanceEngine {
+    if (!this.engine) {
+      this.engine = new WasmDistanceEngine();
+      this.ownsEngine = true;
+    }
+    return this.engine;
+  }
 
   /** Claims and executes one shard task; false when none was queued. */
   async runOne(runId?: string): Promise<boolean> {
@@ -33,7 +52,7 @@ export class ShardExecutor {
       this.options.renewMs ?? 5_000,
     );
     try {
-      const output = await executeKMeansShard(task, this.options.files, this.options.engine, this.cache);
+      const output = await executeKMeansShard(task, this.options.files, this.engineForShards(), this.cache);
       await withRetry(() => client.shards.finish.mutate({ outcome: 'succeeded', workerId, taskId: task.id, output }), { retryIf: isTransient, retries: 50 });
       this.executed++;
     } catch (error) {
