@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
+import { EvalTable } from './eval-table';
 import { Button } from './ui/button';
 import { Card, EmptyState, ErrorNotice } from './ui/card';
 
@@ -89,46 +90,43 @@ export function BenchmarkTableView() {
         ) : data.rows.length === 0 ? (
           <p className="text-sm text-slate-500">No finished run has results for this choice.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full text-sm" data-testid="benchmark-table">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-3 py-2 text-left font-medium">Method</th>
-                  {data.columns.map((column) => (
-                    <th key={column} className="px-3 py-2 text-right font-medium">
-                      {column}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.rows.map((row) => (
-                  <tr key={row.method}>
-                    <td className="px-3 py-2 font-medium text-slate-800">{data.methodNames[row.method] ?? row.method}</td>
-                    {data.columns.map((column) => {
-                      const cell = row.cells[column];
-                      if (!cell) return <td key={column} className="px-3 py-2 text-right text-slate-300">—</td>;
-                      const mean = (cell.mean * data.scale).toFixed(1);
-                      return (
-                        <td key={column} className="px-3 py-2 text-right tabular-nums">
+          <EvalTable
+            testId="benchmark-table"
+            corner="Method"
+            density="comfortable"
+            rowLabelClassName="font-medium text-slate-800"
+            mutedMissing
+            columns={data.columns.map((column) => ({ key: column, label: column }))}
+            rows={data.rows.map((row) => ({
+              key: row.method,
+              label: data.methodNames[row.method] ?? row.method,
+              cells: Object.fromEntries(
+                data.columns.map((column) => {
+                  const cell = row.cells[column];
+                  if (!cell) return [column, undefined];
+                  return [
+                    column,
+                    {
+                      content: (
+                        <>
                           <Link
                             href={runsHref(cell.runIds)}
                             title={`${cell.n} run${cell.n === 1 ? '' : 's'}`}
                             className={`hover:text-indigo-700 hover:underline ${cell.best ? 'font-bold text-slate-900' : 'text-slate-700'}`}
                             data-best={cell.best || undefined}
                           >
-                            {mean}
+                            {(cell.mean * data.scale).toFixed(1)}
                             {cell.std !== null && <span className="font-normal text-slate-400"> ± {(cell.std * data.scale).toFixed(1)}</span>}
                           </Link>
                           <span className="ml-1 text-xs text-slate-400">n={cell.n}</span>
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                        </>
+                      ),
+                    },
+                  ];
+                }),
+              ),
+            }))}
+          />
         )}
       </Card>
     </div>

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { formatMetric } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
+import { EvalTable } from './eval-table';
 import { OverlayChart, SERIES_COLORS } from './overlay-chart';
 import { Card, EmptyState, ErrorNotice } from './ui/card';
 import { StatusBadge } from './ui/status-badge';
@@ -103,35 +104,27 @@ export function CompareView({ runIds }: { runIds: string[] }) {
         {evalKeys.length === 0 ? (
           <p className="text-sm text-slate-500">No evaluation results yet.</p>
         ) : (
-          <table className="min-w-full text-sm" data-testid="compare-eval">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-2 py-1 text-left font-medium">Protocol · layer · dataset · metric</th>
-                {data.runs.map((run) => (
-                  <th key={run.id} className="px-2 py-1 text-right font-medium">
-                    {run.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {evalKeys.map((key) => {
-                const [protocol, layer, dataset, metric] = key.split('|');
-                const values = data.runs.map((run) => run.evalResults.find((r) => r.protocol === protocol && r.layer === layer && r.dataset === dataset && r.metric === metric)?.value);
-                const best = Math.max(...values.filter((v): v is number => v !== undefined));
-                return (
-                  <tr key={key}>
-                    <td className="px-2 py-1 text-slate-700">{[protocol, layer, dataset, metric].join(' · ')}</td>
-                    {values.map((value, index) => (
-                      <td key={index} className={`px-2 py-1 text-right tabular-nums ${value === best && values.length > 1 ? 'font-bold' : ''}`}>
-                        {value === undefined ? '—' : formatMetric(value)}
-                      </td>
-                    ))}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <EvalTable
+            testId="compare-eval"
+            corner="Protocol · layer · dataset · metric"
+            columns={data.runs.map((run) => ({ key: run.id, label: run.name }))}
+            rowLabelClassName="text-slate-700"
+            rows={evalKeys.map((key) => {
+              const [protocol, layer, dataset, metric] = key.split('|');
+              const values = data.runs.map((run) => run.evalResults.find((r) => r.protocol === protocol && r.layer === layer && r.dataset === dataset && r.metric === metric)?.value);
+              const best = Math.max(...values.filter((v): v is number => v !== undefined));
+              return {
+                key,
+                label: [protocol, layer, dataset, metric].join(' · '),
+                cells: Object.fromEntries(
+                  data.runs.map((run, index) => {
+                    const value = values[index];
+                    return [run.id, value === undefined ? undefined : { content: formatMetric(value), bold: value === best && values.length > 1 }];
+                  }),
+                ),
+              };
+            })}
+          />
         )}
       </Card>
     </div>

@@ -1,5 +1,6 @@
 'use client';
 import { useMutation, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
@@ -7,6 +8,7 @@ import { configFieldErrors, pipelineConfigSchema, presets, runConfigSchema, smok
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { ConfigForm, type JsonSchema } from './config-form';
+import { DatasetPicker, type DataChoice, type DatasetFormat, type EvalChoice } from './dataset-picker';
 import { SweepFields, parseSweepValues, type Sweep } from './sweep-fields';
 import { Card, ErrorNotice } from './ui/card';
 
@@ -20,12 +22,17 @@ const DEFAULT_DATA = '../shared/datasets/cifar10/train';
 /**
  * The preset's full config with every default filled in. An empty data path would fail validation and
  * leave the defaults out, so defaults are resolved with a placeholder path and the user's path put back.
+ * Evaluation data picked from registered datasets replaces the defaults (training data, 20% held out).
  */
-function buildConfig(presetId: string, dataPath: string, quick: boolean, seed: number): Record<string, unknown> {
+function buildConfig(presetId: string, data: DataChoice, quick: boolean, seed: number, evaluation: EvalChoice = {}): Record<string, unknown> {
   const preset = presets.find((p) => p.id === presetId)!;
   if (!preset.needsData) return runConfigSchema.parse(preset.build({ quick, seed })) as Record<string, unknown>;
-  const config = runConfigSchema.parse(preset.build({ data: { path: dataPath || '-' }, quick, seed }));
-  if (config.kind === 'pipeline') config.data.path = dataPath;
+  const config = runConfigSchema.parse(preset.build({ data: { path: data.path || '-', format: data.format }, quick, seed }));
+  if (config.kind === 'pipeline') {
+    config.data.path = data.path;
+    if (evaluation.train) config.evaluation.train = { path: evaluation.train.path, format: evaluation.train.format, subset: 'all' };
+    if (evaluation.test) config.evaluation.test = { path: evaluation.test.path, format: evaluation.test.format, subset: 'all' };
+  }
   return config as Record<string, unknown>;
 }
 
@@ -39,16 +46,19 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
   const source = useQuery({ ...trpc.runs.get.queryOptions({ id: cloneFrom ?? '' }), enabled: Boolean(cloneFrom) });
   const [presetId, setPresetId] = useState('smoke');
   const [dataPath, setDataPath] = useState(DEFAULT_DATA);
+  const [dataFormat, setDataFormat] = useState<DatasetFormat>('folder');
+  const [evaluation, setEvaluation] = useState<EvalChoice>({});
+  const datasets = useQuery(trpc.datasets.list.queryOptions({ projectSlug }));
   const [quick, setQuick] = useState(true);
   const [seed, setSeed] = useState(0);
   const [name, setName] = useState('');
-  const [config, setConfig] = useState<Record<string, unknown>>(() => buildConfig('smoke', DEFAULT_DATA, true, 0));
+  const [config, setConfig] = useState<Record<string, unknown>>(() => buildConfig('smoke', { path: DEFAULT_DATA, format: 'folder' }, true, 0));
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const preset = presets.find((p) => p.id === presetId)!;
 
-  const rebuild = (next: { presetId?: string; dataPath?: string; quick?: boolean; seed?: number }) => {
-    const merged = { presetId, dataPath, quick, seed, ...next };
-    setConfig(buildConfig(merged.presetId, merged.dataPath, merged.quick, merged.seed));
+  const rebuild = (next: { presetId?: string; dataPath?: string; dataFormat?: DatasetFormat; quick?: boolean; seed?: number; evaluation?: EvalChoice }) => {
+    const merged = { presetId, dataPath, dataFormat, quick, seed, evaluation, ...next };
+    setConfig(buildConfig(merged.presetId, { path: merged.dataPath, format: merged.dataFormat }, merged.quick, merged.seed, merged.evaluation));
     setServerErrors([]);
   };
 
@@ -65,7 +75,11 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
     if (!parsed.success) return;
     if (presets.some((p) => p.id === run.method)) setPresetId(run.method);
     setConfig(parsed.data as Record<string, unknown>);
-    if (parsed.data.kind === 'pipeline') setDataPath(parsed.data.data.path);
+    if (parsed.data.kind === 'pipeline') {
+      setDataPath(parsed.data.data.path);
+      setDataFormat(parsed.data.data.format);
+      setEvaluation({ train: parsed.data.evaluation.train, test: parsed.data.evaluation.test });
+    }
     setSeed(parsed.data.seed ?? 0);
     setName(`${run.name}-clone`);
     setTagsText(run.tags.join(', '));
@@ -170,20 +184,74 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
             </label>
           )}
           {preset.needsData && (
-            <div className="md:col-span-4">
-              <label htmlFor="run-data" className="mb-1 block text-xs font-medium text-slate-600">
-                Training images (folder path on the workers)
-              </label>
-              <input
-                id="run-data"
-                value={dataPath}
-                onChange={(e) => {
-                  setDataPath(e.target.value);
-                  rebuild({ dataPath: e.target.value });
-                }}
-                className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
-              />
-            </div>
+            <>
+              <div className="md:col-span-1">
+                <DatasetPicker
+                  id="run-dataset"
+                  label="Training dataset"
+                  datasets={datasets.data ?? []}
+                  value={{ path: dataPath, format: dataFormat }}
+                  noneLabel="Custom path"
+                  onPick={(dataset) => {
+                    if (!dataset) return;
+                    setDataPath(dataset.location);
+                    setDataFormat(dataset.format);
+                    rebuild({ dataPath: dataset.location, dataFormat: dataset.format });
+                  }}
+                />
+              </div>
+              <div className="md:col-span-3">
+                <label htmlFor="run-data" className="mb-1 block text-xs font-medium text-slate-600">
+                  Training images (folder path on the workers)
+                </label>
+                <input
+                  id="run-data"
+                  value={dataPath}
+                  onChange={(e) => {
+                    setDataPath(e.target.value);
+                    rebuild({ dataPath: e.target.value });
+                  }}
+                  className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
+                />
+              </div>
+              <div className="md:col-span-2">
+                <DatasetPicker
+                  id="run-eval-train"
+                  label="Evaluation: train the probes on"
+                  datasets={(datasets.data ?? []).filter((d) => d.labeled)}
+                  value={evaluation.train}
+                  noneLabel="the training data (default)"
+                  onPick={(dataset) => {
+                    const next = { ...evaluation, train: dataset && { path: dataset.location, format: dataset.format } };
+                    setEvaluation(next);
+                    rebuild({ evaluation: next });
+                  }}
+                />
+              </div>
+              <div className="md:col-span-2">
+                <DatasetPicker
+                  id="run-eval-test"
+                  label="Evaluation: report on"
+                  datasets={(datasets.data ?? []).filter((d) => d.labeled)}
+                  value={evaluation.test}
+                  noneLabel="20% held out of the probe data (default)"
+                  onPick={(dataset) => {
+                    const next = { ...evaluation, test: dataset && { path: dataset.location, format: dataset.format } };
+                    setEvaluation(next);
+                    rebuild({ evaluation: next });
+                  }}
+                />
+              </div>
+              {datasets.data?.length === 0 && (
+                <p className="text-xs text-slate-500 md:col-span-4">
+                  Register datasets in{' '}
+                  <Link href="/settings" className="font-medium text-indigo-600 hover:underline">
+                    Settings
+                  </Link>{' '}
+                  to pick them here instead of typing paths.
+                </p>
+              )}
+            </>
           )}
         </div>
       </Card>

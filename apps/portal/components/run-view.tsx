@@ -2,11 +2,15 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { useState } from 'react';
-import { formatMetric, formatTime, runDuration } from '../lib/format';
+import { useEffect, useState } from 'react';
+import { runEta, stageEta } from '../lib/eta';
+import { formatDuration, formatMetric, formatTime, runDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
+import { EvalTable } from './eval-table';
 import { MetricChart } from './metric-chart';
+import { RunLogs } from './run-logs';
+import { RunShards } from './run-shards';
 import { Card, EmptyState, ErrorNotice } from './ui/card';
 import { Button } from './ui/button';
 import { StatusBadge } from './ui/status-badge';
@@ -14,6 +18,18 @@ import { TagInput } from './ui/tag-input';
 import { TagList } from './ui/tag-list';
 
 const STAGE_ORDER = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval', 'train'];
+
+/** The current time, ticking every `intervalMs` while `enabled` (ETAs count down between progress reports). */
+function useNow(enabled: boolean, intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!enabled) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [enabled, intervalMs]);
+  return now;
+}
 
 export function RunView({ runId }: { runId: string }) {
   const trpc = useTRPC();
@@ -39,6 +55,7 @@ export function RunView({ runId }: { runId: string }) {
   const trash = useMutation(trpc.runs.delete.mutationOptions({ onSuccess: refresh }));
   const restore = useMutation(trpc.runs.restore.mutationOptions({ onSuccess: refresh }));
   const setTags = useMutation(trpc.runs.setTags.mutationOptions({ onSuccess: refresh }));
+  const now = useNow(run.data?.status === 'running');
 
   if (run.isLoading) return <p className="text-sm text-slate-500">Loading run…</p>;
   if (run.error) return <ErrorNotice error={run.error} />;
@@ -47,6 +64,9 @@ export function RunView({ runId }: { runId: string }) {
   const stages = [...data.stages].sort((a, b) => a.ordinal - b.ordinal || STAGE_ORDER.indexOf(a.kind) - STAGE_ORDER.indexOf(b.kind));
   const layers = [...new Set(data.evalResults.map((r) => r.layer))];
   const protocols = [...new Set(data.evalResults.map((r) => `${r.protocol} · ${r.metric}`))];
+  const remaining = data.status === 'running' ? runEta(stages, now) : undefined;
+  const clusterFiles = data.artifacts.filter((artifact) => artifact.kind === 'clusters').length;
+  const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => stage.kind === 'kmeans' && stage.status !== 'skipped');
 
   return (
     <div className="space-y-6">
@@ -66,9 +86,15 @@ export function RunView({ runId }: { runId: string }) {
             {data.claimedBy ? ` · on ${data.claimedBy.name} (${data.claimedBy.backend ?? 'unknown backend'})` : ''}
             {data.queuePosition !== undefined ? ` · ${data.queuePosition} run(s) ahead in the queue` : ''}
             {data.cancelRequested && data.status === 'running' ? ' · cancelling…' : ''}
+            {remaining !== undefined && <span data-testid="run-eta"> · about {formatDuration(remaining)} left</span>}
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
+          {hasClusters && (
+            <Link href={`/runs/${runId}/clusters`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
+              Clusters
+            </Link>
+          )}
           <Link href={`/runs/new?from=${runId}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
             Clone config
           </Link>
@@ -110,23 +136,30 @@ export function RunView({ runId }: { runId: string }) {
           <p className="text-sm text-slate-500">{data.status === 'queued' ? 'Waiting for a worker to claim the run.' : 'No stage reported yet.'}</p>
         ) : (
           <ol className="flex flex-wrap gap-3">
-            {stages.map((stage) => (
-              <li key={stage.id} className="min-w-44 flex-1 rounded-md border border-slate-200 p-3" data-testid={`stage-${stage.kind}`}>
-                <div className="flex items-center justify-between text-sm">
-                  <span className="font-medium">{stage.kind}</span>
-                  <StatusBadge status={stage.status} />
-                </div>
-                <div className="mt-2 h-1.5 overflow-hidden rounded bg-slate-100">
-                  <div className="h-full bg-indigo-500 transition-all" style={{ width: `${Math.round(stage.progress * 100)}%` }} />
-                </div>
-                <p className="mt-1 text-xs text-slate-500">
-                  {Math.round(stage.progress * 100)}%{stage.message ? ` · ${stage.message}` : ''}
-                </p>
-              </li>
-            ))}
+            {stages.map((stage) => {
+              const eta = stageEta(stage, now);
+              return (
+                <li key={stage.id} className="min-w-44 flex-1 rounded-md border border-slate-200 p-3" data-testid={`stage-${stage.kind}`}>
+                  <div className="flex items-center justify-between text-sm">
+                    <span className="font-medium">{stage.kind}</span>
+                    <StatusBadge status={stage.status} />
+                  </div>
+                  <div className="mt-2 h-1.5 overflow-hidden rounded bg-slate-100">
+                    <div className="h-full bg-indigo-500 transition-all" style={{ width: `${Math.round(stage.progress * 100)}%` }} />
+                  </div>
+                  <p className="mt-1 text-xs text-slate-500">
+                    {Math.round(stage.progress * 100)}%
+                    {eta !== undefined && <span data-testid={`eta-${stage.kind}`}> · ~{formatDuration(eta)} left</span>}
+                    {stage.message ? ` · ${stage.message}` : ''}
+                  </p>
+                </li>
+              );
+            })}
           </ol>
         )}
       </Card>
+      <RunShards runId={runId} active={active} />
+      <RunLogs runId={runId} active={active} />
       <Card
         title="Metrics"
         actions={
@@ -154,33 +187,20 @@ export function RunView({ runId }: { runId: string }) {
       </Card>
       {data.evalResults.length > 0 && (
         <Card title="Evaluation">
-          <table className="min-w-full text-sm">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="px-2 py-1 text-left">Protocol</th>
-                {layers.map((layer) => (
-                  <th key={layer} className="px-2 py-1 text-right">
-                    {layer}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {protocols.map((protocol) => (
-                <tr key={protocol} className="border-t border-slate-100">
-                  <td className="px-2 py-1 font-medium">{protocol}</td>
-                  {layers.map((layer) => {
-                    const cell = data.evalResults.find((r) => `${r.protocol} · ${r.metric}` === protocol && r.layer === layer);
-                    return (
-                      <td key={layer} className="px-2 py-1 text-right tabular-nums">
-                        {cell ? formatMetric(cell.value) : '—'}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <EvalTable
+            corner="Protocol"
+            columns={layers.map((layer) => ({ key: layer, label: layer }))}
+            rows={protocols.map((protocol) => ({
+              key: protocol,
+              label: protocol,
+              cells: Object.fromEntries(
+                layers.map((layer) => {
+                  const cell = data.evalResults.find((r) => `${r.protocol} · ${r.metric}` === protocol && r.layer === layer);
+                  return [layer, cell ? { content: formatMetric(cell.value) } : undefined];
+                }),
+              ),
+            }))}
+          />
         </Card>
       )}
       {data.artifacts.length > 0 && (
@@ -196,7 +216,15 @@ export function RunView({ runId }: { runId: string }) {
               ))}
           </div>
           <ul className="mt-3 divide-y divide-slate-100 text-sm">
-            {data.artifacts.map((artifact) => (
+            {clusterFiles > 0 && (
+              <li className="flex items-center justify-between py-1.5">
+                <Link href={`/runs/${runId}/clusters`} className="text-indigo-700 hover:underline">
+                  Cluster summary and thumbnails
+                </Link>
+                <span className="text-xs text-slate-500">{clusterFiles} files · shown in the cluster browser</span>
+              </li>
+            )}
+            {data.artifacts.filter((artifact) => artifact.kind !== 'clusters').map((artifact) => (
               <li key={artifact.id} className="flex items-center justify-between py-1.5">
                 <a href={`/api/artifacts/${artifact.id}`} className="font-mono text-indigo-700 hover:underline" download={artifact.name}>
                   {artifact.name}

@@ -1,5 +1,5 @@
 import 'server-only';
-import { PgEventHub, type ContextDeps } from '@ktlab/api';
+import { PgEventHub, startLeaseReaper, type ContextDeps } from '@ktlab/api';
 import { createDb } from '@ktlab/db/client';
 
 const cache = globalThis as unknown as { ktlabDeps?: ContextDeps };
@@ -10,6 +10,8 @@ export function serverDeps(): ContextDeps {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set: start the portal with `npm start`, which provides it');
     cache.ktlabDeps = { db: createDb(url), events: new PgEventHub(url) };
+    // runs of workers that died are re-queued even while no other worker asks for work
+    startLeaseReaper(cache.ktlabDeps.db);
   }
   return cache.ktlabDeps;
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   process.env.KTLAB_HOME ??= `${root}/.ktlab/e2e`;
   process.env.KTLAB_PG_PORT ??= process.env.KTLAB_E2E_PG_PORT ?? '54349';
   const { openDatabase } = await import('@ktlab/db');

@@ -1,4 +1,4 @@
-import { handleArtifactUpload } from '@ktlab/api';
+import { handleArtifactUpload, handleRunFileDownload } from '@ktlab/api';
 import { serverDeps } from '../../../../../lib/server-deps';
 
 export const dynamic = 'force-dynamic';
@@ -8,4 +8,10 @@ export const runtime = 'nodejs';
 export async function PUT(request: Request, { params }: { params: Promise<{ id: string; name: string }> }): Promise<Response> {
   const { id, name } = await params;
   return handleArtifactUpload(request, serverDeps(), id, name);
+}
+
+/** GET /api/artifacts/<run id>/<name>: a worker holding the run reads back one of its checkpoint files (worker token). */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string; name: string }> }): Promise<Response> {
+  const { id, name } = await params;
+  return handleRunFileDownload(request, serverDeps(), id, name);
 }

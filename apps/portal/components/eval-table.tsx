@@ -1,0 +1,85 @@
+import type { ReactNode } from 'react';
+
+/**
+ * The one evaluation table of the portal (run page, compare view, benchmark tables): a row label column, then
+ * right-aligned numeric cells. Callers decide what the rows and columns are; the table decides how they look.
+ */
+export interface EvalTableColumn {
+  key: string;
+  label: ReactNode;
+}
+
+export interface EvalTableCell {
+  content: ReactNode;
+  /** The best value of its row or column. */
+  bold?: boolean;
+}
+
+export interface EvalTableRow {
+  key: string;
+  label: ReactNode;
+  /** By column key; a missing cell shows a dash. */
+  cells: Record<string, EvalTableCell | undefined>;
+}
+
+const padding = { compact: 'px-2 py-1', comfortable: 'px-3 py-2' };
+
+export function EvalTable({
+  corner,
+  columns,
+  rows,
+  density = 'compact',
+  rowLabelClassName = 'font-medium',
+  mutedMissing = false,
+  testId,
+}: {
+  /** Header of the row label column. */
+  corner: ReactNode;
+  columns: EvalTableColumn[];
+  rows: EvalTableRow[];
+  density?: keyof typeof padding;
+  rowLabelClassName?: string;
+  /** Dashes for missing cells in a lighter grey (dense tables where gaps are common). */
+  mutedMissing?: boolean;
+  testId?: string;
+}) {
+  const cell = padding[density];
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full text-sm" data-testid={testId}>
+        <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className={`${cell} text-left font-medium`}>{corner}</th>
+            {columns.map((column) => (
+              <th key={column.key} className={`${cell} text-right font-medium`}>
+                {column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <td className={`${cell} ${rowLabelClassName}`}>{row.label}</td>
+              {columns.map((column) => {
+                const value = row.cells[column.key];
+                if (!value) {
+                  return (
+                    <td key={column.key} className={`${cell} text-right ${mutedMissing ? 'text-slate-300' : ''}`}>
+                      —
+                    </td>
+                  );
+                }
+                return (
+                  <td key={column.key} className={`${cell} text-right tabular-nums ${value.bold ? 'font-bold' : ''}`}>
+                    {value.content}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
