@@ -29,3 +29,4 @@ export {
   trainingStep,
   type ReferenceNet,
 } from './bench/reference-nets.js';
+export { formatStepProfile, profileTrainingStep, type KernelTime, type StepProfile } from './bench/profile-step.js';

@@ -1,6 +1,10 @@
 """PyTorch peer of tools/bench/train.ts: the same two nets, the same step (forward, backward, plain SGD).
 
 Prints one JSON line: {"net", "images_per_s", "step_ms", "peak_rss_mb", "threads", "torch"}.
+With --serve it instead warms up, prints {"ready": true, "threads", "torch"} and then answers stdin lines:
+"round <steps>" runs that many timed steps and prints {"step_ms": [...]}; "quit" prints
+{"peak_rss_mb", "threads", "torch"} and exits. The train bench uses it to alternate rounds with ktlab while
+both sides stay warm (the idle side blocks, so it does not compete for the cores).
 Exit code 3 with a message on stderr when torch is not installed.
 """
 import argparse
@@ -52,6 +56,33 @@ class JigsawSiamese(nn.Module):
         return self.head(features.reshape(puzzles, self.TILES * 512))
 
 
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reply(message):
+    print(json.dumps(message), flush=True)
+
+
+def serve(step):
+    reply({"ready": True, "threads": torch.get_num_threads(), "torch": torch.__version__})
+    for line in sys.stdin:
+        command = line.split()
+        if command[:1] == ["round"] and len(command) == 2 and command[1].isdigit():
+            times = []
+            for _ in range(int(command[1])):
+                started = time.perf_counter()
+                step()
+                times.append((time.perf_counter() - started) * 1000)
+            reply({"step_ms": times})
+        elif command == ["quit"]:
+            reply({"peak_rss_mb": peak_rss_mb(), "threads": torch.get_num_threads(), "torch": torch.__version__})
+            return
+        else:
+            print(f"unknown command {line.strip()!r}: expected 'round <steps>' or 'quit'", file=sys.stderr)
+            sys.exit(2)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--net", choices=["alexnet", "jigsaw"], required=True)
@@ -59,6 +90,7 @@ def main():
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--serve", action="store_true", help="answer 'round <steps>' / 'quit' lines on stdin")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -81,6 +113,9 @@ def main():
 
     for _ in range(args.warmup):
         step()
+    if args.serve:
+        serve(step)
+        return
     times = []
     for _ in range(args.steps):
         started = time.perf_counter()
@@ -91,7 +126,7 @@ def main():
         "net": args.net,
         "images_per_s": args.batch / median,
         "step_ms": median * 1000,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
     }))

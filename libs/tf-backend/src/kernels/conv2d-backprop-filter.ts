@@ -7,6 +7,10 @@
  * [ci, h, w, n], filter dyᵀ = dy transposed to [oh, ow, n, co], dilation = the forward stride, stride 1. That
  * convolution runs on XNNPACK through the backend's own Conv2D kernel (multithreaded, SIMD), giving
  * [ci, kh, kw, co], transposed to the filter layout [kh, kw, ci, co].
+ *
+ * The reduction is split into chunks of images × output rows (filter-gradient-chunks.ts) so that XNNPACK's
+ * packed dyᵀ stays in L2; each chunk's xᵀ and dyᵀ are cut straight out of x and dy by ktlab's transpose
+ * kernel, and the partial gradients are summed in place.
  */
 import {
   backend_util,
@@ -17,14 +21,33 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
+import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_IMAGES, MIN_CHUNKED_IN_CHANNELS, planFilterGradientChunks } from './filter-gradient-chunks.js';
 import { KernelRunner } from './kernel-runner.js';
+import { WasmHeap } from './wasm-heap.js';
 
-export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
+const FLOAT = 4;
+
+export interface FilterGradientChunking {
+  /** Packed dyᵀ bytes per chunk. */
+  bytes: number;
+  minImages: number;
+  minInChannels: number;
+}
+
+/** `chunking` tunes the split (tests force many small chunks; benchmarks compare budgets). */
+export function conv2DBackpropFilterConfig(
+  backendName: string,
+  chunking: FilterGradientChunking = { bytes: DEFAULT_CHUNK_BYTES, minImages: MIN_CHUNK_IMAGES, minInChannels: MIN_CHUNKED_IN_CHANNELS },
+): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     if (backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') {
       throw new Error(`Conv2DBackpropFilter on '${backendName}' supports NHWC only, got dataFormat ${dataFormat}`);
+    }
+    const wasmBackend = backend as KernelBackend;
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
+      throw new Error(`Conv2DBackpropFilter on '${backendName}' supports float32 only, got ${x.dtype} and ${dy.dtype}`);
     }
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
@@ -34,45 +57,86 @@ export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
       pad,
       dimRoundingMode,
     );
-    const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth } = info;
-    const { top, left } = info.padInfo;
-    // Bottom/right padding that makes the gradient convolution produce exactly filterHeight × filterWidth
-    // outputs; negative when the forward convolution never reached the last rows, then those rows are
-    // padded anyway and the surplus outputs sliced off.
-    const bottom = filterHeight + strideHeight * (outHeight - 1) - inHeight - top;
-    const right = filterWidth + strideWidth * (outWidth - 1) - inWidth - left;
-    const extraRows = Math.max(0, -bottom);
-    const extraCols = Math.max(0, -right);
+    const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+    const { strideHeight, strideWidth } = info;
+    const heap = new WasmHeap(wasmBackend);
+    const plan = planFilterGradientChunks(
+      { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left },
+      chunking.bytes,
+      chunking.minImages,
+      chunking.minInChannels,
+    );
+    const gradientSize = inChannels * filterHeight * filterWidth * outChannels;
+    const free = (tensor: TensorInfo) => wasmBackend.disposeData(tensor.dataId);
+    const allocate = (shape: number[]) => heap.allocate(shape, 'float32');
 
-    const runner = new KernelRunner(backend as KernelBackend, backendName);
-    try {
-      const xT = runner.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
-      const dyT = runner.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-      let gradient = runner.run(
-        'Conv2D',
-        { x: xT, filter: dyT },
-        {
-          strides: [1, 1],
-          pad: [
-            [0, 0],
-            [top, Math.max(0, bottom)],
-            [left, Math.max(0, right)],
-            [0, 0],
-          ],
-          dataFormat: 'NHWC',
-          dilations: [strideHeight, strideWidth],
-        },
+    let sum: TensorInfo | undefined;
+    for (const chunk of plan.chunks) {
+      // xᵀ chunk [ci, rows, columns, images] ← x[image.., inRow.., 0..columns, ci].
+      const xT = allocate([inChannels, chunk.inRows, plan.inColumns, chunk.images]);
+      heap.kernels.transposeTiles(
+        heap.offsetOf(x) + ((chunk.image * inHeight + chunk.inRow) * inWidth) * inChannels * FLOAT,
+        heap.offsetOf(xT),
+        chunk.inRows,
+        plan.inColumns,
+        inChannels,
+        chunk.images,
+        inWidth * inChannels,
+        inChannels,
+        plan.inColumns * chunk.images,
+        chunk.images,
+        inHeight * inWidth * inChannels,
+        chunk.inRows * plan.inColumns * chunk.images,
       );
-      if (extraRows > 0 || extraCols > 0) {
-        gradient = runner.run(
-          'Slice',
-          { x: gradient },
-          { begin: [0, 0, 0, 0], size: [info.inChannels, filterHeight, filterWidth, info.outChannels] },
+      // dyᵀ chunk [outRows, ow, images, co] ← dy[image.., outRow.., ow, co]: runs of co.
+      const dyT = allocate([chunk.outRows, outWidth, chunk.images, outChannels]);
+      heap.kernels.copyRuns(
+        heap.offsetOf(dy) + ((chunk.image * outHeight + chunk.outRow) * outWidth) * outChannels * FLOAT,
+        heap.offsetOf(dyT),
+        chunk.outRows,
+        outWidth,
+        chunk.images,
+        outChannels,
+        outWidth * outChannels,
+        outChannels,
+        outHeight * outWidth * outChannels,
+      );
+      const runner = new KernelRunner(wasmBackend, backendName);
+      try {
+        const partial = runner.run(
+          'Conv2D',
+          { x: xT, filter: dyT },
+          {
+            strides: [1, 1],
+            pad: [
+              [0, 0],
+              [chunk.padTop, chunk.padBottom],
+              [info.padInfo.left, plan.padRight],
+              [0, 0],
+            ],
+            dataFormat: 'NHWC',
+            dilations: [strideHeight, strideWidth],
+          },
         );
+        if (sum === undefined) sum = runner.keep(partial);
+        else heap.kernels.accumulate(heap.offsetOf(sum), heap.offsetOf(partial), gradientSize);
+      } finally {
+        runner.dispose();
+        free(xT);
+        free(dyT);
       }
-      return runner.keep(runner.run('Transpose', { x: gradient }, { perm: [1, 2, 0, 3] }));
+    }
+    if (sum === undefined) {
+      // No output position reads the image (all padding): the gradient is zero.
+      const runner = new KernelRunner(wasmBackend, backendName);
+      return runner.keep(runner.run('Fill', {}, { shape: [...filterShape], value: 0, dtype: 'float32' }));
+    }
+    const runner = new KernelRunner(wasmBackend, backendName);
+    try {
+      return runner.keep(runner.run('Transpose', { x: sum }, { perm: [1, 2, 0, 3] }));
     } finally {
       runner.dispose();
+      free(sum);
     }
   };
   return { kernelName: Conv2DBackpropFilter, backendName, kernelFunc: kernelFunc as KernelFunc };

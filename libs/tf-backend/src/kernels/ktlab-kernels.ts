@@ -6,6 +6,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { sumConfig } from './sum.js';
+import { transposeConfig } from './transpose.js';
 
 export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
   return [
@@ -15,5 +16,6 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     maxPoolGradConfig(backendName),
     sumConfig(backendName),
     identityConfig(backendName),
+    transposeConfig(backendName),
   ];
 }

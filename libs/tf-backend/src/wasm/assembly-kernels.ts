@@ -28,9 +28,34 @@ export interface AssemblyKernels {
   ): void;
   /** out[c] = Σ_r x[r, c] for a row-major rows × columns float32 matrix. */
   columnSum(x: number, out: number, rows: number, columns: number): void;
+  /** Transpose whose innermost axis stays innermost: runs of `run` elements; see assembly/transpose.ts. */
+  copyRuns(x: number, out: number, d0: number, d1: number, d2: number, run: number, s0: number, s1: number, s2: number): void;
+  /** Batched 2-D transposes of 4-byte elements in 4×4 SIMD blocks; see assembly/transpose.ts. */
+  transposeTiles(
+    x: number,
+    out: number,
+    outerA: number,
+    outerB: number,
+    rows: number,
+    columns: number,
+    inStrideA: number,
+    inStrideB: number,
+    outStrideA: number,
+    outStrideB: number,
+    inStrideJ: number,
+    outStrideQ: number,
+  ): void;
+  /** acc[i] += x[i] for `count` float32 values. */
+  accumulate(acc: number, x: number, count: number): void;
 }
 
-const MODULE_FILES = { maxPoolGrad: 'max-pool-grad.wasm', columnSum: 'column-sum.wasm' } as const;
+const MODULE_FILES = {
+  maxPoolGrad: 'max-pool-grad.wasm',
+  columnSum: 'column-sum.wasm',
+  copyRuns: 'transpose.wasm',
+  transposeTiles: 'transpose.wasm',
+  accumulate: 'accumulate.wasm',
+} as const;
 
 const compiled = new Map<string, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, AssemblyKernels>();
@@ -47,8 +72,17 @@ function compile(file: string): WebAssembly.Module {
   return module;
 }
 
-function instantiate<K extends keyof AssemblyKernels>(name: K, memory: WebAssembly.Memory): AssemblyKernels[K] {
-  const instance = new WebAssembly.Instance(compile(MODULE_FILES[name]), { env: { memory } });
+function instantiate<K extends keyof AssemblyKernels>(
+  name: K,
+  memory: WebAssembly.Memory,
+  byFile: Map<string, WebAssembly.Instance>,
+): AssemblyKernels[K] {
+  const file = MODULE_FILES[name];
+  let instance = byFile.get(file);
+  if (!instance) {
+    instance = new WebAssembly.Instance(compile(file), { env: { memory } });
+    byFile.set(file, instance);
+  }
   const exported = instance.exports[name];
   if (typeof exported !== 'function') throw new Error(`${MODULE_FILES[name]} does not export ${name}`);
   return exported as AssemblyKernels[K];
@@ -58,7 +92,14 @@ function instantiate<K extends keyof AssemblyKernels>(name: K, memory: WebAssemb
 export function assemblyKernelsFor(memory: WebAssembly.Memory): AssemblyKernels {
   let kernels = instances.get(memory);
   if (!kernels) {
-    kernels = { maxPoolGrad: instantiate('maxPoolGrad', memory), columnSum: instantiate('columnSum', memory) };
+    const byFile = new Map<string, WebAssembly.Instance>();
+    kernels = {
+      maxPoolGrad: instantiate('maxPoolGrad', memory, byFile),
+      columnSum: instantiate('columnSum', memory, byFile),
+      copyRuns: instantiate('copyRuns', memory, byFile),
+      transposeTiles: instantiate('transposeTiles', memory, byFile),
+      accumulate: instantiate('accumulate', memory, byFile),
+    };
     instances.set(memory, kernels);
   }
   return kernels;
