@@ -1,0 +1,71 @@
+/**
+ * What a finished cell leaves in its folder (`cell.json`): the cell's identity, its evaluation results and how it
+ * ran (measured wall time, machine, backend). The report reads only these files, whether the cell ran locally or
+ * on the portal.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '@ktlab/data';
+
+export const evalResultSchema = z.object({
+  protocol: z.enum(['linear', 'nonlinear', 'finetune', 'knn']),
+  layer: z.string(),
+  dataset: z.string(),
+  metric: z.string(),
+  value: z.number(),
+});
+
+export const machineSchema = z.object({
+  cpuModel: z.string(),
+  cores: z.number().int(),
+  /** 1-minute load average when the cell started: other work on the machine slows it. */
+  loadAverage: z.number(),
+  backend: z.string(),
+  threads: z.number().int().optional(),
+  /** Where it ran: `local` or the portal's URL. */
+  where: z.string(),
+});
+export type MachineInfo = z.infer<typeof machineSchema>;
+
+export const cellResultSchema = z.object({
+  version: z.literal(1),
+  id: z.string(),
+  group: z.enum(['main', 'clusters', 'domain']),
+  row: z.string(),
+  rowName: z.string(),
+  seed: z.number().int(),
+  k: z.number().int().optional(),
+  domain: z.string().optional(),
+  configHash: z.string(),
+  results: z.array(evalResultSchema),
+  /** Measured seconds of this cell's own attempts (a reused pretext stage counts in the cell that trained it). */
+  wallSeconds: z.number(),
+  /** CPU seconds (user + system) of this process during the cell: its cost independent of other load. */
+  cpuSeconds: z.number().optional(),
+  /** Measured seconds per pipeline stage in the attempt that finished the cell. */
+  stageSeconds: z.record(z.string(), z.number()).default({}),
+  /** Stages restored from another cell instead of run here. */
+  reused: z.array(z.string()).default([]),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  machine: machineSchema,
+  portalRunId: z.string().optional(),
+  /** Training / test image counts as the pipeline saw them (from the config). */
+  images: z.object({ train: z.number().int(), evalTrain: z.number().int(), test: z.number().int() }),
+});
+export type CellResult = z.infer<typeof cellResultSchema>;
+
+export const CELL_RESULT_FILE = 'cell.json';
+
+export function readCellResult(cellDir: string): CellResult | undefined {
+  const file = join(cellDir, CELL_RESULT_FILE);
+  if (!existsSync(file)) return undefined;
+  const parsed = cellResultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a study cell result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export function writeCellResult(cellDir: string, result: CellResult): void {
+  writeFileAtomic(join(cellDir, CELL_RESULT_FILE), [Buffer.from(JSON.stringify(cellResultSchema.parse(result), null, 2))]);
+}

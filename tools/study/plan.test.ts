@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineConfigSchema, presetConfig, type PipelineConfig } from '@ktlab/config';
+import { configHash, DOMAIN_VARIANTS, planStudy, pretextKey } from './plan';
+import { designCellCount, SCALES, STUDY_ROWS, scaleByName } from './scales';
+
+const dataRoot = '/data/cifar10';
+
+describe('planStudy', () => {
+  it('plans every row × seed plus the cluster and domain ablations at the quick scale', () => {
+    const plan = planStudy({ scale: SCALES.quick, dataRoot });
+    const main = plan.cells.filter((cell) => cell.group === 'main');
+    expect(main).toHaveLength(STUDY_ROWS.length * 3);
+    expect(new Set(main.map((cell) => cell.seed))).toEqual(new Set([0, 1, 2]));
+    const clusters = plan.cells.filter((cell) => cell.group === 'clusters');
+    // The main CC+Jigsaw++ cell already is the k = 20 point: it is an alias, not a second run.
+    const otherKs = SCALES.quick.clusterCounts.filter((k) => k !== SCALES.quick.clustering.k);
+    expect(clusters.map((cell) => cell.k).sort((a, b) => a! - b!)).toEqual([...otherKs, ...otherKs, ...otherKs].sort((a, b) => a - b));
+    expect(plan.aliases).toEqual({ 'k20-s0': 'cc-jigsaw++-s0', 'k20-s1': 'cc-jigsaw++-s1', 'k20-s2': 'cc-jigsaw++-s2' });
+    expect(plan.cells.filter((cell) => cell.group === 'domain')).toHaveLength(DOMAIN_VARIANTS.length * 3);
+    expect(new Set(plan.cells.map((cell) => cell.id)).size).toBe(plan.cells.length);
+  });
+
+  it('builds configs that the run-config schema accepts, sized by the scale and with the row\'s method', () => {
+    const plan = planStudy({ scale: SCALES.quick, dataRoot });
+    for (const cell of plan.cells) {
+      expect(pipelineConfigSchema.safeParse(cell.config).success).toBe(true);
+      expect(cell.config.seed).toBe(cell.seed);
+      expect(cell.config.data).toMatchObject({ path: `${dataRoot}/train`, limit: 800 });
+      expect(cell.config.evaluation.test).toMatchObject({ path: `${dataRoot}/test`, limit: 500 });
+      expect(cell.config.evaluation.train).toMatchObject({ path: `${dataRoot}/train`, limit: 1_000 });
+      expect(cell.config.pretext.widthMultiplier).toBe(0.25);
+      expect(cell.config.target.epochs).toBe(2);
+      expect(cell.config.evaluation.protocols).toEqual(cell.group === 'main' ? ['linear', 'nonlinear', 'finetune'] : ['linear']);
+    }
+    const vgg = plan.cells.find((cell) => cell.id === 'cc-vgg-jigsaw++-s1')!;
+    const preset = presetConfig('cc-vgg-jigsaw++', { data: { path: 'x' } });
+    expect(vgg.config.pretext.arch).toBe('vgg');
+    expect(vgg.config.pretext.task).toBe(preset.kind === 'pipeline' ? preset.pretext.task : 'none');
+    expect(plan.cells.find((cell) => cell.id === 'supervised-s0')!.config.target.objective).toBe('supervised');
+    expect(plan.cells.find((cell) => cell.id === 'cc-hog-s0')!.config.clustering.source).toBe('hog');
+    expect(plan.cells.find((cell) => cell.id === 'k5-s2')!.config.clustering.k).toBe(5);
+  });
+
+  it('clusters half A and pseudo-labels half A, half B or the test images in the domain ablation', () => {
+    const plan = planStudy({ scale: SCALES.quick, dataRoot, seeds: 1 });
+    const byVariant: Record<string, PipelineConfig> = Object.fromEntries(plan.cells.filter((cell) => cell.group === 'domain').map((cell) => [cell.domain!, cell.config]));
+    for (const config of Object.values(byVariant)) expect(config.clustering.data).toMatchObject({ path: `${dataRoot}/train`, subset: 'first-half', limit: 400 });
+    expect(byVariant['half-A→half-A']!.pseudoLabels.data).toMatchObject({ subset: 'first-half' });
+    expect(byVariant['half-A→half-B']!.pseudoLabels.data).toMatchObject({ path: `${dataRoot}/train`, subset: 'second-half' });
+    expect(byVariant['half-A→test']!.pseudoLabels.data).toMatchObject({ path: `${dataRoot}/test`, subset: 'all' });
+  });
+
+  it('honours --seeds and --only, and runs ablations only with CC+Jigsaw++', () => {
+    const plan = planStudy({ scale: SCALES.quick, dataRoot, seeds: 2, only: ['random', 'jigsaw'] });
+    expect(plan.cells.map((cell) => cell.id)).toEqual(['random-s0', 'jigsaw-s0', 'random-s1', 'jigsaw-s1']);
+    expect(planStudy({ scale: SCALES.smoke, dataRoot }).cells.map((cell) => cell.id)).toEqual(['random-s0', 'cc-jigsaw++-s0', 'k5-s0']);
+  });
+
+  it('rejects unknown rows, scales and seed counts with a clear message', () => {
+    expect(() => planStudy({ scale: SCALES.quick, dataRoot, only: ['nope'] })).toThrow(/unknown row\(s\) nope/);
+    expect(() => planStudy({ scale: SCALES.smoke, dataRoot, only: ['jigsaw'] })).toThrow(/not a row of the smoke scale|none of --only/);
+    expect(() => planStudy({ scale: SCALES.quick, dataRoot, seeds: 0 })).toThrow(/--seeds/);
+    expect(() => scaleByName('huge')).toThrow(/unknown scale "huge"/);
+  });
+
+  it('keys pretext sharing on the pretext prefix only', () => {
+    const plan = planStudy({ scale: SCALES.quick, dataRoot, seeds: 2 });
+    const config = (id: string) => plan.cells.find((cell) => cell.id === id)!.config;
+    expect(pretextKey(config('jigsaw++-s0'))).toBe(pretextKey(config('cc-jigsaw++-s0')));
+    expect(pretextKey(config('k5-s0'))).toBe(pretextKey(config('cc-jigsaw++-s0')));
+    expect(pretextKey(config('cc-vgg-jigsaw++-s0'))).toBe(pretextKey(config('regression-vgg-jigsaw++-s0')));
+    expect(pretextKey(config('jigsaw++-s0'))).not.toBe(pretextKey(config('jigsaw++-s1')));
+    expect(pretextKey(config('jigsaw-s0'))).not.toBe(pretextKey(config('jigsaw++-s0')));
+    expect(pretextKey(config('random-s0'))).toBeUndefined();
+    expect(configHash(config('k5-s0'))).not.toBe(configHash(config('cc-jigsaw++-s0')));
+  });
+});
+
+describe('designCellCount', () => {
+  it('counts the cells planStudy makes for the scale', () => {
+    for (const scale of Object.values(SCALES)) expect(designCellCount(scale)).toBe(planStudy({ scale, dataRoot }).cells.length);
+  });
+});

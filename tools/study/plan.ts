@@ -1,0 +1,162 @@
+/**
+ * The study's cells: one pipeline run each. Main cells are row × seed (Tables 4, 6, 3); ablation cells vary
+ * CC+Jigsaw++'s number of clusters (Table 1) and where it clusters and pseudo-labels (Table 2). Every config is
+ * built from the row's preset and validated by the run-config schema, so local and portal runs are identical.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { findPreset, pipelineConfigSchema, type DatasetRefInput, type PipelineConfig } from '@ktlab/config';
+import { STUDY_ROWS, type Scale, type StudyRow } from './scales';
+
+export type CellGroup = 'main' | 'clusters' | 'domain';
+
+/** Table 2 analog: where CC+Jigsaw++ clusters and where its pseudo-labels (the target's training set) come from. */
+export const DOMAIN_VARIANTS = ['half-A→half-A', 'half-A→half-B', 'half-A→test'] as const;
+export type DomainVariant = (typeof DOMAIN_VARIANTS)[number];
+
+export interface StudyCell {
+  /** Stable id, also the cell's folder name: `cc-jigsaw++-s0`, `k50-s1`, `domain-half-A-half-B-s2`. */
+  id: string;
+  group: CellGroup;
+  row: StudyRow;
+  /** The row's name in the paper's tables. */
+  rowName: string;
+  seed: number;
+  /** Number of clusters (cluster-classification rows). */
+  k?: number;
+  domain?: DomainVariant;
+  config: PipelineConfig;
+}
+
+export interface StudyPlan {
+  scale: Scale;
+  dataRoot: string;
+  cells: StudyCell[];
+  /** Ablation points that are a main cell (same config): `k20-s0` → `cc-jigsaw++-s0`. Not run twice. */
+  aliases: Record<string, string>;
+}
+
+export interface PlanOptions {
+  scale: Scale;
+  /** A CIFAR-10-style root with `train/<class>/*` and `test/<class>/*`. */
+  dataRoot: string;
+  /** Overrides the scale's number of seeds. */
+  seeds?: number;
+  /** Only these rows (preset ids); ablations run only when `cc-jigsaw++` is among them. */
+  only?: string[];
+}
+
+const ABLATION_ROW: StudyRow = 'cc-jigsaw++';
+
+function splitRef(dataRoot: string, split: 'train' | 'test', limit: number, subset: DatasetRefInput['subset'] = 'all'): DatasetRefInput {
+  return { path: join(dataRoot, split), format: 'folder', subset, limit };
+}
+
+/** The row's preset at this scale: its method fixed by the preset, its size by the scale. */
+export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: number): PipelineConfig {
+  const input = findPreset(row).build({ data: splitRef(dataRoot, 'train', scale.trainImages), seed });
+  if (input.kind !== 'pipeline') throw new Error(`preset ${row} is not a pipeline`);
+  input.pretext = { ...input.pretext, ...scale.pretext };
+  input.target = { ...input.target, ...scale.target };
+  input.clustering = { ...input.clustering, ...scale.clustering };
+  input.evaluation = {
+    ...input.evaluation,
+    protocols: scale.evaluation.protocols,
+    epochs: scale.evaluation.epochs,
+    trainEpochs: scale.evaluation.trainEpochs,
+    trainLimit: scale.evaluation.trainLimit,
+    // The heads learn from labelled train images and are scored on the test split.
+    train: splitRef(dataRoot, 'train', scale.evalTrainImages),
+    test: splitRef(dataRoot, 'test', scale.testImages),
+  } as typeof input.evaluation;
+  const parsed = pipelineConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`study config for ${row} (seed ${seed}) is invalid: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/** Tables 1 and 2 report linear probes only: the ablation cells skip the (costlier) nonlinear and fine-tuning heads. */
+function linearOnly(config: PipelineConfig): PipelineConfig['evaluation'] {
+  return { ...config.evaluation, protocols: ['linear'] };
+}
+
+function withClusters(config: PipelineConfig, k: number): PipelineConfig {
+  return pipelineConfigSchema.parse({ ...config, clustering: { ...config.clustering, k }, evaluation: linearOnly(config) });
+}
+
+/**
+ * Table 2: cluster on the first half of the train split; pseudo-label the same half, the other half, or the test
+ * split's images (their labels are never read). The pretext still learns from the run's training images.
+ */
+function withDomain(config: PipelineConfig, variant: DomainVariant, dataRoot: string, scale: Scale): PipelineConfig {
+  const half = Math.max(1, Math.floor(scale.trainImages / 2));
+  const clusterOn = splitRef(dataRoot, 'train', half, 'first-half');
+  const labelOn: Record<DomainVariant, DatasetRefInput> = {
+    'half-A→half-A': clusterOn,
+    'half-A→half-B': splitRef(dataRoot, 'train', half, 'second-half'),
+    'half-A→test': splitRef(dataRoot, 'test', half),
+  };
+  return pipelineConfigSchema.parse({ ...config, clustering: { ...config.clustering, data: clusterOn }, pseudoLabels: { data: labelOn[variant] }, evaluation: linearOnly(config) });
+}
+
+function domainSlug(variant: DomainVariant): string {
+  return variant.replace('→', '-');
+}
+
+export function planStudy(options: PlanOptions): StudyPlan {
+  const { scale, dataRoot } = options;
+  const seeds = options.seeds ?? scale.seeds;
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${seeds}`);
+  const unknown = (options.only ?? []).filter((row) => !(STUDY_ROWS as readonly string[]).includes(row));
+  if (unknown.length) throw new Error(`unknown row(s) ${unknown.join(', ')}; known: ${STUDY_ROWS.join(', ')}`);
+  const rows = options.only?.length ? scale.rows.filter((row) => options.only!.includes(row)) : scale.rows;
+  if (rows.length === 0) throw new Error(`none of --only ${options.only!.join(',')} is a row of the ${scale.name} scale (${scale.rows.join(', ')})`);
+
+  const cells: StudyCell[] = [];
+  const aliases: Record<string, string> = {};
+  const seedList = Array.from({ length: seeds }, (_, index) => index);
+  for (const seed of seedList) {
+    for (const row of rows) {
+      cells.push({ id: `${row}-s${seed}`, group: 'main', row, rowName: findPreset(row).name, seed, config: cellConfig(scale, dataRoot, row, seed), ...kOf(row, scale) });
+    }
+  }
+  if (rows.includes(ABLATION_ROW)) {
+    const rowName = findPreset(ABLATION_ROW).name;
+    for (const seed of seedList) {
+      const base = cellConfig(scale, dataRoot, ABLATION_ROW, seed);
+      for (const k of scale.clusterCounts) {
+        const id = `k${k}-s${seed}`;
+        if (k === base.clustering.k) aliases[id] = `${ABLATION_ROW}-s${seed}`;
+        else cells.push({ id, group: 'clusters', row: ABLATION_ROW, rowName, seed, k, config: withClusters(base, k) });
+      }
+      if (scale.domainAblation) {
+        for (const domain of DOMAIN_VARIANTS) {
+          cells.push({ id: `domain-${domainSlug(domain)}-s${seed}`, group: 'domain', row: ABLATION_ROW, rowName, seed, k: base.clustering.k, domain, config: withDomain(base, domain, dataRoot, scale) });
+        }
+      }
+    }
+  }
+  return { scale, dataRoot, cells, aliases };
+}
+
+function kOf(row: StudyRow, scale: Scale): { k?: number } {
+  const usesClusters = row.startsWith('cc-');
+  return usesClusters ? { k: scale.clustering.k } : {};
+}
+
+/**
+ * Cells whose pretext stage would be identical (same seed, training images and pretext settings) may share one
+ * trained pretext network: the paper, too, evaluates Jigsaw++ and transfers from the very same model.
+ */
+export function pretextKey(config: PipelineConfig): string | undefined {
+  if (config.pretext.task === 'none') return undefined;
+  const prefix = { seed: config.seed, data: config.data, imageSize: config.imageSize, pretext: config.pretext };
+  return createHash('sha256').update(JSON.stringify(prefix)).digest('hex').slice(0, 16);
+}
+
+/** A fingerprint of a cell's whole config: a finished cell counts only if it ran this exact config. */
+export function configHash(config: PipelineConfig): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}

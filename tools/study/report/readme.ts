@@ -1,0 +1,163 @@
+/** docs/results/README.md: the setup, measured wall times, the tables, the ordering checks and a templated reading. */
+import type { CellResult } from '../cell-result';
+import { formatDuration } from '../eta';
+import type { StudyPlan } from '../plan';
+import type { Table } from './aggregate';
+import type { StudyResults } from './load-results';
+import { SIGNIFICANCE_RULE, type OrderingCheck } from './orderings';
+import { tableMarkdown } from './tables';
+
+export interface ReadmeInput {
+  plan: StudyPlan;
+  results: StudyResults;
+  tables: Table[];
+  checks: OrderingCheck[];
+  plots: { file: string; caption: string }[];
+  generatedAt: Date;
+}
+
+const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function range(values: number[]): string {
+  if (!values.length) return '—';
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? low.toFixed(2) : `${low.toFixed(2)}–${high.toFixed(2)}`;
+}
+
+function setupSection(plan: StudyPlan, results: StudyResults): string[] {
+  const { scale } = plan;
+  const cells = results.cells;
+  const machines = cells.map((cell) => cell.machine);
+  const images = cells[0]?.images ?? { train: scale.trainImages, evalTrain: scale.evalTrainImages, test: scale.testImages };
+  const seeds = unique(cells.map((cell) => cell.seed)).sort((a, b) => a - b);
+  const reused = cells.filter((cell) => cell.reused.length > 0).length;
+  return [
+    '## Setup',
+    '',
+    `- **Scale**: \`${scale.name}\` — ${scale.description}`,
+    `- **Data**: CIFAR-10 at \`${plan.dataRoot}\`. ${images.train.toLocaleString('en')} train-split images without labels for pretext, clustering, pseudo-labels and the target network (the Supervised row uses their labels); the evaluation heads train on ${images.evalTrain.toLocaleString('en')} labelled train-split images and are scored on ${images.test.toLocaleString('en')} test-split images.`,
+    `- **Pretext**: ${scale.pretext.epochs} epoch(s), ${scale.pretext.imageSize}px puzzles, width × ${scale.pretext.widthMultiplier}, batch ${scale.pretext.batchSize}.`,
+    `- **Clustering / target**: k = ${scale.clustering.k} (${scale.clustering.iterations} k-means iterations); AlexNet-style target, ${scale.target.epochs} epoch(s), width × ${scale.target.widthMultiplier}.`,
+    `- **Evaluation**: ${scale.evaluation.protocols.join(', ')}; linear probes ${scale.evaluation.epochs} epochs; nonlinear and fine-tuning ${scale.evaluation.trainEpochs} epoch(s) on ${scale.evaluation.trainLimit.toLocaleString('en')} images.`,
+    `- **Ablations**: number of clusters k ∈ {${scale.clusterCounts.join(', ')}}${scale.domainAblation ? '; cluster domain (half A / half B of the train split, test images)' : ''}.`,
+    `- **Seeds**: ${seeds.length ? seeds.join(', ') : '—'} (planned ${plan.cells.length} cells; finished ${cells.length}${results.missing.length ? `; missing ${results.missing.join(', ')}` : ''}${results.stale.length ? `; left out because their config changed since they ran: ${results.stale.join(', ')}` : ''}).`,
+    `- **Hardware**: ${unique(machines.map((m) => `${m.cpuModel}, ${m.cores} cores`)).join('; ') || '—'}; 1-minute load average when cells started: ${range(machines.map((m) => m.loadAverage))} (other work on the machine slows the cells).`,
+    `- **Backend**: ${unique(machines.map((m) => `${m.backend}${m.threads ? `, ${m.threads} threads` : ''}`)).join('; ') || '—'}; ran ${unique(machines.map((m) => m.where)).join(', ') || '—'}.`,
+    `- **Shared work**: ${reused} cell(s) reused the pretext network of a cell with the identical seed, training images and pretext settings (e.g. Jigsaw++ and CC+Jigsaw++ of one seed) instead of training it again; their wall time excludes it.`,
+    '',
+  ];
+}
+
+function wallTimeSection(cells: readonly CellResult[]): string[] {
+  const groups = new Map<string, CellResult[]>();
+  for (const cell of cells) {
+    const key = cell.group === 'main' ? cell.rowName : cell.group === 'clusters' ? 'Ablation: number of clusters' : 'Ablation: cluster domain';
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  const cpu = (group: readonly CellResult[]) => {
+    const measured = group.filter((cell) => cell.cpuSeconds !== undefined);
+    return measured.length ? formatDuration(measured.reduce((sum, cell) => sum + cell.cpuSeconds!, 0) / measured.length) : '—';
+  };
+  const lines = [
+    '## Wall time (measured)',
+    '',
+    'Wall time is what each cell took on this machine, load included; CPU time (user + system, all threads of the process) is its cost independent of other load. A study\'s first cell also pays the one-time decode of the image folders into the cache.',
+    '',
+    '| Row | cells | wall total | wall per cell (mean) | CPU per cell (mean) |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const [key, group] of groups) {
+    const total = group.reduce((sum, cell) => sum + cell.wallSeconds, 0);
+    lines.push(`| ${key} | ${group.length} | ${formatDuration(total)} | ${formatDuration(total / group.length)} | ${cpu(group)} |`);
+  }
+  const total = cells.reduce((sum, cell) => sum + cell.wallSeconds, 0);
+  lines.push(`| **Total** | ${cells.length} | **${formatDuration(total)}** | ${cells.length ? formatDuration(total / cells.length) : '—'} | ${cpu(cells)} |`, '');
+  return lines;
+}
+
+function stageTimeSection(cells: readonly CellResult[]): string[] {
+  const stages = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval'];
+  const rows = stages.flatMap((stage) => {
+    const measured = cells.map((cell) => cell.stageSeconds[stage]).filter((value): value is number => value !== undefined);
+    if (!measured.length) return [];
+    const total = measured.reduce((sum, value) => sum + value, 0);
+    return [`| ${stage} | ${measured.length} | ${formatDuration(total / measured.length)} | ${formatDuration(total)} |`];
+  });
+  if (!rows.length) return [];
+  return ['### Wall time per stage', '', 'Over the cells that ran the stage (stages restored from a checkpoint or reused from another cell are not counted).', '', '| Stage | cells | mean | total |', '| --- | --- | --- | --- |', ...rows, ''];
+}
+
+function checksSection(checks: readonly OrderingCheck[]): string[] {
+  const count = (outcome: string) => checks.filter((check) => check.outcome === outcome).length;
+  return [
+    '## Which orderings held',
+    '',
+    `Rule: ${SIGNIFICANCE_RULE}`,
+    '',
+    `Of ${checks.length} checks: ${count('held')} held, ${count('did not hold')} did not hold, ${count('not significant')} not significant${count('not measured') ? `, ${count('not measured')} not measured` : ''}.`,
+    '',
+    '| Claim | Paper | Outcome | Numbers |',
+    '| --- | --- | --- | --- |',
+    ...checks.map((check) => `| ${check.claim} | ${check.source} | **${check.outcome}** | ${check.detail} |`),
+    '',
+  ];
+}
+
+/** Plain-language sentences, templated from the tables (nothing here is typed by hand). */
+export function readingSection(tables: readonly Table[], checks: readonly OrderingCheck[]): string[] {
+  const lines = ['## Reading', ''];
+  const linear = tables.find((table) => table.id === 'table4-linear');
+  if (linear) {
+    for (const [c, column] of linear.columns.entries()) {
+      const ranked = linear.rows
+        .map((row, r) => ({ row, summary: linear.cells[r]![c] }))
+        .filter((entry) => entry.summary && !entry.row.reference)
+        .sort((a, b) => b.summary!.mean - a.summary!.mean);
+      if (!ranked.length) continue;
+      const top = ranked[0]!;
+      const bottom = ranked[ranked.length - 1]!;
+      const reference = linear.rows.findIndex((row) => row.reference);
+      const upper = reference >= 0 ? linear.cells[reference]![c] : undefined;
+      lines.push(`- Linear probe on ${column}: highest ${top.row.label} (${pct(top.summary!.mean)}), lowest ${bottom.row.label} (${pct(bottom.summary!.mean)})${upper ? `; the Supervised reference reaches ${pct(upper.mean)}` : ''}.`);
+    }
+  }
+  const clusters = tables.find((table) => table.id === 'table1-clusters');
+  if (clusters) {
+    const best = clusters.rows.map((row, r) => ({ row, top: Math.max(...clusters.cells[r]!.map((s) => s?.mean ?? -Infinity)) })).sort((a, b) => b.top - a.top)[0];
+    if (best) lines.push(`- Number of clusters: the best linear accuracy of any layer is reached with ${best.row.label} (${pct(best.top)}).`);
+  }
+  const held = checks.filter((check) => check.outcome === 'held').map((check) => check.claim);
+  const failed = checks.filter((check) => check.outcome === 'did not hold').map((check) => check.claim);
+  if (held.length) lines.push(`- Held: ${held.join('; ')}.`);
+  if (failed.length) lines.push(`- Did not hold: ${failed.join('; ')}.`);
+  const unsure = checks.filter((check) => check.outcome === 'not significant').length;
+  if (unsure) lines.push(`- ${unsure} claim(s) could not be decided at this scale (differences within seed-to-seed noise, or too few seeds).`);
+  lines.push('');
+  return lines;
+}
+
+export function readmeMarkdown(input: ReadmeInput): string {
+  const { plan, results, tables, checks, plots } = input;
+  return [
+    `# Reproduction study — \`${plan.scale.name}\` scale`,
+    '',
+    `Generated by \`npm run study -- --scale ${plan.scale.name}\` (tools/study) on ${input.generatedAt.toISOString()}. Every number and sentence below comes from the finished runs; regenerate instead of editing. Raw values: [results.csv](results.csv); tables alone: [tables.md](tables.md).`,
+    '',
+    ...setupSection(plan, results),
+    ...wallTimeSection(results.cells),
+    ...stageTimeSection(results.cells),
+    '## Tables',
+    '',
+    ...tables.map(tableMarkdown),
+    '## Plots',
+    '',
+    ...plots.flatMap((plot) => [`![${plot.caption}](${plot.file})`, '', `*${plot.caption}*`, '']),
+    ...checksSection(checks),
+    ...readingSection(tables, checks),
+  ].join('\n');
+}

@@ -1,0 +1,211 @@
+/**
+ * Runs a study's cells on this machine, one after another, in-process (runPipeline). Each cell has its own folder
+ * under `.ktlab/study/<scale>/<cell-id>/`; a finished cell (its `cell.json` names the same config) is skipped, a
+ * half-finished one resumes from its stage checkpoints. A pretext network another cell already trained with the
+ * identical prefix config is copied in instead of trained again.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { pino } from 'pino';
+import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
+import { selectBackend } from '@ktlab/tf-backend';
+import { readCellResult, writeCellResult, type CellResult, type MachineInfo } from './cell-result';
+import { configHash, pretextKey, type StudyCell, type StudyPlan } from './plan';
+import { etaSeconds, formatDuration } from './eta';
+import { designCellCount } from './scales';
+
+export interface LocalRunOptions {
+  plan: StudyPlan;
+  /** `.ktlab/study/<scale>` */
+  studyDir: string;
+  cacheDir: string;
+  signal: AbortSignal;
+  /** Plain log lines (no progress bars), for tests and logs. */
+  quiet?: boolean;
+}
+
+export interface LocalRunSummary {
+  ran: string[];
+  skipped: string[];
+  failed: { id: string; error: string }[];
+}
+
+export function cellDir(studyDir: string, cellId: string): string {
+  return join(studyDir, cellId);
+}
+
+/** Copies a finished pretext stage (its record and trunk) from another cell's folder. */
+function reusePretext(from: string, to: string): boolean {
+  const record = join(from, 'stages', 'pretext.json');
+  if (!existsSync(record) || !existsSync(join(from, 'pretext', 'trunk', 'model.json'))) return false;
+  if (existsSync(join(to, 'stages', 'pretext.json'))) return false;
+  mkdirSync(join(to, 'stages'), { recursive: true });
+  cpSync(join(from, 'pretext', 'trunk'), join(to, 'pretext', 'trunk'), { recursive: true });
+  cpSync(record, join(to, 'stages', 'pretext.json'));
+  return true;
+}
+
+export function imageCounts(cell: StudyCell): CellResult['images'] {
+  const { config } = cell;
+  return {
+    train: config.data.limit ?? 0,
+    evalTrain: config.evaluation.train?.limit ?? 0,
+    test: config.evaluation.test?.limit ?? 0,
+  };
+}
+
+export async function runLocally(options: LocalRunOptions): Promise<LocalRunSummary> {
+  const { plan, studyDir, signal } = options;
+  mkdirSync(studyDir, { recursive: true });
+  const backend = await selectBackend({}, pino({ level: 'silent' }));
+  const summary: LocalRunSummary = { ran: [], skipped: [], failed: [] };
+  const pending = plan.cells.filter((cell) => {
+    const done = readCellResult(cellDir(studyDir, cell.id));
+    if (done && done.configHash === configHash(cell.config)) {
+      summary.skipped.push(cell.id);
+      return false;
+    }
+    return true;
+  });
+  const say = (line: string) => (options.quiet ? console.log(line) : bars.log(`${line}\n`));
+  const bars = new cliProgress.MultiBar(
+    {
+      format: ' {name} |{bar}| {value}/{total} | {message}',
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: !options.quiet,
+      notTTYSchedule: 30_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const overall = options.quiet ? undefined : bars.create(plan.cells.length, summary.skipped.length, { name: 'study'.padEnd(24), message: '' });
+  const stageBar = options.quiet ? undefined : bars.create(1000, 0, { name: ''.padEnd(24), message: '' });
+  const durations: number[] = [];
+  const pretextOwners = new Map<string, string>();
+  for (const cell of plan.cells) {
+    const key = pretextKey(cell.config);
+    if (key && !pretextOwners.has(key)) pretextOwners.set(key, cell.id);
+  }
+  say(`study ${plan.scale.name}: ${plan.cells.length} cells, ${summary.skipped.length} already finished; backend ${backend.name} (${backend.threads} threads); folder ${studyDir}`);
+
+  try {
+    for (const [index, cell] of pending.entries()) {
+      if (signal.aborted) break;
+      const dir = cellDir(studyDir, cell.id);
+      const moved = setAsideIfOtherConfig(dir, cell);
+      if (moved) say(`${cell.id}: its folder holds a run of another config (the plan or the schema changed); moved it to ${moved} and starting afresh`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(cell.config, null, 2));
+      const reused: string[] = [];
+      const key = pretextKey(cell.config);
+      const owner = key ? pretextOwners.get(key) : undefined;
+      if (owner && owner !== cell.id && reusePretext(cellDir(studyDir, owner), dir)) {
+        reused.push(`pretext from ${owner}`);
+        say(`${cell.id}: pretext network reused from ${owner} (identical seed, data and pretext settings)`);
+      }
+      const remaining = pending.length - index;
+      const eta = etaSeconds(durations, remaining, (plan.scale.projectedMinutes * 60) / designCellCount(plan.scale));
+      const etaText = `ETA ${formatDuration(eta)} (${remaining} cells left)`;
+      overall?.update({ message: `${cell.id} — ${etaText}` });
+      if (options.quiet) say(`[${index + 1}/${pending.length}] ${cell.id} — ${etaText}`);
+      const machine: MachineInfo = {
+        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+        cores: cpus().length,
+        loadAverage: Number(loadavg()[0]!.toFixed(2)),
+        backend: `${backend.name} (${backend.kind})`,
+        threads: backend.threads,
+        where: 'local',
+      };
+      const startedAt = new Date();
+      const cpuAtStart = process.cpuUsage();
+      const stageStarted = new Map<string, number>();
+      const stageSeconds: Record<string, number> = {};
+      try {
+        const results = await runPipeline({
+          config: cell.config,
+          runDir: dir,
+          cacheDir: options.cacheDir,
+          signal,
+          metric: () => undefined,
+          stage: (kind, status, progress, message) => {
+            if (status === 'running' && !stageStarted.has(kind)) stageStarted.set(kind, Date.now());
+            if (status === 'succeeded' && stageStarted.has(kind)) stageSeconds[kind] = Number(((Date.now() - stageStarted.get(kind)!) / 1000).toFixed(1));
+            stageBar?.update(Math.round(progress * 1000), { name: `  ${kind}`.padEnd(24), message: status === 'running' ? (message ?? '') : `${status}${message ? ` (${message})` : ''}` });
+          },
+          log: (message) => {
+            if (!options.quiet) bars.log(`  ${cell.id}: ${message}\n`);
+          },
+        });
+        const seconds = (Date.now() - startedAt.getTime()) / 1000;
+        const cpu = process.cpuUsage(cpuAtStart);
+        durations.push(seconds);
+        writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
+        writeCellResult(dir, {
+          version: 1,
+          id: cell.id,
+          group: cell.group,
+          row: cell.row,
+          rowName: cell.rowName,
+          seed: cell.seed,
+          ...(cell.k === undefined ? {} : { k: cell.k }),
+          ...(cell.domain === undefined ? {} : { domain: cell.domain }),
+          configHash: configHash(cell.config),
+          results,
+          wallSeconds: Number((seconds + previousSeconds(dir)).toFixed(1)),
+          cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+          stageSeconds,
+          reused,
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+          machine,
+          images: imageCounts(cell),
+        });
+        summary.ran.push(cell.id);
+        overall?.increment();
+        say(`${cell.id}: done in ${formatDuration(seconds)}`);
+      } catch (error) {
+        addPreviousSeconds(dir, (Date.now() - startedAt.getTime()) / 1000);
+        if (error instanceof PipelineAbortedError || signal.aborted) {
+          say(`${cell.id}: stopped; run the same command again to resume it from its checkpoint`);
+          break;
+        }
+        const message = (error as Error).message;
+        summary.failed.push({ id: cell.id, error: message });
+        say(`${cell.id}: FAILED: ${message}`);
+      }
+    }
+  } finally {
+    bars.stop();
+  }
+  return summary;
+}
+
+/**
+ * Stage checkpoints do not know the config they came from: a folder that ran another config must not be resumed.
+ * It is renamed (never deleted) and the cell starts afresh. Returns the new name, if moved.
+ */
+export function setAsideIfOtherConfig(dir: string, cell: StudyCell): string | undefined {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return undefined;
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as StudyCell['config'];
+  if (configHash(previous) === configHash(cell.config)) return undefined;
+  const target = `${dir}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(dir, target);
+  return target;
+}
+
+/** Time spent in earlier, interrupted attempts of a cell (so a resumed cell's wall time is the whole of it). */
+const ATTEMPTS_FILE = 'attempts-seconds.json';
+
+function previousSeconds(dir: string): number {
+  const file = join(dir, ATTEMPTS_FILE);
+  if (!existsSync(file)) return 0;
+  const value = JSON.parse(readFileSync(file, 'utf8')) as { seconds?: number };
+  return typeof value.seconds === 'number' ? value.seconds : 0;
+}
+
+function addPreviousSeconds(dir: string, seconds: number): void {
+  writeFileSync(join(dir, ATTEMPTS_FILE), JSON.stringify({ seconds: previousSeconds(dir) + seconds }));
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runConfigSchema } from '@ktlab/config';
+import { planStudy } from './plan';
+import { portalMethod, readCredentialsFile, studyTags } from './run-portal';
+import { SCALES } from './scales';
+
+const dir = mkdtempSync(join(tmpdir(), 'ktlab-study-portal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('portal launch', () => {
+  const plan = planStudy({ scale: SCALES.quick, dataRoot: '/data/cifar10', seeds: 1 });
+
+  it('creates runs the runs.create schema accepts, tagged with the study scale, the cell and its config', () => {
+    for (const cell of plan.cells) {
+      const input = { name: `study-quick-${cell.id}`, method: portalMethod(cell), tags: studyTags('quick', cell), config: cell.config };
+      // runs.create's limits: a valid run config, method ≤ 100 chars, ≤ 20 tags of ≤ 64 chars.
+      expect(runConfigSchema.safeParse(input.config).success).toBe(true);
+      expect(input.method.length).toBeLessThanOrEqual(100);
+      expect(input.tags.length).toBeLessThanOrEqual(20);
+      for (const tag of input.tags) expect(tag.length).toBeLessThanOrEqual(64);
+      expect(input.tags[0]).toBe('study:quick');
+      expect(input.tags[1]).toBe(`cell:${cell.id}`);
+    }
+    const method = (id: string) => portalMethod(plan.cells.find((cell) => cell.id === id)!);
+    expect(method('cc-jigsaw++-s0')).toBe('cc-jigsaw++');
+    expect(method('k5-s0')).toBe('cc-jigsaw++ k=5');
+    expect(method('domain-half-A-half-B-s0')).toBe('cc-jigsaw++ half-A→half-B');
+  });
+
+  it('reads the admin credentials file written by npm start, and says what is missing', () => {
+    const file = join(dir, 'admin-credentials');
+    writeFileSync(file, 'email=admin@ktlab.local\npassword=abc=def\n');
+    expect(readCredentialsFile(file)).toEqual({ email: 'admin@ktlab.local', password: 'abc=def' });
+    expect(() => readCredentialsFile(join(dir, 'nope'))).toThrow(/pass --email and --password/);
+    writeFileSync(file, 'email=a@b\n');
+    expect(() => readCredentialsFile(file)).toThrow(/email= and password=/);
+  });
+});

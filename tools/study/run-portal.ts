@@ -1,0 +1,174 @@
+/**
+ * Runs a study's cells as portal runs: signs in as a user (tRPC `auth.signIn`, session cookie), creates one run
+ * per cell tagged `study:<scale>` (so the portal's benchmark view shows the same tables), waits for the workers
+ * to finish them, and writes each finished run's eval results into the cell's local folder (`cell.json`) so the
+ * report is written the same way as for local runs. Re-running finds the cells' runs by their tags instead of
+ * creating them again.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import superjson from 'superjson';
+import cliProgress from 'cli-progress';
+import type { AppRouter } from '@ktlab/api';
+import { ktlabHome } from '@ktlab/db/paths';
+import { readCellResult, writeCellResult, type CellResult } from './cell-result';
+import { formatDuration } from './eta';
+import { configHash, type StudyCell, type StudyPlan } from './plan';
+import { imageCounts } from './run-local';
+
+export interface PortalRunOptions {
+  plan: StudyPlan;
+  studyDir: string;
+  portalUrl: string;
+  email?: string;
+  password?: string;
+  projectSlug?: string;
+  signal: AbortSignal;
+  pollMs?: number;
+}
+
+const SESSION_COOKIE = 'ktlab_session';
+
+export function studyTags(scale: string, cell: StudyCell): string[] {
+  return [`study:${scale}`, `cell:${cell.id}`, `cfg:${configHash(cell.config)}`];
+}
+
+/** The benchmark view groups runs by method: ablation cells get their own method name. */
+export function portalMethod(cell: StudyCell): string {
+  if (cell.group === 'clusters') return `${cell.row} k=${cell.k}`;
+  if (cell.group === 'domain') return `${cell.row} ${cell.domain}`;
+  return cell.row;
+}
+
+/** `.ktlab/admin-credentials` as written by `npm start`: `email=…` and `password=…` lines. */
+export function readCredentialsFile(file: string): { email: string; password: string } {
+  if (!existsSync(file)) throw new Error(`no portal credentials: pass --email and --password, or start the portal once (npm start) so ${file} exists`);
+  const fields = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((line) => {
+    const at = line.indexOf('=');
+    return [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+  }));
+  if (!fields.email || !fields.password) throw new Error(`${file} must have email= and password= lines`);
+  return { email: fields.email, password: fields.password };
+}
+
+export function createSessionClient(portalUrl: string) {
+  let cookie: string | undefined;
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: new URL('/api/trpc', portalUrl).toString(),
+        transformer: superjson,
+        headers: () => (cookie ? { cookie } : {}),
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          for (const header of response.headers.getSetCookie()) {
+            const [pair] = header.split(';');
+            if (pair?.startsWith(`${SESSION_COOKIE}=`)) cookie = pair;
+          }
+          return response;
+        },
+      }),
+    ],
+  });
+  return { client, signedIn: () => cookie !== undefined };
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export async function runOnPortal(options: PortalRunOptions): Promise<void> {
+  const { plan, studyDir, signal } = options;
+  const scale = plan.scale.name;
+  const credentials = options.email && options.password
+    ? { email: options.email, password: options.password }
+    : readCredentialsFile(join(ktlabHome(), 'admin-credentials'));
+  const { client, signedIn } = createSessionClient(options.portalUrl);
+  await client.auth.signIn.mutate(credentials);
+  if (!signedIn()) throw new Error(`signed in to ${options.portalUrl} but got no ${SESSION_COOKIE} cookie`);
+  console.log(`study ${scale}: signed in to ${options.portalUrl} as ${credentials.email}`);
+
+  const runIds = new Map<string, string>();
+  for (const cell of plan.cells) {
+    const dir = join(studyDir, cell.id);
+    const done = readCellResult(dir);
+    if (done && done.configHash === configHash(cell.config)) continue;
+    const tags = studyTags(scale, cell);
+    const existing = await client.runs.list.query({ ...(options.projectSlug ? { projectSlug: options.projectSlug } : {}), tags, pageSize: 10 });
+    const reusable = existing.runs.find((run) => run.status !== 'failed' && run.status !== 'cancelled');
+    if (reusable) {
+      runIds.set(cell.id, reusable.id);
+      continue;
+    }
+    const created = await client.runs.create.mutate({
+      ...(options.projectSlug ? { projectSlug: options.projectSlug } : {}),
+      name: `study-${scale}-${cell.id}`,
+      method: portalMethod(cell),
+      tags,
+      config: cell.config,
+    });
+    runIds.set(cell.id, created.id);
+    console.log(`${cell.id}: created run ${created.name} (${created.id})`);
+  }
+
+  if (runIds.size === 0) {
+    console.log(`study ${scale}: every cell already has its results in ${studyDir}`);
+    return;
+  }
+  const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
+  const bar = new cliProgress.SingleBar({ format: ' portal |{bar}| {value}/{total} runs | {message}', noTTYOutput: true, notTTYSchedule: 30_000 }, cliProgress.Presets.shades_classic);
+  bar.start(runIds.size, 0, { message: 'waiting for workers' });
+  const started = Date.now();
+  const pending = new Set(runIds.keys());
+  try {
+    while (pending.size && !signal.aborted) {
+      for (const cellId of [...pending]) {
+        const run = await client.runs.get.query({ id: runIds.get(cellId)! });
+        if (!TERMINAL.has(run.status)) continue;
+        pending.delete(cellId);
+        bar.increment();
+        if (run.status !== 'succeeded') {
+          bar.update({ message: `${cellId}: ${run.status}${run.error ? ` (${String(run.error).slice(0, 80)})` : ''}` });
+          continue;
+        }
+        const cell = cellsById.get(cellId)!;
+        const dir = join(studyDir, cellId);
+        mkdirSync(dir, { recursive: true });
+        const startedAt = run.startedAt ?? run.createdAt;
+        const finishedAt = run.finishedAt ?? new Date();
+        const result: CellResult = {
+          version: 1,
+          id: cell.id,
+          group: cell.group,
+          row: cell.row,
+          rowName: cell.rowName,
+          seed: cell.seed,
+          ...(cell.k === undefined ? {} : { k: cell.k }),
+          ...(cell.domain === undefined ? {} : { domain: cell.domain }),
+          configHash: configHash(cell.config),
+          results: run.evalResults.map((r) => ({ protocol: r.protocol as CellResult['results'][number]['protocol'], layer: r.layer, dataset: r.dataset, metric: r.metric, value: r.value })),
+          wallSeconds: Math.max(0, (finishedAt.getTime() - startedAt.getTime()) / 1000),
+          stageSeconds: {},
+          reused: [],
+          startedAt: startedAt.toISOString(),
+          finishedAt: finishedAt.toISOString(),
+          machine: {
+            cpuModel: run.claimedBy?.host ?? 'unknown worker',
+            cores: 0,
+            loadAverage: 0,
+            backend: run.claimedBy?.backend ?? 'unknown',
+            where: options.portalUrl,
+          },
+          portalRunId: run.id,
+          images: imageCounts(cell),
+        };
+        writeCellResult(dir, result);
+      }
+      const finished = runIds.size - pending.size;
+      const elapsed = (Date.now() - started) / 1000;
+      bar.update({ message: finished ? `ETA ${formatDuration((elapsed / finished) * pending.size)}` : 'waiting for workers' });
+      if (pending.size) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 10_000));
+    }
+  } finally {
+    bar.stop();
+  }
+}

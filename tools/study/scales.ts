@@ -1,0 +1,121 @@
+/**
+ * How big a study is. Every scale runs the same design (the paper's rows × seeds, plus the number-of-clusters
+ * and cluster-domain ablations); they differ in images, epochs and network width. `quick` is sized from
+ * measured per-cell timings to finish on a 2-core CPU in under an hour (see tools/study/README.md).
+ */
+export const SCALE_NAMES = ['smoke', 'quick', 'full'] as const;
+export type ScaleName = (typeof SCALE_NAMES)[number];
+
+export const STUDY_ROWS = [
+  'random',
+  'supervised',
+  'jigsaw',
+  'jigsaw++',
+  'cc-jigsaw++',
+  'cc-vgg-jigsaw++',
+  'cc-hog',
+  'cc-random-network',
+  'regression-vgg-jigsaw++',
+] as const;
+export type StudyRow = (typeof STUDY_ROWS)[number];
+
+export type EvalProtocolName = 'linear' | 'nonlinear' | 'finetune' | 'knn';
+
+export interface Scale {
+  name: ScaleName;
+  /** One line for the README. */
+  description: string;
+  rows: readonly StudyRow[];
+  seeds: number;
+  /** Unlabelled training images (pretext, clustering, pseudo-labels, target). */
+  trainImages: number;
+  /** Labelled training images for the evaluation heads (the first N of the same seeded shuffle). */
+  evalTrainImages: number;
+  /** Test-split images every protocol is scored on. */
+  testImages: number;
+  pretext: { epochs: number; widthMultiplier: number; imageSize: number; batchSize: number };
+  target: { epochs: number; widthMultiplier: number };
+  clustering: { k: number; iterations: number };
+  evaluation: {
+    protocols: EvalProtocolName[];
+    /** Linear-probe epochs. */
+    epochs: number;
+    /** Nonlinear and fine-tuning epochs, and how many of the evaluation images they train on. */
+    trainEpochs: number;
+    trainLimit: number;
+  };
+  /** Table 1 analog: CC+Jigsaw++ with these numbers of clusters (the main row's k is one of them). */
+  clusterCounts: number[];
+  /** Table 2 analog: cluster on one half of the train split, pseudo-label the other half / the test images. */
+  domainAblation: boolean;
+  /** Projected wall time on a 2-core CPU, from measured per-cell timings (minutes). */
+  projectedMinutes: number;
+}
+
+const ALL_PROTOCOLS: EvalProtocolName[] = ['linear', 'nonlinear', 'finetune'];
+
+export const SCALES: Record<ScaleName, Scale> = {
+  smoke: {
+    name: 'smoke',
+    description: 'CI-style check of the whole tool chain: 2 rows, 1 seed, a few hundred images, one epoch each.',
+    rows: ['random', 'cc-jigsaw++'],
+    seeds: 1,
+    trainImages: 300,
+    evalTrainImages: 300,
+    testImages: 200,
+    pretext: { epochs: 1, widthMultiplier: 0.25, imageSize: 48, batchSize: 64 },
+    target: { epochs: 1, widthMultiplier: 0.25 },
+    clustering: { k: 10, iterations: 5 },
+    evaluation: { protocols: ['linear'], epochs: 2, trainEpochs: 1, trainLimit: 300 },
+    clusterCounts: [5, 10],
+    domainAblation: false,
+    projectedMinutes: 2,
+  },
+  quick: {
+    name: 'quick',
+    description: 'Every row and ablation × 3 seeds, sized for a 2-core CPU in under an hour: 800 train images, width-0.25 nets, 1–2 epochs.',
+    rows: STUDY_ROWS,
+    seeds: 3,
+    trainImages: 800,
+    evalTrainImages: 1_000,
+    testImages: 500,
+    pretext: { epochs: 2, widthMultiplier: 0.25, imageSize: 48, batchSize: 64 },
+    target: { epochs: 2, widthMultiplier: 0.25 },
+    clustering: { k: 20, iterations: 10 },
+    evaluation: { protocols: ALL_PROTOCOLS, epochs: 5, trainEpochs: 1, trainLimit: 400 },
+    clusterCounts: [5, 10, 20, 50],
+    domainAblation: true,
+    // ≈ 4,850 CPU-seconds extrapolated from measured stage costs (tools/study/TIMINGS.md) ÷ ~1.7 busy threads.
+    projectedMinutes: 48,
+  },
+  full: {
+    name: 'full',
+    description: 'The whole train split (50,000 images), width-0.5 nets, 10 epochs: ~1,500 CPU-hours (extrapolated), meant for GPU workers via --portal.',
+    rows: STUDY_ROWS,
+    seeds: 3,
+    trainImages: 50_000,
+    evalTrainImages: 50_000,
+    testImages: 10_000,
+    pretext: { epochs: 10, widthMultiplier: 0.5, imageSize: 64, batchSize: 64 },
+    target: { epochs: 10, widthMultiplier: 0.5 },
+    clustering: { k: 500, iterations: 20 },
+    evaluation: { protocols: ALL_PROTOCOLS, epochs: 10, trainEpochs: 5, trainLimit: 10_000 },
+    clusterCounts: [50, 100, 500, 1000, 2000],
+    domainAblation: true,
+    // Extrapolated from the quick scale's measured per-image costs (TIMINGS.md): ~5 M CPU-seconds, i.e. weeks on 2 cores.
+    projectedMinutes: 51_000,
+  },
+};
+
+export function scaleByName(name: string): Scale {
+  if (!(SCALE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scale "${name}"; known: ${SCALE_NAMES.join(', ')}`);
+  return SCALES[name as ScaleName];
+}
+
+/** Cells in the scale's full design (all rows, its seeds, both ablations), for the ETA before any cell finished. */
+export function designCellCount(scale: Scale): number {
+  const ablations = scale.rows.includes('cc-jigsaw++')
+    ? scale.clusterCounts.filter((k) => k !== scale.clustering.k).length + (scale.domainAblation ? 3 : 0)
+    : 0;
+  return scale.seeds * (scale.rows.length + ablations);
+}

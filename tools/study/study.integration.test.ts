@@ -1,0 +1,76 @@
+/**
+ * End to end on a tiny generated CIFAR-style folder: plan a one-row smoke study, run its cell in-process, find it
+ * skipped on a re-run, and write the report from its real results.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCellResult } from './cell-result';
+import { planStudy } from './plan';
+import { writeReport } from './report/write-report';
+import { loadStudyResults } from './report/load-results';
+import { runLocally } from './run-local';
+import { SCALES, type Scale } from './scales';
+
+const root = mkdtempSync(join(tmpdir(), 'ktlab-study-e2e-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Two classes that differ in colour, with pixel noise. */
+async function writeSplit(split: string, perClass: number): Promise<void> {
+  for (const [index, name] of ['red', 'blue'].entries()) {
+    mkdirSync(join(root, 'data', split, name), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const pixels = Buffer.alloc(32 * 32 * 3);
+      for (let p = 0; p < 32 * 32; p++) {
+        const noise = (p * 7919 + i * 104729) % 60;
+        pixels[p * 3] = index === 0 ? 180 + noise : noise;
+        pixels[p * 3 + 1] = 60 + noise;
+        pixels[p * 3 + 2] = index === 1 ? 180 + noise : noise;
+      }
+      await sharp(pixels, { raw: { width: 32, height: 32, channels: 3 } }).jpeg().toFile(join(root, 'data', split, name, `${i}.jpg`));
+    }
+  }
+}
+
+const tiny: Scale = {
+  ...SCALES.smoke,
+  rows: ['random'],
+  trainImages: 40,
+  evalTrainImages: 40,
+  testImages: 20,
+  evaluation: { ...SCALES.smoke.evaluation, epochs: 1 },
+};
+
+describe('study end to end', () => {
+  it('runs a planned cell, skips it when finished, and reports its results', async () => {
+    await writeSplit('train', 20);
+    await writeSplit('test', 10);
+    const plan = planStudy({ scale: tiny, dataRoot: join(root, 'data') });
+    expect(plan.cells.map((cell) => cell.id)).toEqual(['random-s0']);
+    const studyDir = join(root, 'study');
+    const options = { plan, studyDir, cacheDir: join(root, 'cache'), signal: new AbortController().signal, quiet: true };
+
+    const first = await runLocally(options);
+    expect(first).toEqual({ ran: ['random-s0'], skipped: [], failed: [] });
+    const result = readCellResult(join(studyDir, 'random-s0'))!;
+    expect(result.results.map((r) => `${r.protocol}/${r.layer}`)).toEqual(['linear/conv1', 'linear/conv2', 'linear/conv3', 'linear/conv4', 'linear/conv5']);
+    for (const r of result.results) expect(r.value).toBeGreaterThanOrEqual(0);
+    expect(result.wallSeconds).toBeGreaterThan(0);
+    expect(result.images).toEqual({ train: 40, evalTrain: 40, test: 20 });
+
+    expect(await runLocally(options)).toEqual({ ran: [], skipped: ['random-s0'], failed: [] });
+
+    // Another config for the same cell: the old folder is set aside (not resumed from its checkpoints) and kept.
+    const changed = planStudy({ scale: { ...tiny, evaluation: { ...tiny.evaluation, epochs: 2 } }, dataRoot: join(root, 'data') });
+    expect(await runLocally({ ...options, plan: changed })).toEqual({ ran: ['random-s0'], skipped: [], failed: [] });
+    expect(readdirSync(studyDir).filter((name) => name.startsWith('random-s0.replaced-'))).toHaveLength(1);
+    expect(await runLocally(options)).toMatchObject({ ran: ['random-s0'] });
+
+    const outDir = join(root, 'report');
+    await writeReport({ plan, results: loadStudyResults(plan, studyDir), outDir });
+    expect(existsSync(join(outDir, 'accuracy-per-layer-linear.png'))).toBe(true);
+    expect(readFileSync(join(outDir, 'tables.md'), 'utf8')).toMatch(/\| Random \| \*\*\d+\.\d\*\* \| \*\*\d+\.\d\*\* \|/);
+  }, 120_000);
+});

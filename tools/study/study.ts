@@ -1,0 +1,89 @@
+/**
+ * `npm run study -- --scale quick|full|smoke [--data <root>] [--seeds N] [--only <row,...>] [--portal <url>] [--out docs/results]`
+ * Plans the reproduction study (the paper's rows × seeds + the clusters and cluster-domain ablations), runs it
+ * locally (or on the portal), then writes the report (tables, plots, orderings) to --out.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { defaultCacheDir, repoRoot, sharedDir } from '@ktlab/data';
+import { planStudy } from './plan';
+import { runLocally } from './run-local';
+import { runOnPortal } from './run-portal';
+import { writeReport } from './report/write-report';
+import { loadStudyResults } from './report/load-results';
+import { SCALE_NAMES, scaleByName } from './scales';
+
+const program = new Command('study')
+  .description('Reproduce the paper\'s tables on CIFAR-10 and write docs/results')
+  .option('--scale <name>', `one of ${SCALE_NAMES.join(', ')}`, 'smoke')
+  .option('--data <root>', 'CIFAR-10 root with train/ and test/ class folders (default: $KTLAB_SHARED/datasets/cifar10)')
+  .option('--seeds <n>', 'seeds per cell (default: the scale\'s)')
+  .option('--only <rows>', 'comma-separated rows (preset ids), e.g. random,cc-jigsaw++')
+  .option('--portal <url>', 'launch the runs on this portal instead of locally, and wait for them')
+  .option('--email <email>', 'portal user (default: .ktlab/admin-credentials)')
+  .option('--password <password>', 'portal password (default: .ktlab/admin-credentials; or $KTLAB_PASSWORD)')
+  .option('--project <slug>', 'portal project (default: the user\'s default project)')
+  .option('--out <folder>', 'where the report goes', 'docs/results')
+  .option('--report-only', 'write the report from the finished cells without running anything', false)
+  .option('--plan-only', 'print the planned cells and exit', false);
+
+program.action(async (options: {
+  scale: string;
+  data?: string;
+  seeds?: string;
+  only?: string;
+  portal?: string;
+  email?: string;
+  password?: string;
+  project?: string;
+  out: string;
+  reportOnly: boolean;
+  planOnly: boolean;
+}) => {
+  const scale = scaleByName(options.scale);
+  const dataRoot = resolve(options.data ?? join(sharedDir(), 'datasets', 'cifar10'));
+  const missing = ['train', 'test'].filter((split) => !existsSync(join(dataRoot, split)));
+  if (missing.length && !options.reportOnly) {
+    console.error(`study: ${dataRoot} has no ${missing.join('/ or ')}/ folder; pass --data <root> (a CIFAR-10 root with train/<class>/ and test/<class>/) or set KTLAB_SHARED`);
+    process.exit(2);
+  }
+  const plan = planStudy({
+    scale,
+    dataRoot,
+    ...(options.seeds ? { seeds: Number(options.seeds) } : {}),
+    ...(options.only ? { only: options.only.split(',').map((row) => row.trim()).filter(Boolean) } : {}),
+  });
+  const studyDir = join(repoRoot(), '.ktlab', 'study', scale.name);
+  if (options.planOnly) {
+    for (const cell of plan.cells) console.log(`${cell.id.padEnd(34)} ${cell.group.padEnd(9)} ${cell.rowName}${cell.k ? ` k=${cell.k}` : ''}${cell.domain ? ` ${cell.domain}` : ''}`);
+    for (const [alias, cell] of Object.entries(plan.aliases)) console.log(`${alias.padEnd(34)} = ${cell}`);
+    console.log(`${plan.cells.length} cells; projected ${scale.projectedMinutes || '?'} min on a 2-core CPU`);
+    return;
+  }
+  if (!options.reportOnly) {
+    const controller = new AbortController();
+    process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
+    if (options.portal) {
+      await runOnPortal({ plan, studyDir, portalUrl: options.portal, email: options.email, password: options.password ?? process.env.KTLAB_PASSWORD, projectSlug: options.project, signal: controller.signal });
+    } else {
+      const summary = await runLocally({ plan, studyDir, cacheDir: defaultCacheDir(), signal: controller.signal, quiet: !process.stdout.isTTY });
+      console.log(`ran ${summary.ran.length}, skipped ${summary.skipped.length} finished, failed ${summary.failed.length}`);
+      for (const failure of summary.failed) console.log(`  ${failure.id}: ${failure.error}`);
+      if (controller.signal.aborted) process.exit(130);
+    }
+  }
+  const results = loadStudyResults(plan, studyDir);
+  const outDir = resolve(repoRoot(), options.out);
+  const written = await writeReport({ plan, results, outDir });
+  console.log(`report: ${written.map((file) => join(options.out, file)).join(', ')}`);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`study: ${(error as Error).message}`);
+  process.exit(1);
+}
+// The TensorFlow.js backend's worker threads would keep the process alive after the report is written.
+process.exit(0);
