@@ -2,30 +2,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer } from '@ktlab/api';
-import { createTestApi, type TestApi } from '@ktlab/api/testing';
+import { describe, expect, it } from 'vitest';
 import { createArtifactUploader, createCheckpointTransport } from './artifact-uploader';
+import { useTestPortal } from './test-support';
 
 describe('artifact uploader', () => {
-  let api: TestApi;
-  let server: Awaited<ReturnType<typeof startApiServer>>;
-  beforeAll(async () => {
-    api = await createTestApi();
-    server = await startApiServer({ db: api.db, events: api.events });
-  });
-  afterAll(async () => {
-    await server.close();
-    await api.close();
-  });
+  const portal = useTestPortal();
 
   it('uploads and reads back checkpoint files; a storage failure on the portal is final, named, and records nothing', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ktlab-upload-'));
     process.env.KTLAB_ARTIFACTS = root;
-    const run = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
-    const worker = await api.newWorker('uploader');
+    const run = await portal.api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const worker = await portal.api.newWorker('uploader');
     await worker.caller.worker.claim({ workerId: worker.workerId });
-    const checkpoints = createCheckpointTransport(server.url, worker.secret);
+    const checkpoints = createCheckpointTransport(portal.url, worker.secret);
     await checkpoints.put(run.id, 'ckpt-1', new Uint8Array([1, 2, 3]));
     expect(await checkpoints.get(run.id, 'ckpt-1')).toEqual(new Uint8Array([1, 2, 3]));
     expect(await checkpoints.get(run.id, 'ckpt-absent')).toBeUndefined();
@@ -34,11 +24,11 @@ describe('artifact uploader', () => {
     writeFileSync(join(root, 'blocked'), 'not a folder');
     process.env.KTLAB_ARTIFACTS = join(root, 'blocked');
     const started = Date.now();
-    await expect(createArtifactUploader(server.url, worker.secret)(run.id, 'figure', 'conv1-filters.png', new Uint8Array(10))).rejects.toThrow(
+    await expect(createArtifactUploader(portal.url, worker.secret)(run.id, 'figure', 'conv1-filters.png', new Uint8Array(10))).rejects.toThrow(
       /HTTP 507 .*could not store artifact conv1-filters\.png/,
     );
     expect(Date.now() - started).toBeLessThan(10_000); // no retry loop
-    expect(await api.db.artifact.count({ where: { runId: run.id, kind: 'figure' } })).toBe(0);
+    expect(await portal.api.db.artifact.count({ where: { runId: run.id, kind: 'figure' } })).toBe(0);
 
     // a run the worker no longer holds: reading its checkpoints is refused, not mistaken for "no checkpoint"
     process.env.KTLAB_ARTIFACTS = root;

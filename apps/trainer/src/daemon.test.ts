@@ -4,25 +4,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerToken, startApiServer } from '@ktlab/api';
-import { createTestApi, type TestApi } from '@ktlab/api/testing';
-import { exited, spawnTrainer, waitFor, writeTinyImageFolder } from './test-support';
+import { describe, expect, it } from 'vitest';
+import { createWorkerToken } from '@ktlab/api';
+import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from './test-support';
 
 describe('trainer daemon', () => {
-  let api: TestApi;
-  let server: Awaited<ReturnType<typeof startApiServer>>;
-  beforeAll(async () => {
-    api = await createTestApi();
-    server = await startApiServer({ db: api.db, events: api.events });
-  });
-  afterAll(async () => {
-    await server.close();
-    await api.close();
-  });
+  const portal = useTestPortal();
 
   it('answers 401 to a worker call without a valid token', async () => {
-    const response = await fetch(`${server.url}/api/trpc/worker.claim`, {
+    const response = await fetch(`${portal.url}/api/trpc/worker.claim`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ktw_wrong' },
       body: JSON.stringify({ json: { workerId: 'x' } }),
@@ -31,22 +21,22 @@ describe('trainer daemon', () => {
   });
 
   it('refuses a request body over the size limit with 413', async () => {
-    const response = await fetch(`${server.url}/api/trpc/runs.create`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024) });
+    const response = await fetch(`${portal.url}/api/trpc/runs.create`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024) });
     expect(response.status).toBe(413);
   });
 
   it('3 worker processes execute each of 60 queued runs exactly once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
-      ids.push((await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', steps: 3, batchSize: 8, stepDelayMs: 0, seed: i } })).id);
+      ids.push((await portal.api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', steps: 3, batchSize: 8, stepDelayMs: 0, seed: i } })).id);
     }
-    const { secret } = await createWorkerToken(api.db, 'test');
-    const trainers = [1, 2, 3].map((i) => spawnTrainer(server.url, secret, `bulk-${i}`, { KTLAB_EXIT_WHEN_IDLE: '1' }));
+    const { secret } = await createWorkerToken(portal.api.db, 'test');
+    const trainers = [1, 2, 3].map((i) => spawnTrainer(portal.url, secret, `bulk-${i}`, { KTLAB_EXIT_WHEN_IDLE: '1' }));
     const codes = await Promise.all(trainers.map(exited));
     expect(codes, trainers.map((t) => t.output.join('')).join('\n')).toEqual([0, 0, 0]);
-    const runs = await api.db.run.findMany({ where: { id: { in: ids } } });
+    const runs = await portal.api.db.run.findMany({ where: { id: { in: ids } } });
     expect(runs.every((r) => r.status === 'succeeded' && r.attempt === 1)).toBe(true);
-    const perRun = await api.db.metricPoint.groupBy({ by: ['runId'], where: { key: 'train/loss' }, _count: true });
+    const perRun = await portal.api.db.metricPoint.groupBy({ by: ['runId'], where: { key: 'train/loss' }, _count: true });
     expect(perRun.length).toBe(60);
     expect(perRun.every((r) => r._count === 3)).toBe(true);
     const started = trainers.flatMap((t) => t.output.join('').match(/: started/g) ?? []);
@@ -55,21 +45,21 @@ describe('trainer daemon', () => {
 
   it('hands the run back on SIGTERM and stops a cancelled run at the next step', async () => {
     const long = { kind: 'smoke' as const, steps: 10_000, batchSize: 8, stepDelayMs: 20 };
-    const first = await api.user.runs.create({ method: 'smoke', config: long });
-    const { secret } = await createWorkerToken(api.db, 'test-signals');
-    const trainer = spawnTrainer(server.url, secret, 'signals');
-    await waitFor(async () => (await api.db.metricPoint.count({ where: { runId: first.id } })) > 0);
+    const first = await portal.api.user.runs.create({ method: 'smoke', config: long });
+    const { secret } = await createWorkerToken(portal.api.db, 'test-signals');
+    const trainer = spawnTrainer(portal.url, secret, 'signals');
+    await waitFor(async () => (await portal.api.db.metricPoint.count({ where: { runId: first.id } })) > 0);
     trainer.kill('SIGTERM');
     expect(await exited(trainer), trainer.output.join('')).toBe(0);
-    const released = await api.db.run.findUniqueOrThrow({ where: { id: first.id } });
+    const released = await portal.api.db.run.findUniqueOrThrow({ where: { id: first.id } });
     expect(released.status).toBe('queued');
     expect(released.claimedById).toBeNull();
 
-    const second = spawnTrainer(server.url, secret, 'signals-2');
-    await waitFor(async () => (await api.db.run.findUniqueOrThrow({ where: { id: first.id } })).attempt === 2);
-    await api.user.runs.cancel({ id: first.id });
+    const second = spawnTrainer(portal.url, secret, 'signals-2');
+    await waitFor(async () => (await portal.api.db.run.findUniqueOrThrow({ where: { id: first.id } })).attempt === 2);
+    await portal.api.user.runs.cancel({ id: first.id });
     const cancelled = await waitFor(async () => {
-      const run = await api.db.run.findUniqueOrThrow({ where: { id: first.id } });
+      const run = await portal.api.db.run.findUniqueOrThrow({ where: { id: first.id } });
       return run.status === 'cancelled' && run;
     });
     expect(cancelled.finishedAt).not.toBeNull();
@@ -79,7 +69,7 @@ describe('trainer daemon', () => {
 
   it('runs a knowledge-transfer pipeline as a portal run: stages, metrics, eval results and figures arrive', async () => {
     const data = await writeTinyImageFolder(mkdtempSync(join(tmpdir(), 'ktlab-trainer-data-')));
-    const run = await api.user.runs.create({
+    const run = await portal.api.user.runs.create({
       method: 'cc-hog',
       config: {
         kind: 'pipeline',
@@ -90,11 +80,11 @@ describe('trainer daemon', () => {
         evaluation: { layers: ['conv1', 'conv5'], epochs: 1 },
       },
     });
-    const { secret } = await createWorkerToken(api.db, 'test-pipeline');
+    const { secret } = await createWorkerToken(portal.api.db, 'test-pipeline');
     const home = mkdtempSync(join(tmpdir(), 'ktlab-trainer-home-'));
-    const trainer = spawnTrainer(server.url, secret, 'pipeline', { KTLAB_EXIT_WHEN_IDLE: '1', KTLAB_HOME: home });
+    const trainer = spawnTrainer(portal.url, secret, 'pipeline', { KTLAB_EXIT_WHEN_IDLE: '1', KTLAB_HOME: home });
     expect(await exited(trainer), trainer.output.join('')).toBe(0);
-    const done = await api.user.runs.get({ id: run.id });
+    const done = await portal.api.user.runs.get({ id: run.id });
     expect(done.status, done.error ?? '').toBe('succeeded');
     expect(done.stages.map((s) => `${s.kind}:${s.status}`)).toEqual([
       'pretext:skipped',
@@ -107,9 +97,9 @@ describe('trainer daemon', () => {
     expect(done.evalResults.map((r) => `${r.protocol}:${r.layer}`).sort()).toEqual(['knn:conv1', 'knn:conv5', 'linear:conv1', 'linear:conv5']);
     expect(done.metricKeys).toContain('kmeans/inertia');
     expect(done.artifacts.map((a) => a.name).sort()).toEqual(['cluster-neighbours.png', 'clusters-sprite-000.png', 'clusters-summary.json', 'conv1-filters.png', 'results.json']);
-    const clusters = await api.user.runs.clusters({ runId: run.id });
+    const clusters = await portal.api.user.runs.clusters({ runId: run.id });
     expect(clusters.available && clusters.k).toBe(3);
-    const logs = await api.user.runs.logs({ runId: run.id, limit: 1000 });
+    const logs = await portal.api.user.runs.logs({ runId: run.id, limit: 1000 });
     expect(logs.lines.map((line) => line.message).join('\n')).toMatch(/clusters: \d of 3 clusters used/);
   }, 180_000);
 });

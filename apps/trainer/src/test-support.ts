@@ -4,6 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { afterAll, beforeAll } from 'vitest';
+import { startApiServer } from '@ktlab/api';
+import { createTestApi, type TestApi } from '@ktlab/api/testing';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -49,4 +52,31 @@ export async function writeTinyImageFolder(root: string, perClass = 12): Promise
     }
   }
   return root;
+}
+
+/**
+ * A real API server over a fresh test database, for the tests of one file: registers its own beforeAll and
+ * afterAll, and hands out the database helpers and the server's URL once they exist.
+ */
+export function useTestPortal(): { readonly api: TestApi; readonly url: string } {
+  let api: TestApi | undefined;
+  let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  beforeAll(async () => {
+    api = await createTestApi();
+    server = await startApiServer({ db: api.db, events: api.events });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await api?.close();
+  });
+  return {
+    get api() {
+      if (!api) throw new Error('useTestPortal: the portal starts in beforeAll');
+      return api;
+    },
+    get url() {
+      if (!server) throw new Error('useTestPortal: the portal starts in beforeAll');
+      return server.url;
+    },
+  };
 }

@@ -2,11 +2,10 @@
  * Sharded k-means through the real shard queue (real API over HTTP, real Postgres): the run's worker and
  * helper workers execute the shards; the result is bit for bit the in-process fit with the same shard plan.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer } from '@ktlab/api';
-import { createTestApi, type TestApi } from '@ktlab/api/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fitKMeansSharded, gaussianMixture, InMemoryShards, planShards, toRowBlocks, WasmDistanceEngine } from '@ktlab/kmeans';
 import { createPortalClient } from '../api-client';
+import { useTestPortal } from '../test-support';
 import type { RunFiles } from './kmeans-shard-tasks';
 import { QueueShards } from './queue-shards';
 import { ShardExecutor } from './shard-executor';
@@ -33,28 +32,19 @@ function memoryFiles(): RunFiles & { names(): string[] } {
 }
 
 describe('QueueShards', () => {
-  let api: TestApi;
-  let server: Awaited<ReturnType<typeof startApiServer>>;
+  const portal = useTestPortal();
   // One engine per simulated worker: an engine holds one step's accumulators at a time.
   const engines = [1, 2, 3, 4].map(() => new WasmDistanceEngine({ threads: 1 }));
   const [engine] = engines;
-  beforeAll(async () => {
-    api = await createTestApi();
-    server = await startApiServer({ db: api.db, events: api.events });
-  });
-  afterAll(async () => {
-    await server.close();
-    await api.close();
-    await Promise.all(engines.map((e) => e.dispose()));
-  });
+  afterAll(() => Promise.all(engines.map((e) => e.dispose())));
 
   async function newWorker(name: string) {
-    const { secret, workerId } = await api.newWorker(name);
-    return { client: createPortalClient(server.url, secret), workerId };
+    const { secret, workerId } = await portal.api.newWorker(name);
+    return { client: createPortalClient(portal.url, secret), workerId };
   }
 
   it('fits the same centroids as one process, with helpers executing shards and a helper that fails once', async () => {
-    const run = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const run = await portal.api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
     const holder = await newWorker('holder');
     expect((await holder.client.worker.claim.mutate({ workerId: holder.workerId }))?.id).toBe(run.id);
     const files = memoryFiles();
@@ -83,7 +73,7 @@ describe('QueueShards', () => {
     expect(distributed.model.centroids).toEqual(local.model.centroids);
     expect(distributed.history.map((m) => m.inertia)).toEqual(local.history.map((m) => m.inertia));
     expect(executors[0].executed + executors[1].executed + own.executed).toBe(5 * (1 + fitOptions.iterations));
-    const tasks = await api.db.shardTask.findMany({ where: { runId: run.id } });
+    const tasks = await portal.api.db.shardTask.findMany({ where: { runId: run.id } });
     expect(tasks).toHaveLength(5 * (1 + fitOptions.iterations));
     expect(tasks.every((t) => t.status === 'succeeded')).toBe(true);
     expect(tasks.filter((t) => t.attempt === 2)).toHaveLength(1);

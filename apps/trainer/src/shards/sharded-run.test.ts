@@ -6,29 +6,21 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerToken, startApiServer } from '@ktlab/api';
-import { createTestApi, type TestApi } from '@ktlab/api/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerToken } from '@ktlab/api';
 import { loadModel, readPseudoLabels } from '@ktlab/kmeans';
-import { exited, spawnTrainer, waitFor, writeTinyImageFolder } from '../test-support';
+import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from '../test-support';
 
 describe('sharded k-means across trainer processes', () => {
-  let api: TestApi;
-  let server: Awaited<ReturnType<typeof startApiServer>>;
+  process.env.KTLAB_ARTIFACTS = mkdtempSync(join(tmpdir(), 'ktlab-artifacts-'));
+  const portal = useTestPortal();
   let data: string;
   beforeAll(async () => {
-    process.env.KTLAB_ARTIFACTS = mkdtempSync(join(tmpdir(), 'ktlab-artifacts-'));
-    api = await createTestApi();
-    server = await startApiServer({ db: api.db, events: api.events });
     data = await writeTinyImageFolder(mkdtempSync(join(tmpdir(), 'ktlab-sharded-data-')), 30);
-  });
-  afterAll(async () => {
-    await server.close();
-    await api.close();
   });
 
   const createRun = () =>
-    api.user.runs.create({
+    portal.api.user.runs.create({
       method: 'cc-hog',
       config: {
         kind: 'pipeline',
@@ -50,19 +42,19 @@ describe('sharded k-means across trainer processes', () => {
   }
 
   it('gives the same centroids and pseudo-labels with one worker and with three', async () => {
-    const { secret } = await createWorkerToken(api.db, 'sharded');
+    const { secret } = await createWorkerToken(portal.api.db, 'sharded');
     const alone = await createRun();
     const soloHome = mkdtempSync(join(tmpdir(), 'ktlab-solo-'));
-    const solo = spawnTrainer(server.url, secret, 'solo', { KTLAB_EXIT_WHEN_IDLE: '1', KTLAB_HOME: soloHome });
+    const solo = spawnTrainer(portal.url, secret, 'solo', { KTLAB_EXIT_WHEN_IDLE: '1', KTLAB_HOME: soloHome });
     expect(await exited(solo), solo.text()).toBe(0);
-    expect((await api.user.runs.get({ id: alone.id })).status, solo.text()).toBe('succeeded');
+    expect((await portal.api.user.runs.get({ id: alone.id })).status, solo.text()).toBe('succeeded');
 
     const shared = await createRun();
     const homes = ['a', 'b', 'c'].map((name) => mkdtempSync(join(tmpdir(), `ktlab-worker-${name}-`)));
-    const trainers = homes.map((home, i) => spawnTrainer(server.url, secret, `worker-${'abc'[i]}`, { KTLAB_HOME: home }));
+    const trainers = homes.map((home, i) => spawnTrainer(portal.url, secret, `worker-${'abc'[i]}`, { KTLAB_HOME: home }));
     try {
       const finished = await waitFor(async () => {
-        const run = await api.user.runs.get({ id: shared.id });
+        const run = await portal.api.user.runs.get({ id: shared.id });
         return ['succeeded', 'failed'].includes(run.status) && run;
       }, 240_000, 'the sharded run to finish');
       expect(finished.status, finished.error ?? trainers.map((t) => t.text()).join('\n')).toBe('succeeded');
@@ -71,7 +63,7 @@ describe('sharded k-means across trainer processes', () => {
       await Promise.all(trainers.map(exited));
     }
 
-    const tasks = await api.db.shardTask.findMany({ where: { runId: shared.id }, include: { claimedBy: { select: { name: true } } } });
+    const tasks = await portal.api.db.shardTask.findMany({ where: { runId: shared.id }, include: { claimedBy: { select: { name: true } } } });
     expect(tasks).toHaveLength(10 * (1 + 4)); // 60 rows in shards of 6: the init sample + 4 iterations
     expect(tasks.every((task) => task.status === 'succeeded')).toBe(true);
     expect(new Set(tasks.map((task) => task.claimedBy?.name)).size, 'shards executed by more than one worker').toBeGreaterThan(1);
@@ -80,7 +72,7 @@ describe('sharded k-means across trainer processes', () => {
     const three = await clusteringOf(shared.id, homes);
     expect(three.model.centroids).toEqual(one.model.centroids);
     expect(three.labels).toEqual(one.labels);
-    const progress = await api.user.runs.shards({ id: shared.id });
+    const progress = await portal.api.user.runs.shards({ id: shared.id });
     expect(progress.find((step) => step.kind === 'kmeans-map' && step.iteration === 4)).toMatchObject({ succeeded: 10, queued: 0, failed: 0 });
   }, 420_000);
 });
