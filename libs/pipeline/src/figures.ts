@@ -1,7 +1,8 @@
 /**
  * The paper's figures for a run, as PNG files in `<runDir>/figures/`:
  * - conv1 filters of the evaluated network (Figure 4);
- * - the images nearest to a sample of centroids, one row per cluster (Figure 5).
+ * - the images nearest to a sample of centroids, one row per cluster (Figure 5);
+ * - example pretext puzzles as the network sees them (shuffled, standardised tiles; Jigsaw++ occluders outlined).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import sharp from 'sharp';
 import type * as tf from '@tensorflow/tfjs';
 import { readPseudoLabels } from '@ktlab/kmeans';
 import type { ImageDataset } from '@ktlab/data';
+import type { PuzzleBatch } from '@ktlab/jigsaw';
 
 /** RGB canvas helper: a w×h white image with `paste` for square RGB tiles. */
 class Canvas {
@@ -80,6 +82,43 @@ export async function clusterNeighboursFigure(labelsPath: string, data: ImageDat
       canvas.paste(data.images.subarray(image * bytes, (image + 1) * bytes), size, data.channels, gap + column * (size * scale + gap), gap + row * (size * scale + gap), scale);
     });
   });
+  mkdirSync(join(path, '..'), { recursive: true });
+  await canvas.toPng(path);
+}
+
+/**
+ * One row per puzzle: its 9 tiles in the order the network receives them, each tile min-max scaled for display
+ * (they are standardised per tile and channel), tiles from another image (Jigsaw++) framed in red.
+ */
+export async function examplePuzzlesFigure(batch: Pick<PuzzleBatch, 'size' | 'tileSize' | 'tiles' | 'occluded'>, path: string): Promise<void> {
+  const { size, tileSize: t } = batch;
+  const scale = Math.max(1, Math.floor(48 / t));
+  const gap = 3;
+  const cell = t * scale + gap;
+  const canvas = new Canvas(9 * cell + gap, size * cell + gap);
+  const tileValues = t * t * 3;
+  for (let puzzle = 0; puzzle < size; puzzle++) {
+    for (let slot = 0; slot < 9; slot++) {
+      const offset = (puzzle * 9 + slot) * tileValues;
+      const values = batch.tiles.subarray(offset, offset + tileValues);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of values) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const tile = Uint8Array.from(values, (v) => (hi > lo ? Math.round((255 * (v - lo)) / (hi - lo)) : 128));
+      const x0 = gap + slot * cell;
+      const y0 = gap + puzzle * cell;
+      if (batch.occluded[puzzle * 9 + slot]) {
+        for (let y = y0 - 1; y <= y0 + t * scale; y++) for (let x = x0 - 1; x <= x0 + t * scale; x++) {
+          const target = (y * canvas.width + x) * 3;
+          [canvas.pixels[target], canvas.pixels[target + 1], canvas.pixels[target + 2]] = [220, 38, 38];
+        }
+      }
+      canvas.paste(tile, t, 3, x0, y0, scale);
+    }
+  }
   mkdirSync(join(path, '..'), { recursive: true });
   await canvas.toPng(path);
 }

@@ -151,7 +151,7 @@ describe('runPipeline', () => {
     expect(Array.from(resumedLabels.labels)).toEqual(Array.from(freshLabels.labels));
     expect(results).toEqual(freshResults);
     expect(first.metrics.get('pseudo-labels/nmi@0')).toBeGreaterThanOrEqual(0);
-    for (const figure of ['conv1-filters.png', 'cluster-neighbours.png']) {
+    for (const figure of ['conv1-filters.png', 'cluster-neighbours.png', 'example-puzzles.png']) {
       const meta = await sharp(join(runDir, 'figures', figure)).metadata();
       expect(meta.format).toBe('png');
       expect(meta.width).toBeGreaterThan(20);

@@ -7,6 +7,7 @@ import { jigsawNet, saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
+import { examplePuzzlesFigure } from '../figures';
 import { CONV1 } from '../nets';
 import { fit } from '../training/fit';
 
@@ -33,6 +34,13 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
   });
   const tileSize = sampler.geometry.tileSize;
   context.log(`pretext: ${cfg.task} on ${data.count} images at ${cfg.imageSize}px, tiles ${tileSize}px, ${permutations.size} permutations`);
+  try {
+    const examples = sampler.sample(Int32Array.from({ length: Math.min(6, data.count) }, (_, i) => i), config.seed, 0);
+    await examplePuzzlesFigure(examples, join(context.runDir, 'figures', 'example-puzzles.png'));
+  } catch (error) {
+    // A figure is a by-product: failing to draw it is logged, never fails the run.
+    context.log(`figures: example puzzles: ${(error as Error).message}`);
+  }
   const { model, trunk } = jigsawNet({
     arch: cfg.arch,
     tileSize,
