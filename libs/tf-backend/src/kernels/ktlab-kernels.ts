@@ -5,7 +5,8 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
-import { sumConfig } from './sum.js';
+import { meanConfig, sumConfig } from './sum.js';
+import { tileConfig } from './tile.js';
 import { transposeConfig } from './transpose.js';
 
 export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
@@ -15,7 +16,9 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     batchMatMulConfig(backendName),
     maxPoolGradConfig(backendName),
     sumConfig(backendName),
+    meanConfig(backendName),
     identityConfig(backendName),
     transposeConfig(backendName),
+    tileConfig(backendName),
   ];
 }

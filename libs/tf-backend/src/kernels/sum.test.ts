@@ -40,6 +40,11 @@ describe('Sum on ktlab-wasm equals the cpu backend', () => {
     expect(outputShape).toEqual(tf.tidy(() => tf.sum(tf.zeros(shape), axis, keepDims).shape));
   });
 
+  it.each(cases)('mean of shape $shape over axes $axis (keepDims $keepDims)', async ({ shape, axis, keepDims }) => {
+    const [error] = await errorsAgainstCpu(KTLAB_WASM_BACKEND, [{ shape, seed: 33 }], ([x]) => tf.mean(x, axis, keepDims));
+    expect(error).toBeLessThan(1e-5);
+  });
+
   it('keeps float32 accuracy over 10⁵ rows (sums in float64)', async () => {
     const [error] = await errorsAgainstCpu(KTLAB_WASM_BACKEND, [{ shape: [50_001, 9], seed: 32 }], ([x]) => tf.sum(tf.add(x, 3), 0));
     expect(error).toBeLessThan(1e-6);

@@ -1,10 +1,10 @@
 /**
- * Sum over leading axes (the bias gradient: an NHWC tensor summed over N, H and W; a dense layer's over
- * the batch) as column sums on ktlab's AssemblyScript SIMD kernel, in place on the wasm heap. The package
- * reduces only innermost axes, so it first transposes the whole tensor to put the channels outermost.
- * Other reductions and dtypes keep the package kernel.
+ * Sum and Mean over leading axes (the bias gradient: an NHWC tensor summed over N, H and W; batch-norm
+ * statistics: its mean over them; a dense layer's gradient: over the batch) as column sums on ktlab's
+ * AssemblyScript SIMD kernel, in place on the wasm heap. The package reduces only innermost axes, so it first
+ * transposes the whole tensor to put the channels outermost. Other reductions and dtypes keep the package kernel.
  */
-import { Sum, util, type KernelBackend, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { Mean, Sum, util, type KernelBackend, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { KernelRunner } from './kernel-runner.js';
 import { WasmHeap } from './wasm-heap.js';
 
@@ -15,14 +15,14 @@ export function leadingReducedAxes(axes: number[], rank: number): number | undef
   return sorted.every((axis, i) => axis === i) ? sorted.length : undefined;
 }
 
-export function sumConfig(backendName: string): KernelConfig {
+function leadingReductionConfig(kernelName: typeof Sum | typeof Mean, backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
     const { x } = inputs as { x: TensorInfo };
     const { axis, keepDims } = attrs as unknown as SumAttrs;
     const reduced = leadingReducedAxes(util.parseAxisParam(axis, x.shape), x.shape.length);
     if (x.dtype !== 'float32' || reduced === undefined || util.sizeFromShape(x.shape) === 0) {
       const runner = new KernelRunner(backend as KernelBackend, backendName);
-      return runner.keep(runner.runPackageKernel(Sum, inputs, attrs));
+      return runner.keep(runner.runPackageKernel(kernelName, inputs, attrs));
     }
     const kept = x.shape.slice(reduced);
     const rows = util.sizeFromShape(x.shape.slice(0, reduced));
@@ -30,7 +30,14 @@ export function sumConfig(backendName: string): KernelConfig {
     const heap = new WasmHeap(backend as KernelBackend);
     const out = heap.allocate(keepDims ? [...Array<number>(reduced).fill(1), ...kept] : kept, 'float32');
     heap.kernels.columnSum(heap.offsetOf(x), heap.offsetOf(out), rows, columns);
+    if (kernelName === Mean) {
+      const values = heap.elements(out);
+      for (let i = 0; i < values.length; i++) values[i] /= rows;
+    }
     return out;
   };
-  return { kernelName: Sum, backendName, kernelFunc: kernelFunc as KernelFunc };
+  return { kernelName, backendName, kernelFunc: kernelFunc as KernelFunc };
 }
+
+export const sumConfig = (backendName: string): KernelConfig => leadingReductionConfig(Sum, backendName);
+export const meanConfig = (backendName: string): KernelConfig => leadingReductionConfig(Mean, backendName);

@@ -30,6 +30,15 @@ export class WasmHeap {
     return this.backend.getMemoryOffset(tensor.dataId);
   }
 
+  /** A view of a float32 or int32 tensor's elements on the heap (valid until the heap next grows). */
+  elements(tensor: TensorInfo): Float32Array | Int32Array {
+    const size = tensor.shape.reduce((product, dim) => product * dim, 1);
+    const buffer = (this.backend.wasm.wasmMemory as WebAssembly.Memory).buffer;
+    if (tensor.dtype === 'float32') return new Float32Array(buffer, this.offsetOf(tensor), size);
+    if (tensor.dtype === 'int32') return new Int32Array(buffer, this.offsetOf(tensor), size);
+    throw new Error(`WasmHeap.elements: ${tensor.dtype} tensors have no float32/int32 view`);
+  }
+
   /** A new tensor allocated on the heap (contents undefined until a kernel writes them). */
   allocate(shape: number[], dtype: DataType): TensorInfo {
     return this.backend.makeOutput(shape, dtype);
