@@ -19,7 +19,6 @@ export { CIFAR10_CLASSES, decodeCifarRecords, readCifarBinary, type CifarSplit }
 export { parseIdx, readIdx, type IdxDtype, type IdxTensor } from './formats/idx.js';
 export { readIdxImages, type IdxImages } from './formats/idx-images.js';
 
-export { createSeededRandom, type SeededRandom } from './splits/seeded-random.js';
 export { halves, shuffleIndices, splitIndices } from './splits/split-indices.js';
 
 export { isPathWithin, PathEscapeError, resolveInside } from './paths/resolve-inside.js';

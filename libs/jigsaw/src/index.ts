@@ -20,4 +20,3 @@ export { unshufflePuzzle } from './puzzle/unshuffle';
 export { BatchOrder } from './source/batch-order';
 export { PuzzleSource, shareImageStack, type PuzzleSourceOptions } from './source/puzzle-source';
 
-export { mixSeed, Xoshiro128 } from './random/xoshiro128';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { splitEmptyClusters, SPLIT_PERTURBATION } from './empty-clusters.js';
-import { SeededRandom } from './random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 
 describe('splitEmptyClusters', () => {
   it('copies a populated centroid with a symmetric perturbation and halves its count', () => {
     const dims = 3;
     const centroids = Float32Array.from([1, 2, 3, 0, 0, 0, 4, 5, 6]);
     const counts = Float64Array.from([1, 0, 10]); // cluster 0 has a single point: never a donor
-    const splits = splitEmptyClusters(centroids, counts, dims, new SeededRandom(1));
+    const splits = splitEmptyClusters(centroids, counts, dims, new Xoshiro128Float53(1));
     expect(splits).toBe(1);
     expect(Array.from(counts)).toEqual([1, 5, 5]);
     const e = SPLIT_PERTURBATION;
@@ -20,7 +20,7 @@ describe('splitEmptyClusters', () => {
 
   it('draws donors in proportion to (n_j − 1)', () => {
     const draws = [0, 0];
-    const random = new SeededRandom(3);
+    const random = new Xoshiro128Float53(3);
     for (let trial = 0; trial < 4000; trial++) {
       const counts = Float64Array.from([0, 4, 10]); // weights 3 and 9
       const centroids = Float32Array.from([0, 1, 2]);
@@ -33,6 +33,6 @@ describe('splitEmptyClusters', () => {
 
   it('leaves empty clusters alone when no cluster has two points', () => {
     const counts = Float64Array.from([1, 0, 1]);
-    expect(splitEmptyClusters(new Float32Array(3), counts, 1, new SeededRandom(0))).toBe(0);
+    expect(splitEmptyClusters(new Float32Array(3), counts, 1, new Xoshiro128Float53(0))).toBe(0);
   });
 });

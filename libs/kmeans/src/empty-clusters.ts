@@ -3,7 +3,7 @@
  * empty cluster a copy of centroid j, push the two copies apart by a small symmetric relative perturbation,
  * and let them share j's points (so the next draw sees the halved sizes).
  */
-import type { SeededRandom } from './random.js';
+import type { Xoshiro128Float53 } from '@ktlab/random';
 
 /** Relative perturbation applied in opposite directions to the two copies (faiss uses 1/1024). */
 export const SPLIT_PERTURBATION = 1 / 1024;
@@ -13,7 +13,7 @@ export const SPLIT_PERTURBATION = 1 / 1024;
  * clusters refilled. If no cluster has two or more points, the empty ones are left as they are.
  */
 export function splitEmptyClusters(
-  centroids: Float32Array, counts: Float64Array, dims: number, random: SeededRandom,
+  centroids: Float32Array, counts: Float64Array, dims: number, random: Xoshiro128Float53,
 ): number {
   const k = counts.length;
   let splits = 0;

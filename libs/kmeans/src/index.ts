@@ -11,7 +11,6 @@ export { splitEmptyClusters } from './empty-clusters.js';
 export { kMeansPlusPlusInit, randomInit } from './init.js';
 export { fitPreprocessing, applyPreprocessing, type Preprocessing, type PreprocessingOptions, type PcaTransform } from './preprocessing.js';
 export { toRowBlocks, type RowBlocks } from './matrix.js';
-export { SeededRandom } from './random.js';
 export type { DistanceEngine, ClusterAccumulation } from './engine/distance-engine.js';
 export { WasmDistanceEngine, type WasmEngineOptions } from './engine/wasm-engine.js';
 export { TfDistanceEngine, type TfEngineOptions } from './engine/tf-engine.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createJsMinDistanceTracker, kMeansPlusPlusInit, randomInit } from './init.js';
 import { createWasmMinDistanceTracker } from './engine/wasm-min-distances.js';
 import { toRowBlocks } from './matrix.js';
-import { SeededRandom } from './random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 import { gaussianMixture } from './synthetic.js';
 
 function rowsOf(matrix: Float32Array, dims: number): string[] {
@@ -14,8 +14,8 @@ describe('initialisation', () => {
   const points = toRowBlocks(data.points, 6);
 
   it('random init picks k distinct data points, reproducibly', () => {
-    const a = randomInit(points, 12, new SeededRandom(1));
-    const b = randomInit(points, 12, new SeededRandom(1));
+    const a = randomInit(points, 12, new Xoshiro128Float53(1));
+    const b = randomInit(points, 12, new Xoshiro128Float53(1));
     expect(a).toEqual(b);
     const dataRows = new Set(rowsOf(data.points, 6));
     const chosen = rowsOf(a, 6);
@@ -25,7 +25,7 @@ describe('initialisation', () => {
 
   it('k-means++ spreads seeds over well-separated components', () => {
     for (let seed = 0; seed < 5; seed++) {
-      const seeds = kMeansPlusPlusInit(points, 5, new SeededRandom(seed));
+      const seeds = kMeansPlusPlusInit(points, 5, new Xoshiro128Float53(seed));
       const components = new Set(rowsOf(seeds, 6).map((row) => data.components[rowsOf(data.points, 6).indexOf(row)]));
       expect(components.size, `seed ${seed}`).toBe(5);
     }

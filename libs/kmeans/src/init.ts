@@ -1,6 +1,6 @@
 /** Initial centroids: k-means++ (Arthur & Vassilvitskii 2007) on a subsample, or k distinct random points. */
 import { gatherRows, type RowBlocks } from './matrix.js';
-import type { SeededRandom } from './random.js';
+import type { Xoshiro128Float53 } from '@ktlab/random';
 
 /** Squared distance of every sample point to its nearest centre chosen so far. */
 export interface MinDistanceTracker {
@@ -33,7 +33,7 @@ export function createJsMinDistanceTracker(points: Float32Array, dims: number): 
 }
 
 /** k distinct rows chosen uniformly. */
-export function randomInit(points: RowBlocks, k: number, random: SeededRandom): Float32Array {
+export function randomInit(points: RowBlocks, k: number, random: Xoshiro128Float53): Float32Array {
   if (points.rows < k) throw new RangeError(`cannot pick ${k} initial centroids from ${points.rows} points`);
   return gatherRows(points, random.sampleIndices(points.rows, k));
 }
@@ -49,7 +49,7 @@ export interface KMeansPlusPlusOptions {
  * its squared distance to the nearest centre already chosen.
  */
 export function kMeansPlusPlusInit(
-  points: RowBlocks, k: number, random: SeededRandom, options: KMeansPlusPlusOptions = {},
+  points: RowBlocks, k: number, random: Xoshiro128Float53, options: KMeansPlusPlusOptions = {},
 ): Float32Array {
   if (points.rows < k) throw new RangeError(`cannot pick ${k} initial centroids from ${points.rows} points`);
   const sampleSize = Math.max(k, Math.min(points.rows, options.sampleSize ?? 20 * k));
@@ -71,7 +71,7 @@ export function kMeansPlusPlusInit(
 }
 
 /** An index drawn with probability ∝ weights[i]; falls back to a not-yet-chosen index when all weights are 0. */
-function drawProportional(weights: Float32Array, chosen: Uint8Array, random: SeededRandom): number {
+function drawProportional(weights: Float32Array, chosen: Uint8Array, random: Xoshiro128Float53): number {
   let total = 0;
   for (let i = 0; i < weights.length; i++) if (!chosen[i]) total += weights[i];
   if (total > 0) {

@@ -15,7 +15,7 @@ import { accumulateShard, iterationRandom, reduceShards } from './lloyd-step.js'
 import { labelAgreement, type LabelAgreement } from './metrics.js';
 import type { KMeansModel } from './model.js';
 import { applyPreprocessing, fitPreprocessing, isIdentityPreprocessing } from './preprocessing.js';
-import { SeededRandom } from './random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 
 export interface IterationMetrics {
   /** 1-based. */
@@ -76,7 +76,7 @@ export async function fitKMeans(data: Float32Array | readonly Float32Array[], di
   if (opts.groundTruth && opts.groundTruth.length !== dataset.rows) {
     throw new RangeError(`groundTruth has ${opts.groundTruth.length} labels for ${dataset.rows} rows`);
   }
-  const random = new SeededRandom(opts.seed);
+  const random = new Xoshiro128Float53(opts.seed);
 
   const trainingLimit = opts.maxPointsPerCentroid > 0 ? k * opts.maxPointsPerCentroid : Infinity;
   const trainingRows = dataset.rows > trainingLimit
@@ -138,7 +138,7 @@ export async function fitKMeans(data: Float32Array | readonly Float32Array[], di
 }
 
 function initialCentroids(
-  init: 'kmeans++' | 'random' | Float32Array, training: RowBlocks, k: number, random: SeededRandom, sampleSize?: number,
+  init: 'kmeans++' | 'random' | Float32Array, training: RowBlocks, k: number, random: Xoshiro128Float53, sampleSize?: number,
 ): Float32Array {
   if (init instanceof Float32Array) {
     if (init.length !== k * training.dims) {

@@ -14,7 +14,7 @@ import { clusterSizeStats, type ClusterSizeStats } from './cluster-stats.js';
 import type { DistanceEngine } from './engine/distance-engine.js';
 import { splitEmptyClusters } from './empty-clusters.js';
 import { forEachBlock, type RowBlocks } from './matrix.js';
-import { SeededRandom } from './random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 
 export interface ShardPartial {
   /** 0-based shard index within the run's shard plan. */
@@ -71,8 +71,8 @@ export async function accumulateShard(
  * than carried over from earlier iterations, so a coordinator that resumes at iteration i needs only the
  * centroids of iteration i − 1.
  */
-export function iterationRandom(seed: number, iteration: number): SeededRandom {
-  return new SeededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(iteration, 0x85ebca77)) >>> 0);
+export function iterationRandom(seed: number, iteration: number): Xoshiro128Float53 {
+  return new Xoshiro128Float53((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(iteration, 0x85ebca77)) >>> 0);
 }
 
 /**
@@ -85,7 +85,7 @@ export function reduceShards(
   shardCount: number,
   previous: Float32Array,
   k: number,
-  random: SeededRandom,
+  random: Xoshiro128Float53,
 ): LloydUpdate {
   const dims = previous.length / k;
   if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`previous centroids hold ${previous.length} values, not k×dims for k=${k}`);

@@ -3,11 +3,11 @@ import { symmetricEigen, topSymmetricEigen } from './eigen.js';
 import { WasmMatrixMultiplier } from './engine/wasm-gemm.js';
 import { toRowBlocks } from './matrix.js';
 import { applyPreprocessing, fitPreprocessing } from './preprocessing.js';
-import { SeededRandom } from './random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 
 /** Correlated data: z·A for standard normal z and a fixed random mixing matrix A. */
 function correlatedData(rows: number, dims: number, seed: number): Float32Array {
-  const random = new SeededRandom(seed);
+  const random = new Xoshiro128Float53(seed);
   const mixing = Float64Array.from({ length: dims * dims }, () => random.nextNormal());
   const out = new Float32Array(rows * dims);
   const z = new Float64Array(dims);
@@ -38,7 +38,7 @@ function covariance(rows: Float32Array, dims: number): Float64Array {
 describe('symmetricEigen', () => {
   it('diagonalises a symmetric matrix: A·v = λ·v with orthonormal v, λ descending', () => {
     const d = 7;
-    const random = new SeededRandom(4);
+    const random = new Xoshiro128Float53(4);
     const a = new Float64Array(d * d);
     for (let i = 0; i < d; i++) for (let j = i; j < d; j++) a[i * d + j] = a[j * d + i] = random.nextNormal();
     const { values, vectors } = symmetricEigen(a, d);
@@ -81,7 +81,7 @@ describe('preprocessing', () => {
   const data = correlatedData(3000, dims, 1);
 
   it('PCA-whitening gives the training set identity covariance in d′ dims', () => {
-    const pre = fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 8 }, new SeededRandom(0));
+    const pre = fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 8 }, new Xoshiro128Float53(0));
     const mapped = applyPreprocessing(pre, data);
     expect(mapped.length).toBe(3000 * 8);
     const cov = covariance(mapped, 8);
@@ -90,13 +90,13 @@ describe('preprocessing', () => {
   });
 
   it('without whitening keeps the variances (the eigenvalues) on the axes', () => {
-    const pre = fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 4, whiten: false }, new SeededRandom(0));
+    const pre = fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 4, whiten: false }, new Xoshiro128Float53(0));
     const cov = covariance(applyPreprocessing(pre, data), 4);
     for (let p = 0; p < 4; p++) expect(cov[p * 4 + p] / pre.pca!.eigenvalues[p]).toBeCloseTo(1, 3);
   });
 
   it('L2 normalisation makes every row unit length', () => {
-    const pre = fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 5, l2Normalize: true }, new SeededRandom(0));
+    const pre = fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 5, l2Normalize: true }, new Xoshiro128Float53(0));
     const mapped = applyPreprocessing(pre, data.subarray(0, 20 * dims));
     for (let r = 0; r < 20; r++) {
       let norm = 0;
@@ -106,6 +106,6 @@ describe('preprocessing', () => {
   });
 
   it('rejects more PCA dims than input dims', () => {
-    expect(() => fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 13 }, new SeededRandom(0))).toThrow(/pcaDims/);
+    expect(() => fitPreprocessing(toRowBlocks(data, dims), { pcaDims: 13 }, new Xoshiro128Float53(0))).toThrow(/pcaDims/);
   });
 });

@@ -6,7 +6,7 @@
 import { topSymmetricEigen } from './eigen.js';
 import { sharedMatrixMultiplier } from './engine/wasm-gemm.js';
 import { forEachBlock, type RowBlocks } from './matrix.js';
-import type { SeededRandom } from './random.js';
+import type { Xoshiro128Float53 } from '@ktlab/random';
 
 export interface PcaTransform {
   /** Mean of the training features (inputDims). */
@@ -39,7 +39,7 @@ export interface PreprocessingOptions {
 /** Regularises 1/√λ for near-zero variances: ε = WHITEN_EPSILON·λ_max. */
 const WHITEN_EPSILON = 1e-8;
 
-export function fitPreprocessing(training: RowBlocks, options: PreprocessingOptions, random: SeededRandom): Preprocessing {
+export function fitPreprocessing(training: RowBlocks, options: PreprocessingOptions, random: Xoshiro128Float53): Preprocessing {
   const inputDims = training.dims;
   if (options.pcaDims === undefined) {
     return { inputDims, outputDims: inputDims, l2Normalize: options.l2Normalize ?? false };
@@ -52,7 +52,7 @@ export function fitPreprocessing(training: RowBlocks, options: PreprocessingOpti
   return { inputDims, outputDims, pca, l2Normalize: options.l2Normalize ?? false };
 }
 
-function fitPca(training: RowBlocks, outputDims: number, whiten: boolean, sampleSize: number, random: SeededRandom): PcaTransform {
+function fitPca(training: RowBlocks, outputDims: number, whiten: boolean, sampleSize: number, random: Xoshiro128Float53): PcaTransform {
   const d = training.dims;
   if (training.rows < 2) throw new RangeError('PCA needs at least 2 training rows');
   // Covariance over a row subset; `keep` marks the rows used.

@@ -1,5 +1,5 @@
 /** Seeded synthetic data for tests and benchmarks: an isotropic Gaussian mixture. */
-import { SeededRandom } from './random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 
 export interface GaussianMixtureOptions {
   rows: number;
@@ -24,12 +24,12 @@ export interface GaussianMixture {
 
 export function gaussianMixture(options: GaussianMixtureOptions): GaussianMixture {
   const { rows, dims, components } = options;
-  const random = new SeededRandom(options.seed ?? 0);
+  const random = new Xoshiro128Float53(options.seed ?? 0);
   const centerSpread = options.centerSpread ?? 1;
   const noise = options.noise ?? 0.1;
   const means = new Float32Array(components * dims);
   for (let i = 0; i < means.length; i++) means[i] = random.nextNormal() * centerSpread;
-  const pointRandom = options.pointSeed === undefined ? random : new SeededRandom(options.pointSeed);
+  const pointRandom = options.pointSeed === undefined ? random : new Xoshiro128Float53(options.pointSeed);
   const points = new Float32Array(rows * dims);
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SmokeConfig } from '@ktlab/config';
-import { createSeededRandom } from '@ktlab/data';
+import { Sfc32 } from '@ktlab/random';
 import { throwIfAborted, type Job } from './job';
 
 const SIZE = 8;
@@ -39,8 +39,8 @@ function buildNet(seed: number): tf.LayersModel {
 
 export const smokeJob: Job = async (context) => {
   const config = context.config as SmokeConfig;
-  const seeded = createSeededRandom(config.seed);
-  const random = () => seeded.next();
+  const seeded = new Sfc32(config.seed);
+  const random = () => seeded.nextFloat();
   const model = buildNet(config.seed);
   const optimizer = tf.train.sgd(config.learningRate);
   await context.stage('train', 0, 'running', 0);

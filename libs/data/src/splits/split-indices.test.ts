@@ -1,26 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from './seeded-random.js';
 import { halves, shuffleIndices, splitIndices } from './split-indices.js';
-
-describe('createSeededRandom', () => {
-  it('repeats for a seed, differs across seeds, and stays in range', () => {
-    const draw = (seed: number) => Array.from({ length: 5 }, createSeededRandom(seed).next);
-    expect(draw(1)).toEqual(draw(1));
-    expect(draw(1)).not.toEqual(draw(2));
-    const random = createSeededRandom(3);
-    for (let i = 0; i < 1000; i++) {
-      const v = random.next();
-      expect(v >= 0 && v < 1).toBe(true);
-    }
-  });
-
-  it('gives roughly uniform integers', () => {
-    const random = createSeededRandom(11);
-    const counts = new Array(6).fill(0);
-    for (let i = 0; i < 60000; i++) counts[random.nextInt(6)]++;
-    for (const count of counts) expect(Math.abs(count - 10000)).toBeLessThan(400);
-  });
-});
 
 describe('shuffleIndices', () => {
   it('is a permutation fixed by the seed', () => {

@@ -1,9 +1,9 @@
-import { createSeededRandom } from './seeded-random.js';
+import { Sfc32 } from '@ktlab/random';
 
 /** 0..n-1 in a random order fixed by `seed` (Fisher–Yates). */
 export function shuffleIndices(n: number, seed: number): Int32Array {
   if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new RangeError(`n must be an integer in 0..2^31-1, got ${n}`);
-  const random = createSeededRandom(seed);
+  const random = new Sfc32(seed);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -12,7 +12,7 @@
  * fraction of the 701 × 9! distances an eager update would.
  */
 import { z } from 'zod';
-import { Xoshiro128 } from '../random/xoshiro128';
+import { Xoshiro128 } from '@ktlab/random';
 import { createPermutationSet, TILE_COUNT, type PermutationSet } from './permutation-set';
 import { allOrders, ALL_ORDER_COUNT } from './all-orders';
 

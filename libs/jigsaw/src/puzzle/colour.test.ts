@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../random/xoshiro128';
+import { Xoshiro128 } from '@ktlab/random';
 import { applyColourMode, CHROMATIC_AXIS, ColourMode, colourModeFor } from './colour';
 
 const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;

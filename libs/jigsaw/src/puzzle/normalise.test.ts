@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../random/xoshiro128';
+import { Xoshiro128 } from '@ktlab/random';
 import { normaliseTiles } from './normalise';
 
 function channelStats(data: Float32Array, start: number, length: number, channel: number, channels: number) {

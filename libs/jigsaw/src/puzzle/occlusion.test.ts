@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../random/xoshiro128';
+import { Xoshiro128 } from '@ktlab/random';
 import { drawOcclusion } from './occlusion';
 
 describe('drawOcclusion', () => {

@@ -1,5 +1,5 @@
 /** Jigsaw++ occlusion draws: which cells of a puzzle are replaced, and by which other image of the batch. */
-import type { Xoshiro128 } from '../random/xoshiro128';
+import type { Xoshiro128 } from '@ktlab/random';
 import { TILE_COUNT } from '../permutations/permutation-set';
 
 export interface OcclusionDraw {

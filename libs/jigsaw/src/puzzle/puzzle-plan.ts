@@ -2,7 +2,7 @@
  * All random choices of one puzzle, drawn before any pixel is touched. Keeping them apart from rendering
  * makes rendering a pure function of (images, geometry, plan) that tests can drive with chosen offsets.
  */
-import type { Xoshiro128 } from '../random/xoshiro128';
+import type { Xoshiro128 } from '@ktlab/random';
 import { TILE_COUNT } from '../permutations/permutation-set';
 import { colourModeFor, type ColourMode } from './colour';
 import { GRID, type PuzzleGeometry } from './geometry';

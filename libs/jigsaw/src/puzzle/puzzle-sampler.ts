@@ -6,7 +6,7 @@
 import type { ImageStack } from '../images';
 import { validateImageStack } from '../images';
 import { TILE_COUNT, permutationAt, type PermutationSet } from '../permutations/permutation-set';
-import { mixSeed, Xoshiro128 } from '../random/xoshiro128';
+import { mixSeed, Xoshiro128 } from '@ktlab/random';
 import { puzzleGeometry, type PuzzleGeometry } from './geometry';
 import { normaliseTiles } from './normalise';
 import { parsePuzzleConfig, type PuzzleConfig, type PuzzleConfigInput } from './puzzle-config';

@@ -4,7 +4,7 @@
  * when the dataset size is not a multiple of B). A pure function of (seed, i, B, N), so any worker can
  * compute any batch.
  */
-import { mixSeed, Xoshiro128 } from '../random/xoshiro128';
+import { mixSeed, Xoshiro128 } from '@ktlab/random';
 
 /** Separates the epoch-shuffle streams from the per-batch puzzle streams of the same seed. */
 const EPOCH_STREAM = 0x5eed_0e;

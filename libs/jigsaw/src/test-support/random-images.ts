@@ -1,5 +1,5 @@
 import type { ImageStack } from '../images';
-import { Xoshiro128 } from '../random/xoshiro128';
+import { Xoshiro128 } from '@ktlab/random';
 
 /** A stack of uint8 noise images (a tiny, reproducible fixture; no real data needed). */
 export function randomImages(count: number, height: number, width: number, channels: 1 | 3 = 3, seed = 1): ImageStack {

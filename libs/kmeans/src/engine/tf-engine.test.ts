@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitKMeans } from '../kmeans.js';
-import { SeededRandom } from '../random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 import { gaussianMixture } from '../synthetic.js';
 import { TfDistanceEngine } from './tf-engine.js';
 import { WasmDistanceEngine } from './wasm-engine.js';
@@ -18,7 +18,7 @@ describe('TfDistanceEngine (tfjs cpu backend)', () => {
   });
 
   it('assigns and accumulates like the wasm engine', async () => {
-    const random = new SeededRandom(5);
+    const random = new Xoshiro128Float53(5);
     const rows = 301, k = 17, dims = 23;
     const points = Float32Array.from({ length: rows * dims }, () => random.nextNormal());
     const centroids = Float32Array.from({ length: k * dims }, () => random.nextNormal());

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 import { naiveNearest } from './naive-reference.js';
 import { WasmDistanceEngine } from './wasm-engine.js';
 import { loadLloydKernel, type KernelVariant } from './wasm-kernel.js';
 
 function randomMatrix(rows: number, dims: number, seed: number): Float32Array {
-  const random = new SeededRandom(seed);
+  const random = new Xoshiro128Float53(seed);
   return Float32Array.from({ length: rows * dims }, () => random.nextNormal());
 }
 

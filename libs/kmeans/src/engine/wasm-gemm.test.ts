@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 import { WasmMatrixMultiplier } from './wasm-gemm.js';
 
 function naive(a: Float32Array, b: Float32Array, d: number): Float64Array {
@@ -17,7 +17,7 @@ function naive(a: Float32Array, b: Float32Array, d: number): Float64Array {
 }
 
 describe('WasmMatrixMultiplier', () => {
-  const random = new SeededRandom(12);
+  const random = new Xoshiro128Float53(12);
   const matrix = (rows: number, d: number) => Float32Array.from({ length: rows * d }, () => random.nextNormal());
 
   it.each([

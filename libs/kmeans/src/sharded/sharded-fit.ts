@@ -12,7 +12,7 @@ import type { IterationMetrics } from '../kmeans.js';
 import { toRowBlocks } from '../matrix.js';
 import type { KMeansModel } from '../model.js';
 import { applyPreprocessing, fitPreprocessing, isIdentityPreprocessing, type PreprocessingOptions } from '../preprocessing.js';
-import { SeededRandom } from '../random.js';
+import { Xoshiro128Float53 } from '@ktlab/random';
 import { SAMPLE_SALT } from './row-sample.js';
 import type { MapStep } from './shard-steps.js';
 
@@ -63,7 +63,7 @@ export async function fitKMeansSharded(points: ShardedPoints, options: ShardedFi
     const shardSamples = await points.sample(initRows / totalRows, seed, SAMPLE_SALT.init);
     const sample = toRowBlocks(shardSamples.filter((rows) => rows.length > 0), points.dims);
     if (sample.rows < k) throw new RangeError(`the init sample drew ${sample.rows} rows for k=${k}; raise initSampleSize`);
-    const random = new SeededRandom(seed);
+    const random = new Xoshiro128Float53(seed);
     preprocessing = fitPreprocessing(sample, options.preprocessing ?? {}, random);
     const prepared = isIdentityPreprocessing(preprocessing)
       ? sample

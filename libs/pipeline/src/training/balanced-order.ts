@@ -3,7 +3,8 @@
  * the same share of the epoch, drawn with replacement inside small clusters, so a few huge clusters do not
  * dominate training on pseudo-labels. Otherwise a plain seeded shuffle.
  */
-import { createSeededRandom, shuffleIndices } from '@ktlab/data';
+import { shuffleIndices } from '@ktlab/data';
+import { Sfc32 } from '@ktlab/random';
 
 
 export function epochOrder(labels: Int32Array, seed: number, balanced: boolean): Int32Array {
@@ -16,7 +17,7 @@ export function epochOrder(labels: Int32Array, seed: number, balanced: boolean):
     else byLabel.set(labels[i], [i]);
   }
   const groups = [...byLabel.keys()].sort((a, b) => a - b).map((label) => byLabel.get(label)!);
-  const random = createSeededRandom(seed);
+  const random = new Sfc32(seed);
   const perGroup = Math.ceil(n / groups.length);
   const order = new Int32Array(perGroup * groups.length);
   let k = 0;
