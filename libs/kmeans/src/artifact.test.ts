@@ -60,6 +60,14 @@ describe('model artifact', () => {
     expect(decoded.preprocessing).toEqual({ inputDims: 12, outputDims: 12, l2Normalize: false });
   });
 
+  it('decodes from a Node Buffer that is a view into a larger pool (as HTTP bodies and file reads are)', async () => {
+    const { model } = await fitKMeans(fitSet.points, 12, { k: 4, iterations: 2 });
+    const encoded = encodeArtifact(model);
+    const pool = Buffer.alloc(encoded.length + 37, 0xff);
+    pool.set(encoded, 37);
+    expect(decodeArtifact(pool.subarray(37)).centroids).toEqual(model.centroids);
+  });
+
   it('names the problem in damaged or foreign files', async () => {
     const { model } = await fitKMeans(fitSet.points, 12, { k: 4, iterations: 1 });
     const bytes = encodeArtifact(model);

@@ -119,7 +119,8 @@ export function decodeArtifact(bytes: Uint8Array, source = 'k-means artifact'): 
     const count = shape.reduce((a, b) => a * b, 1);
     const start = payloadStart + ref.offset;
     if (start + count * 4 > bytes.length) fail(`array "${name}" runs past the end of the file`);
-    return new Float32Array(bytes.slice(start, start + count * 4).buffer);
+    // Uint8Array's slice copies; a Node Buffer's own slice is a view into a shared pool, so call the former.
+    return new Float32Array(Uint8Array.prototype.slice.call(bytes, start, start + count * 4).buffer);
   };
   const { k, dims, preprocessing } = metadata;
   if (preprocessing.outputDims !== dims) fail(`preprocessing outputs ${preprocessing.outputDims} dims but centroids have ${dims}`);

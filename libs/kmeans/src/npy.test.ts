@@ -60,6 +60,13 @@ describe('npy', () => {
     expect(() => encodeNpy(view, [3, 2])).toThrow(/needs 6/);
   });
 
+  it('parses from a Node Buffer that is a view into a larger pool', () => {
+    const encoded = encodeNpy(Float32Array.from([1.5, -2, 3, 4]), [2, 2]);
+    const pool = Buffer.alloc(encoded.length + 13, 0xff);
+    pool.set(encoded, 13);
+    expect(Array.from(parseNpy(pool.subarray(13)).data)).toEqual([1.5, -2, 3, 4]);
+  });
+
   it('refuses shapes that do not match the data and unsupported dtypes', async () => {
     await expect(writeNpy(join(dir, 'bad.npy'), new Float32Array(5), [2, 3])).rejects.toThrow(/needs 6/);
     const header = encodeNpyHeader('float32', [2]);

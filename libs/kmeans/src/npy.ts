@@ -107,7 +107,8 @@ export function parseNpy(bytes: Uint8Array): NpyContents {
   const count = shape.reduce((product, size) => product * size, 1);
   const dataStart = headerStart + headerLength;
   if (bytes.length - dataStart < count * 4) fail(`expected ${count} values after the header, file is too short`);
-  const raw = bytes.slice(dataStart, dataStart + count * 4); // copy: aligned, and independent of `bytes`
+  // A copy (aligned, independent of `bytes`): Uint8Array's slice, since a Node Buffer's own slice is a view.
+  const raw = Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + count * 4);
   const data = dtype === 'float32' ? new Float32Array(raw.buffer, 0, count) : new Int32Array(raw.buffer, 0, count);
   return { dtype, shape, data };
 }
