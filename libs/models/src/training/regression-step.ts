@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { lossStep } from './loss-step.js';
 import type { SgdMomentum } from './sgd-momentum.js';
 
 /**
@@ -12,20 +13,8 @@ export function regressionStep(model: tf.LayersModel, optimizer: SgdMomentum, in
   if (model.outputs.length !== 1 || output.length !== 2 || output[1] !== targets.shape[1]) {
     throw new Error(`regressionStep: model '${model.name}' outputs [${output}] but the targets have ${targets.shape[1]} dims per row`);
   }
-  const weights = model.trainableWeights;
-  const variables = weights.map((weight) => weight.read() as tf.Variable);
-  const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const predicted = model.apply(inputs, { training: true }) as tf.Tensor2D;
-      return tf.losses.meanSquaredError(targets, predicted) as tf.Scalar;
-    }, variables);
-    optimizer.step(
-      weights.map((weight, i) => ({ name: weight.originalName, variable: variables[i], gradient: grads[variables[i].name] })),
-      learningRate,
-    );
-    return value;
-  });
-  const result = loss.dataSync()[0];
-  loss.dispose();
-  return result;
+  return lossStep(model, optimizer, () => {
+    const predicted = model.apply(inputs, { training: true }) as tf.Tensor2D;
+    return tf.losses.meanSquaredError(targets, predicted) as tf.Scalar;
+  }, learningRate);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { logitsModel } from '../layers/logits-model.js';
+import { lossStep } from './loss-step.js';
 import type { SgdMomentum } from './sgd-momentum.js';
 
 const logitsByModel = new WeakMap<tf.LayersModel, tf.LayersModel>();
@@ -23,21 +24,8 @@ export function trainStep(
   }
   const net = logits;
   const numClasses = net.outputs[0].shape[1] as number;
-  const weights = model.trainableWeights;
-  const variables = weights.map((weight) => weight.read() as tf.Variable);
-  const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const output = net.apply(inputs, { training: true }) as tf.Tensor2D;
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels.toInt(), numClasses), output) as tf.Scalar;
-    }, variables);
-    // Weights are named by layer (`conv1/kernel`), stable across processes, so checkpointed momentum resumes.
-    optimizer.step(
-      weights.map((weight, i) => ({ name: weight.originalName, variable: variables[i], gradient: grads[variables[i].name] })),
-      learningRate,
-    );
-    return value;
-  });
-  const result = loss.dataSync()[0];
-  loss.dispose();
-  return result;
+  return lossStep(model, optimizer, () => {
+    const output = net.apply(inputs, { training: true }) as tf.Tensor2D;
+    return tf.losses.softmaxCrossEntropy(tf.oneHot(labels.toInt(), numClasses), output) as tf.Scalar;
+  }, learningRate);
 }
