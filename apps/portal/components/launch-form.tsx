@@ -4,18 +4,22 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
-import { configFieldErrors, pipelineConfigSchema, presets, runConfigSchema, smokeConfigSchema, type FieldError } from '@ktlab/config';
+import { configFieldErrors, pipelineConfigSchema, presets, runConfigSchema, smokeConfigSchema, type FieldError, type Requirements } from '@ktlab/config';
+import { withRequirements } from '../lib/requirements';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { ConfigForm, type JsonSchema } from './config-form';
 import { DatasetPicker, type DataChoice, type DatasetFormat, type EvalChoice } from './dataset-picker';
+import { RequirementsFields } from './requirements-fields';
 import { SweepFields, parseSweepValues, type Sweep } from './sweep-fields';
 import { Card, ErrorNotice } from './ui/card';
 
+// Requirements have their own fields (RequirementsFields), so the generated form leaves them out.
 const jsonSchemas = {
-  pipeline: z.toJSONSchema(pipelineConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
-  smoke: z.toJSONSchema(smokeConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  pipeline: z.toJSONSchema(pipelineConfigSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  smoke: z.toJSONSchema(smokeConfigSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
 };
+
 
 const DEFAULT_DATA = '../shared/datasets/cifar10/train';
 
@@ -58,7 +62,8 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
 
   const rebuild = (next: { presetId?: string; dataPath?: string; dataFormat?: DatasetFormat; quick?: boolean; seed?: number; evaluation?: EvalChoice }) => {
     const merged = { presetId, dataPath, dataFormat, quick, seed, evaluation, ...next };
-    setConfig(buildConfig(merged.presetId, { path: merged.dataPath, format: merged.dataFormat }, merged.quick, merged.seed, merged.evaluation));
+    const built = buildConfig(merged.presetId, { path: merged.dataPath, format: merged.dataFormat }, merged.quick, merged.seed, merged.evaluation);
+    setConfig(withRequirements(built, config.requirements as Requirements | undefined));
     setServerErrors([]);
   };
 
@@ -254,6 +259,16 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
             </>
           )}
         </div>
+      </Card>
+      <Card title="Worker">
+        <RequirementsFields
+          value={config.requirements as Requirements | undefined}
+          onChange={(requirements) => {
+            setConfig(withRequirements(config, requirements));
+            setServerErrors([]);
+          }}
+          errors={errors}
+        />
       </Card>
       <Card title="Configuration">
         <ConfigForm schema={jsonSchemas[kind]} value={config} onChange={(next) => { setConfig(next); setServerErrors([]); }} errors={errors} />

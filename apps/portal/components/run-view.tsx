@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { describeRequiredWorker, hasRequirements, WORKER_STAGE_KINDS, type Requirements } from '@ktlab/config';
 import { runEta, stageEta } from '../lib/eta';
 import { formatDuration, formatMetric, formatTime, runDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
@@ -17,7 +18,8 @@ import { StatusBadge } from './ui/status-badge';
 import { TagInput } from './ui/tag-input';
 import { TagList } from './ui/tag-list';
 
-const STAGE_ORDER = ['pretext', 'features', 'kmeans', 'pseudo-labels', 'cluster-classification', 'eval', 'train'];
+/** Where a stage kind stands in execution order (ties between stages reported with the same ordinal). */
+const stageRank = (kind: string): number => (WORKER_STAGE_KINDS as readonly string[]).indexOf(kind);
 
 /** The current time, ticking every `intervalMs` while `enabled` (ETAs count down between progress reports). */
 function useNow(enabled: boolean, intervalMs = 1000): number {
@@ -33,7 +35,8 @@ function useNow(enabled: boolean, intervalMs = 1000): number {
 
 export function RunView({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const run = useQuery(trpc.runs.get.queryOptions({ id: runId }));
+  // A run waiting for a kind of worker no run event announces (a worker coming online): poll until it is served.
+  const run = useQuery({ ...trpc.runs.get.queryOptions({ id: runId }), refetchInterval: (query) => (query.state.data?.waitingFor ? 5_000 : false) });
   const invalidate = useThrottledInvalidate(500);
   const [smoothing, setSmoothing] = useState(0);
   const [logScale, setLogScale] = useState(false);
@@ -61,11 +64,12 @@ export function RunView({ runId }: { runId: string }) {
   if (run.error) return <ErrorNotice error={run.error} />;
   const data = run.data!;
   const active = data.status === 'queued' || data.status === 'running';
-  const stages = [...data.stages].sort((a, b) => a.ordinal - b.ordinal || STAGE_ORDER.indexOf(a.kind) - STAGE_ORDER.indexOf(b.kind));
+  const stages = [...data.stages].sort((a, b) => a.ordinal - b.ordinal || stageRank(a.kind) - stageRank(b.kind));
   const layers = [...new Set(data.evalResults.map((r) => r.layer))];
   const protocols = [...new Set(data.evalResults.map((r) => `${r.protocol} · ${r.metric}`))];
   const remaining = data.status === 'running' ? runEta(stages, now) : undefined;
   const clusterFiles = data.artifacts.filter((artifact) => artifact.kind === 'clusters').length;
+  const requirements = (data.config as { requirements?: Requirements } | null)?.requirements;
   const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => stage.kind === 'kmeans' && stage.status !== 'skipped');
 
   return (
@@ -84,6 +88,7 @@ export function RunView({ runId }: { runId: string }) {
           <p className="mt-1 text-sm text-slate-500">
             Created {formatTime(data.createdAt)} · duration {runDuration(data)} · attempt {data.attempt}
             {data.claimedBy ? ` · on ${data.claimedBy.name} (${data.claimedBy.backend ?? 'unknown backend'})` : ''}
+            {hasRequirements(requirements) && <span data-testid="run-requirements"> · requires {describeRequiredWorker(requirements)}</span>}
             {data.queuePosition !== undefined ? ` · ${data.queuePosition} run(s) ahead in the queue` : ''}
             {data.cancelRequested && data.status === 'running' ? ' · cancelling…' : ''}
             {remaining !== undefined && <span data-testid="run-eta"> · about {formatDuration(remaining)} left</span>}
@@ -125,6 +130,15 @@ export function RunView({ runId }: { runId: string }) {
         <TagInput onAdd={(tag) => setTags.mutate({ id: runId, tags: [...data.tags, tag] })} />
       </div>
       <ErrorNotice error={cancel.error ?? trash.error ?? restore.error ?? setTags.error} />
+      {data.waitingFor && (
+        <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="run-waiting-for">
+          Waiting for {data.waitingFor}: no online worker can run it{hasRequirements(requirements) ? ' (see the requirements above and the workers’ capabilities under ' : ' (start a trainer; see '}
+          <Link href="/workers" className="font-medium underline">
+            Workers
+          </Link>
+          ).
+        </div>
+      )}
       {data.error && (
         <div className="rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800">
           <p className="font-medium">The run failed</p>

@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { formatGiB } from '@ktlab/config';
 import { formatDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { EmptyState, ErrorNotice } from './ui/card';
@@ -27,7 +28,7 @@ export function WorkersList() {
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="workers-table">
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            {['Worker', 'Host', 'Backend', 'Current run', 'Last heartbeat', 'Token'].map((h) => (
+            {['Worker', 'Host', 'Backend', 'Capabilities', 'Current run', 'Last heartbeat', 'Token'].map((h) => (
               <th key={h} className="px-3 py-2 text-left font-medium">
                 {h}
               </th>
@@ -44,6 +45,29 @@ export function WorkersList() {
               <td className="px-3 py-2">{worker.host}</td>
               <td className="px-3 py-2">
                 <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{worker.backend ?? 'unknown'}</span>
+              </td>
+              <td className="px-3 py-2" data-testid="worker-capabilities">
+                {worker.capabilities ? (
+                  <span className="whitespace-nowrap">
+                    <span
+                      className={`mr-1.5 rounded px-1.5 py-0.5 text-xs font-semibold ${
+                        worker.capabilities.accelerator === 'gpu' ? 'bg-violet-100 text-violet-800' : 'bg-slate-100 text-slate-700'
+                      }`}
+                    >
+                      {worker.capabilities.accelerator.toUpperCase()}
+                    </span>
+                    {[
+                      worker.capabilities.cpuCores !== null && `${worker.capabilities.cpuCores} cores`,
+                      worker.capabilities.memoryBytes !== null && `${formatGiB(worker.capabilities.memoryBytes)} RAM`,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </span>
+                ) : (
+                  <span className="text-xs text-slate-400" title="This trainer reported no capabilities; it claims only runs without requirements">
+                    not reported
+                  </span>
+                )}
               </td>
               <td className="px-3 py-2">
                 {worker.currentRun ? (

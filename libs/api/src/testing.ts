@@ -1,4 +1,5 @@
 /** Integration-test helpers: a fresh database, the real routers, callers without HTTP (tRPC createCaller). */
+import type { WorkerCapabilities } from '@ktlab/config';
 import { createTestDatabase, type TestDatabase } from '@ktlab/db/testing';
 import { hashPassword } from './auth/password';
 import { createSession, SESSION_COOKIE } from './auth/session';
@@ -38,8 +39,8 @@ export interface TestApi extends TestDatabase {
   newUser(name: string, options?: { projects?: string[]; role?: 'owner' | 'member'; isAdmin?: boolean }): Promise<TestUser>;
   /** A caller presenting a worker token. */
   workerCaller(secret: string | undefined): Caller;
-  /** A new worker token and a registered worker using it. */
-  newWorker(name?: string): Promise<{ caller: Caller; workerId: string; secret: string }>;
+  /** A new worker token and a registered worker using it; without capabilities it acts as an older trainer (claims only unconstrained runs). */
+  newWorker(name?: string, capabilities?: WorkerCapabilities): Promise<{ caller: Caller; workerId: string; secret: string }>;
   close(): Promise<void>;
 }
 
@@ -74,10 +75,10 @@ export async function createTestApi(): Promise<TestApi> {
     callerWith,
     newUser,
     workerCaller: (secret) => callerWith(secret === undefined ? {} : { authorization: `Bearer ${secret}` }).caller,
-    async newWorker(name = 'w') {
+    async newWorker(name = 'w', capabilities) {
       const { secret } = await createWorkerToken(database.db, `test ${name}`);
       const caller = callerWith({ authorization: `Bearer ${secret}` }).caller;
-      const { workerId } = await caller.worker.register({ name, host: 'test-host', backend: 'cpu' });
+      const { workerId } = await caller.worker.register({ name, host: 'test-host', backend: 'cpu', capabilities });
       return { caller, workerId, secret };
     },
     async close() {

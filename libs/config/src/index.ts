@@ -1,3 +1,5 @@
 export * from './run-config';
+export * from './requirements';
 export * from './presets';
 export * from './stages';
+export * from './study-tag';

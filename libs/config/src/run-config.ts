@@ -3,6 +3,7 @@
  * Every field has a default, so `{ kind: 'pipeline' }` is a complete config; presets fill in the paper's rows.
  */
 import { z } from 'zod';
+import { requirementsSchema } from './requirements';
 
 export const datasetRefSchema = z.object({
   /** An image folder (`root/<class>/*.jpg` or flat), a CIFAR binary folder, or an IDX file. */
@@ -117,6 +118,8 @@ export const pipelineConfigSchema = z.object({
   pseudoLabels: pseudoLabelsSchema.prefault({}),
   target: targetSchema.prefault({}),
   evaluation: evaluationSchema.prefault({}),
+  /** What the worker that runs it must offer (GPU, memory); absent: any worker. */
+  requirements: requirementsSchema.optional(),
 });
 
 /**
@@ -131,6 +134,7 @@ export const smokeConfigSchema = z.object({
   learningRate: z.number().positive().max(10).default(0.05),
   /** Sleep between steps, so a person can watch the chart grow. */
   stepDelayMs: z.number().int().min(0).max(60_000).default(50),
+  requirements: requirementsSchema.optional(),
 });
 
 export const runConfigSchema = z.discriminatedUnion('kind', [pipelineConfigSchema, smokeConfigSchema]);

@@ -1,6 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 
+/** The Prisma namespace (Prisma.sql for query fragments), without the embedded-Postgres code of the index. */
+export { Prisma } from './generated/client';
+
 export type Db = PrismaClient;
 
 /** A Prisma client over node-postgres (no native query engine: works offline and on any platform). */

@@ -3,8 +3,10 @@
  * workers never get the same run, and holds it under a lease it renews by heartbeat. A run whose lease
  * expired (its worker died) goes back to the queue with its attempt count kept; the next worker resumes it.
  */
+import { describeRequiredWorker } from '@ktlab/config';
 import type { Db, Run } from '@ktlab/db';
 import { eventPayload, CHANNEL } from '../events/event-hub';
+import { parseRequirements, workerMeetsRunRequirements } from './worker-requirements';
 
 export const DEFAULT_LEASE_MS = 30_000;
 
@@ -26,6 +28,7 @@ export async function reapExpiredLeases(db: Db): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** The best queued run whose requirements this worker meets, now leased to it; or undefined. */
 export async function claimNextRun(db: Db, workerId: string, lease = leaseMs()): Promise<Run | undefined> {
   await reapExpiredLeases(db);
   const claimed = await db.$queryRaw<{ id: string }[]>`
@@ -36,10 +39,11 @@ export async function claimNextRun(db: Db, workerId: string, lease = leaseMs()):
       "startedAt" = COALESCE("startedAt", now()),
       "leaseUntil" = now() + make_interval(secs => ${lease / 1000})
     WHERE id = (
-      SELECT id FROM "Run"
-      WHERE status = 'queued' AND NOT "cancelRequested"
-      ORDER BY priority DESC, "createdAt" ASC, id ASC
-      FOR UPDATE SKIP LOCKED
+      SELECT r.id FROM "Run" r, "Worker" w
+      WHERE r.status = 'queued' AND NOT r."cancelRequested"
+        AND w.id = ${workerId} AND ${workerMeetsRunRequirements}
+      ORDER BY r.priority DESC, r."createdAt" ASC, r.id ASC
+      FOR UPDATE OF r SKIP LOCKED
       LIMIT 1
     )
     RETURNING id`;
@@ -71,4 +75,28 @@ export async function queuePosition(db: Db, run: Pick<Run, 'id' | 'priority' | '
       ],
     },
   });
+}
+
+/**
+ * Of these runs, the queued ones that no live worker (heart-beating within two lease periods, token not revoked)
+ * can execute, each with the worker it waits for in words ("a GPU worker"). One query for a page of runs.
+ */
+export async function waitingForEach(db: Db, runIds: readonly string[]): Promise<Map<string, string>> {
+  if (runIds.length === 0) return new Map();
+  const staleAfterSecs = (2 * leaseMs()) / 1000;
+  const rows = await db.$queryRaw<{ id: string; requirements: unknown }[]>`
+    SELECT r.id, r.config->'requirements' AS requirements FROM "Run" r
+    WHERE r.id = ANY(${[...runIds]}) AND r.status = 'queued' AND NOT EXISTS (
+      SELECT 1 FROM "Worker" w JOIN "WorkerToken" t ON t.id = w."tokenId"
+      WHERE t."revokedAt" IS NULL
+        AND w."lastHeartbeat" > now() - make_interval(secs => ${staleAfterSecs})
+        AND ${workerMeetsRunRequirements}
+    )`;
+  return new Map(rows.map((row) => [row.id, describeRequiredWorker(parseRequirements(row.requirements))]));
+}
+
+/** The worker a queued run waits for, when no live worker can execute it; undefined otherwise. */
+export async function waitingFor(db: Db, run: Pick<Run, 'id' | 'status'>): Promise<string | undefined> {
+  if (run.status !== 'queued') return undefined;
+  return (await waitingForEach(db, [run.id])).get(run.id);
 }

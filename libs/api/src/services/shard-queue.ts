@@ -6,6 +6,7 @@
  */
 import type { Db, Prisma } from '@ktlab/db';
 import { leaseMs } from './run-queue';
+import { workerMeetsRunRequirements } from './worker-requirements';
 
 /** A shard whose executions failed this many times fails for good (and with it, its run). */
 export const MAX_SHARD_ATTEMPTS = 3;
@@ -38,8 +39,8 @@ export async function reapExpiredShardLeases(db: Db): Promise<number> {
 }
 
 /**
- * The oldest queued shard of a running, not-cancelled run (of `runId` only, when given: a run's own worker
- * works on its run while it waits), now leased to this worker; or undefined.
+ * The oldest queued shard of a running, not-cancelled run whose requirements this worker meets (of `runId`
+ * only, when given: a run's own worker works on its run while it waits), now leased to this worker; or undefined.
  */
 export async function claimNextShard(db: Db, workerId: string, options: { runId?: string; lease?: number } = {}) {
   const { runId = null, lease = leaseMs() } = options;
@@ -52,9 +53,10 @@ export async function claimNextShard(db: Db, workerId: string, options: { runId?
       "startedAt" = now(),
       "leaseUntil" = now() + make_interval(secs => ${lease / 1000})
     WHERE id = (
-      SELECT t.id FROM "ShardTask" t JOIN "Run" r ON r.id = t."runId"
+      SELECT t.id FROM "ShardTask" t JOIN "Run" r ON r.id = t."runId" JOIN "Worker" w ON w.id = ${workerId}
       WHERE t.status = 'queued' AND r.status = 'running' AND NOT r."cancelRequested"
         AND (${runId}::text IS NULL OR t."runId" = ${runId})
+        AND ${workerMeetsRunRequirements}
       ORDER BY t."createdAt" ASC, t.iteration ASC, t.shard ASC, t.id ASC
       FOR UPDATE OF t SKIP LOCKED
       LIMIT 1

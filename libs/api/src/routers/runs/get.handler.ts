@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { requireRunAccess } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
-import { queuePosition } from '../../services/run-queue';
+import { queuePosition, waitingFor } from '../../services/run-queue';
 import type { RunIdInput } from './get.schema';
 
 export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: RunIdInput }) {
@@ -27,5 +27,12 @@ export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: R
     )
     SELECT key FROM keys WHERE key IS NOT NULL`;
   const artifacts = run.artifacts.map((artifact) => ({ ...artifact, bytes: Number(artifact.bytes) }));
-  return { ...run, artifacts, metricKeys: keys.map((row) => row.key), queuePosition: await queuePosition(ctx.db, run) };
+  return {
+    ...run,
+    artifacts,
+    metricKeys: keys.map((row) => row.key),
+    queuePosition: await queuePosition(ctx.db, run),
+    /** Set while no live worker can claim the queued run: the worker it waits for, e.g. "a GPU worker". */
+    waitingFor: (await waitingFor(ctx.db, run)) ?? null,
+  };
 }

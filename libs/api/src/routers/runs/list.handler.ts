@@ -1,4 +1,5 @@
 import { requireMembership } from '../../services/access';
+import { waitingForEach } from '../../services/run-queue';
 import type { UserContext } from '../../trpc/user-context';
 import type { ListRunsInput } from './list.schema';
 import { runFilter } from './run-filter';
@@ -30,7 +31,8 @@ export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input:
       },
     }),
   ]);
-  return { total, page: input.page, pageSize: input.pageSize, runs };
+  const waiting = await waitingForEach(ctx.db, runs.filter((run) => run.status === 'queued').map((run) => run.id));
+  return { total, page: input.page, pageSize: input.pageSize, runs: runs.map((run) => ({ ...run, waitingFor: waiting.get(run.id) ?? null })) };
 }
 
 /** Run counts per method and status under the same filters: the runs table's "group by method" view. */

@@ -1,3 +1,4 @@
+import { workerCapabilitiesSchema } from '@ktlab/config';
 import { z } from 'zod';
 
 export const registerInput = z.object({
@@ -5,5 +6,7 @@ export const registerInput = z.object({
   host: z.string().trim().min(1).max(255),
   backend: z.string().max(64).optional(),
   devices: z.record(z.string(), z.unknown()).optional(),
+  /** What the worker offers runs' `requirements`; a trainer that sends none claims only unconstrained runs. */
+  capabilities: workerCapabilitiesSchema.optional(),
 });
 export type RegisterInput = z.infer<typeof registerInput>;

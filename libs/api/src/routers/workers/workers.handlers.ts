@@ -27,6 +27,11 @@ export async function listWorkersHandler({ ctx }: { ctx: UserContext }) {
       host: worker.host,
       backend: worker.backend,
       devices: worker.devices,
+      /** Null where the trainer predates capabilities (it then claims only runs without requirements). */
+      capabilities:
+        worker.accelerator === null
+          ? null
+          : { accelerator: worker.accelerator, memoryBytes: worker.memoryBytes === null ? null : Number(worker.memoryBytes), cpuCores: worker.cpuCores },
       tokenLabel: worker.token.label,
       tokenRevoked: worker.token.revokedAt !== null,
       lastHeartbeat: worker.lastHeartbeat,
