@@ -1,5 +1,5 @@
 import 'server-only';
-import { PgEventHub, startLeaseReaper, type ContextDeps } from '@ktlab/api';
+import { PgEventHub, startCheckpointRetention, startLeaseReaper, type ContextDeps } from '@ktlab/api';
 import { createDb } from '@ktlab/db/client';
 
 const cache = globalThis as unknown as { ktlabDeps?: ContextDeps };
@@ -12,6 +12,8 @@ export function serverDeps(): ContextDeps {
     cache.ktlabDeps = { db: createDb(url), events: new PgEventHub(url) };
     // runs of workers that died are re-queued even while no other worker asks for work
     startLeaseReaper(cache.ktlabDeps.db);
+    // succeeded runs' checkpoint copies are deleted after KTLAB_CHECKPOINT_RETENTION_HOURS (default 24)
+    startCheckpointRetention(cache.ktlabDeps.db);
   }
   return cache.ktlabDeps;
 }

@@ -8,6 +8,7 @@ export { createUser, ensureFirstAdmin } from './auth/users';
 export { SESSION_COOKIE, createSession } from './auth/session';
 export { reapExpiredLeases, DEFAULT_LEASE_MS } from './services/run-queue';
 export { startLeaseReaper } from './services/lease-reaper';
+export { startCheckpointRetention, pruneCheckpointCopies } from './artifacts/checkpoint-retention';
 export { ensureProject, DEFAULT_PROJECT_SLUG } from './services/projects';
 export { MAX_POINTS_PER_BATCH } from './routers/worker/log-metrics.schema';
 export { handleTrpcRequest, TRPC_ENDPOINT, MAX_BODY_BYTES } from './http/handler';

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { ContextDeps } from '../trpc/context';
 import { handleArtifactDownload, handleArtifactUpload, handleRunFileDownload } from '../artifacts/artifact-http';
 import { startLeaseReaper } from '../services/lease-reaper';
+import { startCheckpointRetention } from '../artifacts/checkpoint-retention';
 import { handleTrpcRequest } from './handler';
 
 /** tRPC under /api/trpc, artifact files under /api/artifacts (as the portal's Next routes do). */
@@ -43,12 +44,14 @@ export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const reaper = startLeaseReaper(deps.db);
+  const retention = startCheckpointRetention(deps.db);
   const address = server.address() as { port: number };
   return {
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         reaper.stop();
+        retention.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

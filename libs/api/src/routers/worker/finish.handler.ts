@@ -1,3 +1,4 @@
+import { checkpointRetentionMs, pruneCheckpointCopiesOf } from '../../artifacts/checkpoint-retention';
 import type { WorkerContext } from '../../trpc/worker-context';
 import { notifyRun } from '../../services/run-queue';
 import { requireHeldRun, requireWorker } from '../../services/worker-access';
@@ -39,6 +40,8 @@ export async function finishHandler({ ctx, input }: { ctx: WorkerContext; input:
       await ctx.db.run.update({ where: { id: input.runId }, data: { status: 'queued', ...release } });
       break;
   }
+  // with KTLAB_CHECKPOINT_RETENTION_HOURS=0 a succeeded run's checkpoint copy goes now, not at the next pass
+  if (input.outcome === 'succeeded' && checkpointRetentionMs() === 0) await pruneCheckpointCopiesOf(ctx.db, [input.runId], { retentionMs: 0 });
   const status = input.outcome === 'released' ? 'queued' : input.outcome;
   await notifyRun(ctx.db, input.runId, 'status', { status });
   return { status };
