@@ -53,6 +53,7 @@ export function RunShards({ runId, active }: { runId: string; active: boolean })
                 <td className="py-1.5 pr-3">
                   {STEP_LABEL[step.kind] ?? step.kind}
                   {step.kind === 'kmeans-map' ? ` ${step.iteration}` : ''}
+                  {step.kind === 'features' ? (step.iteration === 1 ? ' (pseudo-label data)' : ' (clustering data)') : ''}
                 </td>
                 <td className="py-1.5 pr-3">
                   <div className="flex items-center gap-2">

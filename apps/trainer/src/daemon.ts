@@ -3,24 +3,30 @@
  * Cancel (from the portal) and shutdown (SIGTERM/SIGINT) stop the job at its next step boundary; on
  * shutdown the run is handed back to the queue, to be resumed by the next worker.
  */
-import type { RunConfig } from '@ktlab/config';
+import type { RunConfig, WorkerCapabilities } from '@ktlab/config';
 import os from 'node:os';
+import { join } from 'node:path';
 import type { PortalClient } from './api-client';
 import type { ArtifactUploader } from './artifact-uploader';
+import { workerCapabilities } from './capabilities';
 import { CheckpointSync, type CheckpointTransport } from './checkpoint-sync';
 import type { JobContext, RunCheckpoints } from './jobs/job';
 import { jobFor } from './jobs/registry';
 import { LogShipper } from './log-shipper';
-import { MetricsReporter } from './metrics-reporter';
+import { MetricSpool } from './metric-spool';
+import { MetricsReporter, replaySpooledMetrics } from './metrics-reporter';
 import type { RunFiles } from './shards/kmeans-shard-tasks';
 import { QueueShards } from './shards/queue-shards';
+import { createRunShardQueue } from './shards/run-shard-queue';
 import { ShardExecutor } from './shards/shard-executor';
-import { isTransient, withRetry } from './retry';
+import { isLostRun, isTransient, withRetry } from './retry';
 
 export interface DaemonOptions {
   client: PortalClient;
   name: string;
   backend: { name: string; devices?: Record<string, unknown> };
+  /** What runs' requirements are matched against; default: detected from this machine and the backend. */
+  capabilities?: WorkerCapabilities;
   /** Wait between claims when the queue is empty. */
   idlePollMs?: number;
   /** Stop after this many runs (tests); default: run until stopped. */
@@ -37,6 +43,8 @@ export interface DaemonOptions {
    * and shares its own runs' k-means shards with other workers.
    */
   shardFiles?: RunFiles;
+  /** This worker's on-disk metric buffer (`<state>/metrics-spool`); without it metrics wait in memory only. */
+  metricSpoolDir?: string;
 }
 
 type StopReason = 'cancelled' | 'shutdown' | 'lease-lost';
@@ -70,11 +78,14 @@ export class TrainerDaemon {
           host: os.hostname(),
           backend: this.options.backend.name,
           devices: this.options.backend.devices,
+          capabilities: this.options.capabilities ?? workerCapabilities(this.options.backend.name),
         }),
       { retryIf: isTransient, onRetry: (e, n) => n % 10 === 1 && this.log(`waiting for the portal (${(e as Error).message})`) },
     );
     this.workerId = registration.workerId;
     this.log(`registered as ${registration.workerId} (backend ${this.options.backend.name})`);
+    const spoolDir = this.options.metricSpoolDir;
+    if (spoolDir) await replaySpooledMetrics(client, registration.workerId, { runIds: MetricSpool.runs(spoolDir), open: (id) => new MetricSpool(join(spoolDir, id)) }, this.log);
     const heartbeat = setInterval(() => void this.beat().catch(() => undefined), registration.heartbeatMs);
     if (this.options.shardFiles) this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, log: this.log });
     try {
@@ -151,7 +162,8 @@ export class TrainerDaemon {
     this.current = { runId: run.id, controller };
     this.log(`run ${run.name} (${run.id}) attempt ${run.attempt}: started`);
     let stageReports: Promise<void> = Promise.resolve();
-    const reporter = new MetricsReporter(client, { workerId, runId: run.id }, { log: this.log });
+    const spool = this.options.metricSpoolDir ? new MetricSpool(join(this.options.metricSpoolDir, run.id)) : undefined;
+    const reporter = new MetricsReporter(client, { workerId, runId: run.id }, { log: this.log, spool });
     const logs = new LogShipper(client, { workerId, runId: run.id, attempt: run.attempt }, { log: this.log });
     const context: JobContext = {
       runId: run.id,
@@ -189,10 +201,23 @@ export class TrainerDaemon {
               rowsPerShard,
             )
         : undefined,
+      shardQueue:
+        this.shards && this.options.shardFiles
+          ? createRunShardQueue({ client, workerId, runId: run.id, files: this.options.shardFiles, executor: this.shards, signal: controller.signal })
+          : undefined,
       checkpoints: (runDir) => this.runCheckpoints(run.id, run.name, runDir, controller.signal, () => reporter.flush()),
     };
-    const finish = (input: Parameters<PortalClient['worker']['finish']['mutate']>[0]) =>
-      withRetry(() => client.worker.finish.mutate(input), { retryIf: isTransient, retries: 100 });
+    // The lease can expire between the last heartbeat and the finish (a loaded machine, a long final step):
+    // the portal then answers CONFLICT, another worker resumes from the last checkpoint, and this outcome is
+    // dropped. That is the lease working, not a reason to crash the worker.
+    const finish = async (input: Parameters<PortalClient['worker']['finish']['mutate']>[0]) => {
+      try {
+        await withRetry(() => client.worker.finish.mutate(input), { retryIf: isTransient, retries: 100 });
+      } catch (error) {
+        if (!isLostRun(error)) throw error;
+        this.log(`run ${run.name}: not held by this worker any more (${(error as Error).message}); its ${input.outcome} outcome is dropped and the run resumes from its last checkpoint`);
+      }
+    };
     try {
       const result = await jobFor(run.config)(context);
       await stageReports;

@@ -7,6 +7,8 @@
  *                      another worker can resume a run; see docs/reliability.md)
  */
 import os from 'node:os';
+import { join } from 'node:path';
+import { ktlabHome } from '@ktlab/db/paths';
 import { pino } from 'pino';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
@@ -38,8 +40,10 @@ const daemon = new TrainerDaemon({
   uploadArtifact: createArtifactUploader(portalUrl, token),
   // KTLAB_CHECKPOINT_SYNC=0: checkpoints stay in this machine's run folders (a run resumes only here)
   checkpoints: process.env.KTLAB_CHECKPOINT_SYNC === '0' ? undefined : createCheckpointTransport(portalUrl, token),
-  // Executes other runs' k-means shards when idle, and shares its own runs' shards (clustering.shardRows > 0).
+  // Executes other runs' shards (features, k-means, assignment) when idle, and shares its own runs' (clustering.shardRows > 0).
   shardFiles: createShardFiles(portalUrl, token),
+  // Metric points the portal cannot take now wait on disk, and a restarted trainer sends them (docs/reliability.md).
+  metricSpoolDir: join(ktlabHome(), 'metrics-spool'),
   name,
   backend,
   exitWhenIdle: process.env.KTLAB_EXIT_WHEN_IDLE === '1',

@@ -26,7 +26,8 @@ export function describeRef(ref: DatasetRef): string {
   return `${ref.path}${ref.subset === 'all' ? '' : ` (${ref.subset})`}${ref.limit ? ` [${ref.limit}]` : ''}`;
 }
 
-async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+/** Opens a dataset reference without remembering it (shard workers keep their own, shorter-lived copy). */
+export async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
   const full = await loadDataset({ kind: ref.format, path: ref.path, size: options.size }, { cacheDir: options.cacheDir });
   if (full.skipped.length > 0) {
     const sample = full.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join(', ');

@@ -23,6 +23,8 @@ export interface JobContext {
   checkpoints(runDir: string): RunCheckpoints;
   /** Hands k-means shards to the run queue (absent: the worker does not share work). */
   shardFeatures?: PipelineContext['shardFeatures'];
+  /** The run's shard queue for sharded feature extraction and assignment (absent: they run in this process). */
+  shardQueue?: PipelineContext['shardQueue'];
 }
 
 export interface RunCheckpoints {

@@ -5,6 +5,7 @@ import type { PipelineConfig } from '@ktlab/config';
 import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
 import type { Job } from './job';
+import { killSwitchFromEnv } from './test-kill-switch';
 
 export const pipelineJob: Job = async (context) => {
   const home = ktlabHome();
@@ -13,22 +14,30 @@ export const pipelineJob: Job = async (context) => {
   // another machine) first brings its folder up to the last one.
   const checkpoints = context.checkpoints(runDir);
   if (context.attempt > 1) await checkpoints.restore();
+  // inactive unless a reliability test asks for it (KTLAB_TEST_SIGKILL_AT under a test runner)
+  const killSwitch = killSwitchFromEnv(process.env, context.log);
   const evalResults = await runPipeline({
     config: context.config as PipelineConfig,
     runDir,
     cacheDir: process.env.KTLAB_CACHE ?? join(home, 'cache'),
     signal: context.signal,
-    metric: (key, step, value) => context.metric(key, step, value),
+    metric: (key, step, value) => {
+      const logged = context.metric(key, step, value);
+      killSwitch.metric(key, step);
+      return logged;
+    },
     stage: (kind, status, progress, message) => {
       const reported = context
         .stage(kind, STAGE_ORDER.indexOf(kind), status, progress, message)
+        .then(() => killSwitch.stageReported(kind, status))
         .then(() => (status === 'succeeded' ? checkpoints.push() : undefined));
       // throttled progress reports are not awaited: their failure (lease lost) must not crash the process
       reported.catch(() => undefined);
       return reported;
     },
-    checkpointed: () => checkpoints.push(),
+    checkpointed: () => checkpoints.push().then(() => killSwitch.checkpointPushed()),
     shardFeatures: context.shardFeatures,
+    shardQueue: context.shardQueue,
     log: context.log,
   });
   await uploadResults(context, runDir, evalResults);

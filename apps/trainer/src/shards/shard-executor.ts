@@ -5,7 +5,8 @@
 import { WasmDistanceEngine, type DistanceEngine } from '@ktlab/kmeans';
 import type { PortalClient } from '../api-client';
 import { isTransient, withRetry } from '../retry';
-import { executeKMeansShard, FeatureShardCache, type RunFiles } from './kmeans-shard-tasks';
+import { executeAssignShard, executeFeatureShard, FeatureShardState } from './feature-shard-tasks';
+import { executeKMeansShard, FeatureShardCache, type KMeansShardTask, type RunFiles } from './kmeans-shard-tasks';
 
 export interface ShardExecutorOptions {
   client: PortalClient;
@@ -20,6 +21,7 @@ export interface ShardExecutorOptions {
 
 export class ShardExecutor {
   private readonly cache = new FeatureShardCache();
+  private readonly featureState = new FeatureShardState();
   private engine?: DistanceEngine;
   private ownsEngine = false;
   executed = 0;
@@ -32,6 +34,19 @@ export class ShardExecutor {
   async close(): Promise<void> {
     if (this.ownsEngine) await this.engine?.dispose();
     this.engine = undefined;
+    this.featureState.dispose();
+  }
+
+  private execute(task: KMeansShardTask): Promise<string> {
+    const { files } = this.options;
+    switch (task.kind) {
+      case 'features':
+        return executeFeatureShard(task, files, this.featureState);
+      case 'assign':
+        return executeAssignShard(task, files, this.engineForShards(), this.cache);
+      default:
+        return executeKMeansShard(task, files, this.engineForShards(), this.cache);
+    }
   }
 
   private engineForShards(): DistanceEngine {
@@ -52,7 +67,7 @@ export class ShardExecutor {
       this.options.renewMs ?? 5_000,
     );
     try {
-      const output = await executeKMeansShard(task, this.options.files, this.engineForShards(), this.cache);
+      const output = await this.execute(task);
       await withRetry(() => client.shards.finish.mutate({ outcome: 'succeeded', workerId, taskId: task.id, output }), { retryIf: isTransient, retries: 50 });
       this.executed++;
     } catch (error) {

@@ -1,17 +1,19 @@
 /**
- * Scale-out end to end: a pipeline whose k-means is sharded, run once by one trainer process and once by three
- * (one holds the run, the others execute its shards), against the real API and Postgres. The centroids and the
- * pseudo-labels must be the same bits.
+ * Scale-out end to end: a pipeline whose feature extraction, k-means and pseudo-label assignment are sharded,
+ * run once by one trainer process and once by three (one holds the run, the others execute its shards), against
+ * the real API and Postgres. The features (of a network that travels as a run file), the centroids and the
+ * pseudo-labels (for another dataset than the clustering's) must be the same bits. That the sharded path equals
+ * the in-process one is tested in libs/pipeline/src/sharding/sharded-stages.test.ts.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerToken } from '@ktlab/api';
-import { loadModel, readPseudoLabels } from '@ktlab/kmeans';
+import { loadModel, readNpy, readPseudoLabels } from '@ktlab/kmeans';
 import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from '../test-support';
 
-describe('sharded k-means across trainer processes', () => {
+describe('sharded features, k-means and assignment across trainer processes', () => {
   process.env.KTLAB_ARTIFACTS = mkdtempSync(join(tmpdir(), 'ktlab-artifacts-'));
   const portal = useTestPortal();
   let data: string;
@@ -21,27 +23,35 @@ describe('sharded k-means across trainer processes', () => {
 
   const createRun = () =>
     portal.api.user.runs.create({
-      method: 'cc-hog',
+      method: 'cc-random-network',
       config: {
         kind: 'pipeline',
         seed: 5,
         data: { path: data },
-        pretext: { task: 'none' },
-        clustering: { source: 'hog', k: 4, iterations: 4, shardRows: 6, maxPointsPerCentroid: 0 },
+        pretext: { task: 'none', imageSize: 24, widthMultiplier: 0.1 },
+        clustering: { source: 'random-network', layer: 'conv3', grid: [2, 2], k: 4, iterations: 3, shardRows: 6, maxPointsPerCentroid: 0 },
+        pseudoLabels: { data: { path: data, subset: 'first-half' } },
         target: { epochs: 1, batchSize: 8, widthMultiplier: 0.1 },
         evaluation: { layers: ['conv1'], protocols: ['knn'] },
       },
     });
 
-  /** The k-means model and pseudo-labels the run's worker left in its run folder (whichever home that was). */
+  /** The features, k-means model and pseudo-labels the run's worker left in its run folder (whichever home that was). */
   async function clusteringOf(runId: string, homes: string[]) {
     const home = homes.find((h) => existsSync(join(h, 'runs', runId, 'kmeans', 'centroids.ktkm')));
     if (!home) throw new Error(`no worker home holds run ${runId}'s centroids`);
     const dir = join(home, 'runs', runId);
-    return { model: await loadModel(join(dir, 'kmeans', 'centroids.ktkm')), labels: (await readPseudoLabels(join(dir, 'pseudo-labels', 'labels.ktpl'))).labels };
+    const pseudoLabels = await readPseudoLabels(join(dir, 'pseudo-labels', 'labels.ktpl'));
+    return {
+      clustering: await readNpy(join(dir, 'features', 'clustering.npy')),
+      labeling: await readNpy(join(dir, 'features', 'labeling.npy')),
+      model: await loadModel(join(dir, 'kmeans', 'centroids.ktkm')),
+      labels: pseudoLabels.labels,
+      distances: pseudoLabels.distances,
+    };
   }
 
-  it('gives the same centroids and pseudo-labels with one worker and with three', async () => {
+  it('gives the same features, centroids and pseudo-labels with one worker and with three', async () => {
     const { secret } = await createWorkerToken(portal.api.db, 'sharded');
     const alone = await createRun();
     const soloHome = mkdtempSync(join(tmpdir(), 'ktlab-solo-'));
@@ -64,15 +74,32 @@ describe('sharded k-means across trainer processes', () => {
     }
 
     const tasks = await portal.api.db.shardTask.findMany({ where: { runId: shared.id }, include: { claimedBy: { select: { name: true } } } });
-    expect(tasks).toHaveLength(10 * (1 + 4)); // 60 rows in shards of 6: the init sample + 4 iterations
+    const count = (kind: string, iteration?: number) => tasks.filter((task) => task.kind === kind && (iteration === undefined || task.iteration === iteration)).length;
+    // 60 clustering images in shards of 6; the pseudo-labels go to the first half (30 images, 5 shards)
+    expect(count('features', 0)).toBe(10);
+    expect(count('features', 1)).toBe(5);
+    expect(count('kmeans-sample')).toBe(10);
+    expect(count('kmeans-map')).toBe(10 * 3);
+    expect(count('assign')).toBe(5);
+    expect(tasks).toHaveLength(60);
     expect(tasks.every((task) => task.status === 'succeeded')).toBe(true);
     expect(new Set(tasks.map((task) => task.claimedBy?.name)).size, 'shards executed by more than one worker').toBeGreaterThan(1);
+    const featureWorkers = new Set(tasks.filter((task) => task.kind === 'features').map((task) => task.claimedBy?.name));
+    expect(featureWorkers.size, 'feature shards executed by more than one worker').toBeGreaterThan(1);
 
     const one = await clusteringOf(alone.id, [soloHome]);
     const three = await clusteringOf(shared.id, homes);
+    expect(three.clustering.shape).toEqual([60, one.clustering.shape[1]]);
+    expect(three.labeling.shape).toEqual([30, one.clustering.shape[1]]);
+    expect(three.clustering.data).toEqual(one.clustering.data);
+    expect(three.labeling.data).toEqual(one.labeling.data);
     expect(three.model.centroids).toEqual(one.model.centroids);
+    expect(three.labels).toHaveLength(30);
     expect(three.labels).toEqual(one.labels);
+    expect(three.distances).toEqual(one.distances);
     const progress = await portal.api.user.runs.shards({ id: shared.id });
-    expect(progress.find((step) => step.kind === 'kmeans-map' && step.iteration === 4)).toMatchObject({ succeeded: 10, queued: 0, failed: 0 });
+    expect(progress.find((step) => step.kind === 'kmeans-map' && step.iteration === 3)).toMatchObject({ succeeded: 10, queued: 0, failed: 0 });
+    expect(progress.filter((step) => step.kind === 'features').map((step) => [step.iteration, step.succeeded])).toEqual([[1, 5], [0, 10]]);
+    expect(progress.find((step) => step.kind === 'assign')).toMatchObject({ succeeded: 5, failed: 0 });
   }, 420_000);
 });

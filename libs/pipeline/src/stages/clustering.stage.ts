@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   assignToModel,
   fitKMeans,
@@ -20,11 +21,19 @@ import {
   type IterationMetrics,
   type KMeansModel,
   type PreprocessingOptions,
+  type ShardedPoints,
 } from '@ktlab/kmeans';
-import { throwIfAborted, type PipelineContext } from '../context';
+import { throttle, throwIfAborted, type PipelineContext, type ShardQueue } from '../context';
 import { openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
-import { clusteringData, labelingData, type FeaturesOutputs } from './features.stage';
+import { concatAssignments, decodeAssignment, planAssignShards, shardFileName, type Assignment, type FeatureShardRef } from '../sharding/shard-plan';
+import { clusteringData, labelingData, type FeatureFile, type FeaturesOutputs } from './features.stage';
+
+/** The run's shard queue when this stage's input was extracted in shards (else the stage works in process). */
+function queueFor(context: PipelineContext, file: FeatureFile): { queue: ShardQueue; shards: FeatureShardRef[] } | undefined {
+  if (context.config.clustering.shardRows <= 0 || !context.shardQueue || !file.shards) return undefined;
+  return { queue: context.shardQueue, shards: file.shards };
+}
 
 export interface KMeansOutputs {
   artifact: string;
@@ -39,7 +48,6 @@ export interface PseudoLabelOutputs {
 export async function kmeansStage(context: PipelineContext, checkpoints: StageCheckpoints, features: FeaturesOutputs): Promise<KMeansOutputs> {
   const { config } = context;
   const cfg = config.clustering;
-  const matrix = await readNpy(join(context.runDir, features.clustering.file));
   const data = await openRunDataset(context, clusteringData(context), features.imageSize);
   const preprocessing = cfg.pcaDims > 0 ? { pcaDims: Math.min(cfg.pcaDims, features.clustering.dims), whiten: true, l2Normalize: true } : undefined;
   const onIteration = (m: IterationMetrics) => {
@@ -50,17 +58,20 @@ export async function kmeansStage(context: PipelineContext, checkpoints: StageCh
     if (m.agreement) void context.metric('kmeans/nmi', m.iteration, m.agreement.nmi);
     void context.stage('kmeans', 'running', m.iteration / cfg.iterations, `iteration ${m.iteration}/${cfg.iterations}, inertia ${m.inertia.toExponential(3)}`);
   };
-  const fit = cfg.shardRows > 0
-    ? { model: await fitInShards(context, matrix.data as Float32Array, features.clustering.dims, preprocessing, onIteration) }
-    : await fitKMeans(matrix.data as Float32Array, features.clustering.dims, {
-        k: cfg.k,
-        iterations: cfg.iterations,
-        seed: config.seed,
-        maxPointsPerCentroid: cfg.maxPointsPerCentroid,
-        preprocessing,
-        groundTruth: data.labels,
-        onIteration,
-      });
+  const sharded = queueFor(context, features.clustering);
+  const fit = sharded
+    ? { model: await fitInShards(context, sharded.queue.points(sharded.shards, features.clustering.dims), preprocessing, onIteration) }
+    : cfg.shardRows > 0
+      ? { model: await fitInShards(context, await shardsInProcess(context, features.clustering), preprocessing, onIteration) }
+      : await fitKMeans((await readNpy(join(context.runDir, features.clustering.file))).data as Float32Array, features.clustering.dims, {
+          k: cfg.k,
+          iterations: cfg.iterations,
+          seed: config.seed,
+          maxPointsPerCentroid: cfg.maxPointsPerCentroid,
+          preprocessing,
+          groundTruth: data.labels,
+          onIteration,
+        });
   const artifact = 'kmeans/centroids.ktkm';
   mkdirSync(join(context.runDir, 'kmeans'), { recursive: true });
   await saveModel(join(context.runDir, artifact), fit.model);
@@ -73,10 +84,25 @@ export async function kmeansStage(context: PipelineContext, checkpoints: StageCh
  * k-means as map/reduce over shards of `clustering.shardRows` rows, executed by whichever workers claim them
  * (or in this process). After each iteration the centroids are saved, so a resumed run continues the fit.
  */
+/** The feature file's shards for the sharded fit: handed to the run queue by `shardFeatures`, or kept in this process. */
+async function shardsInProcess(context: PipelineContext, file: FeatureFile): Promise<ShardedPoints & { dispose?(): Promise<void> }> {
+  const cfg = context.config.clustering;
+  const features = (await readNpy(join(context.runDir, file.file))).data as Float32Array;
+  const { dims } = file;
+  if (context.shardFeatures) return context.shardFeatures(features, dims, cfg.shardRows);
+  const engine = new WasmDistanceEngine();
+  const rows = features.length / dims;
+  const shards = planShards(rows, Math.ceil(rows / cfg.shardRows)).map(({ start, end }) => toRowBlocks(features.subarray(start * dims, end * dims), dims));
+  return Object.assign(new InMemoryShards(shards, () => engine), { dispose: () => engine.dispose() });
+}
+
+/**
+ * k-means as map/reduce over shards of `clustering.shardRows` rows, executed by whichever workers claim them
+ * (or in this process). After each iteration the centroids are saved, so a resumed run continues the fit.
+ */
 async function fitInShards(
   context: PipelineContext,
-  features: Float32Array,
-  dims: number,
+  points: ShardedPoints & { dispose?(): Promise<void> },
   preprocessing: PreprocessingOptions | undefined,
   onIteration: (metrics: IterationMetrics) => void,
 ): Promise<KMeansModel> {
@@ -86,14 +112,7 @@ async function fitInShards(
   const saved = existsSync(checkpointFile) ? await loadModel(checkpointFile) : undefined;
   const resume = saved?.training && { iteration: saved.training.iterations, centroids: saved.centroids, preprocessing: saved.preprocessing };
   if (resume) context.log(`kmeans: resuming the sharded fit after iteration ${resume.iteration}`);
-  const engine = context.shardFeatures ? undefined : new WasmDistanceEngine();
   try {
-    const points = context.shardFeatures
-      ? await context.shardFeatures(features, dims, cfg.shardRows)
-      : new InMemoryShards(
-          planShards(features.length / dims, Math.ceil(features.length / dims / cfg.shardRows)).map(({ start, end }) => toRowBlocks(features.subarray(start * dims, end * dims), dims)),
-          () => engine!,
-        );
     context.log(`kmeans: ${points.shardRows.length} shard(s) of at most ${cfg.shardRows} rows`);
     const { model } = await fitKMeansSharded(points, {
       k: cfg.k,
@@ -112,8 +131,19 @@ async function fitInShards(
     });
     return model;
   } finally {
-    await engine?.dispose();
+    await points.dispose?.();
   }
+}
+
+/** Pseudo-labels by assignment shards: every shard task assigns one feature shard's rows to the saved centroids. */
+async function assignInShards(context: PipelineContext, queue: ShardQueue, shards: readonly FeatureShardRef[], artifact: string): Promise<Assignment> {
+  await queue.putFile(shardFileName.model, new Uint8Array(await readFile(join(context.runDir, artifact))));
+  const report = throttle(1000, (done: number, total: number) => context.stage('pseudo-labels', 'running', done / total, `assignment: ${done}/${total} shards`));
+  context.log(`pseudo-labels: ${shards.length} assignment shard(s)`);
+  const outputs = await queue.runStep('assign', 0, planAssignShards(shards, shardFileName.model), report);
+  const parts: Assignment[] = [];
+  for (const name of outputs) parts.push(decodeAssignment(await queue.getFile(name), name));
+  return concatAssignments(parts, shards);
 }
 
 export async function pseudoLabelsStage(
@@ -123,8 +153,10 @@ export async function pseudoLabelsStage(
   kmeans: KMeansOutputs,
 ): Promise<PseudoLabelOutputs> {
   const model = await loadModel(join(context.runDir, kmeans.artifact));
-  const matrix = await readNpy(join(context.runDir, features.labeling.file));
-  const assignment = await assignToModel(model, matrix.data as Float32Array);
+  const sharded = queueFor(context, features.labeling);
+  const assignment = sharded
+    ? await assignInShards(context, sharded.queue, sharded.shards, kmeans.artifact)
+    : await assignToModel(model, (await readNpy(join(context.runDir, features.labeling.file))).data as Float32Array);
   const data = await openRunDataset(context, labelingData(context), features.imageSize);
   const file = 'pseudo-labels/labels.ktpl';
   mkdirSync(join(context.runDir, 'pseudo-labels'), { recursive: true });
