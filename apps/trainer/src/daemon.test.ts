@@ -67,6 +67,20 @@ describe('trainer daemon', () => {
     expect(await exited(second), second.output.join('')).toBe(0);
   }, 120_000);
 
+  it('survives losing its run before finishing it (lease reclaimed): logs it, keeps working, and the run completes', async () => {
+    const run = await portal.api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', steps: 60, batchSize: 8, stepDelayMs: 25 } });
+    const { secret } = await createWorkerToken(portal.api.db, 'test-lost-run');
+    const trainer = spawnTrainer(portal.url, secret, 'lost-run', { KTLAB_EXIT_WHEN_IDLE: '1' });
+    await waitFor(async () => (await portal.api.db.metricPoint.count({ where: { runId: run.id } })) > 0);
+    // What the lease reaper does when a lease expires, done before this worker's next heartbeat can notice.
+    await portal.api.db.run.update({ where: { id: run.id }, data: { status: 'queued', claimedById: null, leaseUntil: null } });
+    expect(await exited(trainer), trainer.text()).toBe(0);
+    expect(trainer.text()).toMatch(/not held by this worker any more|lease lost/);
+    const done = await portal.api.db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(done.status).toBe('succeeded');
+    expect(done.attempt).toBe(2);
+  }, 120_000);
+
   it('runs a knowledge-transfer pipeline as a portal run: stages, metrics, eval results and figures arrive', async () => {
     const data = await writeTinyImageFolder(mkdtempSync(join(tmpdir(), 'ktlab-trainer-data-')));
     const run = await portal.api.user.runs.create({

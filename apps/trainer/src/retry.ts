@@ -22,3 +22,8 @@ export function isTransient(error: unknown): boolean {
   if (code === undefined) return true; // no tRPC answer at all: connection refused, reset, timeout
   return code === 'INTERNAL_SERVER_ERROR' || code === 'TIMEOUT' || code === 'SERVICE_UNAVAILABLE' || code === 'BAD_GATEWAY';
 }
+
+/** The portal's answer when a worker reports on a run it no longer holds (its lease expired and was reclaimed). */
+export function isLostRun(error: unknown): boolean {
+  return (error as { data?: { code?: string } })?.data?.code === 'CONFLICT';
+}
