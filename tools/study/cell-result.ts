@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '@ktlab/data';
+import { configHash, type StudyCell } from './plan';
 
 export const evalResultSchema = z.object({
   protocol: z.enum(['linear', 'nonlinear', 'finetune', 'knn']),
@@ -55,6 +56,36 @@ export const cellResultSchema = z.object({
   images: z.object({ train: z.number().int(), evalTrain: z.number().int(), test: z.number().int() }),
 });
 export type CellResult = z.infer<typeof cellResultSchema>;
+
+/** What the cell's run contributes to its result; the rest follows from the cell itself (`cellResult`). */
+export type CellRunOutcome = Omit<CellResult, 'version' | 'id' | 'group' | 'row' | 'rowName' | 'seed' | 'k' | 'domain' | 'configHash' | 'images'>;
+
+/** A cell's result: its identity, the config it ran and its image counts, with what its run measured. */
+export function cellResult(cell: StudyCell, outcome: CellRunOutcome): CellResult {
+  return {
+    version: 1,
+    id: cell.id,
+    group: cell.group,
+    row: cell.row,
+    rowName: cell.rowName,
+    seed: cell.seed,
+    ...(cell.k === undefined ? {} : { k: cell.k }),
+    ...(cell.domain === undefined ? {} : { domain: cell.domain }),
+    configHash: configHash(cell.config),
+    images: imageCounts(cell),
+    ...outcome,
+  };
+}
+
+/** Training / test image counts as the pipeline sees them (from the config's limits; 0 where unlimited). */
+export function imageCounts(cell: StudyCell): CellResult['images'] {
+  const { config } = cell;
+  return {
+    train: config.data.limit ?? 0,
+    evalTrain: config.evaluation.train?.limit ?? 0,
+    test: config.evaluation.test?.limit ?? 0,
+  };
+}
 
 export const CELL_RESULT_FILE = 'cell.json';
 

@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
-import { readCellResult, writeCellResult, type CellResult, type MachineInfo } from './cell-result';
+import { cellResult, readCellResult, writeCellResult, type MachineInfo } from './cell-result';
 import { configHash, pretextKey, type StudyCell, type StudyPlan } from './plan';
 import { etaSeconds, formatDuration } from './eta';
 import { designCellCount } from './scales';
@@ -45,15 +45,6 @@ function reusePretext(from: string, to: string): boolean {
   cpSync(join(from, 'pretext', 'trunk'), join(to, 'pretext', 'trunk'), { recursive: true });
   cpSync(record, join(to, 'stages', 'pretext.json'));
   return true;
-}
-
-export function imageCounts(cell: StudyCell): CellResult['images'] {
-  const { config } = cell;
-  return {
-    train: config.data.limit ?? 0,
-    evalTrain: config.evaluation.train?.limit ?? 0,
-    test: config.evaluation.test?.limit ?? 0,
-  };
 }
 
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunSummary> {
@@ -142,16 +133,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
         const cpu = process.cpuUsage(cpuAtStart);
         durations.push(seconds);
         writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
-        writeCellResult(dir, {
-          version: 1,
-          id: cell.id,
-          group: cell.group,
-          row: cell.row,
-          rowName: cell.rowName,
-          seed: cell.seed,
-          ...(cell.k === undefined ? {} : { k: cell.k }),
-          ...(cell.domain === undefined ? {} : { domain: cell.domain }),
-          configHash: configHash(cell.config),
+        writeCellResult(dir, cellResult(cell, {
           results,
           wallSeconds: Number((seconds + previousSeconds(dir)).toFixed(1)),
           cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
@@ -160,8 +142,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
           machine,
-          images: imageCounts(cell),
-        });
+        }));
         summary.ran.push(cell.id);
         overall?.increment();
         say(`${cell.id}: done in ${formatDuration(seconds)}`);

@@ -11,11 +11,11 @@ import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
 import cliProgress from 'cli-progress';
 import type { AppRouter } from '@ktlab/api';
+import { studyTag } from '@ktlab/config';
 import { ktlabHome } from '@ktlab/db/paths';
-import { readCellResult, writeCellResult, type CellResult } from './cell-result';
+import { cellResult, readCellResult, writeCellResult, type CellResult } from './cell-result';
 import { formatDuration } from './eta';
 import { configHash, type StudyCell, type StudyPlan } from './plan';
-import { imageCounts } from './run-local';
 
 export interface PortalRunOptions {
   plan: StudyPlan;
@@ -31,7 +31,7 @@ export interface PortalRunOptions {
 const SESSION_COOKIE = 'ktlab_session';
 
 export function studyTags(scale: string, cell: StudyCell): string[] {
-  return [`study:${scale}`, `cell:${cell.id}`, `cfg:${configHash(cell.config)}`];
+  return [studyTag(scale), `cell:${cell.id}`, `cfg:${configHash(cell.config)}`];
 }
 
 /** The benchmark view groups runs by method: ablation cells get their own method name. */
@@ -135,16 +135,7 @@ export async function runOnPortal(options: PortalRunOptions): Promise<void> {
         mkdirSync(dir, { recursive: true });
         const startedAt = run.startedAt ?? run.createdAt;
         const finishedAt = run.finishedAt ?? new Date();
-        const result: CellResult = {
-          version: 1,
-          id: cell.id,
-          group: cell.group,
-          row: cell.row,
-          rowName: cell.rowName,
-          seed: cell.seed,
-          ...(cell.k === undefined ? {} : { k: cell.k }),
-          ...(cell.domain === undefined ? {} : { domain: cell.domain }),
-          configHash: configHash(cell.config),
+        writeCellResult(dir, cellResult(cell, {
           results: run.evalResults.map((r) => ({ protocol: r.protocol as CellResult['results'][number]['protocol'], layer: r.layer, dataset: r.dataset, metric: r.metric, value: r.value })),
           wallSeconds: Math.max(0, (finishedAt.getTime() - startedAt.getTime()) / 1000),
           stageSeconds: {},
@@ -159,9 +150,7 @@ export async function runOnPortal(options: PortalRunOptions): Promise<void> {
             where: options.portalUrl,
           },
           portalRunId: run.id,
-          images: imageCounts(cell),
-        };
-        writeCellResult(dir, result);
+        }));
       }
       const finished = runIds.size - pending.size;
       const elapsed = (Date.now() - started) / 1000;

@@ -1,7 +1,9 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { studyOfTag, studyTag } from '@ktlab/config';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { EvalTable } from './eval-table';
@@ -21,10 +23,14 @@ function runsHref(runIds: string[]): string {
   return runIds.length === 1 ? `/runs/${runIds[0]}` : `/compare?ids=${runIds.join(',')}`;
 }
 
-export function BenchmarkTableView() {
+const ALL_RUNS = 'all runs';
+
+/** `study`: show only the runs of that reproduction study (tag `study:<name>`; the page's `?study=`). */
+export function BenchmarkTableView({ study }: { study?: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const { projectSlug } = useSession();
-  const options = useQuery(trpc.benchmarks.options.queryOptions({ projectSlug }));
+  const options = useQuery(trpc.benchmarks.options.queryOptions({ projectSlug, study }));
   const [choice, setChoice] = useState<{ by: 'layer' | 'protocol'; protocol?: string; layer?: string; dataset?: string; metric?: string }>({ by: 'layer' });
   const protocol = (choice.protocol ?? options.data?.protocols[0]) as Protocol | undefined;
   const layer = choice.layer ?? options.data?.layers.at(-1);
@@ -32,13 +38,13 @@ export function BenchmarkTableView() {
   const metric = choice.metric ?? (options.data?.metrics.includes('top1') ? 'top1' : options.data?.metrics[0]);
   const columns = choice.by === 'layer' ? (protocol ? { by: 'layer' as const, protocol } : undefined) : layer ? { by: 'protocol' as const, layer } : undefined;
   const table = useQuery({
-    ...trpc.benchmarks.table.queryOptions({ projectSlug, dataset: dataset ?? '', metric: metric ?? 'top1', columns: columns ?? { by: 'layer', protocol: 'linear' } }),
+    ...trpc.benchmarks.table.queryOptions({ projectSlug, study, dataset: dataset ?? '', metric: metric ?? 'top1', columns: columns ?? { by: 'layer', protocol: 'linear' } }),
     enabled: Boolean(dataset && metric && columns),
   });
 
   if (options.isLoading) return <p className="text-sm text-slate-500">Loading evaluation results…</p>;
   if (options.error) return <ErrorNotice error={options.error} />;
-  if (!options.data || options.data.datasets.length === 0) {
+  if (!options.data || (options.data.datasets.length === 0 && !study)) {
     return (
       <EmptyState title="No finished run has evaluation results yet">
         Launch pipeline runs (e.g. Jigsaw, CC+Jigsaw++, Random) from{' '}
@@ -62,10 +68,17 @@ export function BenchmarkTableView() {
     </label>
   );
   const data = table.data;
-  const fileBase = `ktlab-${projectSlug}-${dataset}-${choice.by === 'layer' ? protocol : layer}-${metric}`;
+  const fileBase = `ktlab-${projectSlug}${study ? `-${study}` : ''}-${dataset}-${choice.by === 'layer' ? protocol : layer}-${metric}`;
+  // A study named in the URL stays selectable even when none of its runs has results (yet).
+  const studies = study && !options.data.studies.includes(study) ? [...options.data.studies, study] : options.data.studies;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-4">
+        {studies.length > 0 &&
+          select('Runs', study ? studyTag(study) : ALL_RUNS, [ALL_RUNS, ...studies.map(studyTag)], (tag) => {
+            const chosen = studyOfTag(tag);
+            router.replace(chosen ? `/benchmarks?study=${encodeURIComponent(chosen)}` : '/benchmarks');
+          })}
         {select('Columns', choice.by === 'layer' ? 'layers' : 'protocols', ['layers', 'protocols'], (v) => setChoice({ ...choice, by: v === 'layers' ? 'layer' : 'protocol' }))}
         {choice.by === 'layer'
           ? select('Protocol', protocol, options.data.protocols, (v) => setChoice({ ...choice, protocol: v }))
@@ -85,7 +98,9 @@ export function BenchmarkTableView() {
       </div>
       <ErrorNotice error={table.error} />
       <Card title={`${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · ${dataset} · ${metric}${data?.scale === 100 ? ' (%)' : ''}`}>
-        {!data ? (
+        {!dataset ? (
+          <p className="text-sm text-slate-500">No finished run of study {study} has evaluation results yet.</p>
+        ) : !data ? (
           <p className="text-sm text-slate-500">Loading table…</p>
         ) : data.rows.length === 0 ? (
           <p className="text-sm text-slate-500">No finished run has results for this choice.</p>

@@ -1,6 +1,6 @@
 /** Made-up cell results for report tests: no training, values from a formula with per-seed jitter. */
-import type { CellResult } from '../cell-result';
-import { configHash, type StudyCell, type StudyPlan } from '../plan';
+import { cellResult, type CellResult } from '../cell-result';
+import type { StudyCell, StudyPlan } from '../plan';
 
 export type ValueOf = (cell: StudyCell, protocol: string, layer: string) => number;
 
@@ -10,22 +10,16 @@ export function syntheticCell(cell: StudyCell, valueOf: ValueOf, protocols = ['l
     (protocol === 'finetune' ? ['all'] : layers).map((layer) => ({ protocol: protocol as CellResult['results'][number]['protocol'], layer, dataset: 'test', metric: 'top1', value: valueOf(cell, protocol, layer) })),
   );
   return {
-    version: 1,
-    id: cell.id,
-    group: cell.group,
-    row: cell.row,
-    rowName: cell.rowName,
-    seed: cell.seed,
-    ...(cell.k === undefined ? {} : { k: cell.k }),
-    ...(cell.domain === undefined ? {} : { domain: cell.domain }),
-    configHash: configHash(cell.config),
-    results,
-    wallSeconds,
-    stageSeconds: { eval: wallSeconds },
-    reused: cell.row === 'cc-jigsaw++' && cell.group !== 'main' ? ['pretext from cc-jigsaw++-s0'] : [],
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    machine: { cpuModel: 'Test CPU', cores: 2, loadAverage: 1.5, backend: 'ktlab-wasm (cpu)', threads: 2, where: 'local' },
+    ...cellResult(cell, {
+      results,
+      wallSeconds,
+      stageSeconds: { eval: wallSeconds },
+      reused: cell.row === 'cc-jigsaw++' && cell.group !== 'main' ? ['pretext from cc-jigsaw++-s0'] : [],
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:01:00.000Z',
+      machine: { cpuModel: 'Test CPU', cores: 2, loadAverage: 1.5, backend: 'ktlab-wasm (cpu)', threads: 2, where: 'local' },
+    }),
+    // Made-up counts, like the values: not the plan configs' limits.
     images: { train: 800, evalTrain: 1000, test: 500 },
   };
 }

@@ -1,25 +1,36 @@
-import { presets } from '@ktlab/config';
+import { presets, studyOfTag, studyTag } from '@ktlab/config';
 import { benchmarkToCsv, benchmarkToMarkdown } from '../../benchmarks/benchmark-export';
 import { buildBenchmarkTable, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
 import { requireMembership } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { BenchmarkOptionsInput, BenchmarkTableInput } from './benchmarks.schema';
 
-const finishedRun = { status: 'succeeded' as const, deletedAt: null };
+/** The runs a benchmark table counts: the project's finished runs, of one study if `study` is given. */
+function benchmarkRuns(projectId: string, study: string | undefined) {
+  return { projectId, status: 'succeeded' as const, deletedAt: null, ...(study ? { tags: { has: studyTag(study) } } : {}) };
+}
 
-/** What the project's finished runs were evaluated on: the choices offered by the benchmarks page. */
+/**
+ * What the project's finished runs were evaluated on: the choices offered by the benchmarks page, for the
+ * runs of `study` if given. `studies` lists every study with evaluated runs, whatever `study` is.
+ */
 export async function benchmarkOptionsHandler({ ctx, input }: { ctx: UserContext; input: BenchmarkOptionsInput }) {
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
-  const rows = await ctx.db.evalResult.groupBy({
-    by: ['protocol', 'dataset', 'metric', 'layer'],
-    where: { run: { projectId: project.id, ...finishedRun } },
-  });
+  const [rows, evaluatedRuns] = await Promise.all([
+    ctx.db.evalResult.groupBy({
+      by: ['protocol', 'dataset', 'metric', 'layer'],
+      where: { run: benchmarkRuns(project.id, input.study) },
+    }),
+    ctx.db.run.findMany({ where: { ...benchmarkRuns(project.id, undefined), evalResults: { some: {} } }, select: { tags: true } }),
+  ]);
   const distinct = (pick: (row: (typeof rows)[number]) => string) => [...new Set(rows.map(pick))].sort();
+  const studies = new Set(evaluatedRuns.flatMap((run) => run.tags.map(studyOfTag).filter((study) => study !== undefined)));
   return {
     protocols: orderColumns(distinct((r) => r.protocol)),
     datasets: distinct((r) => r.dataset),
     metrics: distinct((r) => r.metric),
     layers: orderColumns(distinct((r) => r.layer)),
+    studies: [...studies].sort(),
   };
 }
 
@@ -30,7 +41,7 @@ export async function benchmarkTableHandler({ ctx, input }: { ctx: UserContext; 
       dataset: input.dataset,
       metric: input.metric,
       ...(input.columns.by === 'layer' ? { protocol: input.columns.protocol } : { layer: input.columns.layer }),
-      run: { projectId: project.id, ...finishedRun },
+      run: benchmarkRuns(project.id, input.study),
     },
     select: { layer: true, protocol: true, value: true, runId: true, run: { select: { method: true } } },
   });

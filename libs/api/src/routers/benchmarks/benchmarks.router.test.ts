@@ -9,11 +9,11 @@ describe('benchmarks router', () => {
   afterEach(() => api.close());
 
   /** A finished (or not) run of a method with linear-probe results per layer, inserted directly. */
-  async function runWith(method: string, values: Record<string, number>, status: 'succeeded' | 'failed' = 'succeeded', projectSlug = 'default') {
+  async function runWith(method: string, values: Record<string, number>, status: 'succeeded' | 'failed' = 'succeeded', projectSlug = 'default', tags: string[] = [], dataset = 'cifar10-test') {
     const project = await api.db.project.findUniqueOrThrow({ where: { slug: projectSlug } });
-    const run = await api.db.run.create({ data: { projectId: project.id, name: `${method}-${Math.random()}`, method, config: { kind: 'smoke' }, status } });
+    const run = await api.db.run.create({ data: { projectId: project.id, name: `${method}-${Math.random()}`, method, config: { kind: 'smoke' }, status, tags } });
     await api.db.evalResult.createMany({
-      data: Object.entries(values).map(([layer, value]) => ({ runId: run.id, protocol: 'linear', layer, dataset: 'cifar10-test', metric: 'top1', value })),
+      data: Object.entries(values).map(([layer, value]) => ({ runId: run.id, protocol: 'linear', layer, dataset, metric: 'top1', value })),
     });
     return run.id;
   }
@@ -29,7 +29,7 @@ describe('benchmarks router', () => {
     await runWith('random', { conv1: 0.99 }, 'succeeded', 'other');
 
     const options = await api.user.benchmarks.options({});
-    expect(options).toEqual({ protocols: ['linear'], datasets: ['cifar10-test'], metrics: ['top1'], layers: ['conv1', 'conv2'] });
+    expect(options).toEqual({ protocols: ['linear'], datasets: ['cifar10-test'], metrics: ['top1'], layers: ['conv1', 'conv2'], studies: [] });
     const table = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns: { by: 'layer', protocol: 'linear' } });
     expect(table.columns).toEqual(['conv1', 'conv2']);
     expect(table.rows.map((r) => r.method)).toEqual(['jigsaw', 'cc-jigsaw++']);
@@ -46,5 +46,26 @@ describe('benchmarks router', () => {
     expect(byProtocol.columns).toEqual(['linear']);
     const outsiders = await outsider.caller.benchmarks.table({ projectSlug: 'other', dataset: 'cifar10-test', columns: { by: 'layer', protocol: 'linear' } });
     expect(outsiders.rows.map((r) => r.method)).toEqual(['random']);
+  });
+
+  it('narrows options and tables to one study\'s runs (tag study:<name>) and lists the studies with results', async () => {
+    const quick = await runWith('jigsaw', { conv1: 0.3 }, 'succeeded', 'default', ['study:quick', 'cell:jigsaw-s0']);
+    await runWith('jigsaw', { conv1: 0.7 }, 'succeeded', 'default', ['study:full'], 'cifar10-full-test');
+    await runWith('jigsaw', { conv1: 0.9 }, 'succeeded', 'default', ['baseline']);
+    await runWith('jigsaw', { conv1: 0.1 }, 'failed', 'default', ['study:broken']);
+
+    const all = await api.user.benchmarks.options({});
+    expect(all.studies).toEqual(['full', 'quick']);
+    expect(all.datasets).toEqual(['cifar10-full-test', 'cifar10-test']);
+    const quickOptions = await api.user.benchmarks.options({ study: 'quick' });
+    expect(quickOptions).toMatchObject({ datasets: ['cifar10-test'], studies: ['full', 'quick'] });
+
+    const columns = { by: 'layer', protocol: 'linear' } as const;
+    const everything = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns });
+    expect(everything.rows[0].cells.conv1).toMatchObject({ n: 2, mean: expect.closeTo(0.6, 6) });
+    const quickTable = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns, study: 'quick' });
+    expect(quickTable.rows[0].cells.conv1).toMatchObject({ n: 1, mean: 0.3, runIds: [quick] });
+    const none = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns, study: 'full' });
+    expect(none.rows).toEqual([]);
   });
 });

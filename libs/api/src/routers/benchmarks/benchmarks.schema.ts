@@ -1,13 +1,17 @@
 import { evalProtocolSchema } from '@ktlab/config';
 import { z } from 'zod';
 
-export const benchmarkOptionsInput = z.object({ projectSlug: z.string().min(1).max(100).optional() });
+/** Only the runs of one reproduction study (those tagged `study:<name>`); all runs when absent. */
+const studySchema = z.string().trim().min(1).max(58).optional();
+
+export const benchmarkOptionsInput = z.object({ projectSlug: z.string().min(1).max(100).optional(), study: studySchema });
 export type BenchmarkOptionsInput = z.infer<typeof benchmarkOptionsInput>;
 
 export const benchmarkTableInput = z.object({
   projectSlug: z.string().min(1).max(100).optional(),
   dataset: z.string().min(1).max(200),
   metric: z.string().min(1).max(64).default('top1'),
+  study: studySchema,
   /** Columns are the layers of one protocol (Tables 1, 3, 4) or the protocols at one layer (Table 2 style). */
   columns: z.discriminatedUnion('by', [
     z.object({ by: z.literal('layer'), protocol: evalProtocolSchema }),
