@@ -21,8 +21,9 @@ export function SignInForm() {
   const [password, setPassword] = useState('');
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries();
+      onSuccess: () => {
+        // Dropped, not invalidated: a cached signed-out `auth.me` would send the next page straight back here.
+        queryClient.removeQueries();
         router.replace(safeNext(params.get('next')));
       },
     }),

@@ -41,8 +41,9 @@ export function SessionGate({ children, fallback }: { children: ReactNode; fallb
   const [chosen, setChosen] = useState<string | null>(null);
   useEffect(() => setChosen(window.localStorage.getItem(PROJECT_KEY)), []);
   useEffect(() => {
-    if (me.data === null) router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
-  }, [me.data, router, pathname]);
+    // Only a fresh answer counts: a stale signed-out answer being refetched must not bounce a new session.
+    if (me.data === null && !me.isFetching) router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
+  }, [me.data, me.isFetching, router, pathname]);
   if (!me.data) return <>{fallback}</>;
   const projects = me.data.projects;
   const projectSlug = projects.find((p) => p.slug === chosen)?.slug ?? projects.find((p) => p.slug === 'default')?.slug ?? projects[0]?.slug ?? 'default';

@@ -22,4 +22,6 @@ export async function signIn(page: Page, next = '/runs'): Promise<void> {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  const path = new URL(next, 'http://portal').pathname;
+  await expect(page).toHaveURL((url) => url.pathname === path);
 }

@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { refetchAfterWrite } from '../../lib/refetch-after-write';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { Button } from '../ui/button';
@@ -14,10 +15,10 @@ export function MembersPanel() {
   const [email, setEmail] = useState('');
   const [projectName, setProjectName] = useState('');
   const members = useQuery(trpc.projects.members.queryOptions({ projectSlug }));
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.projects.members.queryKey() });
+  const refresh = () => refetchAfterWrite(queryClient, trpc.projects.members.queryKey());
   const add = useMutation(trpc.projects.addMember.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.projects.removeMember.mutationOptions({ onSuccess: refresh }));
-  const createProject = useMutation(trpc.projects.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() }) }));
+  const createProject = useMutation(trpc.projects.create.mutationOptions({ onSuccess: () => refetchAfterWrite(queryClient, trpc.auth.me.queryKey()) }));
   const isOwner = user.projects.find((p) => p.slug === projectSlug)?.role === 'owner';
   return (
     <Card title={`Members of ${projectSlug}`}>

@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { refetchAfterWrite } from '../../lib/refetch-after-write';
 import { useSession } from '../../lib/session';
 import { useTRPC } from '../../lib/trpc';
 import { Button } from '../ui/button';
@@ -17,7 +18,7 @@ export function UsersPanel() {
     trpc.users.create.mutationOptions({
       onSuccess: () => {
         setDraft({ email: '', name: '', password: '' });
-        void queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+        void refetchAfterWrite(queryClient, trpc.users.list.queryKey());
       },
     }),
   );
