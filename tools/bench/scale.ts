@@ -48,7 +48,7 @@ import {
   type ShardedPoints,
   type ShardPartial,
 } from '@ktlab/kmeans';
-import { fmt, markdownTable, median, shardKey, shardStats, type ShardStats, type ShardTiming } from './scale-report';
+import { fmt, markdownTable, median, shardKey, shardStats, type ShardStats, type ShardTiming } from './support/scale-report';
 
 const PYTHON = '/usr/bin/python3';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
