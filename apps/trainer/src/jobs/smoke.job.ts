@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SmokeConfig } from '@ktlab/config';
-import { Sfc32 } from '@ktlab/random';
+import { Sfc32, tfjsSeed } from '@ktlab/random';
 import { throwIfAborted, type Job } from './job';
 
 const SIZE = 8;
@@ -30,7 +30,7 @@ export function barsBatch(batchSize: number, random: () => number): { images: Fl
 function buildNet(seed: number): tf.LayersModel {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [SIZE, SIZE, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.conv2d({ inputShape: [SIZE, SIZE, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }) }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
     ],

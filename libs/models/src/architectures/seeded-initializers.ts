@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tfjsSeed } from '@ktlab/random';
 
 /** tfjs does not export its Initializer class type by name. */
 export type WeightInitializer = ReturnType<typeof tf.initializers.heNormal>;
@@ -24,6 +25,6 @@ export class SeededInitializers {
   }
 
   private nextSeed(): number | undefined {
-    return this.seed === undefined ? undefined : this.seed * 1000 + this.next++;
+    return this.seed === undefined ? undefined : tfjsSeed(this.seed * 1000 + this.next++);
   }
 }

@@ -4,7 +4,7 @@
  * features pooled to ≤ ~9k dims.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Sfc32 } from '@ktlab/random';
+import { Sfc32, tfjsSeed } from '@ktlab/random';
 
 export interface ProbeData {
   features: Float32Array;
@@ -55,7 +55,7 @@ export async function linearProbe(train: ProbeData, test: ProbeData, options: Li
   const batchSize = options.batchSize ?? 256;
   const rows = train.labels.length;
   const random = new Sfc32(options.seed);
-  const weights = tf.variable(tf.randomNormal([dims, options.numClasses], 0, 0.01, 'float32', options.seed));
+  const weights = tf.variable(tf.randomNormal([dims, options.numClasses], 0, 0.01, 'float32', tfjsSeed(options.seed)));
   const bias = tf.variable(tf.zeros([options.numClasses]));
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   try {
