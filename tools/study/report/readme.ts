@@ -6,6 +6,7 @@ import type { Table } from './aggregate';
 import type { StudyResults } from './load-results';
 import { SIGNIFICANCE_RULE, type OrderingCheck } from './orderings';
 import { tableMarkdown } from './tables';
+import type { Summary } from './stats';
 
 export interface ReadmeInput {
   plan: StudyPlan;
@@ -14,7 +15,12 @@ export interface ReadmeInput {
   checks: OrderingCheck[];
   plots: { file: string; caption: string }[];
   generatedAt: Date;
+  /** Classes of the evaluation data set, for the chance level; unknown when the folder is not readable. */
+  classes?: number;
 }
+
+/** A table whose best mean stays this close to chance cannot rank methods. */
+export const NEAR_CHANCE_POINTS = 0.1;
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
@@ -109,8 +115,21 @@ function checksSection(checks: readonly OrderingCheck[]): string[] {
 }
 
 /** Plain-language sentences, templated from the tables (nothing here is typed by hand). */
-export function readingSection(tables: readonly Table[], checks: readonly OrderingCheck[]): string[] {
+export function readingSection(tables: readonly Table[], checks: readonly OrderingCheck[], classes?: number): string[] {
   const lines = ['## Reading', ''];
+  if (classes && classes > 1) {
+    const chance = 1 / classes;
+    for (const table of tables) {
+      const means = table.cells.flat().filter((summary): summary is Summary => summary !== undefined).map((summary) => summary.mean);
+      if (!means.length) continue;
+      const best = Math.max(...means);
+      if (best < chance + NEAR_CHANCE_POINTS) {
+        lines.push(
+          `- ${table.title}: every mean (best ${pct(best)}) lies within ${Math.round(NEAR_CHANCE_POINTS * 100)} points of chance (${pct(chance)} for ${classes} classes), so at this scale this protocol barely trains and cannot rank the methods.`,
+        );
+      }
+    }
+  }
   const linear = tables.find((table) => table.id === 'table4-linear');
   if (linear) {
     for (const [c, column] of linear.columns.entries()) {
@@ -158,6 +177,6 @@ export function readmeMarkdown(input: ReadmeInput): string {
     '',
     ...plots.flatMap((plot) => [`![${plot.caption}](${plot.file})`, '', `*${plot.caption}*`, '']),
     ...checksSection(checks),
-    ...readingSection(tables, checks),
+    ...readingSection(tables, checks, input.classes),
   ].join('\n');
 }
