@@ -1,6 +1,7 @@
 /**
  * What a run needs from the worker that executes it, and what a worker offers. The API matches the two in the
- * claim query (SQL); the pure functions here say the same thing for messages, forms and tests.
+ * claim query (SQL); the pure functions here say the same thing for messages and forms, and
+ * libs/api/src/services/worker-requirements.test.ts keeps the two in agreement.
  */
 import { z } from 'zod';
 
