@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../testing';
 import { handleArtifactUpload } from './artifact-http';
-import { checkpointRetentionMs, pruneCheckpointCopies } from './checkpoint-retention';
+import { checkpointRetentionMs, pruneCheckpointCopies, pruneShardFiles } from './checkpoint-retention';
 
 describe('checkpoint retention', () => {
   let api: TestApi;
@@ -31,19 +31,21 @@ describe('checkpoint retention', () => {
   const rows = async (runId: string) => (await api.db.artifact.findMany({ where: { runId } })).map((a) => a.name).sort();
 
   /** A run executed by a worker that left a checkpoint copy and a figure, then ended with `outcome`. */
-  async function finishedRun(name: string, outcome: 'succeeded' | 'failed' | 'cancelled' | 'released') {
+  async function finishedRun(name: string, outcome: 'succeeded' | 'failed' | 'cancelled' | 'released', options: { shardFile?: boolean } = {}) {
     const run = await api.user.runs.create({ method: 'smoke', name, config: { kind: 'smoke' } });
     const worker = await api.newWorker(`w-${name}`);
     expect((await worker.caller.worker.claim({ workerId: worker.workerId }))?.id).toBe(run.id);
     expect((await put(run.id, `ckpt-${'a'.repeat(64)}`, worker.secret, 'checkpoint')).status).toBe(200);
     expect((await put(run.id, 'checkpoint-manifest.json', worker.secret, 'checkpoint')).status).toBe(200);
     expect((await put(run.id, 'conv1-filters.png', worker.secret, 'figure')).status).toBe(200);
+    if (options.shardFile) expect((await put(run.id, SHARD_FILE, worker.secret, 'shard')).status).toBe(200);
     const base = { workerId: worker.workerId, runId: run.id };
     if (outcome === 'succeeded') await worker.caller.worker.finish({ ...base, outcome, evalResults: [] });
     else if (outcome === 'failed') await worker.caller.worker.finish({ ...base, outcome, error: 'boom' });
     else await worker.caller.worker.finish({ ...base, outcome });
     return run.id;
   }
+  const SHARD_FILE = 'shard-features-0.npy';
   const KEPT = ['checkpoint-manifest.json', `ckpt-${'a'.repeat(64)}`, 'conv1-filters.png'].sort();
 
   it('reads KTLAB_CHECKPOINT_RETENTION_HOURS: default 24 h, 0 = at once, nonsense refused', () => {
@@ -97,5 +99,23 @@ describe('checkpoint retention', () => {
     // a restored run comes back with its results, without checkpoints
     await api.user.runs.restore({ ids: [failed] });
     expect(await rows(failed)).toEqual(['conv1-filters.png']);
+  });
+
+  it('drops shard files as the run succeeds or is deleted; failed and cancelled runs keep them to resume from', async () => {
+    const succeeded = await finishedRun('sharded-ok', 'succeeded', { shardFile: true });
+    const failed = await finishedRun('sharded-bad', 'failed', { shardFile: true });
+    const cancelled = await finishedRun('sharded-stop', 'cancelled', { shardFile: true });
+    expect(files(succeeded)).toEqual(KEPT); // the checkpoint copy follows its own retention period
+    expect(await rows(succeeded)).toEqual(KEPT);
+    for (const id of [failed, cancelled]) expect(files(id)).toEqual([...KEPT, SHARD_FILE].sort());
+
+    await api.user.runs.delete({ ids: [failed] });
+    expect(files(failed)).toEqual(['conv1-filters.png']);
+    expect(files(cancelled)).toEqual([...KEPT, SHARD_FILE].sort());
+
+    // the periodic pass catches a succeeded run whose files outlived it (a portal stopped mid-finish)
+    await api.db.run.update({ where: { id: cancelled }, data: { status: 'succeeded' } });
+    expect(await pruneShardFiles(api.db)).toEqual({ runs: [cancelled], files: 1 });
+    expect(files(cancelled)).toEqual(KEPT);
   });
 });

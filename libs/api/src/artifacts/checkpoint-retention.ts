@@ -6,6 +6,10 @@
  *  - a deleted (trashed) run loses its copy at once (it cannot run again; restoring it brings back its
  *    results, not its checkpoints).
  * Queued and running runs are never touched: their copy is what the next attempt resumes from.
+ *
+ * Shard files (a sharded stage's per-shard features, k-means partials and assignments; kind 'shard') are
+ * intermediates of their run: they go as soon as the run succeeded or was deleted. A failed or cancelled run
+ * keeps them, since resuming it from its checkpoint reads the feature shards again.
  */
 import type { Db, Prisma } from '@ktlab/db';
 import { removeArtifactFile } from './artifact-store';
@@ -40,8 +44,8 @@ function expiredRuns(now: Date, retentionMs: number): Prisma.RunWhereInput {
   };
 }
 
-async function deleteCheckpointFiles(db: Db, run: Prisma.RunWhereInput): Promise<RetentionReport> {
-  const expired = await db.artifact.findMany({ where: { kind: 'checkpoint', run }, select: { id: true, uri: true, runId: true } });
+async function deleteFiles(db: Db, kind: 'checkpoint' | 'shard', run: Prisma.RunWhereInput): Promise<RetentionReport> {
+  const expired = await db.artifact.findMany({ where: { kind, run }, select: { id: true, uri: true, runId: true } });
   // rows first: a row never points at a missing file, while a file without a row is harmless
   if (expired.length) await db.artifact.deleteMany({ where: { id: { in: expired.map((a) => a.id) } } });
   for (const artifact of expired) await removeArtifactFile(artifact.uri);
@@ -50,7 +54,7 @@ async function deleteCheckpointFiles(db: Db, run: Prisma.RunWhereInput): Promise
 
 /** Deletes every checkpoint copy the policy no longer keeps; safe to run at any time, from any process. */
 export function pruneCheckpointCopies(db: Db, options: { now?: Date; retentionMs?: number } = {}): Promise<RetentionReport> {
-  return deleteCheckpointFiles(db, expiredRuns(options.now ?? new Date(), options.retentionMs ?? checkpointRetentionMs()));
+  return deleteFiles(db, 'checkpoint', expiredRuns(options.now ?? new Date(), options.retentionMs ?? checkpointRetentionMs()));
 }
 
 /**
@@ -58,7 +62,17 @@ export function pruneCheckpointCopies(db: Db, options: { now?: Date; retentionMs
  * succeeds with a retention of 0.
  */
 export function pruneCheckpointCopiesOf(db: Db, runIds: string[], options: { now?: Date; retentionMs?: number } = {}): Promise<RetentionReport> {
-  return deleteCheckpointFiles(db, { id: { in: runIds }, ...expiredRuns(options.now ?? new Date(), options.retentionMs ?? checkpointRetentionMs()) });
+  return deleteFiles(db, 'checkpoint', { id: { in: runIds }, ...expiredRuns(options.now ?? new Date(), options.retentionMs ?? checkpointRetentionMs()) });
+}
+
+/** The runs whose shard files nobody reads again: succeeded, or deleted and not executing. */
+const doneWithShards: Prisma.RunWhereInput = {
+  OR: [{ status: 'succeeded' }, { deletedAt: { not: null }, status: { notIn: ['queued', 'running'] } }],
+};
+
+/** Deletes the shard files of runs that are done with them (of `runIds` only, when given). */
+export function pruneShardFiles(db: Db, runIds?: string[]): Promise<RetentionReport> {
+  return deleteFiles(db, 'shard', runIds ? { id: { in: runIds }, ...doneWithShards } : doneWithShards);
 }
 
 /**
@@ -72,8 +86,10 @@ export function startCheckpointRetention(db: Db, options: { intervalMs?: number;
     if (busy) return;
     busy = true;
     pruneCheckpointCopies(db, { retentionMs })
-      .then((report) => {
+      .then(async (report) => {
         if (report.files) options.log?.(`checkpoint retention: ${report.files} checkpoint file(s) of ${report.runs.length} run(s) removed`);
+        const shards = await pruneShardFiles(db);
+        if (shards.files) options.log?.(`shard files: ${shards.files} file(s) of ${shards.runs.length} finished run(s) removed`);
       })
       .catch(() => undefined)
       .finally(() => {

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { pruneCheckpointCopiesOf } from '../../artifacts/checkpoint-retention';
+import { pruneCheckpointCopiesOf, pruneShardFiles } from '../../artifacts/checkpoint-retention';
 import { requireRunsAccess } from '../../services/access';
 import { notifyRun } from '../../services/run-queue';
 import type { UserContext } from '../../trpc/user-context';
@@ -18,6 +18,7 @@ export async function deleteRunsHandler({ ctx, input }: { ctx: UserContext; inpu
   const { count } = await ctx.db.run.updateMany({ where: { id: { in: input.ids }, deletedAt: null }, data: { deletedAt: new Date() } });
   // a deleted run cannot run again: its checkpoint copy goes now (artifacts/checkpoint-retention.ts)
   await pruneCheckpointCopiesOf(ctx.db, input.ids);
+  await pruneShardFiles(ctx.db, input.ids);
   for (const id of input.ids) await notifyRun(ctx.db, id, 'status');
   return { deleted: count };
 }

@@ -1,4 +1,4 @@
-import { checkpointRetentionMs, pruneCheckpointCopiesOf } from '../../artifacts/checkpoint-retention';
+import { checkpointRetentionMs, pruneCheckpointCopiesOf, pruneShardFiles } from '../../artifacts/checkpoint-retention';
 import type { WorkerContext } from '../../trpc/worker-context';
 import { notifyRun } from '../../services/run-queue';
 import { requireHeldRun, requireWorker } from '../../services/worker-access';
@@ -42,6 +42,7 @@ export async function finishHandler({ ctx, input }: { ctx: WorkerContext; input:
   }
   // with KTLAB_CHECKPOINT_RETENTION_HOURS=0 a succeeded run's checkpoint copy goes now, not at the next pass
   if (input.outcome === 'succeeded' && checkpointRetentionMs() === 0) await pruneCheckpointCopiesOf(ctx.db, [input.runId], { retentionMs: 0 });
+  if (input.outcome === 'succeeded') await pruneShardFiles(ctx.db, [input.runId]);
   const status = input.outcome === 'released' ? 'queued' : input.outcome;
   await notifyRun(ctx.db, input.runId, 'status', { status });
   return { status };
