@@ -12,6 +12,8 @@ export interface Preset {
   /** One line shown next to the preset in the launch form. */
   description: string;
   needsData: boolean;
+  /** A reference the paper lists beside the methods (the supervised upper bound): never marked best in a table. */
+  reference?: boolean;
   build(options: { data?: DatasetRefInput; quick?: boolean; seed?: number }): RunConfigInput;
 }
 
@@ -79,10 +81,13 @@ export const presets: Preset[] = [
     pretext: { task: 'none' },
     ...noTransfer,
   }),
-  pipelinePreset('supervised', 'Supervised', 'AlexNet-style net trained on the labels (the upper bound).', {
-    pretext: { task: 'none' },
-    target: { objective: 'supervised' },
-  }),
+  {
+    ...pipelinePreset('supervised', 'Supervised', 'AlexNet-style net trained on the labels (the upper bound).', {
+      pretext: { task: 'none' },
+      target: { objective: 'supervised' },
+    }),
+    reference: true,
+  },
   pipelinePreset('jigsaw', 'Jigsaw', 'Jigsaw pretext (1000 permutations, no occlusion) on AlexNet-style; its conv layers are evaluated.', {
     pretext: { task: 'jigsaw', permutations: 1000, maxOccludedTiles: 0 },
     ...noTransfer,

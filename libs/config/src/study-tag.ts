@@ -12,3 +12,18 @@ export function studyTag(study: string): string {
 export function studyOfTag(tag: string): string | undefined {
   return tag.startsWith(STUDY_TAG_PREFIX) && tag.length > STUDY_TAG_PREFIX.length ? tag.slice(STUDY_TAG_PREFIX.length) : undefined;
 }
+
+const ABLATION_TAG_PREFIX = 'ablation:';
+
+/**
+ * The tag of a run that belongs to an ablation (the paper's Tables 1–2: number of clusters, cluster domain): the
+ * benchmark view shows such runs as their own group of rows, best marked within the group.
+ */
+export function ablationTag(ablation: string): string {
+  return `${ABLATION_TAG_PREFIX}${ablation}`;
+}
+
+/** The ablation a tag names, or undefined for any other tag. */
+export function ablationOfTag(tag: string): string | undefined {
+  return tag.startsWith(ABLATION_TAG_PREFIX) && tag.length > ABLATION_TAG_PREFIX.length ? tag.slice(ABLATION_TAG_PREFIX.length) : undefined;
+}

@@ -1,4 +1,5 @@
 /** The paper's tables, rebuilt from the study's cells, and their Markdown. */
+import { presets } from '@ktlab/config';
 import type { CellResult } from '../cell-result';
 import { DOMAIN_VARIANTS } from '../plan';
 import { STUDY_ROWS } from '../scales';
@@ -14,7 +15,8 @@ const PROTOCOL_TABLES = [
 export function studyTables(cells: readonly CellResult[]): Table[] {
   const main = cells.filter((cell) => cell.group === 'main');
   const rowNames = new Map(main.map((cell) => [cell.row, cell.rowName]));
-  const rows = STUDY_ROWS.filter((row) => rowNames.has(row)).map((row) => ({ key: row, label: rowNames.get(row)!, reference: row === 'supervised' }));
+  const references = new Set(presets.filter((preset) => preset.reference).map((preset) => preset.id));
+  const rows = STUDY_ROWS.filter((row) => rowNames.has(row)).map((row) => ({ key: row, label: rowNames.get(row)!, reference: references.has(row) }));
   const tables: Table[] = [];
   for (const spec of PROTOCOL_TABLES) {
     const values = collect(main, (cell) => cell.row, spec.protocol);

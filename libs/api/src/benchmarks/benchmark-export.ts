@@ -13,9 +13,11 @@ function csvField(value: string): string {
 
 /** One row per method; for each column its mean, std and number of runs (machine-readable, unrounded). */
 export function benchmarkToCsv(table: BenchmarkTable, methodNames: Record<string, string> = {}): string {
-  const header = ['method', ...table.columns.flatMap((c) => [`${c}_mean`, `${c}_std`, `${c}_n`])];
+  const header = ['method', 'group', 'reference', ...table.columns.flatMap((c) => [`${c}_mean`, `${c}_std`, `${c}_n`])];
   const lines = table.rows.map((row) => [
     methodNames[row.method] ?? row.method,
+    row.group,
+    String(row.reference),
     ...table.columns.flatMap((column) => {
       const cell = row.cells[column];
       return cell ? [String(cell.mean), cell.std === null ? '' : String(cell.std), String(cell.n)] : ['', '', '0'];
@@ -37,7 +39,8 @@ export function benchmarkToMarkdown(
       const text = formatCell(cell, options.digits, options.scale);
       return cell?.best ? `**${text}**` : text;
     });
-    return `| ${escape(options.methodNames?.[row.method] ?? row.method)} | ${cells.join(' | ')} |`;
+    const label = `${options.methodNames?.[row.method] ?? row.method}${row.reference ? ' *(reference)*' : ''}`;
+    return `| ${escape(label)} | ${cells.join(' | ')} |`;
   });
   return [header, rule, ...lines].join('\n') + '\n';
 }

@@ -48,12 +48,46 @@ describe('buildBenchmarkTable', () => {
   it('exports CSV with unrounded numbers and Markdown with the best cells in bold', () => {
     const table = buildBenchmarkTable(observations.slice(0, 5));
     const csv = benchmarkToCsv(table, { 'cc-jigsaw++': 'CC+Jigsaw++' }).trim().split('\n');
-    expect(csv[0]).toBe('method,conv1_mean,conv1_std,conv1_n,conv2_mean,conv2_std,conv2_n');
-    expect(csv[1]).toBe('CC+Jigsaw++,0.25,,1,0.5,,1');
-    expect(csv[2].split(',').slice(0, 4)).toEqual(['jigsaw', expect.stringMatching(/^0\.3/), expect.stringMatching(/^0\.1414/), '2']);
+    expect(csv[0]).toBe('method,group,reference,conv1_mean,conv1_std,conv1_n,conv2_mean,conv2_std,conv2_n');
+    expect(csv[1]).toBe('CC+Jigsaw++,main,false,0.25,,1,0.5,,1');
+    expect(csv[2].split(',').slice(0, 6)).toEqual(['jigsaw', 'main', 'false', expect.stringMatching(/^0\.3/), expect.stringMatching(/^0\.1414/), '2']);
     const markdown = benchmarkToMarkdown(table, { scale: 100, digits: 1 }).trim().split('\n');
     expect(markdown[0]).toBe('| Method | conv1 | conv2 |');
     expect(markdown[2]).toBe('| cc-jigsaw++ | 25.0 | **50.0** |');
     expect(markdown[3]).toBe('| jigsaw | **30.0 ± 14.1** | 30.0 |');
+  });
+
+  it('never marks a reference row best, and ranks each group of rows (an ablation) on its own', () => {
+    const table = buildBenchmarkTable(
+      [
+        obs('supervised', 'conv1', 's1', 0.9),
+        obs('jigsaw', 'conv1', 'j1', 0.4),
+        obs('cc-jigsaw++', 'conv1', 'c1', 0.5),
+        obs('cc-jigsaw++ k=5', 'conv1', 'k5', 0.6),
+        obs('cc-jigsaw++ k=20', 'conv1', 'k20', 0.55),
+        obs('cc-jigsaw++ k=100', 'conv1', 'k100', 0.3),
+        obs('cc-jigsaw++ half-A→half-B', 'conv1', 'd1', 0.45),
+      ],
+      {
+        methodOrder: ['supervised', 'jigsaw', 'cc-jigsaw++'],
+        referenceMethods: new Set(['supervised']),
+        groupOf: (method) => (method.includes(' k=') ? 'clusters' : method.includes('→') ? 'domain' : 'main'),
+      },
+    );
+    // main rows first, then the groups by name; numbers in names in numeric order
+    expect(table.rows.map((r) => [r.method, r.group])).toEqual([
+      ['supervised', 'main'],
+      ['jigsaw', 'main'],
+      ['cc-jigsaw++', 'main'],
+      ['cc-jigsaw++ k=5', 'clusters'],
+      ['cc-jigsaw++ k=20', 'clusters'],
+      ['cc-jigsaw++ k=100', 'clusters'],
+      ['cc-jigsaw++ half-A→half-B', 'domain'],
+    ]);
+    const best = table.rows.filter((r) => r.cells.conv1?.best).map((r) => r.method);
+    // not supervised (a reference, though highest) and not k=5 (higher, but another group); domain has one row
+    expect(best).toEqual(['cc-jigsaw++', 'cc-jigsaw++ k=5']);
+    expect(table.rows[0].reference).toBe(true);
+    expect(benchmarkToMarkdown(table, { scale: 100 })).toContain('| supervised *(reference)* | 90.0 |');
   });
 });

@@ -19,11 +19,23 @@ export interface BenchmarkCell {
   best: boolean;
 }
 
+export interface BenchmarkRow {
+  method: string;
+  /** The group of rows the row is ranked in: MAIN_GROUP, or an ablation's name (the paper's Tables 1–2). */
+  group: string;
+  /** A reference (the supervised upper bound): shown, never best. */
+  reference: boolean;
+  cells: Record<string, BenchmarkCell | undefined>;
+}
+
 export interface BenchmarkTable {
   columns: string[];
-  rows: { method: string; cells: Record<string, BenchmarkCell | undefined> }[];
+  rows: BenchmarkRow[];
   higherIsBetter: boolean;
 }
+
+/** The group of the methods themselves; ablation groups follow it. */
+export const MAIN_GROUP = 'main';
 
 const LAYER_ORDER = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'];
 const PROTOCOL_ORDER = ['linear', 'nonlinear', 'knn', 'finetune'];
@@ -44,12 +56,21 @@ export function metricHigherIsBetter(metric: string): boolean {
   return !/loss|error|err$|nll|perplexity/i.test(metric);
 }
 
-export function buildBenchmarkTable(
-  observations: BenchmarkObservation[],
-  options: { methodOrder?: string[]; higherIsBetter?: boolean } = {},
-): BenchmarkTable {
+export interface BenchmarkTableOptions {
+  /** Known methods first, in this order (the paper's rows); others after them. */
+  methodOrder?: string[];
+  higherIsBetter?: boolean;
+  /** Methods shown as references: never marked best. */
+  referenceMethods?: ReadonlySet<string>;
+  /** The group of a method's rows (default MAIN_GROUP); the best cell of a column is marked within each group. */
+  groupOf?: (method: string) => string;
+}
+
+export function buildBenchmarkTable(observations: BenchmarkObservation[], options: BenchmarkTableOptions = {}): BenchmarkTable {
   const higherIsBetter = options.higherIsBetter ?? true;
   const methodOrder = options.methodOrder ?? [];
+  const groupOf = options.groupOf ?? (() => MAIN_GROUP);
+  const groupRank = (group: string) => (group === MAIN_GROUP ? '' : group);
   const groups = new Map<string, Map<string, { values: number[]; runIds: string[] }>>();
   for (const { method, column, runId, value } of observations) {
     if (!Number.isFinite(value)) continue;
@@ -61,8 +82,13 @@ export function buildBenchmarkTable(
     cell.runIds.push(runId);
   }
   const columns = orderColumns([...groups.values()].flatMap((row) => [...row.keys()]));
-  const methods = [...groups.keys()].sort((a, b) => rank(methodOrder, a) - rank(methodOrder, b) || a.localeCompare(b));
-  const rows = methods.map((method) => {
+  const methods = [...groups.keys()].sort(
+    (a, b) =>
+      groupRank(groupOf(a)).localeCompare(groupRank(groupOf(b))) ||
+      rank(methodOrder, a) - rank(methodOrder, b) ||
+      a.localeCompare(b, undefined, { numeric: true }),
+  );
+  const rows = methods.map((method): BenchmarkRow => {
     const cells: Record<string, BenchmarkCell | undefined> = {};
     for (const [column, { values, runIds }] of groups.get(method)!) {
       const n = values.length;
@@ -70,13 +96,16 @@ export function buildBenchmarkTable(
       const std = n > 1 ? Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1)) : null;
       cells[column] = { mean, std, n, runIds: [...new Set(runIds)], best: false };
     }
-    return { method, cells };
+    return { method, group: groupOf(method), reference: options.referenceMethods?.has(method) ?? false, cells };
   });
-  for (const column of columns) {
-    const present = rows.map((row) => row.cells[column]).filter((cell): cell is BenchmarkCell => cell !== undefined);
-    if (present.length < 2) continue;
-    const target = higherIsBetter ? Math.max(...present.map((c) => c.mean)) : Math.min(...present.map((c) => c.mean));
-    for (const cell of present) cell.best = cell.mean === target;
+  for (const group of new Set(rows.map((row) => row.group))) {
+    const ranked = rows.filter((row) => row.group === group && !row.reference);
+    for (const column of columns) {
+      const present = ranked.map((row) => row.cells[column]).filter((cell): cell is BenchmarkCell => cell !== undefined);
+      if (present.length < 2) continue;
+      const target = higherIsBetter ? Math.max(...present.map((c) => c.mean)) : Math.min(...present.map((c) => c.mean));
+      for (const cell of present) cell.best = cell.mean === target;
+    }
   }
   return { columns, rows, higherIsBetter };
 }

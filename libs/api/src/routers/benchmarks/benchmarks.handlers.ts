@@ -1,6 +1,6 @@
-import { presets, studyOfTag, studyTag } from '@ktlab/config';
+import { ablationOfTag, presets, studyOfTag, studyTag } from '@ktlab/config';
 import { benchmarkToCsv, benchmarkToMarkdown } from '../../benchmarks/benchmark-export';
-import { buildBenchmarkTable, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
+import { buildBenchmarkTable, MAIN_GROUP, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
 import { requireMembership } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { BenchmarkOptionsInput, BenchmarkTableInput } from './benchmarks.schema';
@@ -43,11 +43,22 @@ export async function benchmarkTableHandler({ ctx, input }: { ctx: UserContext; 
       ...(input.columns.by === 'layer' ? { protocol: input.columns.protocol } : { layer: input.columns.layer }),
       run: benchmarkRuns(project.id, input.study),
     },
-    select: { layer: true, protocol: true, value: true, runId: true, run: { select: { method: true } } },
+    select: { layer: true, protocol: true, value: true, runId: true, run: { select: { method: true, tags: true } } },
   });
+  // A method's runs tagged `ablation:<name>` (the study's Tables 1–2 cells) form their own group of rows.
+  const ablationOf = new Map<string, string>();
+  for (const { run } of results) {
+    const ablation = run.tags.map(ablationOfTag).find((name) => name !== undefined);
+    if (ablation && !ablationOf.has(run.method)) ablationOf.set(run.method, ablation);
+  }
   const table = buildBenchmarkTable(
     results.map((r) => ({ method: r.run.method, column: input.columns.by === 'layer' ? r.layer : r.protocol, runId: r.runId, value: r.value })),
-    { methodOrder: presets.map((p) => p.id), higherIsBetter: metricHigherIsBetter(input.metric) },
+    {
+      methodOrder: presets.map((p) => p.id),
+      higherIsBetter: metricHigherIsBetter(input.metric),
+      referenceMethods: new Set(presets.filter((p) => p.reference).map((p) => p.id)),
+      groupOf: (method) => ablationOf.get(method) ?? MAIN_GROUP,
+    },
   );
   const methodNames = Object.fromEntries(presets.map((p) => [p.id, p.name]));
   // Accuracies are stored as fractions; tables show percentages like the paper.

@@ -40,7 +40,7 @@ describe('benchmarks router', () => {
     expect(ccRow.cells.conv2).toMatchObject({ mean: 0.6, std: null, runIds: [cc], best: true });
     expect(table.scale).toBe(100);
     expect(table.markdown, table.markdown).toContain('| Jigsaw | **40.0 ± 14.1** | 40.0 ± 0.0 |');
-    expect(table.csv.split('\n')[0]).toBe('method,conv1_mean,conv1_std,conv1_n,conv2_mean,conv2_std,conv2_n');
+    expect(table.csv.split('\n')[0]).toBe('method,group,reference,conv1_mean,conv1_std,conv1_n,conv2_mean,conv2_std,conv2_n');
 
     const byProtocol = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns: { by: 'protocol', layer: 'conv2' } });
     expect(byProtocol.columns).toEqual(['linear']);
