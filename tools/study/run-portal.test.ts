@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@ktlab/config';
 import { planStudy } from './plan';
-import { portalMethod, readCredentialsFile, studyTags } from './run-portal';
+import { portalMethod, studyTags } from './run-portal';
 import { SCALES } from './scales';
-
-const dir = mkdtempSync(join(tmpdir(), 'ktlab-study-portal-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('portal launch', () => {
   const plan = planStudy({ scale: SCALES.quick, dataRoot: '/data/cifar10', seeds: 1 });
@@ -28,14 +22,5 @@ describe('portal launch', () => {
     expect(method('cc-jigsaw++-s0')).toBe('cc-jigsaw++');
     expect(method('k5-s0')).toBe('cc-jigsaw++ k=5');
     expect(method('domain-half-A-half-B-s0')).toBe('cc-jigsaw++ half-A→half-B');
-  });
-
-  it('reads the admin credentials file written by npm start, and says what is missing', () => {
-    const file = join(dir, 'admin-credentials');
-    writeFileSync(file, 'email=admin@ktlab.local\npassword=abc=def\n');
-    expect(readCredentialsFile(file)).toEqual({ email: 'admin@ktlab.local', password: 'abc=def' });
-    expect(() => readCredentialsFile(join(dir, 'nope'))).toThrow(/pass --email and --password/);
-    writeFileSync(file, 'email=a@b\n');
-    expect(() => readCredentialsFile(file)).toThrow(/email= and password=/);
   });
 });

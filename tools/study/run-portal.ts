@@ -5,14 +5,11 @@
  * report is written the same way as for local runs. Re-running finds the cells' runs by their tags instead of
  * creating them again.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import superjson from 'superjson';
 import cliProgress from 'cli-progress';
-import type { AppRouter } from '@ktlab/api';
-import { studyTag } from '@ktlab/config';
-import { ktlabHome } from '@ktlab/db/paths';
+import { studyTag, ablationTag } from '@ktlab/config';
+import { signIn } from '@ktlab/publish';
 import { cellResult, readCellResult, writeCellResult, type CellResult } from './cell-result';
 import { formatDuration } from './eta';
 import { configHash, type StudyCell, type StudyPlan } from './plan';
@@ -28,10 +25,10 @@ export interface PortalRunOptions {
   pollMs?: number;
 }
 
-const SESSION_COOKIE = 'ktlab_session';
-
 export function studyTags(scale: string, cell: StudyCell): string[] {
-  return [studyTag(scale), `cell:${cell.id}`, `cfg:${configHash(cell.config)}`];
+  const tags = [studyTag(scale), `cell:${cell.id}`, `cfg:${configHash(cell.config)}`];
+  // the benchmark view ranks an ablation's rows among themselves, as the study's Tables 1–2 do
+  return cell.group === 'main' ? tags : [...tags, ablationTag(cell.group)];
 }
 
 /** The benchmark view groups runs by method: ablation cells get their own method name. */
@@ -41,51 +38,13 @@ export function portalMethod(cell: StudyCell): string {
   return cell.row;
 }
 
-/** `.ktlab/admin-credentials` as written by `npm start`: `email=…` and `password=…` lines. */
-export function readCredentialsFile(file: string): { email: string; password: string } {
-  if (!existsSync(file)) throw new Error(`no portal credentials: pass --email and --password, or start the portal once (npm start) so ${file} exists`);
-  const fields = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((line) => {
-    const at = line.indexOf('=');
-    return [line.slice(0, at).trim(), line.slice(at + 1).trim()];
-  }));
-  if (!fields.email || !fields.password) throw new Error(`${file} must have email= and password= lines`);
-  return { email: fields.email, password: fields.password };
-}
-
-export function createSessionClient(portalUrl: string) {
-  let cookie: string | undefined;
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: new URL('/api/trpc', portalUrl).toString(),
-        transformer: superjson,
-        headers: () => (cookie ? { cookie } : {}),
-        fetch: async (input, init) => {
-          const response = await fetch(input, init);
-          for (const header of response.headers.getSetCookie()) {
-            const [pair] = header.split(';');
-            if (pair?.startsWith(`${SESSION_COOKIE}=`)) cookie = pair;
-          }
-          return response;
-        },
-      }),
-    ],
-  });
-  return { client, signedIn: () => cookie !== undefined };
-}
-
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export async function runOnPortal(options: PortalRunOptions): Promise<void> {
   const { plan, studyDir, signal } = options;
   const scale = plan.scale.name;
-  const credentials = options.email && options.password
-    ? { email: options.email, password: options.password }
-    : readCredentialsFile(join(ktlabHome(), 'admin-credentials'));
-  const { client, signedIn } = createSessionClient(options.portalUrl);
-  await client.auth.signIn.mutate(credentials);
-  if (!signedIn()) throw new Error(`signed in to ${options.portalUrl} but got no ${SESSION_COOKIE} cookie`);
-  console.log(`study ${scale}: signed in to ${options.portalUrl} as ${credentials.email}`);
+  const { client, email } = await signIn({ portalUrl: options.portalUrl, email: options.email, password: options.password });
+  console.log(`study ${scale}: signed in to ${options.portalUrl} as ${email}`);
 
   const runIds = new Map<string, string>();
   for (const cell of plan.cells) {

@@ -2,6 +2,7 @@
  * `npm run study -- --scale quick|full|smoke [--data <root>] [--seeds N] [--only <row,...>] [--portal <url>] [--out docs/results]`
  * Plans the reproduction study (the paper's rows × seeds + the clusters and cluster-domain ablations), runs it
  * locally (or on the portal), then writes the report (tables, plots, orderings) to --out.
+ * `--publish <url>` instead publishes the cells that finished locally into the portal (and runs nothing).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,8 @@ import { Command } from 'commander';
 import { defaultCacheDir, repoRoot, sharedDir } from '@ktlab/data';
 import { planStudy } from './plan';
 import { runLocally } from './run-local';
+import { signIn } from '@ktlab/publish';
+import { publishStudy } from './publish-study';
 import { runOnPortal } from './run-portal';
 import { writeReport } from './report/write-report';
 import { loadStudyResults } from './report/load-results';
@@ -21,6 +24,7 @@ const program = new Command('study')
   .option('--seeds <n>', 'seeds per cell (default: the scale\'s)')
   .option('--only <rows>', 'comma-separated rows (preset ids), e.g. random,cc-jigsaw++')
   .option('--portal <url>', 'launch the runs on this portal instead of locally, and wait for them')
+  .option('--publish <url>', 'publish the cells that finished locally into this portal as succeeded runs tagged like --portal\'s (runs nothing; publishing again adds nothing)')
   .option('--email <email>', 'portal user (default: .ktlab/admin-credentials)')
   .option('--password <password>', 'portal password (default: .ktlab/admin-credentials; or $KTLAB_PASSWORD)')
   .option('--project <slug>', 'portal project (default: the user\'s default project)')
@@ -34,6 +38,7 @@ program.action(async (options: {
   seeds?: string;
   only?: string;
   portal?: string;
+  publish?: string;
   email?: string;
   password?: string;
   project?: string;
@@ -44,7 +49,7 @@ program.action(async (options: {
   const scale = scaleByName(options.scale);
   const dataRoot = resolve(options.data ?? join(sharedDir(), 'datasets', 'cifar10'));
   const missing = ['train', 'test'].filter((split) => !existsSync(join(dataRoot, split)));
-  if (missing.length && !options.reportOnly) {
+  if (missing.length && !options.reportOnly && !options.publish) {
     console.error(`study: ${dataRoot} has no ${missing.join('/ or ')}/ folder; pass --data <root> (a CIFAR-10 root with train/<class>/ and test/<class>/) or set KTLAB_SHARED`);
     process.exit(2);
   }
@@ -60,6 +65,18 @@ program.action(async (options: {
     for (const [alias, cell] of Object.entries(plan.aliases)) console.log(`${alias.padEnd(34)} = ${cell}`);
     console.log(`${plan.cells.length} cells; projected ${scale.projectedMinutes || '?'} min on a 2-core CPU`);
     return;
+  }
+  if (options.publish) {
+    if (options.portal) throw new Error('--publish and --portal exclude each other: --portal runs the cells on the portal, --publish sends cells that ran here');
+    const session = await signIn({ portalUrl: options.publish, email: options.email, password: options.password ?? process.env.KTLAB_PASSWORD });
+    console.log(`study ${scale.name}: signed in to ${options.publish} as ${session.email}; publishing the finished cells of ${studyDir}`);
+    const summary = await publishStudy({ plan, studyDir, session, ...(options.project ? { projectSlug: options.project } : {}) });
+    console.log(`published ${summary.published.length} (figures sent: ${summary.figures}), already published ${summary.alreadyPublished.length}, skipped ${summary.skipped.length}`);
+    for (const skipped of summary.skipped) console.log(`  ${skipped.id}: ${skipped.reason}`);
+    const study = new URL('/benchmarks', options.publish);
+    study.searchParams.set('study', scale.name);
+    console.log(`benchmark tables: ${study}`);
+    process.exit(0);
   }
   if (!options.reportOnly) {
     const controller = new AbortController();

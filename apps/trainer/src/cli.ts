@@ -1,8 +1,10 @@
 /**
  * `npm run ktlab -- run --preset cc-jigsaw++ --data <folder> [--test <folder>] [--quick]`: one pipeline run
  * on this machine, without the portal — progress bars per stage, results in a local run folder.
+ * `npm run ktlab -- publish <run-dir> --portal <url> [--project <slug>]`: show that run in the portal afterwards.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -10,7 +12,9 @@ import { pino } from 'pino';
 import { configFieldErrors, findPreset, presets, runConfigSchema, type PipelineConfig } from '@ktlab/config';
 import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, type EvalResult } from '@ktlab/pipeline';
+import { readRunManifest, writeRunManifest } from '@ktlab/publish';
 import { selectBackend } from '@ktlab/tf-backend';
+import { registerPublishCommand } from './publish/publish-command';
 
 const program = new Command('ktlab').description('Knowledge transfer for self-supervised learning (Noroozi et al., CVPR 2018)');
 
@@ -70,6 +74,16 @@ program
     );
     const stageBars = new Map<string, cliProgress.SingleBar>();
     const started = Date.now();
+    // A resumed run keeps its first start and the timings of the stages an earlier invocation ran.
+    const earlier = (() => {
+      try {
+        return readRunManifest(runDir);
+      } catch {
+        return undefined;
+      }
+    })();
+    const stageStarts = new Map<string, number>();
+    const stageSeconds: Record<string, number> = {};
     const controller = new AbortController();
     process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
     let results: EvalResult[];
@@ -81,6 +95,9 @@ program
         signal: controller.signal,
         metric: () => undefined,
         stage: (kind, status, progress, message) => {
+          if (status === 'running' && progress === 0) stageStarts.set(kind, Date.now());
+          const stageStart = stageStarts.get(kind);
+          if (status === 'succeeded' && stageStart !== undefined) stageSeconds[kind] = (Date.now() - stageStart) / 1000;
           let bar = stageBars.get(kind);
           if (!bar) {
             bar = bars.create(1000, 0, { stage: kind.padEnd(22), message: '' });
@@ -94,6 +111,18 @@ program
       bars.stop();
     }
     writeFileSync(join(runDir, 'results.json'), JSON.stringify(results, null, 2));
+    // What `ktlab publish` needs to show the run in the portal as it happened.
+    writeRunManifest(runDir, {
+      version: 1,
+      preset: preset.id,
+      seed,
+      quick: options.quick,
+      host: hostname(),
+      backend: `${backend.name} (${backend.kind})`,
+      startedAt: earlier?.startedAt ?? new Date(started).toISOString(),
+      finishedAt: new Date().toISOString(),
+      stageSeconds: { ...earlier?.stageSeconds, ...stageSeconds },
+    });
     const layers = [...new Set(results.map((r) => r.layer))];
     const protocols = [...new Set(results.map((r) => r.protocol))];
     console.log(`\n${'protocol'.padEnd(10)}${layers.map((l) => l.padStart(9)).join('')}`);
@@ -102,6 +131,11 @@ program
       console.log(`${protocol.padEnd(10)}${cells.map((c) => (c ? `${(c.value * 100).toFixed(1)}%` : '—').padStart(9)).join('')}`);
     }
     console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min; results in ${join(runDir, 'results.json')}`);
+    console.log(`show it in the portal: npm run ktlab -- publish ${runDir} --portal http://localhost:3000`);
   });
 
+registerPublishCommand(program);
+
 await program.parseAsync(process.argv);
+// The TensorFlow.js backend's worker threads would keep the process alive after the results are printed.
+process.exit(0);

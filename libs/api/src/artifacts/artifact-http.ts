@@ -1,6 +1,7 @@
 /**
  * HTTP endpoints for artifacts (tRPC carries JSON, not files):
- *   PUT /api/artifacts/<run>/<name>?kind=figure   a worker holding the run uploads (Bearer worker token)
+ *   PUT /api/artifacts/<run>/<name>?kind=figure   a worker holding the run uploads (Bearer worker token); a
+ *                                                 project member its figures if the run was published (runs.import)
  *   GET /api/artifacts/<artifact id>              a member of the run's project downloads (session cookie)
  *   GET /api/artifacts/<run>/<name>               a worker reads back a run file (Bearer worker token): the
  *                                                 run's holder its checkpoints (to resume on another machine);
@@ -15,6 +16,7 @@ import { requireRunAccess } from '../services/access';
 import type { ContextDeps } from '../trpc/context';
 import { CHECKPOINT_MANIFEST, pruneCheckpointBlobs } from './checkpoint-gc';
 import { assertArtifactName, contentType, MAX_ARTIFACT_BYTES, readArtifact, storeArtifact } from './artifact-store';
+import { crossSiteReason } from '../auth/csrf';
 
 const KINDS = new Set(['figure', 'eval-table', 'log', 'checkpoint', 'features', 'centroids', 'pseudo-labels', 'clusters', 'shard']);
 
@@ -25,14 +27,18 @@ const error = (status: number, message: string) => Response.json({ error: { mess
 
 export async function handleArtifactUpload(request: Request, deps: ContextDeps, runId: string, name: string): Promise<Response> {
   const token = await findValidToken(deps.db, bearerToken(request.headers.get('authorization')));
-  if (!token) return error(401, 'a valid worker token is required');
-  const run = await deps.db.run.findUnique({ where: { id: runId }, select: { status: true, claimedBy: { select: { tokenId: true } } } });
-  if (!run) return error(404, `run ${runId} not found`);
   const kind = new URL(request.url).searchParams.get('kind') ?? 'figure';
-  if (!KINDS.has(kind)) return error(400, `unknown artifact kind "${kind}"`);
-  const holds = run.status === 'running' && run.claimedBy?.tokenId === token.id;
-  if (!holds && !(kind === SHARD_KIND && (await executesShardOf(deps, token.id, runId)))) {
-    return error(409, `run ${runId} is not held by a worker of this token`);
+  if (!token) {
+    const refused = await refusePublisherUpload(request, deps, runId, kind);
+    if (refused) return refused;
+  } else {
+    const run = await deps.db.run.findUnique({ where: { id: runId }, select: { status: true, claimedBy: { select: { tokenId: true } } } });
+    if (!run) return error(404, `run ${runId} not found`);
+    if (!KINDS.has(kind)) return error(400, `unknown artifact kind "${kind}"`);
+    const holds = run.status === 'running' && run.claimedBy?.tokenId === token.id;
+    if (!holds && !(kind === SHARD_KIND && (await executesShardOf(deps, token.id, runId)))) {
+      return error(409, `run ${runId} is not held by a worker of this token`);
+    }
   }
   if (Number(request.headers.get('content-length') ?? 0) > MAX_ARTIFACT_BYTES) return error(413, `artifacts are limited to ${MAX_ARTIFACT_BYTES} bytes`);
   const body = new Uint8Array(await request.arrayBuffer());
@@ -82,6 +88,21 @@ export async function handleArtifactDownload(request: Request, deps: ContextDeps
   } catch (cause) {
     return error(500, (cause as Error).message);
   }
+}
+
+/**
+ * Without a worker token: a member of the run's project (session cookie) may upload the figures of a run that was
+ * published from outside the portal (`runs.import`, e.g. `ktlab publish`); no worker ever holds such a run.
+ */
+async function refusePublisherUpload(request: Request, deps: ContextDeps, runId: string, kind: string): Promise<Response | undefined> {
+  const user = await findSessionUser(deps.db, readCookie(request.headers.get('cookie'), SESSION_COOKIE));
+  if (!user) return error(401, 'a valid worker token is required');
+  const crossSite = crossSiteReason(request);
+  if (crossSite) return error(403, crossSite);
+  const run = await deps.db.run.findFirst({ where: { id: runId, project: { members: { some: { userId: user.id } } } }, select: { importedFrom: true } });
+  if (!run) return error(404, `run ${runId} not found`);
+  if (run.importedFrom === null || kind !== 'figure') return error(403, 'only the figures of runs published from outside the portal can be uploaded with a session; workers upload the rest');
+  return undefined;
 }
 
 /** Whether a worker of this token is executing one of the run's shards right now (the run still running). */

@@ -26,6 +26,7 @@ export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input:
         startedAt: true,
         finishedAt: true,
         deletedAt: true,
+        importedFrom: true,
         error: true,
         claimedBy: { select: { name: true } },
       },

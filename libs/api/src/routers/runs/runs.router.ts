@@ -11,6 +11,8 @@ import { createSweepInput } from './create-sweep.schema';
 import { createRunHandler } from './create.handler';
 import { createRunInput } from './create.schema';
 import { getRunHandler } from './get.handler';
+import { importRunHandler } from './import.handler';
+import { importRunInput } from './import.schema';
 import { runIdInput, watchRunInput } from './get.schema';
 import { listRunsHandler, runGroupsHandler } from './list.handler';
 import { listRunsInput } from './list.schema';
@@ -28,6 +30,8 @@ import { watchAllHandler, watchRunHandler } from './watch.handlers';
 export const runsRouter = router({
   create: userProcedure.input(createRunInput).mutation(createRunHandler),
   createSweep: userProcedure.input(createSweepInput).mutation(createSweepHandler),
+  /** Publishes a run that finished outside the portal (CLI, study) with its results; idempotent per import key. */
+  import: userProcedure.input(importRunInput).mutation(importRunHandler),
   list: userProcedure.input(listRunsInput).query(listRunsHandler),
   groups: userProcedure.input(listRunsInput).query(runGroupsHandler),
   get: userProcedure.input(runIdInput).query(getRunHandler),
