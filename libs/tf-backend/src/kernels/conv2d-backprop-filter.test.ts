@@ -12,8 +12,8 @@ function filterGradient(x: tf.Tensor, dy: tf.Tensor, filterShape: number[], stri
 }
 
 /** Registered for the duration of these tests: one image and one output row per chunk, any channel count. */
-const smallestChunks = conv2DBackpropFilterConfig(KTLAB_WASM_BACKEND, { bytes: 1, minImages: 1, minInChannels: 1 });
-const twoImageChunks = conv2DBackpropFilterConfig(KTLAB_WASM_BACKEND, { bytes: 1, minImages: 2, minInChannels: 1 });
+const smallestChunks = conv2DBackpropFilterConfig(KTLAB_WASM_BACKEND, { engine: 'chunked', chunking: { bytes: 1, minImages: 1, minInChannels: 1 } });
+const twoImageChunks = conv2DBackpropFilterConfig(KTLAB_WASM_BACKEND, { engine: 'chunked', chunking: { bytes: 1, minImages: 2, minInChannels: 1 } });
 let registered: tf.KernelConfig | undefined;
 
 function use(config: tf.KernelConfig): void {
@@ -46,7 +46,7 @@ const cases: Case[] = [
   { x: [3, 7, 9, 5], filter: [7, 3, 5, 3], strides: [1, 3], pad: 'same' },
 ];
 
-describe('Conv2DBackpropFilter on ktlab-wasm, split into many chunks, equals the cpu backend', () => {
+describe('Conv2DBackpropFilter on ktlab-wasm, XNNPACK engine split into many chunks, equals the cpu backend', () => {
   it.each(cases)('x $x, filter $filter, strides $strides, $pad', async (c) => {
     const y = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.strides, c.pad).shape);
     const specs = [

@@ -3,13 +3,17 @@
  *
  * dW[kh, kw, ci, co] = Σ_{n, oh, ow} xPadded[n, kh + s·oh, kw + s·ow, ci] · dy[n, oh, ow, co]
  *
- * which is itself a convolution with the batch as the reduction channel: input xᵀ = x transposed to
- * [ci, h, w, n], filter dyᵀ = dy transposed to [oh, ow, n, co], dilation = the forward stride, stride 1. That
- * convolution runs on XNNPACK through the backend's own Conv2D kernel (multithreaded, SIMD), giving
- * [ci, kh, kw, co], transposed to the filter layout [kh, kw, ci, co].
+ * By default on ktlab's direct FMA kernel (direct-conv.ts): a GEMM with rows (kh, kw, ci), columns co and the
+ * long reduction over (n, oh, ow) in registers, rows split across the kernel team.
  *
- * The reduction is split into chunks of images × output rows (filter-gradient-chunks.ts) so that XNNPACK's
- * packed dyᵀ stays in L2; each chunk's xᵀ and dyᵀ are cut straight out of x and dy by ktlab's transpose
+ * The previous engine, kept for comparisons (`engine: 'chunked'`): the gradient is itself a convolution with
+ * the batch as the reduction channel: input xᵀ = x transposed to [ci, h, w, n], filter dyᵀ = dy transposed to
+ * [oh, ow, n, co], dilation = the forward stride, stride 1. That convolution runs through the backend's own
+ * Conv2D kernel (ktlab's FMA kernel at dilation 1, else XNNPACK), giving [ci, kh, kw, co], transposed to the
+ * filter layout [kh, kw, ci, co].
+ *
+ * The reduction is split into chunks of images × output rows (filter-gradient-chunks.ts) so that the packed
+ * dyᵀ stays in L2; each chunk's xᵀ and dyᵀ are cut straight out of x and dy by ktlab's transpose
  * kernel, and the partial gradients are summed in place.
  */
 import {
@@ -21,11 +25,26 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
+import { directConvFilterGradient } from './direct-conv.js';
 import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_IMAGES, MIN_CHUNKED_IN_CHANNELS, planFilterGradientChunks } from './filter-gradient-chunks.js';
 import { KernelRunner } from './kernel-runner.js';
 import { WasmHeap } from './wasm-heap.js';
 
 const FLOAT = 4;
+
+export interface FilterGradientOptions {
+  /**
+   * 'direct' (default): ktlab's FMA filter-gradient kernel; 'chunked': the chunked convolution through the
+   * backend's Conv2D (ktlab's FMA forward kernel at stride 1, XNNPACK's when the dilation = stride is > 1).
+   * Both ran an AlexNet-style step's filter gradients in the same time (≈ 640 ms); direct needs no transposed
+   * copies.
+   */
+  engine?: 'direct' | 'chunked';
+  /** How the chunked engine splits the reduction. */
+  chunking?: FilterGradientChunking;
+}
+
+const DEFAULT_CHUNKING: FilterGradientChunking = { bytes: DEFAULT_CHUNK_BYTES, minImages: MIN_CHUNK_IMAGES, minInChannels: MIN_CHUNKED_IN_CHANNELS };
 
 export interface FilterGradientChunking {
   /** Packed dyᵀ bytes per chunk. */
@@ -34,11 +53,10 @@ export interface FilterGradientChunking {
   minInChannels: number;
 }
 
-/** `chunking` tunes the split (tests force many small chunks; benchmarks compare budgets). */
-export function conv2DBackpropFilterConfig(
-  backendName: string,
-  chunking: FilterGradientChunking = { bytes: DEFAULT_CHUNK_BYTES, minImages: MIN_CHUNK_IMAGES, minInChannels: MIN_CHUNKED_IN_CHANNELS },
-): KernelConfig {
+/** `options` pick the engine and tune the chunked engine's split (tests force many small chunks; benchmarks compare). */
+export function conv2DBackpropFilterConfig(backendName: string, options: FilterGradientOptions = {}): KernelConfig {
+  const chunking = options.chunking ?? DEFAULT_CHUNKING;
+  const engine = options.engine ?? 'direct';
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
@@ -60,6 +78,23 @@ export function conv2DBackpropFilterConfig(
     const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
     const { strideHeight, strideWidth } = info;
     const heap = new WasmHeap(wasmBackend);
+    if (engine === 'direct') {
+      return directConvFilterGradient(heap, x, dy, {
+        batch: info.batchSize,
+        inHeight,
+        inWidth,
+        inChannels,
+        outHeight,
+        outWidth,
+        outChannels,
+        filterHeight,
+        filterWidth,
+        strideHeight,
+        strideWidth,
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+      });
+    }
     const plan = planFilterGradientChunks(
       { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left },
       chunking.bytes,

@@ -1,10 +1,12 @@
 /**
- * Conv2DBackpropInput (the input gradient of a 2-D convolution) for stride 1, on XNNPACK.
+ * Conv2DBackpropInput (the input gradient of a 2-D convolution) for stride 1, on ktlab's direct FMA
+ * convolution.
  *
  * tfjs-backend-wasm computes it with a scalar C++ loop, 20× slower than its forward convolution. With stride
  * 1 the input gradient is a plain convolution: dy, padded by (filter − 1 − forward padding) on each side,
- * convolved with the filter flipped in both spatial axes and with its channel axes swapped. That runs on the
- * backend's own XNNPACK Conv2D. Strided convolutions keep the package's kernel.
+ * convolved with the filter flipped in both spatial axes and with its channel axes swapped. The direct
+ * kernel packs the filter flipped and swapped as it goes (no Reverse / Transpose); non-float32 inputs run
+ * that convolution on the backend's XNNPACK Conv2D. Strided or NCHW convolutions keep the package's kernel.
  */
 import {
   backend_util,
@@ -15,7 +17,9 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
+import { directConvForward } from './direct-conv.js';
 import { KernelRunner } from './kernel-runner.js';
+import { WasmHeap } from './wasm-heap.js';
 
 export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
@@ -43,6 +47,28 @@ export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
       // Stride 1: inHeight = outHeight + top + bottom − filterHeight + 1.
       const bottom = inHeight - outHeight + filterHeight - 1 - top;
       const right = inWidth - outWidth + filterWidth - 1 - left;
+      if (dy.dtype === 'float32' && filter.dtype === 'float32') {
+        return directConvForward(
+          new WasmHeap(backend as KernelBackend),
+          dy,
+          {
+            batch: info.batchSize,
+            inHeight: outHeight,
+            inWidth: outWidth,
+            inChannels: info.outChannels,
+            outHeight: inHeight,
+            outWidth: inWidth,
+            outChannels: info.inChannels,
+            filterHeight,
+            filterWidth,
+            strideHeight: 1,
+            strideWidth: 1,
+            padTop: top,
+            padLeft: left,
+          },
+          { filter, flipped: true },
+        );
+      }
       const flipped = runner.run('Reverse', { x: filter }, { dims: [0, 1] });
       const swapped = runner.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
       return runner.keep(

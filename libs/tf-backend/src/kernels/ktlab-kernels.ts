@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { conv2DConfig, fusedConv2DConfig } from './conv2d.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanConfig, sumConfig } from './sum.js';
@@ -11,6 +12,8 @@ import { transposeConfig } from './transpose.js';
 
 export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
   return [
+    conv2DConfig(backendName),
+    fusedConv2DConfig(backendName),
     conv2DBackpropFilterConfig(backendName),
     conv2DBackpropInputConfig(backendName),
     batchMatMulConfig(backendName),

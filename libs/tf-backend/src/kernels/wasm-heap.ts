@@ -4,12 +4,15 @@
  */
 import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { assemblyKernelsFor, type AssemblyKernels } from '../wasm/assembly-kernels.js';
+import { convTeamFor } from '../wasm/conv-team.js';
+import type { KernelTeam } from '../wasm/kernel-team.js';
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface HeapBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory };
+  wasm: { wasmMemory?: WebAssembly.Memory; tfjs?: { getThreadsCount(): number } };
   getMemoryOffset(dataId: object): number;
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 export class WasmHeap {
@@ -37,6 +40,20 @@ export class WasmHeap {
     if (tensor.dtype === 'float32') return new Float32Array(buffer, this.offsetOf(tensor), size);
     if (tensor.dtype === 'int32') return new Int32Array(buffer, this.offsetOf(tensor), size);
     throw new Error(`WasmHeap.elements: ${tensor.dtype} tensors have no float32/int32 view`);
+  }
+
+  /** Frees a tensor made by `allocate` (or any other tensor this kernel owns). */
+  free(tensor: TensorInfo): void {
+    this.backend.disposeData(tensor.dataId);
+  }
+
+  /**
+   * The thread team for ktlab's convolution kernels on this memory, as many threads as XNNPACK's pool
+   * (created on first use).
+   */
+  convTeam(): KernelTeam {
+    const threads = this.backend.wasm.tfjs?.getThreadsCount() ?? 1;
+    return convTeamFor(this.backend.wasm.wasmMemory as WebAssembly.Memory, Math.max(1, threads));
   }
 
   /** A new tensor allocated on the heap (contents undefined until a kernel writes them). */
