@@ -28,8 +28,8 @@ function Nav() {
     }),
   );
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-5 gap-y-2 px-6 py-3">
+    <header className="border-b border-slate-200 bg-surface">
+      <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3 sm:px-6">
         <Link href="/runs" className="text-lg font-semibold tracking-tight text-slate-900">
           ktlab
         </Link>
@@ -37,7 +37,7 @@ function Nav() {
           aria-label="Project"
           value={projectSlug}
           onChange={(e) => setProjectSlug(e.target.value)}
-          className="rounded-md border border-slate-200 bg-slate-50 px-2 py-1 text-sm text-slate-700"
+          className="max-w-40 rounded-md border border-slate-200 bg-slate-50 px-2 py-1 text-sm text-slate-700 sm:max-w-none"
         >
           {user.projects.map((project) => (
             <option key={project.slug} value={project.slug}>
@@ -45,15 +45,19 @@ function Nav() {
             </option>
           ))}
         </select>
-        {NAV.map((item) => (
-          <Link
-            key={item.href}
-            href={item.href}
-            className={`text-sm ${pathname.startsWith(item.href) ? 'font-medium text-slate-900' : 'text-slate-600 hover:text-slate-900'}`}
-          >
-            {item.label}
-          </Link>
-        ))}
+        {/* On a phone the sections get their own row, under the brand and the actions. */}
+        <div className="order-last -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:mx-0 sm:w-auto sm:gap-5">
+          {NAV.map((item) => (
+            <Link
+              key={item.href}
+              href={item.href}
+              aria-current={pathname.startsWith(item.href) ? 'page' : undefined}
+              className={`shrink-0 rounded px-1 py-1 text-sm sm:px-0 ${pathname.startsWith(item.href) ? 'font-medium text-slate-900' : 'text-slate-600 hover:text-slate-900'}`}
+            >
+              {item.label}
+            </Link>
+          ))}
+        </div>
         <div className="ml-auto flex items-center gap-3">
           <Link href="/runs/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
             New run
@@ -76,7 +80,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   return (
     <SessionGate fallback={<p className="mx-auto max-w-7xl px-6 py-8 text-sm text-slate-500">Loading…</p>}>
       <Nav />
-      <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
     </SessionGate>
   );
 }

@@ -58,7 +58,7 @@ export function BenchmarkTableView({ study }: { study?: string }) {
   const select = (label: string, value: string | undefined, values: string[], onChange: (v: string) => void) => (
     <label className="flex items-center gap-2 text-sm text-slate-600">
       {label}
-      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className="rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm">
         {values.map((v) => (
           <option key={v} value={v}>
             {v}

@@ -14,7 +14,7 @@ const ZOOM = 1.5;
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
-    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" data-testid={`stat-${label.toLowerCase()}`}>
+    <div className="rounded-lg border border-slate-200 bg-surface px-4 py-3 shadow-sm" data-testid={`stat-${label.toLowerCase()}`}>
       <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
       <p className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{value}</p>
       {hint && <p className="mt-0.5 text-xs text-slate-500">{hint}</p>}
@@ -109,7 +109,7 @@ export function ClusterBrowser({ runId }: { runId: string }) {
             </Button>
             <label className="flex items-center gap-1 text-xs text-slate-500">
               page
-              <select aria-label="Page" value={data.page} onChange={(e) => setPage(Number(e.target.value))} className="rounded-md border border-slate-300 bg-white px-1 py-0.5 text-xs">
+              <select aria-label="Page" value={data.page} onChange={(e) => setPage(Number(e.target.value))} className="rounded-md border border-slate-300 bg-surface px-1 py-0.5 text-xs">
                 {Array.from({ length: data.pages }, (_, index) => (
                   <option key={index} value={index}>
                     {index + 1}

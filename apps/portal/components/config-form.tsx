@@ -43,7 +43,7 @@ function errorFor(errors: FieldError[], path: Path): string | undefined {
   return errors.find((e) => e.path === key)?.message;
 }
 
-const inputClass = 'w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+const inputClass = 'w-full rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; value: Value; path: Path; onChange: (v: Value) => void; error?: string }) {
   const id = `field-${path.join('-')}`;

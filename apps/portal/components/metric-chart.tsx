@@ -2,8 +2,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { themedAxis, useChartTheme } from '../lib/chart-theme';
 import { formatMetric } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
+import { ErrorNotice } from './ui/card';
 
 /** Exponential moving average, the smoothing users know from TensorBoard (0 = raw). */
 export function smooth(values: number[], weight: number): number[] {
@@ -28,6 +30,7 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dataSince = useRef<number | null>(null);
+  const theme = useChartTheme();
 
   const data = useMemo<uPlot.AlignedData>(() => {
     const points = series.data?.points ?? [];
@@ -47,15 +50,15 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
       width,
       height: 220,
       scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
-      axes: [{ stroke: '#64748b', grid: { stroke: '#f1f5f9' } }, { stroke: '#64748b', grid: { stroke: '#f1f5f9' }, size: 60 }],
+      axes: [themedAxis(theme), themedAxis(theme, { size: 60 })],
       legend: { show: true },
       series: [
         { label: 'step' },
-        { label: metricKey, stroke: '#4f46e5', width: 1.5, value: (_u, v) => (v == null ? '—' : formatMetric(v)) },
-        { label: 'min', stroke: 'rgba(79,70,229,0.25)', width: 0.5, show: true },
-        { label: 'max', stroke: 'rgba(79,70,229,0.25)', width: 0.5, show: true },
+        { label: metricKey, stroke: theme.primary, width: 1.5, value: (_u, v) => (v == null ? '—' : formatMetric(v)) },
+        { label: 'min', stroke: theme.bandEdge, width: 0.5, show: true },
+        { label: 'max', stroke: theme.bandEdge, width: 0.5, show: true },
       ],
-      bands: [{ series: [3, 2], fill: 'rgba(79,70,229,0.08)' }],
+      bands: [{ series: [3, 2], fill: theme.band }],
       hooks: {
         draw: [
           () => {
@@ -77,8 +80,8 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
       plot.current?.destroy();
       plot.current = null;
     };
-    // The chart is rebuilt only when its scale type changes; data updates go through setData below.
-  }, [metricKey, logScale]);
+    // The chart is rebuilt only when its scale type or colour scheme changes; data updates go through setData below.
+  }, [metricKey, logScale, theme]);
 
   useEffect(() => {
     if (!plot.current) return;
@@ -89,7 +92,7 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
   const total = series.data?.total ?? 0;
   const last = series.data?.points.at(-1);
   return (
-    <div className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm" data-testid={`chart-${metricKey}`}>
+    <div className="rounded-lg border border-slate-200 bg-surface p-3 shadow-sm" data-testid={`chart-${metricKey}`}>
       <div className="mb-1 flex items-baseline justify-between">
         <h3 className="font-mono text-sm font-medium text-slate-800">{metricKey}</h3>
         <span className="text-xs text-slate-500" data-testid={`points-${metricKey}`}>
@@ -98,7 +101,15 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
           {last ? ` · last ${formatMetric(last.value)} @ ${last.step}` : ''}
         </span>
       </div>
-      <div ref={container} />
+      {series.error && <ErrorNotice error={series.error} />}
+      <div className="relative">
+        <div ref={container} />
+        {!series.error && total === 0 && (
+          <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-xs text-slate-400">
+            {series.isLoading ? 'Loading series…' : 'No points logged yet; they appear here as the run reports them.'}
+          </p>
+        )}
+      </div>
     </div>
   );
 }

@@ -2,9 +2,11 @@
 import { useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { themedAxis, useChartTheme } from '../lib/chart-theme';
 import { formatMetric } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { smooth } from './metric-chart';
+import { ErrorNotice } from './ui/card';
 
 export const SERIES_COLORS = ['#4f46e5', '#e11d48', '#059669', '#d97706', '#0891b2', '#7c3aed', '#db2777', '#65a30d'];
 
@@ -17,7 +19,9 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
   const series = useQueries({ queries: runs.map((run) => trpc.runs.metricSeries.queryOptions({ runId: run.id, key: metricKey, maxPoints: 1500 })) });
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const theme = useChartTheme();
   const ready = series.every((s) => s.data);
+  const failed = series.find((s) => s.error)?.error;
 
   const data = useMemo<uPlot.AlignedData | null>(() => {
     if (!ready) return null;
@@ -33,12 +37,12 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
       width: container.current.clientWidth || 480,
       height: 220,
       scales: { x: { time: false } },
-      axes: [{ stroke: '#64748b', grid: { stroke: '#f1f5f9' } }, { stroke: '#64748b', grid: { stroke: '#f1f5f9' }, size: 60 }],
+      axes: [themedAxis(theme), themedAxis(theme, { size: 60 })],
       series: [
         { label: 'step' },
         ...runs.map((run, index) => ({
           label: run.name,
-          stroke: SERIES_COLORS[index % SERIES_COLORS.length],
+          stroke: index === 0 ? theme.primary : SERIES_COLORS[index % SERIES_COLORS.length],
           width: 1.5,
           spanGaps: true,
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatMetric(v)),
@@ -52,12 +56,16 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
       plot.current = null;
     };
     // Rebuilt when the data or the set of runs changes (the runs array itself is recreated on every render).
-  }, [data, runs.map((r) => r.id + r.name).join()]);
+  }, [data, theme, runs.map((r) => r.id + r.name).join()]);
 
   return (
-    <div className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm" data-testid={`overlay-${metricKey}`}>
+    <div className="rounded-lg border border-slate-200 bg-surface p-3 shadow-sm" data-testid={`overlay-${metricKey}`}>
       <h3 className="mb-1 font-mono text-sm font-medium text-slate-800">{metricKey}</h3>
-      {!ready && <p className="py-12 text-center text-xs text-slate-400">Loading series…</p>}
+      {failed ? (
+        <ErrorNotice error={failed} />
+      ) : (
+        !ready && <p className="py-12 text-center text-xs text-slate-400">Loading series…</p>
+      )}
       <div ref={container} />
     </div>
   );

@@ -3,7 +3,7 @@
 import type { FieldError, Requirements } from '@ktlab/config';
 import { normalizeRequirements } from '../lib/requirements';
 
-const inputClass = 'w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+const inputClass = 'w-full rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 export function RequirementsFields({
   value,

@@ -44,7 +44,9 @@ export function RunLogs({ runId, active }: { runId: string; active: boolean }) {
       }
     >
       <ErrorNotice error={logs.error} />
-      {lines.length === 0 && !logs.isLoading ? (
+      {lines.length === 0 && logs.isLoading ? (
+        <p className="text-sm text-slate-400">Loading log…</p>
+      ) : lines.length === 0 ? (
         <p className="text-sm text-slate-500">{active ? 'No log lines yet; they appear as the worker prints them.' : 'This run has no log lines.'}</p>
       ) : (
         <div
@@ -53,12 +55,12 @@ export function RunLogs({ runId, active }: { runId: string; active: boolean }) {
             const el = event.currentTarget;
             setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 24);
           }}
-          className="max-h-80 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs leading-5 text-slate-100"
+          className="max-h-80 overflow-auto rounded bg-terminal p-3 font-mono text-xs leading-5 text-terminal-text"
           data-testid="run-logs"
         >
           {logs.hasNextPage && (
             <div className="mb-2">
-              <Button variant="ghost" className="!px-2 !py-0.5 text-xs text-slate-300 hover:bg-slate-800 hover:text-white" onClick={() => void logs.fetchNextPage()} disabled={logs.isFetchingNextPage}>
+              <Button variant="ghost" className="!px-2 !py-0.5 text-xs text-terminal-muted hover:bg-white/10 hover:text-terminal-text" onClick={() => void logs.fetchNextPage()} disabled={logs.isFetchingNextPage}>
                 {logs.isFetchingNextPage ? 'Loading…' : `Load ${PAGE} older lines`}
               </Button>
             </div>
@@ -68,8 +70,8 @@ export function RunLogs({ runId, active }: { runId: string; active: boolean }) {
             previousAttempt = line.attempt;
             return (
               <div key={`${line.attempt}:${line.seq}`}>
-                {newAttempt && <div className="my-1 border-t border-slate-700 pt-1 text-slate-400">— attempt {line.attempt} —</div>}
-                <span className="select-none text-slate-500">{clock(line.time)} </span>
+                {newAttempt && <div className="my-1 border-t border-terminal-muted/40 pt-1 text-terminal-muted">— attempt {line.attempt} —</div>}
+                <span className="select-none text-terminal-muted">{clock(line.time)} </span>
                 <span className="whitespace-pre-wrap break-words">{line.message}</span>
               </div>
             );

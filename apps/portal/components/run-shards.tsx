@@ -36,49 +36,51 @@ export function RunShards({ runId, active }: { runId: string; active: boolean })
       }
     >
       <ErrorNotice error={shards.error} />
-      <table className="w-full text-sm" data-testid="run-shards">
-        <thead>
-          <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
-            <th className="py-1 font-medium">Step</th>
-            <th className="py-1 font-medium">Done</th>
-            <th className="py-1 font-medium">Running · queued · failed</th>
-            <th className="py-1 font-medium">Workers</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((step) => {
-            const total = step.queued + step.running + step.succeeded + step.failed;
-            return (
-              <tr key={`${step.kind}/${step.iteration}`} className="border-t border-slate-100 align-top">
-                <td className="py-1.5 pr-3">
-                  {STEP_LABEL[step.kind] ?? step.kind}
-                  {step.kind === 'kmeans-map' ? ` ${step.iteration}` : ''}
-                  {step.kind === 'features' ? (step.iteration === 1 ? ' (pseudo-label data)' : ' (clustering data)') : ''}
-                </td>
-                <td className="py-1.5 pr-3">
-                  <div className="flex items-center gap-2">
-                    <div className="h-1.5 w-24 overflow-hidden rounded bg-slate-100">
-                      <div className="h-full bg-indigo-500" style={{ width: `${total ? Math.round((step.succeeded / total) * 100) : 0}%` }} />
+      <div className="overflow-x-auto">
+        <table className="min-w-full text-sm" data-testid="run-shards">
+          <thead>
+            <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
+              <th className="py-1 font-medium">Step</th>
+              <th className="py-1 font-medium">Done</th>
+              <th className="py-1 font-medium">Running · queued · failed</th>
+              <th className="py-1 font-medium">Workers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((step) => {
+              const total = step.queued + step.running + step.succeeded + step.failed;
+              return (
+                <tr key={`${step.kind}/${step.iteration}`} className="border-t border-slate-100 align-top">
+                  <td className="py-1.5 pr-3">
+                    {STEP_LABEL[step.kind] ?? step.kind}
+                    {step.kind === 'kmeans-map' ? ` ${step.iteration}` : ''}
+                    {step.kind === 'features' ? (step.iteration === 1 ? ' (pseudo-label data)' : ' (clustering data)') : ''}
+                  </td>
+                  <td className="py-1.5 pr-3">
+                    <div className="flex items-center gap-2">
+                      <div className="h-1.5 w-24 overflow-hidden rounded bg-slate-100">
+                        <div className="h-full bg-indigo-500" style={{ width: `${total ? Math.round((step.succeeded / total) * 100) : 0}%` }} />
+                      </div>
+                      <span className="tabular-nums text-xs text-slate-600">
+                        {step.succeeded}/{total}
+                      </span>
                     </div>
-                    <span className="tabular-nums text-xs text-slate-600">
-                      {step.succeeded}/{total}
-                    </span>
-                  </div>
-                </td>
-                <td className="py-1.5 pr-3 tabular-nums text-xs text-slate-600">
-                  {step.running} · {step.queued} · <span className={step.failed ? 'font-medium text-rose-700' : ''}>{step.failed}</span>
-                </td>
-                <td className="py-1.5 text-xs text-slate-600">
-                  {Object.entries(step.byWorker)
-                    .sort(([a], [b]) => a.localeCompare(b))
-                    .map(([name, count]) => `${name} (${count})`)
-                    .join(', ') || '—'}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                  </td>
+                  <td className="py-1.5 pr-3 tabular-nums text-xs text-slate-600">
+                    {step.running} · {step.queued} · <span className={step.failed ? 'font-medium text-rose-700' : ''}>{step.failed}</span>
+                  </td>
+                  <td className="py-1.5 text-xs text-slate-600">
+                    {Object.entries(step.byWorker)
+                      .sort(([a], [b]) => a.localeCompare(b))
+                      .map(([name, count]) => `${name} (${count})`)
+                      .join(', ') || '—'}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </Card>
   );
 }

@@ -82,7 +82,7 @@ export function RunView({ runId }: { runId: string }) {
             </Link>{' '}
             / {data.method}
           </p>
-          <h1 className="mt-1 flex items-center gap-3 text-2xl font-semibold tracking-tight">
+          <h1 className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 break-all text-2xl font-semibold tracking-tight">
             {data.name} <StatusBadge status={data.status} />
           </h1>
           <p className="mt-1 text-sm text-slate-500">
@@ -96,11 +96,11 @@ export function RunView({ runId }: { runId: string }) {
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {hasClusters && (
-            <Link href={`/runs/${runId}/clusters`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
+            <Link href={`/runs/${runId}/clusters`} className="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
               Clusters
             </Link>
           )}
-          <Link href={`/runs/new?from=${runId}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
+          <Link href={`/runs/new?from=${runId}`} className="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50">
             Clone config
           </Link>
           {active && (
@@ -224,7 +224,7 @@ export function RunView({ runId }: { runId: string }) {
               .filter((artifact) => artifact.kind === 'figure')
               .map((artifact) => (
                 <figure key={artifact.id} className="rounded-md border border-slate-200 p-2" data-testid={`figure-${artifact.name}`}>
-                  <img src={`/api/artifacts/${artifact.id}`} alt={artifact.name} className="mx-auto max-h-96 [image-rendering:pixelated]" />
+                  <img src={`/api/artifacts/${artifact.id}`} alt={artifact.name} className="mx-auto max-h-96 rounded-sm bg-white [image-rendering:pixelated]" />
                   <figcaption className="mt-1 text-center text-xs text-slate-500">{artifact.name}</figcaption>
                 </figure>
               ))}

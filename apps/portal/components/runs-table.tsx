@@ -99,7 +99,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
               type="button"
               onClick={() => toggleStatus(value)}
               className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset ${
-                status.includes(value) ? 'bg-indigo-600 text-white ring-indigo-600' : 'bg-white text-slate-600 ring-slate-300 hover:bg-slate-50'
+                status.includes(value) ? 'bg-indigo-600 text-white ring-indigo-600' : 'bg-surface text-slate-600 ring-slate-300 hover:bg-slate-50'
               }`}
             >
               {value}
@@ -113,7 +113,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
             resetPage();
             setMethod(e.target.value);
           }}
-          className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+          className="rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm"
         >
           <option value="">All methods</option>
           {presets.map((preset) => (
@@ -130,7 +130,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
             resetPage();
             setSearch(e.target.value);
           }}
-          className="w-44 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+          className="w-44 rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm"
         />
         <input
           aria-label="Config filter"
@@ -140,7 +140,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
             resetPage();
             setConfigText(e.target.value);
           }}
-          className={`w-56 rounded-md border bg-white px-2 py-1 font-mono text-xs ${configFilter.error ? 'border-rose-400' : 'border-slate-300'}`}
+          className={`w-56 rounded-md border bg-surface px-2 py-1 font-mono text-xs ${configFilter.error ? 'border-rose-400' : 'border-slate-300'}`}
         />
         <label className="flex items-center gap-1.5 text-sm text-slate-600">
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} /> Group by method
@@ -154,7 +154,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
                 resetPage();
                 setView(v);
               }}
-              className={`rounded px-2 py-1 ${view === v ? 'bg-white font-medium text-slate-900 shadow-sm' : 'text-slate-500'}`}
+              className={`rounded px-2 py-1 ${view === v ? 'bg-surface font-medium text-slate-900 shadow-sm' : 'text-slate-500'}`}
             >
               {v === 'active' ? 'Runs' : 'Trash'}
             </button>
@@ -177,7 +177,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
                 resetPage();
                 setMethod(group.method === method ? '' : group.method);
               }}
-              className={`rounded-lg border bg-white p-3 text-left shadow-sm hover:border-indigo-300 ${group.method === method ? 'border-indigo-500 ring-1 ring-indigo-500' : 'border-slate-200'}`}
+              className={`rounded-lg border bg-surface p-3 text-left shadow-sm hover:border-indigo-300 ${group.method === method ? 'border-indigo-500 ring-1 ring-indigo-500' : 'border-slate-200'}`}
             >
               <div className="flex items-baseline justify-between">
                 <span className="font-medium">{presets.find((p) => p.id === group.method)?.name ?? group.method}</span>
@@ -224,7 +224,7 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
           — start with the “Worker check” preset to see a worker train live.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-surface shadow-sm">
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="runs-table">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>

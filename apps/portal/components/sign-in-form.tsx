@@ -30,7 +30,7 @@ export function SignInForm() {
   );
   return (
     <form
-      className="mt-8 space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+      className="mt-8 space-y-4 rounded-lg border border-slate-200 bg-surface p-6 shadow-sm"
       onSubmit={(event) => {
         event.preventDefault();
         signIn.mutate({ email, password });

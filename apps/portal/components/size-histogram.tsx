@@ -1,12 +1,14 @@
 'use client';
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { themedAxis, useChartTheme } from '../lib/chart-theme';
 import { sizeHistogram } from '../lib/histogram';
 
 /** How many clusters have each size: bars over equal-width size bins. */
 export function SizeHistogram({ sizes }: { sizes: number[] }) {
   const container = useRef<HTMLDivElement>(null);
   const histogram = useMemo(() => sizeHistogram(sizes), [sizes]);
+  const theme = useChartTheme();
 
   useEffect(() => {
     if (!container.current || histogram.counts.length === 0) return;
@@ -17,8 +19,8 @@ export function SizeHistogram({ sizes }: { sizes: number[] }) {
       height: 200,
       scales: { x: { time: false, range: [edges[0] - width / 2, edges[edges.length - 1] + width * 1.5 - 1] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
-        { stroke: '#64748b', grid: { show: false }, label: 'images in cluster', labelSize: 18, font: '11px sans-serif', labelFont: '11px sans-serif' },
-        { stroke: '#64748b', grid: { stroke: '#f1f5f9' }, size: 50, label: 'clusters', labelSize: 18, font: '11px sans-serif', labelFont: '11px sans-serif' },
+        themedAxis(theme, { label: 'images in cluster', labelSize: 18, font: '11px sans-serif', labelFont: '11px sans-serif' }, false),
+        themedAxis(theme, { size: 50, label: 'clusters', labelSize: 18, font: '11px sans-serif', labelFont: '11px sans-serif' }),
       ],
       legend: { show: false },
       cursor: { show: true, points: { show: false } },
@@ -26,8 +28,8 @@ export function SizeHistogram({ sizes }: { sizes: number[] }) {
         {},
         {
           label: 'clusters',
-          stroke: '#4f46e5',
-          fill: 'rgba(79,70,229,0.55)',
+          stroke: theme.primary,
+          fill: theme.primary + '8c',
           paths: uPlot.paths.bars?.({ size: [0.9, Infinity], align: 0 }),
           points: { show: false },
         },
@@ -42,7 +44,7 @@ export function SizeHistogram({ sizes }: { sizes: number[] }) {
       observer.disconnect();
       plot.destroy();
     };
-  }, [histogram]);
+  }, [histogram, theme]);
 
   return <div ref={container} data-testid="size-histogram" />;
 }

@@ -24,7 +24,7 @@ export function WorkersList() {
   }
   const now = Date.now();
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-surface shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="workers-table">
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
           <tr>

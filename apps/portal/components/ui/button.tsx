@@ -2,8 +2,8 @@ import type { ButtonHTMLAttributes } from 'react';
 
 const variants = {
   primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500',
-  secondary: 'border border-slate-300 bg-white text-slate-700 shadow-sm hover:bg-slate-50',
-  danger: 'border border-rose-300 bg-white text-rose-700 shadow-sm hover:bg-rose-50',
+  secondary: 'border border-slate-300 bg-surface text-slate-700 shadow-sm hover:bg-slate-50',
+  danger: 'border border-rose-300 bg-surface text-rose-700 shadow-sm hover:bg-rose-50',
   ghost: 'text-slate-600 hover:bg-slate-100 hover:text-slate-900',
 };
 
