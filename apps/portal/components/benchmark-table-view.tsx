@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { studyOfTag, studyTag } from '@ktlab/config';
+import { ablationLabel, MAIN_GROUP, studyOfTag, studyTag } from '@ktlab/config';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { EvalTable } from './eval-table';
@@ -114,7 +114,17 @@ export function BenchmarkTableView({ study }: { study?: string }) {
             columns={data.columns.map((column) => ({ key: column, label: column }))}
             rows={data.rows.map((row) => ({
               key: row.method,
-              label: data.methodNames[row.method] ?? row.method,
+              label: (
+                <>
+                  {data.methodNames[row.method] ?? row.method}
+                  {row.reference && (
+                    <span className="ml-2 text-xs font-normal text-slate-500" title="A reference (the upper bound): never marked best">
+                      reference
+                    </span>
+                  )}
+                </>
+              ),
+              group: row.group === MAIN_GROUP ? undefined : ablationLabel(row.group),
               cells: Object.fromEntries(
                 data.columns.map((column) => {
                   const cell = row.cells[column];

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 
 /**
  * The one evaluation table of the portal (run page, compare view, benchmark tables): a row label column, then
@@ -18,6 +18,8 @@ export interface EvalTableCell {
 export interface EvalTableRow {
   key: string;
   label: ReactNode;
+  /** Rows of a named group (e.g. an ablation) follow a header row with this name; ungrouped rows come first. */
+  group?: string;
   /** By column key; a missing cell shows a dash. */
   cells: Record<string, EvalTableCell | undefined>;
 }
@@ -58,8 +60,16 @@ export function EvalTable({
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {rows.map((row) => (
-            <tr key={row.key}>
+          {rows.map((row, index) => (
+            <Fragment key={row.key}>
+              {row.group !== undefined && row.group !== rows[index - 1]?.group && (
+                <tr>
+                  <th colSpan={columns.length + 1} scope="rowgroup" className={`${cell} pt-4 text-left text-xs font-semibold uppercase tracking-wide text-slate-500`}>
+                    {row.group}
+                  </th>
+                </tr>
+              )}
+              <tr>
               <td className={`${cell} ${rowLabelClassName}`}>{row.label}</td>
               {columns.map((column) => {
                 const value = row.cells[column.key];
@@ -76,7 +86,8 @@ export function EvalTable({
                   </td>
                 );
               })}
-            </tr>
+              </tr>
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -274,6 +274,11 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
                   <td className="px-3 py-2">
                     <StatusBadge status={run.status} />
                     {run.attempt > 1 && <span className="ml-2 text-xs text-slate-400">attempt {run.attempt}</span>}
+                    {run.importedFrom && (
+                      <span className="ml-2 text-xs text-slate-500" title={`Ran outside the portal (${run.importedFrom}) and was published into it`}>
+                        imported
+                      </span>
+                    )}
                     {run.waitingFor && (
                       <span className="mt-0.5 block text-xs text-amber-700" data-testid="run-waiting-for" title="No online worker can run it yet">
                         waiting for {run.waitingFor}

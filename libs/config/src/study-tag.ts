@@ -27,3 +27,13 @@ export function ablationTag(ablation: string): string {
 export function ablationOfTag(tag: string): string | undefined {
   return tag.startsWith(ABLATION_TAG_PREFIX) && tag.length > ABLATION_TAG_PREFIX.length ? tag.slice(ABLATION_TAG_PREFIX.length) : undefined;
 }
+
+/** The group of a benchmark table's method rows; each ablation's rows form a group named after the ablation. */
+export const MAIN_GROUP = 'main';
+
+const ABLATION_NAMES: Record<string, string> = { clusters: 'number of clusters', domain: 'cluster domain' };
+
+/** An ablation group's heading: "Ablation: number of clusters". */
+export function ablationLabel(ablation: string): string {
+  return `Ablation: ${ABLATION_NAMES[ablation] ?? ablation}`;
+}

@@ -2,6 +2,8 @@
  * The paper's tables from evaluation results: one row per method, one column per layer (or protocol),
  * each cell the mean ± sample standard deviation over the finished runs (seeds) of that method.
  */
+import { MAIN_GROUP } from '@ktlab/config';
+
 export interface BenchmarkObservation {
   method: string;
   /** The column: a layer (conv1 … conv5) or a protocol. */
@@ -34,8 +36,6 @@ export interface BenchmarkTable {
   higherIsBetter: boolean;
 }
 
-/** The group of the methods themselves; ablation groups follow it. */
-export const MAIN_GROUP = 'main';
 
 const LAYER_ORDER = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'];
 const PROTOCOL_ORDER = ['linear', 'nonlinear', 'knn', 'finetune'];

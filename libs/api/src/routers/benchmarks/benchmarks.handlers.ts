@@ -1,6 +1,6 @@
-import { ablationOfTag, presets, studyOfTag, studyTag } from '@ktlab/config';
+import { ablationOfTag, MAIN_GROUP, presets, studyOfTag, studyTag } from '@ktlab/config';
 import { benchmarkToCsv, benchmarkToMarkdown } from '../../benchmarks/benchmark-export';
-import { buildBenchmarkTable, MAIN_GROUP, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
+import { buildBenchmarkTable, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
 import { requireMembership } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { BenchmarkOptionsInput, BenchmarkTableInput } from './benchmarks.schema';
