@@ -65,11 +65,11 @@ describe('publishStudy', () => {
 
     const first = await publishStudy({ plan, studyDir, session, host: 'laptop', log: (line) => log.push(line) });
     expect(first.published).toHaveLength(plan.cells.length - 1);
-    expect(first.figures).toBe(1);
+    expect(first.files).toBe(1);
     expect(first.skipped).toEqual([{ id: unfinished, reason: 'not finished' }]);
     const again = await publishStudy({ plan, studyDir, session, host: 'laptop', log: (line) => log.push(line) });
     expect(again.published).toEqual([]);
-    expect(again.figures).toBe(0);
+    expect(again.files).toBe(0);
     expect(again.alreadyPublished.map((c) => c.runId).sort()).toEqual(first.published.map((c) => c.runId).sort());
     expect(await api.db.run.count()).toBe(plan.cells.length - 1);
 

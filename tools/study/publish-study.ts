@@ -2,13 +2,13 @@
  * Publishes a study's locally-run cells into the portal (`npm run study -- --publish <url>`): each finished cell
  * becomes a succeeded run with the tags the `--portal` path gives its runs (`study:<scale>`, `cell:<id>`,
  * `cfg:<hash>`) and the eval results the report reads (`cell.json`), so the benchmark view with `?study=<scale>`
- * shows the report's tables; the cell's figures become the run's. The import key is the scale, cell and config hash:
+ * shows the report's tables; the cell's figures and cluster files become the run's. The import key is the scale, cell and config hash:
  * publishing again creates nothing.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { importKey, importedStages, publishRun, readRunFolder, uploadFigures, type ImportRunRequest, type PortalSession, type StageRecord } from '@ktlab/publish';
+import { importKey, importedStages, publishRun, readRunFolder, uploadRunFiles, type ImportRunRequest, type PortalSession, type StageRecord } from '@ktlab/publish';
 import { readCellResult, type CellResult } from './cell-result';
 import { configHash, type StudyCell, type StudyPlan } from './plan';
 import { portalMethod, studyTags } from './run-portal';
@@ -26,7 +26,8 @@ export interface PublishStudyOptions {
 export interface PublishStudySummary {
   published: { id: string; runId: string }[];
   /** Figures (PNG) sent, of new runs and of runs published before that missed some. */
-  figures: number;
+  /** Figures and cluster browser files sent. */
+  files: number;
   /** Already in the portal from an earlier publish (nothing written). */
   alreadyPublished: { id: string; runId: string }[];
   skipped: { id: string; reason: string }[];
@@ -60,7 +61,7 @@ export async function publishStudy(options: PublishStudyOptions): Promise<Publis
   const scale = plan.scale.name;
   const host = options.host ?? hostname();
   const log = options.log ?? console.log;
-  const summary: PublishStudySummary = { published: [], figures: 0, alreadyPublished: [], skipped: [] };
+  const summary: PublishStudySummary = { published: [], files: 0, alreadyPublished: [], skipped: [] };
   for (const cell of plan.cells) {
     const dir = join(studyDir, cell.id);
     const result = readCellResult(dir);
@@ -84,7 +85,7 @@ export async function publishStudy(options: PublishStudyOptions): Promise<Publis
       summary.alreadyPublished.push({ id: cell.id, runId: run.id });
       if (run.deleted) log(`${cell.id}: published before as ${run.name} (${run.id}), now in the portal's trash: restore it there`);
     }
-    summary.figures += (await uploadFigures(session, run, dir)).length;
+    summary.files += (await uploadRunFiles(session, run, dir)).length;
   }
   return summary;
 }

@@ -71,7 +71,7 @@ program.action(async (options: {
     const session = await signIn({ portalUrl: options.publish, email: options.email, password: options.password ?? process.env.KTLAB_PASSWORD });
     console.log(`study ${scale.name}: signed in to ${options.publish} as ${session.email}; publishing the finished cells of ${studyDir}`);
     const summary = await publishStudy({ plan, studyDir, session, ...(options.project ? { projectSlug: options.project } : {}) });
-    console.log(`published ${summary.published.length} (figures sent: ${summary.figures}), already published ${summary.alreadyPublished.length}, skipped ${summary.skipped.length}`);
+    console.log(`published ${summary.published.length} (files sent: ${summary.files}), already published ${summary.alreadyPublished.length}, skipped ${summary.skipped.length}`);
     for (const skipped of summary.skipped) console.log(`  ${skipped.id}: ${skipped.reason}`);
     const study = new URL('/benchmarks', options.publish);
     study.searchParams.set('study', scale.name);

@@ -191,7 +191,11 @@ export function RunView({ runId }: { runId: string }) {
         }
       >
         {data.metricKeys.length === 0 ? (
-          <EmptyState title="No metrics yet">Charts appear here as soon as the worker reports its first points.</EmptyState>
+          data.importedFrom ? (
+            <EmptyState title="No metrics">This run ran outside the portal and was published into it: its metric series stayed in its run folder.</EmptyState>
+          ) : (
+            <EmptyState title="No metrics yet">Charts appear here as soon as the worker reports its first points.</EmptyState>
+          )
         ) : (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             {data.metricKeys.map((key) => (

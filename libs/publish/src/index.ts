@@ -3,4 +3,4 @@ export { readRunFolder, evalResultSchema, type EvalResult, type RunFolder, type 
 export { readRunManifest, writeRunManifest, runManifestSchema, RUN_MANIFEST_FILE, type RunManifest } from './run-manifest';
 export { configFingerprint, importedStages, importKey, runFolderImport, type ImportedStage, type ImportRunRequest, type RunIdentity } from './import-input';
 export { describeError, publishRun, runPageUrl, type PublishedRun } from './publish-run';
-export { figureFiles, uploadFigures } from './upload-figures';
+export { runFiles, uploadRunFiles, type RunFile } from './upload-run-files';

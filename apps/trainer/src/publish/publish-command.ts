@@ -6,7 +6,7 @@ import { publishRunFolder } from './publish-run-folder';
 export function registerPublishCommand(program: Command): void {
   program
     .command('publish')
-    .description('publish a run that finished on this machine (ktlab run) into the portal, with its results and figures; publishing it again adds nothing')
+    .description('publish a run that finished on this machine (ktlab run) into the portal, with its results, figures and clusters; publishing it again adds nothing')
     .argument('<run-dir>', 'the run folder (the --run-dir of `ktlab run`)')
     .requiredOption('--portal <url>', 'the portal, e.g. http://localhost:3000')
     .option('--project <slug>', 'portal project (default: your default project)')
@@ -22,7 +22,7 @@ export function registerPublishCommand(program: Command): void {
       '  npm run ktlab -- publish runs/a --portal http://localhost:3000 --project default',
       '',
       'The run appears in the portal as succeeded (imported from cli@<host>); workers never pick it up.',
-      'Publishing the same folder again returns that run (and sends only figures it lacks).',
+      'Publishing the same folder again returns that run (and sends only files it lacks).',
     ].join('\n'))
     .action(async (runDir: string, options: { portal: string; project?: string; email?: string; password?: string; method?: string; name?: string; tag?: string[] }) => {
       try {
@@ -37,7 +37,7 @@ export function registerPublishCommand(program: Command): void {
           ...(options.tag ? { tags: options.tag } : {}),
         });
         const state = run.created ? 'published as' : run.deleted ? 'was published before (now in the portal\'s trash) as' : 'was published before as';
-        console.log(`ktlab: ${runDir} ${state} ${run.name}: ${run.url}${run.figures.length ? ` (figures sent: ${run.figures.join(', ')})` : ''}`);
+        console.log(`ktlab: ${runDir} ${state} ${run.name}: ${run.url}${run.files.length ? ` (files sent: ${run.files.join(', ')})` : ''}`);
       } catch (error) {
         console.error(`ktlab publish: ${(error as Error).message}`);
         process.exit(1);

@@ -31,6 +31,9 @@ function runFolder(name: string, manifest: boolean): string {
   mkdirSync(join(dir, 'figures'));
   writeFileSync(join(dir, 'figures', 'conv1-filters.png'), new Uint8Array([137, 80, 78, 71, 1]));
   writeFileSync(join(dir, 'figures', 'notes.txt'), 'not a figure');
+  mkdirSync(join(dir, 'clusters'));
+  writeFileSync(join(dir, 'clusters', 'sprite-000.png'), new Uint8Array([137, 80, 78, 71, 3]));
+  writeFileSync(join(dir, 'clusters', 'summary.json'), '{}');
   if (manifest) {
     writeRunManifest(dir, { version: 1, preset: 'smoke', seed: 3, quick: true, host: 'laptop', startedAt: '2026-11-23T09:00:00.000Z', finishedAt: '2026-11-23T09:21:00.000Z', stageSeconds: { eval: 300 } });
   }
@@ -43,7 +46,7 @@ describe('ktlab publish', () => {
   it('publishes a finished CLI run with its results and times, once', async () => {
     const runDir = runFolder('local-smoke-3-quick', true);
     const run = await publishRunFolder({ runDir, ...credentials(), tags: ['laptop'] });
-    expect(run).toMatchObject({ name: 'local-smoke-3-quick', created: true, url: `${portal.url}/runs/${run.id}`, figures: ['conv1-filters.png'] });
+    expect(run).toMatchObject({ name: 'local-smoke-3-quick', created: true, url: `${portal.url}/runs/${run.id}`, files: ['conv1-filters.png', 'clusters-sprite-000.png', 'clusters-summary.json'] });
     const stored = await portal.api.user.runs.get({ id: run.id });
     expect(stored).toMatchObject({ status: 'succeeded', method: 'smoke', importedFrom: 'cli@laptop', tags: ['laptop'] });
     expect(stored.startedAt).toEqual(new Date('2026-11-23T09:00:00Z'));
@@ -51,13 +54,17 @@ describe('ktlab publish', () => {
     expect(stored.stages.map((s) => [s.kind, s.startedAt?.toISOString()])).toEqual([['eval', '2026-11-23T09:15:00.000Z']]);
     expect(stored.evalResults.map((r) => [r.protocol, r.layer, r.value])).toEqual([['knn', 'conv5', 0.37], ['linear', 'conv1', 0.42]]);
 
-    expect(stored.artifacts.map((a) => [a.name, a.kind, a.bytes])).toEqual([['conv1-filters.png', 'figure', 5]]);
+    expect(stored.artifacts.map((a) => [a.name, a.kind, a.bytes]).sort()).toEqual([
+      ['clusters-sprite-000.png', 'clusters', 5],
+      ['clusters-summary.json', 'clusters', 2],
+      ['conv1-filters.png', 'figure', 5],
+    ]);
 
     const again = await publishRunFolder({ runDir, ...credentials() });
-    expect(again).toMatchObject({ id: run.id, created: false, figures: [] });
+    expect(again).toMatchObject({ id: run.id, created: false, files: [] });
     // a figure the portal lacks (drawn later, or a failed upload) is sent on the next publish
     writeFileSync(join(runDir, 'figures', 'example-puzzles.png'), new Uint8Array([137, 80, 78, 71, 2]));
-    expect((await publishRunFolder({ runDir, ...credentials() })).figures).toEqual(['example-puzzles.png']);
+    expect((await publishRunFolder({ runDir, ...credentials() })).files).toEqual(['example-puzzles.png']);
     expect(await portal.api.db.run.count({ where: { importedFrom: 'cli@laptop' } })).toBe(1);
   });
 

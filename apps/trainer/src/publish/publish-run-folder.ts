@@ -1,12 +1,12 @@
 /**
  * `ktlab publish <run-dir> --portal <url>`: a run that finished on this machine (`ktlab run`) becomes a succeeded
- * run in the portal, with its config, stages, eval results and figures. Its import key is this host, the folder's
+ * run in the portal, with its config, stages, eval results, figures and cluster browser files. Its import key is this host, the folder's
  * real path and the config's fingerprint: publishing the same folder again returns the run published before.
  */
 import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import { configFingerprint, importKey, publishRun, readRunFolder, runFolderImport, runPageUrl, signIn, uploadFigures, type PublishedRun } from '@ktlab/publish';
+import { configFingerprint, importKey, publishRun, readRunFolder, runFolderImport, runPageUrl, signIn, uploadRunFiles, type PublishedRun } from '@ktlab/publish';
 
 export interface PublishRunFolderOptions {
   runDir: string;
@@ -22,7 +22,7 @@ export interface PublishRunFolderOptions {
   host?: string;
 }
 
-export async function publishRunFolder(options: PublishRunFolderOptions): Promise<PublishedRun & { url: string; email: string; figures: string[] }> {
+export async function publishRunFolder(options: PublishRunFolderOptions): Promise<PublishedRun & { url: string; email: string; files: string[] }> {
   const folder = readRunFolder(options.runDir);
   const method = options.method ?? folder.manifest?.preset;
   if (!method) {
@@ -39,6 +39,6 @@ export async function publishRunFolder(options: PublishRunFolderOptions): Promis
   });
   const session = await signIn({ portalUrl: options.portalUrl, email: options.email, password: options.password });
   const run = await publishRun(session.client, request);
-  const figures = await uploadFigures(session, run, options.runDir);
-  return { ...run, email: session.email, figures, url: runPageUrl(options.portalUrl, run.id) };
+  const files = await uploadRunFiles(session, run, options.runDir);
+  return { ...run, email: session.email, files, url: runPageUrl(options.portalUrl, run.id) };
 }

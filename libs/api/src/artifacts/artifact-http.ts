@@ -1,7 +1,8 @@
 /**
  * HTTP endpoints for artifacts (tRPC carries JSON, not files):
  *   PUT /api/artifacts/<run>/<name>?kind=figure   a worker holding the run uploads (Bearer worker token); a
- *                                                 project member its figures if the run was published (runs.import)
+ *                                                 project member its figures and cluster files if the run was
+ *                                                 published (runs.import)
  *   GET /api/artifacts/<artifact id>              a member of the run's project downloads (session cookie)
  *   GET /api/artifacts/<run>/<name>               a worker reads back a run file (Bearer worker token): the
  *                                                 run's holder its checkpoints (to resume on another machine);
@@ -94,6 +95,9 @@ export async function handleArtifactDownload(request: Request, deps: ContextDeps
  * Without a worker token: a member of the run's project (session cookie) may upload the figures of a run that was
  * published from outside the portal (`runs.import`, e.g. `ktlab publish`); no worker ever holds such a run.
  */
+/** What a publisher may add to a published run: what its run page and cluster browser show. */
+const PUBLISHED_KINDS = new Set(['figure', 'clusters']);
+
 async function refusePublisherUpload(request: Request, deps: ContextDeps, runId: string, kind: string): Promise<Response | undefined> {
   const user = await findSessionUser(deps.db, readCookie(request.headers.get('cookie'), SESSION_COOKIE));
   if (!user) return error(401, 'a valid worker token is required');
@@ -101,7 +105,9 @@ async function refusePublisherUpload(request: Request, deps: ContextDeps, runId:
   if (crossSite) return error(403, crossSite);
   const run = await deps.db.run.findFirst({ where: { id: runId, project: { members: { some: { userId: user.id } } } }, select: { importedFrom: true } });
   if (!run) return error(404, `run ${runId} not found`);
-  if (run.importedFrom === null || kind !== 'figure') return error(403, 'only the figures of runs published from outside the portal can be uploaded with a session; workers upload the rest');
+  if (run.importedFrom === null || !PUBLISHED_KINDS.has(kind)) {
+    return error(403, 'only the figures and cluster files of runs published from outside the portal can be uploaded with a session; workers upload the rest');
+  }
   return undefined;
 }
 

@@ -138,8 +138,13 @@ describe('runs.import', () => {
       expect((await put(run.id, '..secret', member.cookie)).status).toBe(400);
       expect((await put(run.id, 'conv1-filters.png', member.cookie, 'figure', 'http://evil.example')).status).toBe(403); // forged from another site
       expect((await put(run.id, 'conv1-filters.png', member.cookie)).status).toBe(200);
+      expect((await put(run.id, 'clusters-summary.json', member.cookie, 'clusters')).status).toBe(200);
+      expect((await put(run.id, 'ckpt-x', member.cookie, 'checkpoint')).status).toBe(403);
       const stored = await api.user.runs.get({ id: run.id });
-      expect(stored.artifacts.map((a) => [a.name, a.kind, a.bytes])).toEqual([['conv1-filters.png', 'figure', 4]]);
+      expect(stored.artifacts.map((a) => [a.name, a.kind, a.bytes]).sort()).toEqual([
+        ['clusters-summary.json', 'clusters', 4],
+        ['conv1-filters.png', 'figure', 4],
+      ]);
     } finally {
       delete process.env.KTLAB_ARTIFACTS;
       rmSync(artifacts, { recursive: true, force: true });
