@@ -1,22 +1,24 @@
 /**
- * Feature-extraction benchmark: `npx tsx libs/models/bench/features.ts [--images 2000] [--width 0.25] [--batch 100] [--backend cpu|wasm] [--repeats 3]`
+ * Feature-extraction benchmark: `npx tsx libs/models/bench/features.ts [--images 2000] [--width 0.25] [--batch 100] [--backend auto|ktlab-wasm|cpu] [--repeats 3]`
  * (wire as `npm run bench -- features` with a one-line tools/bench/features.ts that imports this file).
  *
  * Forward throughput of extractFeatures (alexnetSmall at 32×32, conv4 max-pooled to 5×5, the paper's
  * clustering features) on decoded CIFAR-10 images, as built and after foldBatchNorm (the last line reports the
  * folded model, the way extraction should run), against the same architecture in PyTorch
  * (peers/features.py: same widths, batch norm in eval mode, adaptive_max_pool2d). Random weights on both sides:
- * the cost does not depend on them. Medians over repeats. Last line: `features: images_per_s=<ktlab>`.
+ * the cost does not depend on them. ktlab runs on the backend the pipeline selects (`selectBackend`: ktlab-wasm,
+ * one thread per core, without tfjs-node); PyTorch gets the same thread count unless --threads says otherwise.
+ * Medians over repeats. Last line: `features: images_per_s=<ktlab>`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Command } from 'commander';
+import { pino } from 'pino';
+import { selectBackend } from '@ktlab/tf-backend';
 import { alexnetSmall, extractFeatures, foldBatchNorm, modelCost } from '../src/index.js';
 import { loadCifarSample } from './load-cifar-sample.js';
 
@@ -28,26 +30,22 @@ const options = new Command()
   .option('--images <n>', 'CIFAR-10 train images', int, 2000)
   .option('--width <x>', 'alexnetSmall widthMultiplier', Number.parseFloat, 0.25)
   .option('--batch <n>', 'images per forward pass', int, 100)
-  .option('--backend <name>', 'tfjs backend: cpu or wasm (forward only, so wasm works)', 'wasm')
-  .option('--threads <n>', 'torch threads', int, 1)
+  .option('--backend <name>', 'tfjs backend: auto (as the pipeline), tfjs-node-gpu, tfjs-node, ktlab-wasm or cpu', 'auto')
+  .option('--threads <n>', "torch threads (default: ktlab's thread count)", int)
   .option('--repeats <n>', 'timed repeats (the median is reported)', int, 3)
   .parse(process.argv)
-  .opts<{ images: number; width: number; batch: number; backend: string; threads: number; repeats: number }>();
+  .opts<{ images: number; width: number; batch: number; backend: 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'ktlab-wasm' | 'cpu'; threads?: number; repeats: number }>();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-if (options.backend === 'wasm') {
-  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-  setWasmPaths(`${wasmDir}/`);
-}
-await tf.setBackend(options.backend);
-await tf.ready();
+const backend = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
+const torchThreads = options.threads ?? backend.threads;
 
 const model = alexnetSmall({ inputSize: 32, numClasses: 10, widthMultiplier: options.width, hiddenUnits: [64, 64], seed: 1 });
 const cost = modelCost(model);
 console.log(
   `features bench: ${options.images} CIFAR-10 images, alexnetSmall ×${options.width} (${(cost.macsPerInput / 1e6).toFixed(1)} M MACs/image to fc8), ` +
-    `conv4 → 5×5 grid, batch ${options.batch}, tfjs ${tf.getBackend()}, ${options.repeats} repeats (machine shared: timings are noisy)`,
+    `conv4 → 5×5 grid, batch ${options.batch}, ${backend.name} (${backend.threads} threads), ${options.repeats} repeats`,
 );
 const images = await loadCifarSample('train', options.images);
 const folded = await foldBatchNorm(model);
@@ -84,7 +82,7 @@ if (unavailable) {
   try {
     const raw = join(dir, 'images.u8');
     await writeFile(raw, images.data);
-    const args = [peerScript, raw, String(images.count), String(options.width), String(options.batch), String(options.threads), String(options.repeats)];
+    const args = [peerScript, raw, String(images.count), String(options.width), String(options.batch), String(torchThreads), String(options.repeats)];
     const parsed = JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8' })) as { seconds: number[]; dims: number; version: string };
     peer = { seconds: median(parsed.seconds), dims: parsed.dims, version: parsed.version };
   } finally {
@@ -96,10 +94,10 @@ const rate = (s: number) => Math.round(images.count / s);
 console.log('');
 console.log('| side | dims | median s | images/s | 50k CIFAR-10 (s) |');
 console.log('|---|---|---|---|---|');
-console.log(`| ktlab extractFeatures (tfjs ${tf.getBackend()}) | ${dims} | ${unfolded.toFixed(3)} | ${rate(unfolded)} | ${((50_000 * unfolded) / images.count).toFixed(0)} |`);
-console.log(`| ktlab extractFeatures, foldBatchNorm (tfjs ${tf.getBackend()}) | ${dims} | ${ktlab.toFixed(3)} | ${rate(ktlab)} | ${((50_000 * ktlab) / images.count).toFixed(0)} |`);
+console.log(`| ktlab extractFeatures (${backend.name}) | ${dims} | ${unfolded.toFixed(3)} | ${rate(unfolded)} | ${((50_000 * unfolded) / images.count).toFixed(0)} |`);
+console.log(`| ktlab extractFeatures, foldBatchNorm (${backend.name}) | ${dims} | ${ktlab.toFixed(3)} | ${rate(ktlab)} | ${((50_000 * ktlab) / images.count).toFixed(0)} |`);
 if (peer) {
-  console.log(`| PyTorch ${peer.version} (${options.threads} thread${options.threads > 1 ? 's' : ''}) | ${peer.dims} | ${peer.seconds.toFixed(3)} | ${rate(peer.seconds)} | ${((50_000 * peer.seconds) / images.count).toFixed(0)} |`);
+  console.log(`| PyTorch ${peer.version} (${torchThreads} thread${torchThreads > 1 ? 's' : ''}) | ${peer.dims} | ${peer.seconds.toFixed(3)} | ${rate(peer.seconds)} | ${((50_000 * peer.seconds) / images.count).toFixed(0)} |`);
   console.log(`\nspeed ratio ktlab (folded)/PyTorch: ${(peer.seconds / ktlab).toFixed(2)}× (>1 means ktlab is faster)`);
 }
 console.log(`features: images_per_s=${rate(ktlab)}`);
