@@ -59,12 +59,17 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     expect(await exited(solo), solo.text()).toBe(0);
     expect((await portal.api.user.runs.get({ id: alone.id })).status, solo.text()).toBe('succeeded');
 
-    const shared = await createRun();
     const homes = ['a', 'b', 'c'].map((name) => mkdtempSync(join(tmpdir(), `ktlab-worker-${name}-`)));
-    const trainers = homes.map((home, i) => spawnTrainer(portal.url, secret, `worker-${'abc'[i]}`, { KTLAB_HOME: home }));
+    const names = homes.map((_, i) => `worker-${'abc'[i]}`);
+    const trainers = homes.map((home, i) => spawnTrainer(portal.url, secret, names[i]!, { KTLAB_HOME: home }));
+    let sharedId = '';
     try {
+      // The run is queued only once all three are polling: a worker still loading TensorFlow.js when the shards
+      // are enqueued could find them all done by the others (fast shards, a loaded machine).
+      await waitFor(async () => (await portal.api.db.worker.count({ where: { name: { in: names } } })) === names.length, 120_000, 'three workers to register');
+      sharedId = (await createRun()).id;
       const finished = await waitFor(async () => {
-        const run = await portal.api.user.runs.get({ id: shared.id });
+        const run = await portal.api.user.runs.get({ id: sharedId });
         return ['succeeded', 'failed'].includes(run.status) && run;
       }, 240_000, 'the sharded run to finish');
       expect(finished.status, finished.error ?? trainers.map((t) => t.text()).join('\n')).toBe('succeeded');
@@ -73,7 +78,7 @@ describe('sharded features, k-means and assignment across trainer processes', ()
       await Promise.all(trainers.map(exited));
     }
 
-    const tasks = await portal.api.db.shardTask.findMany({ where: { runId: shared.id }, include: { claimedBy: { select: { name: true } } } });
+    const tasks = await portal.api.db.shardTask.findMany({ where: { runId: sharedId }, include: { claimedBy: { select: { name: true } } } });
     const count = (kind: string, iteration?: number) => tasks.filter((task) => task.kind === kind && (iteration === undefined || task.iteration === iteration)).length;
     // 60 clustering images in shards of 6; the pseudo-labels go to the first half (30 images, 5 shards)
     expect(count('features', 0)).toBe(10);
@@ -88,7 +93,7 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     expect(featureWorkers.size, 'feature shards executed by more than one worker').toBeGreaterThan(1);
 
     const one = await clusteringOf(alone.id, [soloHome]);
-    const three = await clusteringOf(shared.id, homes);
+    const three = await clusteringOf(sharedId, homes);
     expect(three.clustering.shape).toEqual([60, one.clustering.shape[1]]);
     expect(three.labeling.shape).toEqual([30, one.clustering.shape[1]]);
     expect(three.clustering.data).toEqual(one.clustering.data);
@@ -97,7 +102,7 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     expect(three.labels).toHaveLength(30);
     expect(three.labels).toEqual(one.labels);
     expect(three.distances).toEqual(one.distances);
-    const progress = await portal.api.user.runs.shards({ id: shared.id });
+    const progress = await portal.api.user.runs.shards({ id: sharedId });
     expect(progress.find((step) => step.kind === 'kmeans-map' && step.iteration === 3)).toMatchObject({ succeeded: 10, queued: 0, failed: 0 });
     expect(progress.filter((step) => step.kind === 'features').map((step) => [step.iteration, step.succeeded])).toEqual([[1, 5], [0, 10]]);
     expect(progress.find((step) => step.kind === 'assign')).toMatchObject({ succeeded: 5, failed: 0 });
