@@ -6,13 +6,14 @@
  *   3. the portal (built on first start), then one trainer worker;
  *   4. Ctrl-C stops everything: the trainer hands its run back, then the portal and Postgres stop.
  * Environment: KTLAB_PORT (3000), KTLAB_HOST (127.0.0.1; sign-in is enforced, so 0.0.0.0 is safe to use),
- * KTLAB_WORKERS (1), KTLAB_ADMIN_EMAIL (admin@ktlab.local), DATABASE_URL, KTLAB_HOME.
+ * KTLAB_WORKERS (1), KTLAB_ADMIN_EMAIL (admin@ktlab.local), DATABASE_URL, KTLAB_HOME, KTLAB_DATASET_ROOTS (printed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createWorkerToken, ensureFirstAdmin, ensureProject } from '@ktlab/api';
+import { datasetRootsFromEnv, describeDatasetRoots } from '@ktlab/config/dataset-roots';
 import { applyMigrations, createDb, ktlabHome, openDatabase, repoRoot } from '@ktlab/db';
 import { ensurePortalBuilt } from './portal-build';
 
@@ -51,6 +52,9 @@ if (!(await portFree(port))) {
   console.error(`[ktlab] port ${port} is in use; set KTLAB_PORT to a free port`);
   process.exit(2);
 }
+
+// Portal and local trainers resolve relative roots against the repository root (the trainers' working folder).
+log(describeDatasetRoots(datasetRootsFromEnv(root)));
 
 const database = await openDatabase({ log: (line) => process.env.KTLAB_DEBUG && console.log(`[postgres] ${line}`) });
 log(database.source === 'embedded' ? `embedded PostgreSQL ready (data in ${database.dataDir})` : 'using DATABASE_URL');

@@ -3,3 +3,4 @@ export * from './requirements';
 export * from './presets';
 export * from './stages';
 export * from './study-tag';
+export * from './dataset-fields';

@@ -20,6 +20,8 @@ export interface PipelineContext {
   runDir: string;
   /** Where the decode cache lives (shared by runs). */
   cacheDir?: string;
+  /** `KTLAB_DATASET_ROOTS`, absolute: every dataset the run opens must lie inside one (empty or absent: any path). */
+  datasetRoots?: readonly string[];
   signal: AbortSignal;
   metric(key: string, step: number, value: number): Promise<void> | void;
   stage(kind: StageKind, status: StageStatus, progress: number, message?: string): Promise<void> | void;

@@ -2,9 +2,10 @@
  * The run config's dataset references, opened at a working size. The subset (the paper's Table 2 halves) and
  * the limit are taken from one seeded shuffle, so every stage and every resumed attempt sees the same images.
  */
-import type { DatasetRef } from '@ktlab/config';
+import { datasetFields, type DatasetRef } from '@ktlab/config';
+import { assertBinaryDatasetInRoots, assertStillInRoots, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
 import type { PipelineContext } from './context';
-import { halves, loadDataset, shuffleIndices, subsetDataset, type ImageDataset } from '@ktlab/data';
+import { halves, hasImageExtension, loadDataset, shuffleIndices, subsetDataset, type ImageDataset, type SkippedFile } from '@ktlab/data';
 
 export interface OpenOptions {
   size: number;
@@ -13,6 +14,13 @@ export interface OpenOptions {
   log?: (message: string) => void;
   /** Hears the number of unreadable files skipped (reported once per dataset and pipeline run). */
   onSkipped?: (count: number) => void;
+  /**
+   * `KTLAB_DATASET_ROOTS` as the worker resolved them (absolute): when not empty the dataset must lie inside
+   * one, is read through its checked real path, and is refused if that path changed during the read.
+   */
+  datasetRoots?: readonly string[];
+  /** The config field the reference came from (`evaluation.test`), for errors. */
+  field?: string;
 }
 
 /** Datasets opened by the running pipeline; cleared when it ends, so a long-lived worker does not keep them. */
@@ -28,11 +36,8 @@ export function describeRef(ref: DatasetRef): string {
 
 /** Opens a dataset reference without remembering it (shard workers keep their own, shorter-lived copy). */
 export async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
-  const full = await loadDataset({ kind: ref.format, path: ref.path, size: options.size }, { cacheDir: options.cacheDir });
-  if (full.skipped.length > 0) {
-    const sample = full.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join(', ');
-    options.log?.(`${ref.path}: skipped ${full.skipped.length} unreadable file(s): ${sample}${full.skipped.length > 5 ? ', …' : ''}`);
-  }
+  const full = await loadWithinRoots(ref, options);
+  if (full.skipped.length > 0) options.log?.(`${ref.path}: ${describeSkipped(full.skipped)}`);
   options.onSkipped?.(full.skipped.length);
   let indices: Int32Array;
   if (ref.subset === 'all') indices = shuffleIndices(full.count, options.seed);
@@ -44,6 +49,32 @@ export async function openUncached(ref: DatasetRef, options: OpenOptions): Promi
   // Keep the dataset's own order inside the chosen subset: stable ids, cache-friendly reads.
   const sorted = Int32Array.from(indices).sort();
   return { ...subsetDataset(full, sorted), skipped: full.skipped };
+}
+
+async function loadWithinRoots(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+  const roots = options.datasetRoots ?? [];
+  if (roots.length === 0) return loadDataset({ kind: ref.format, path: ref.path, size: options.size }, { cacheDir: options.cacheDir });
+  const field = options.field ?? 'dataset';
+  const real = await resolveDatasetInRoots(field, ref.path, roots, process.cwd());
+  if (ref.format !== 'folder') await assertBinaryDatasetInRoots(field, real, ref.format, roots);
+  const dataset = await loadDataset({ kind: ref.format, path: real, size: options.size }, { cacheDir: options.cacheDir });
+  await assertStillInRoots(field, real, roots);
+  return dataset;
+}
+
+/**
+ * Names only skipped files that look like images (ones that failed to decode); other files are counted, so a
+ * run pointed at a folder that is not a dataset does not list what that folder holds.
+ */
+export function describeSkipped(skipped: readonly SkippedFile[]): string {
+  const images = skipped.filter((file) => hasImageExtension(file.file));
+  const others = skipped.length - images.length;
+  const sample = images.slice(0, 5).map((file) => `${file.file} (${file.reason})`).join(', ');
+  return (
+    `skipped ${skipped.length} unreadable file(s)` +
+    (sample ? `: ${sample}${images.length > 5 ? ', …' : ''}` : '') +
+    (others > 0 ? `${sample ? ';' : ':'} ${others} of them not image files (not named)` : '')
+  );
 }
 
 /** Opens (once per pipeline run) a dataset reference at a working size. */
@@ -74,5 +105,12 @@ export function openRunDataset(context: PipelineContext, ref: DatasetRef, size: 
     cacheDir: context.cacheDir,
     log: context.log,
     onSkipped: (count) => void context.metric('data/skipped', 0, count),
+    datasetRoots: context.datasetRoots,
+    field: fieldOf(context, ref),
   });
+}
+
+/** The config field a reference was taken from (the pipeline passes the config's own objects). */
+export function fieldOf(context: Pick<PipelineContext, 'config'>, ref: DatasetRef): string | undefined {
+  return datasetFields(context.config).find((entry) => entry.ref === ref)?.field;
 }

@@ -218,7 +218,10 @@ describe('runPipeline', () => {
     expect(run.metrics.get('data/skipped@0')).toBe(4);
     const skippedLog = run.logs.find((l) => /skipped 4 unreadable file\(s\)/.test(l));
     expect(skippedLog).toBeDefined();
-    for (const name of ['truncated.jpg', 'empty.jpg', 'notes.txt', 'fake.jpeg']) expect(skippedLog).toContain(name);
+    for (const name of ['truncated.jpg', 'empty.jpg', 'fake.jpeg']) expect(skippedLog).toContain(name);
+    // files that are not images are counted, never named (a folder that is no dataset must not be listed)
+    expect(skippedLog).toContain('1 of them not image files');
+    expect(skippedLog).not.toContain('notes.txt');
     expect(skippedLog).not.toContain('.DS_Store');
   });
 });

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIPELINE_STAGES } from '@ktlab/config';
 import { loadModel } from '@ktlab/models';
-import { forgetOpenedDatasets, openDataset } from './datasets';
+import { fieldOf, forgetOpenedDatasets, openDataset } from './datasets';
 import { writeClusterSummary } from './cluster-summary';
 import { clusterNeighboursFigure, conv1FiltersFigure } from './figures';
 import { labelingData } from './stages/features.stage';
@@ -37,6 +37,11 @@ export function plannedStages(config: PipelineContext['config']): Set<StageKind>
   );
 }
 
+function labelingOpenOptions(context: PipelineContext) {
+  const ref = labelingData(context);
+  return { size: context.config.imageSize, seed: context.config.seed, cacheDir: context.cacheDir, datasetRoots: context.datasetRoots, field: fieldOf(context, ref) };
+}
+
 /** Figures are a by-product: a failure to draw one is logged, never fails the run. */
 async function writeFigures(context: PipelineContext, target: TargetOutputs, pseudoLabels: PseudoLabelOutputs | undefined): Promise<void> {
   const dir = join(context.runDir, 'figures');
@@ -45,7 +50,7 @@ async function writeFigures(context: PipelineContext, target: TargetOutputs, pse
     await conv1FiltersFigure(model, join(dir, 'conv1-filters.png'));
     model.dispose();
     if (pseudoLabels) {
-      const data = await openDataset(labelingData(context), { size: context.config.imageSize, seed: context.config.seed, cacheDir: context.cacheDir });
+      const data = await openDataset(labelingData(context), labelingOpenOptions(context));
       await clusterNeighboursFigure(join(context.runDir, pseudoLabels.file), data, join(dir, 'cluster-neighbours.png'));
     }
   } catch (error) {
@@ -53,7 +58,7 @@ async function writeFigures(context: PipelineContext, target: TargetOutputs, pse
   }
   if (!pseudoLabels) return;
   try {
-    const data = await openDataset(labelingData(context), { size: context.config.imageSize, seed: context.config.seed, cacheDir: context.cacheDir });
+    const data = await openDataset(labelingData(context), labelingOpenOptions(context));
     const summary = await writeClusterSummary(join(context.runDir, pseudoLabels.file), data, join(context.runDir, 'clusters'));
     context.log(`clusters: ${summary.used} of ${summary.k} clusters used, ${summary.sprites.length} thumbnail sprite(s) written`);
   } catch (error) {

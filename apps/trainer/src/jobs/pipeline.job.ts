@@ -1,13 +1,22 @@
 /** A knowledge-transfer pipeline run (libs/pipeline), in the run's folder under KTLAB_HOME/runs/. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PipelineConfig } from '@ktlab/config';
+import { datasetFields, type PipelineConfig } from '@ktlab/config';
+import { datasetRootsFromEnv, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
 import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
 import type { Job } from './job';
 import { killSwitchFromEnv } from './test-kill-switch';
 
 export const pipelineJob: Job = async (context) => {
+  const config = context.config as PipelineConfig;
+  // Relative roots and dataset paths both resolve against the worker's working folder, as libs/data opens them.
+  const datasetRoots = datasetRootsFromEnv(process.cwd());
+  // Every dataset field up front, so a refused evaluation.test fails the run now, not after hours of training;
+  // each is checked again when it is opened.
+  if (datasetRoots.length > 0) {
+    for (const { field, ref } of datasetFields(config)) await resolveDatasetInRoots(field, ref.path, datasetRoots, process.cwd());
+  }
   const home = ktlabHome();
   const runDir = join(home, 'runs', context.runId);
   // Checkpoints go to the portal at every stage end and epoch checkpoint; a resumed attempt (perhaps on
@@ -17,8 +26,9 @@ export const pipelineJob: Job = async (context) => {
   // inactive unless a reliability test asks for it (KTLAB_TEST_SIGKILL_AT under a test runner)
   const killSwitch = killSwitchFromEnv(process.env, context.log);
   const evalResults = await runPipeline({
-    config: context.config as PipelineConfig,
+    config,
     runDir,
+    datasetRoots,
     cacheDir: process.env.KTLAB_CACHE ?? join(home, 'cache'),
     signal: context.signal,
     metric: (key, step, value) => {

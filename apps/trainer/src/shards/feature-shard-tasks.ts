@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { datasetRootsFromEnv } from '@ktlab/config/dataset-roots';
 import type { ImageDataset } from '@ktlab/data';
 import { ktlabHome } from '@ktlab/db/paths';
 import { assignToModel, decodeArtifact, encodeNpy, type DistanceEngine } from '@ktlab/kmeans';
@@ -52,7 +53,13 @@ export class FeatureShardState {
   datasetFor(input: FeatureShardInput): Promise<ImageDataset> {
     const key = JSON.stringify([input.dataset, input.imageSize, input.seed]);
     if (this.dataset?.key !== key) {
-      const data = openDatasetUncached(input.dataset, { size: input.imageSize, seed: input.seed, cacheDir: this.cacheDir });
+      const data = openDatasetUncached(input.dataset, {
+        size: input.imageSize,
+        seed: input.seed,
+        cacheDir: this.cacheDir,
+        datasetRoots: datasetRootsFromEnv(process.cwd()),
+        field: 'feature shard dataset',
+      });
       data.catch(() => (this.dataset?.data === data ? (this.dataset = undefined) : undefined));
       this.dataset = { key, data };
     }

@@ -5,6 +5,7 @@ import { sourceFingerprint } from '../cache/source-fingerprint.js';
 import { withDecodeCache } from '../cache/with-decode-cache.js';
 import { decodeAll } from '../decode/decode-all.js';
 import type { WorkingFormat } from '../decode/working-format.js';
+import { hasImageExtension } from '../folder/image-extensions.js';
 import { scanImageFolder, type ImageFolderScan } from '../folder/scan-image-folder.js';
 import type { DatasetSpec } from './dataset-spec.js';
 import type { ImageDataset } from './image-dataset.js';
@@ -27,15 +28,24 @@ async function naturalSize(scan: ImageFolderScan): Promise<number | undefined> {
   return undefined;
 }
 
+/**
+ * Names only files that look like images (they failed to decode) and counts the rest: the folder may not be a
+ * dataset at all (a mistyped path, `/etc`), and the error is shown to whoever launched the run, so it must not
+ * list what such a folder holds.
+ */
 function noImagesError(root: string, scan: ImageFolderScan, skipped: ImageDataset['skipped']): Error {
-  const examples = skipped
+  const images = skipped.filter((s) => hasImageExtension(s.file));
+  const examples = images
     .slice(0, 5)
     .map((s) => `  ${s.file}: ${s.reason}`)
     .join('\n');
   const seen = scan.images.length + scan.skipped.length;
+  const others = skipped.length - images.length;
   return new Error(
-    `dataset folder "${root}" has no valid image (${seen} file(s) seen, ${skipped.length} skipped)` +
-      (examples ? `:\n${examples}${skipped.length > 5 ? `\n  … and ${skipped.length - 5} more` : ''}` : ''),
+    `dataset folder "${root}" has no valid image (${seen} file(s) seen, ${skipped.length} skipped` +
+      (others > 0 ? `, ${others} of them not image files` : '') +
+      ')' +
+      (examples ? `:\n${examples}${images.length > 5 ? `\n  … and ${images.length - 5} more` : ''}` : ''),
   );
 }
 

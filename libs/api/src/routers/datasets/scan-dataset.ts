@@ -5,8 +5,9 @@
  * flat is not), a CIFAR binary folder (`*.bin` of 3073-byte records), an IDX image file.
  */
 import type { Dirent } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { delimiter, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { open, readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { DatasetOutsideRootsError, datasetRootsFromEnv, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
 import { repoRoot } from '@ktlab/db/paths';
 
 export type DatasetFormat = 'folder' | 'cifar-binary' | 'idx';
@@ -25,33 +26,23 @@ const CIFAR_RECORD_BYTES = 1 + 32 * 32 * 3;
 
 export class DatasetPathError extends Error {}
 
-function within(root: string, candidate: string): boolean {
-  const rel = relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
-}
-
 /** `KTLAB_DATASET_ROOTS` (a path list, like PATH): when set, datasets must lie inside one of these folders. */
 export function allowedDatasetRoots(env = process.env): string[] {
-  return (env.KTLAB_DATASET_ROOTS ?? '').split(delimiter).filter(Boolean).map((root) => resolve(repoRoot(), root));
+  return datasetRootsFromEnv(repoRoot(), env);
 }
 
-/** The absolute path, checked to exist and (after following symlinks) to stay inside the allowed roots. */
+/**
+ * The absolute path, checked to exist and (after following symlinks) to stay inside the allowed roots. A path
+ * outside the roots is refused with the same message whether it exists or not.
+ */
 export async function resolveDatasetPath(path: string, roots = allowedDatasetRoots()): Promise<string> {
-  if (path.includes('\0')) throw new DatasetPathError('the path contains a NUL byte');
-  const absolute = resolve(repoRoot(), path);
-  let real: string;
   try {
-    real = await realpath(absolute);
-  } catch {
-    throw new DatasetPathError(`"${path}" does not exist (looked for ${absolute})`);
+    await resolveDatasetInRoots('path', path, roots, repoRoot());
+  } catch (error) {
+    if (error instanceof DatasetOutsideRootsError) throw new DatasetPathError(error.reason);
+    throw error;
   }
-  if (roots.length > 0) {
-    const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => root)));
-    if (!roots.some((root, i) => within(root, absolute) && within(realRoots[i], real))) {
-      throw new DatasetPathError(`"${path}" is outside the allowed dataset folders (${roots.join(', ')})`);
-    }
-  }
-  return absolute;
+  return resolve(repoRoot(), path);
 }
 
 async function countImages(dir: string): Promise<number> {

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { runConfigSchema } from '@ktlab/config';
 import type { Prisma } from '@ktlab/db';
 import { requireMembership } from '../../services/access';
+import { assertRunDatasetsInRoots } from '../../services/run-dataset-roots';
 import { notifyRun } from '../../services/run-queue';
 import type { UserContext } from '../../trpc/user-context';
 import { withConfigValue } from './config-path';
@@ -20,6 +21,7 @@ export async function createSweepHandler({ ctx, input }: { ctx: UserContext; inp
     }
     return parsed.data;
   });
+  await assertRunDatasetsInRoots(configs.map((config) => ({ config, inputPath: ['config'] })));
   const sweepId = randomUUID();
   const runs = await ctx.db.$transaction(
     configs.map((config, index) =>

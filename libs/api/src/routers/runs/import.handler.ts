@@ -1,6 +1,7 @@
 import { WORKER_STAGE_KINDS } from '@ktlab/config';
 import type { Db, Prisma } from '@ktlab/db';
 import { requireMembership } from '../../services/access';
+import { assertRunDatasetsInRoots } from '../../services/run-dataset-roots';
 import { notifyRun } from '../../services/run-queue';
 import type { UserContext } from '../../trpc/user-context';
 import type { ImportRunInput } from './import.schema';
@@ -12,6 +13,7 @@ import type { ImportRunInput } from './import.schema';
  */
 export async function importRunHandler({ ctx, input }: { ctx: UserContext; input: ImportRunInput }) {
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
+  await assertRunDatasetsInRoots([{ config: input.config, inputPath: ['config'] }]);
   const existing = await findImported(ctx.db, project.id, input.importKey);
   if (existing) return existing;
   const count = await ctx.db.run.count({ where: { projectId: project.id } });
