@@ -2,15 +2,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { safeNext } from '../lib/safe-next';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './ui/button';
 import { ErrorNotice } from './ui/card';
 import { Field, inputClass } from './ui/field';
-
-/** Only same-site paths are followed after sign-in, so the `next` parameter cannot redirect elsewhere. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/runs';
-}
 
 export function SignInForm() {
   const trpc = useTRPC();
