@@ -5,7 +5,15 @@
  * also when they only appear after percent-decoding (a router may decode the path once more).
  */
 const PLACEHOLDER_ORIGIN = 'http://portal.invalid';
-const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f\\]/;
+
+/** Control characters, whitespace (code points up to space, and DEL) and backslashes. */
+function hasUnsafeCharacter(value: string): boolean {
+  for (const character of value) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code <= 0x20 || code === 0x7f || character === '\\') return true;
+  }
+  return false;
+}
 
 function decodedForms(value: string): string[] {
   const forms = [value];
@@ -27,7 +35,7 @@ export function safeNext(next: string | null | undefined, fallback = '/runs'): s
   const forms = decodedForms(next);
   if (forms.length === 0) return fallback;
   for (const form of forms) {
-    if (UNSAFE_CHARACTERS.test(form)) return fallback;
+    if (hasUnsafeCharacter(form)) return fallback;
     if (form.startsWith('//') || form.startsWith('/\\')) return fallback;
   }
   let url: URL;
