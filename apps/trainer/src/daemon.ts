@@ -1,5 +1,6 @@
 /**
- * The trainer daemon: register → loop { claim → execute → finish }, heart-beating the held run's lease.
+ * The trainer daemon: register → loop { claim → execute → finish }, heart-beating the held run's lease from a
+ * worker thread (lease-heartbeat.ts), so that a training loop holding the main thread cannot let it lapse.
  * Cancel (from the portal) and shutdown (SIGTERM/SIGINT) stop the job at its next step boundary; on
  * shutdown the run is handed back to the queue, to be resumed by the next worker.
  */
@@ -12,6 +13,7 @@ import { workerCapabilities } from './capabilities';
 import { CheckpointSync, type CheckpointTransport } from './checkpoint-sync';
 import type { JobContext, RunCheckpoints } from './jobs/job';
 import { jobFor } from './jobs/registry';
+import type { HeartbeatAnswer, LeaseHeartbeat } from './lease-heartbeat';
 import { LogShipper } from './log-shipper';
 import { MetricSpool } from './metric-spool';
 import { MetricsReporter, replaySpooledMetrics } from './metrics-reporter';
@@ -23,6 +25,8 @@ import { isLostRun, isTransient, withRetry } from './retry';
 
 export interface DaemonOptions {
   client: PortalClient;
+  /** Renews the held run's lease off the main thread; the daemon starts it at registration and stops it at the end. */
+  heartbeat: LeaseHeartbeat;
   name: string;
   backend: { name: string; devices?: Record<string, unknown> };
   /** What runs' requirements are matched against; default: detected from this machine and the backend. */
@@ -52,7 +56,6 @@ type StopReason = 'cancelled' | 'shutdown' | 'lease-lost';
 export class TrainerDaemon {
   private stopping = false;
   private current?: { runId: string; controller: AbortController };
-  private workerId?: string;
   private readonly log: (message: string) => void;
   private wakeIdle?: () => void;
   private shards?: ShardExecutor;
@@ -82,11 +85,11 @@ export class TrainerDaemon {
         }),
       { retryIf: isTransient, onRetry: (e, n) => n % 10 === 1 && this.log(`waiting for the portal (${(e as Error).message})`) },
     );
-    this.workerId = registration.workerId;
     this.log(`registered as ${registration.workerId} (backend ${this.options.backend.name})`);
     const spoolDir = this.options.metricSpoolDir;
     if (spoolDir) await replaySpooledMetrics(client, registration.workerId, { runIds: MetricSpool.runs(spoolDir), open: (id) => new MetricSpool(join(spoolDir, id)) }, this.log);
-    const heartbeat = setInterval(() => void this.beat().catch(() => undefined), registration.heartbeatMs);
+    const { heartbeat } = this.options;
+    heartbeat.start(registration.workerId, registration.heartbeatMs, (runId, answer) => this.onHeartbeatAnswer(runId, answer));
     if (this.options.shardFiles) this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, log: this.log });
     try {
       while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {
@@ -107,7 +110,7 @@ export class TrainerDaemon {
         this.runsExecuted++;
       }
     } finally {
-      clearInterval(heartbeat);
+      await heartbeat.stop();
       await this.shards?.close();
     }
   }
@@ -123,11 +126,10 @@ export class TrainerDaemon {
     }
   }
 
-  private async beat(): Promise<void> {
-    if (!this.workerId) return;
+  /** Runs on the main thread when it next gets control; the job sees the abort at its next step boundary. */
+  private onHeartbeatAnswer(runId: string, answer: HeartbeatAnswer): void {
     const current = this.current;
-    const answer = await this.options.client.worker.heartbeat.mutate({ workerId: this.workerId, runId: current?.runId });
-    if (!current || current !== this.current) return;
+    if (!current || current.runId !== runId) return;
     if (!answer.holdsRun) current.controller.abort('lease-lost' satisfies StopReason);
     else if (answer.cancelRequested) current.controller.abort('cancelled' satisfies StopReason);
   }
@@ -160,6 +162,7 @@ export class TrainerDaemon {
     const { client } = this.options;
     const controller = new AbortController();
     this.current = { runId: run.id, controller };
+    this.options.heartbeat.hold(run.id);
     this.log(`run ${run.name} (${run.id}) attempt ${run.attempt}: started`);
     let stageReports: Promise<void> = Promise.resolve();
     const spool = this.options.metricSpoolDir ? new MetricSpool(join(this.options.metricSpoolDir, run.id)) : undefined;
@@ -246,6 +249,7 @@ export class TrainerDaemon {
       }
     } finally {
       this.current = undefined;
+      this.options.heartbeat.hold(undefined);
     }
   }
 }

@@ -14,6 +14,7 @@ import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
 import { createArtifactUploader, createCheckpointTransport, createShardFiles } from './artifact-uploader';
 import { TrainerDaemon } from './daemon';
+import { LeaseHeartbeat } from './lease-heartbeat';
 
 const portalUrl = process.env.KTLAB_PORTAL_URL ?? 'http://127.0.0.1:3000';
 const token = process.env.KTLAB_WORKER_TOKEN;
@@ -37,6 +38,7 @@ console.log(
 
 const daemon = new TrainerDaemon({
   client: createPortalClient(portalUrl, token),
+  heartbeat: new LeaseHeartbeat({ portalUrl, token, log: (message) => console.log(`[trainer ${name}] ${message}`) }),
   uploadArtifact: createArtifactUploader(portalUrl, token),
   // KTLAB_CHECKPOINT_SYNC=0: checkpoints stay in this machine's run folders (a run resumes only here)
   checkpoints: process.env.KTLAB_CHECKPOINT_SYNC === '0' ? undefined : createCheckpointTransport(portalUrl, token),

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SmokeConfig } from '@ktlab/config';
 import { Sfc32, tfjsSeed } from '@ktlab/random';
 import { throwIfAborted, type Job } from './job';
+import { blockThisThread, busyStepMsFromEnv } from './test-busy-steps';
 
 const SIZE = 8;
 
@@ -45,6 +46,8 @@ export const smokeJob: Job = async (context) => {
   const optimizer = tf.train.sgd(config.learningRate);
   await context.stage('train', 0, 'running', 0);
   let lastStageReport = 0;
+  // 0 unless a lease test asks for steps that hold the main thread (KTLAB_TEST_BUSY_STEP_MS under a test runner)
+  const busyStepMs = busyStepMsFromEnv(process.env, context.log);
   try {
     for (let step = 0; step < config.steps; step++) {
       throwIfAborted(context.signal);
@@ -57,6 +60,7 @@ export const smokeJob: Job = async (context) => {
         const acc = predicted.equal(tf.tensor1d(labels, 'int32')).mean();
         return [lossValue.dataSync()[0], acc.dataSync()[0]];
       });
+      if (busyStepMs > 0) blockThisThread(busyStepMs);
       await context.metric('train/loss', step, loss);
       await context.metric('train/accuracy', step, accuracy);
       if (Date.now() - lastStageReport > 1000) {

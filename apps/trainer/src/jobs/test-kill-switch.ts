@@ -34,6 +34,11 @@ export interface KillSwitch {
   metric(key: string, step: number): void;
 }
 
+/** Whether fault injection may act: only under a test runner, so no variable left set can touch a production worker. */
+export function underTestRunner(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.VITEST) || env.NODE_ENV === 'test';
+}
+
 const inactive: KillSwitch = { stageReported: () => undefined, checkpointPushed: () => undefined, metric: () => undefined };
 
 export function killSwitchFromEnv(
@@ -43,7 +48,7 @@ export function killSwitchFromEnv(
 ): KillSwitch {
   const spec = env.KTLAB_TEST_SIGKILL_AT;
   if (!spec) return inactive;
-  if (!env.VITEST && env.NODE_ENV !== 'test') {
+  if (!underTestRunner(env)) {
     log('KTLAB_TEST_SIGKILL_AT ignored: fault injection works only under a test runner');
     return inactive;
   }
