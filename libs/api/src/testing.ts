@@ -4,11 +4,12 @@ import { createTestDatabase, type TestDatabase } from '@ktlab/db/testing';
 import { hashPassword } from './auth/password';
 import { createSession, SESSION_COOKIE } from './auth/session';
 import { normalizeEmail } from './auth/users';
+import { SignInLimiter } from './auth/sign-in-limiter';
 import { createWorkerToken } from './auth/worker-token';
 import { PgEventHub } from './events/event-hub';
 import { appRouter } from './routers/_app';
 import { ensureProject } from './services/projects';
-import { createContext } from './trpc/context';
+import { createContext, type TransportInfo } from './trpc/context';
 import { createCallerFactory } from './trpc/init';
 
 const createCaller = createCallerFactory(appRouter);
@@ -33,8 +34,11 @@ export interface TestApi extends TestDatabase {
   userId: string;
   /** A caller with no session and no token. */
   anonymous: Caller;
-  /** A caller sending these request headers; `resHeaders` receives what the procedures set (cookies). */
-  callerWith(headers: Record<string, string>): { caller: Caller; resHeaders: Headers };
+  /**
+   * A caller sending these request headers (and, when given, connecting from `remoteAddress`); `resHeaders`
+   * receives what the procedures set (cookies, Retry-After).
+   */
+  callerWith(headers: Record<string, string>, transport?: TransportInfo): { caller: Caller; resHeaders: Headers };
   /** A new account (password TEST_PASSWORD), signed in, member of the given projects (created when absent). */
   newUser(name: string, options?: { projects?: string[]; role?: 'owner' | 'member'; isAdmin?: boolean }): Promise<TestUser>;
   /** A caller presenting a worker token. */
@@ -44,13 +48,14 @@ export interface TestApi extends TestDatabase {
   close(): Promise<void>;
 }
 
-export async function createTestApi(): Promise<TestApi> {
+/** `signInLimiter`: e.g. one with a test clock; by default each test API has its own, so tests do not share counts. */
+export async function createTestApi(options: { signInLimiter?: SignInLimiter } = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const events = new PgEventHub(database.url);
-  const deps = { db: database.db, events };
-  const callerWith = (headers: Record<string, string>) => {
+  const deps = { db: database.db, events, signInLimiter: options.signInLimiter ?? new SignInLimiter({ log: () => undefined }) };
+  const callerWith = (headers: Record<string, string>, transport?: TransportInfo) => {
     const resHeaders = new Headers();
-    return { caller: createCaller(createContext(deps, { headers: new Headers(headers) }, resHeaders)), resHeaders };
+    return { caller: createCaller(createContext(deps, { headers: new Headers(headers) }, resHeaders, transport)), resHeaders };
   };
   const newUser: TestApi['newUser'] = async (name, options = {}) => {
     const email = normalizeEmail(`${name.replace(/\W+/g, '-')}@test.ktlab`);

@@ -6,7 +6,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { crossSiteReason } from '../auth/csrf';
 import { appRouter } from '../routers/_app';
-import { createContext, type ContextDeps } from '../trpc/context';
+import { createContext, type ContextDeps, type TransportInfo } from '../trpc/context';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 /** Large enough for a 10,000-point metric batch, small enough to refuse abuse. */
@@ -29,7 +29,7 @@ async function readLimitedBody(request: Request): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-export async function handleTrpcRequest(request: Request, deps: ContextDeps): Promise<Response> {
+export async function handleTrpcRequest(request: Request, deps: ContextDeps, transport: TransportInfo = {}): Promise<Response> {
   const crossSite = crossSiteReason(request);
   if (crossSite) return Response.json({ error: { message: crossSite } }, { status: 403 });
   if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge();
@@ -43,7 +43,7 @@ export async function handleTrpcRequest(request: Request, deps: ContextDeps): Pr
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
-    createContext: ({ resHeaders }) => createContext(deps, req, resHeaders),
+    createContext: ({ resHeaders }) => createContext(deps, req, resHeaders, transport),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'}:`, error);
     },

@@ -1,14 +1,14 @@
 /** The API on a plain Node HTTP server (no Next.js): integration tests and head-less use. */
 import http from 'node:http';
 import { Readable } from 'node:stream';
-import type { ContextDeps } from '../trpc/context';
+import type { ContextDeps, TransportInfo } from '../trpc/context';
 import { handleArtifactDownload, handleArtifactUpload, handleRunFileDownload } from '../artifacts/artifact-http';
 import { startLeaseReaper } from '../services/lease-reaper';
 import { startCheckpointRetention } from '../artifacts/checkpoint-retention';
 import { handleTrpcRequest } from './handler';
 
 /** tRPC under /api/trpc, artifact files under /api/artifacts (as the portal's Next routes do). */
-function route(request: Request, url: URL, deps: ContextDeps): Promise<Response> {
+function route(request: Request, url: URL, deps: ContextDeps, transport: TransportInfo): Promise<Response> {
   const artifact = /^\/api\/artifacts\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
   if (artifact && request.method === 'PUT' && artifact[2]) {
     return handleArtifactUpload(request, deps, decodeURIComponent(artifact[1]), decodeURIComponent(artifact[2]));
@@ -17,7 +17,7 @@ function route(request: Request, url: URL, deps: ContextDeps): Promise<Response>
   if (artifact && request.method === 'GET' && artifact[2]) {
     return handleRunFileDownload(request, deps, decodeURIComponent(artifact[1]), decodeURIComponent(artifact[2]));
   }
-  return handleTrpcRequest(request, deps);
+  return handleTrpcRequest(request, deps, transport);
 }
 
 export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
@@ -32,7 +32,7 @@ export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.
         // @ts-expect-error Node's fetch needs this for streamed bodies
         duplex: 'half',
       });
-      const response = await route(request, url, deps);
+      const response = await route(request, url, deps, { remoteAddress: req.socket.remoteAddress });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);

@@ -1,9 +1,19 @@
 import type { Db } from '@ktlab/db';
+import { clientAddress } from '../auth/proxy-trust';
+import type { SignInLimiter } from '../auth/sign-in-limiter';
 import type { EventHub } from '../events/event-hub';
 
 export interface ContextDeps {
   db: Db;
   events: EventHub;
+  /** Sign-in attempts per account and address; absent: the process-wide limiter. */
+  signInLimiter?: SignInLimiter;
+}
+
+/** What the transport knows beyond the headers. */
+export interface TransportInfo {
+  /** The peer address of the connection (the socket's remote address). */
+  remoteAddress?: string;
 }
 
 export interface Context extends ContextDeps {
@@ -15,6 +25,8 @@ export interface Context extends ContextDeps {
   resHeaders: Headers;
   /** Whether cookies must be marked Secure (the request came over HTTPS). */
   secureCookies: boolean;
+  /** The client's address (proxy-trust.ts), for per-address limits; undefined when unknown. */
+  clientAddress?: string;
 }
 
 function isHttps(request: { headers: Headers; url?: string }): boolean {
@@ -22,12 +34,13 @@ function isHttps(request: { headers: Headers; url?: string }): boolean {
   return request.url?.startsWith('https:') ?? false;
 }
 
-export function createContext(deps: ContextDeps, request?: { headers: Headers; url?: string }, resHeaders = new Headers()): Context {
+export function createContext(deps: ContextDeps, request?: { headers: Headers; url?: string }, resHeaders = new Headers(), transport: TransportInfo = {}): Context {
   return {
     ...deps,
     authorization: request?.headers.get('authorization'),
     cookie: request?.headers.get('cookie'),
     resHeaders,
     secureCookies: request ? isHttps(request) : false,
+    clientAddress: request ? clientAddress(request.headers, transport.remoteAddress) : transport.remoteAddress,
   };
 }
