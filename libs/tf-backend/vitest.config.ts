@@ -1,5 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { lavapipeDirectory, lavapipeEnvironment } from './src/webgpu/lavapipe';
+
+// The webgpu tests run on Mesa's lavapipe where tools/gpu/install-lavapipe.sh installed it (the test processes
+// need its library path when they start, so it is set here).
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineProject({
-  test: { name: 'tf-backend', include: ['src/**/*.test.ts'] },
+  test: { name: 'tf-backend', include: ['src/**/*.test.ts'], env: lavapipeEnvironment(lavapipeDirectory(repoRoot)) },
 });

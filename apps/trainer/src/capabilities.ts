@@ -11,10 +11,15 @@ function thisMachine(): MachineFacts {
   return { totalMemoryBytes: os.totalmem(), cpuCores: os.availableParallelism() };
 }
 
-/** The accelerator follows the tfjs backend actually selected: only tfjs-node-gpu computes on a GPU. */
-export function workerCapabilities(backendName: string, machine: MachineFacts = thisMachine()): WorkerCapabilities {
+/**
+ * The accelerator follows the tfjs backend actually selected: its `kind` (tfjs-node-gpu, and webgpu on a hardware
+ * adapter, are 'gpu'; webgpu on a software adapter such as llvmpipe is 'cpu'). Given only a name, only
+ * tfjs-node-gpu counts as a GPU.
+ */
+export function workerCapabilities(backend: string | { name: string; kind: 'gpu' | 'cpu' }, machine: MachineFacts = thisMachine()): WorkerCapabilities {
+  const gpu = typeof backend === 'string' ? backend === 'tfjs-node-gpu' : backend.kind === 'gpu';
   return {
-    accelerator: backendName === 'tfjs-node-gpu' ? 'gpu' : 'cpu',
+    accelerator: gpu ? 'gpu' : 'cpu',
     memoryBytes: Math.max(1, Math.round(machine.totalMemoryBytes)),
     cpuCores: Math.max(1, machine.cpuCores),
   };

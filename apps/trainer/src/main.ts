@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
 import { createArtifactUploader, createCheckpointTransport, createShardFiles } from './artifact-uploader';
+import { workerCapabilities } from './capabilities';
 import { TrainerDaemon } from './daemon';
 import { LeaseHeartbeat } from './lease-heartbeat';
 
@@ -28,7 +29,15 @@ const name = process.env.KTLAB_WORKER_NAME ?? `${os.hostname()}-${process.pid}`;
 const chosen = await selectBackend({}, pino({ level: 'silent' }));
 const backend = {
   name: chosen.name,
-  devices: { kind: chosen.kind, threads: chosen.threads, simd: chosen.simd, devices: chosen.devices, versions: chosen.versions },
+  devices: {
+    kind: chosen.kind,
+    threads: chosen.threads,
+    simd: chosen.simd,
+    devices: chosen.devices,
+    versions: chosen.versions,
+    // webgpu: vendor, architecture, description and limits of the adapter
+    ...(chosen.adapter ? { adapter: chosen.adapter } : {}),
+  },
 };
 const skipped = chosen.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason ?? 'failed'}`);
 console.log(
@@ -48,6 +57,7 @@ const daemon = new TrainerDaemon({
   metricSpoolDir: join(ktlabHome(), 'metrics-spool'),
   name,
   backend,
+  capabilities: workerCapabilities(chosen),
   exitWhenIdle: process.env.KTLAB_EXIT_WHEN_IDLE === '1',
 });
 let signals = 0;

@@ -1,7 +1,8 @@
 /** The vocabulary of backend selection: names, options (validated with zod) and the report of the choice. */
 import { z } from 'zod';
+import type { GpuAdapterSummary } from './webgpu/adapter.js';
 
-export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'ktlab-wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'ktlab-wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** The order `auto` tries, fastest first. */
@@ -33,6 +34,8 @@ export interface BackendInfo {
   simd: boolean;
   devices: string[];
   versions: Record<string, string>;
+  /** webgpu: the adapter (vendor, architecture, description, limits; `software` for llvmpipe and the like). */
+  adapter?: GpuAdapterSummary;
   /** Every candidate tried before the chosen one, with the reason it was skipped. */
   attempts: BackendAttempt[];
 }

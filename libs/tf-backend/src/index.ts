@@ -30,3 +30,13 @@ export {
   type ReferenceNet,
 } from './bench/reference-nets.js';
 export { formatStepProfile, profileTrainingStep, type KernelTime, type StepProfile } from './bench/profile-step.js';
+export {
+  WEBGPU_BACKEND,
+  registerWebGpuBackend,
+  webGpuRuntime,
+  type RegisterWebGpuOptions,
+  type WebGpuDeviceHandle,
+  type WebGpuRuntime,
+} from './webgpu/webgpu-backend.js';
+export { adapterLabel, isSoftwareAdapter, type GpuAdapterSummary, type GpuLimits } from './webgpu/adapter.js';
+export { LAVAPIPE_INSTALL_HINT, lavapipeDirectory, lavapipeEnvironment } from './webgpu/lavapipe.js';

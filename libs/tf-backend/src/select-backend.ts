@@ -1,5 +1,6 @@
 /**
- * Picks the fastest TensorFlow.js backend this process can run: tfjs-node-gpu → tfjs-node → ktlab-wasm → cpu.
+ * Picks the fastest TensorFlow.js backend this process can run: tfjs-node-gpu → webgpu (a hardware adapter) →
+ * tfjs-node → ktlab-wasm → cpu.
  *
  * The native bindings are optional packages loaded by dynamic import; when absent (no internet at install,
  * no matching CUDA) they are skipped with the reason recorded. `KTLAB_BACKEND` or `prefer` forces one
@@ -19,6 +20,8 @@ import {
   type SelectBackendOptions,
 } from './backend-choice.js';
 import { KTLAB_WASM_BACKEND, registerKtlabWasmBackend } from './wasm/ktlab-wasm-backend.js';
+import { adapterLabel } from './webgpu/adapter.js';
+import { registerWebGpuBackend, WEBGPU_BACKEND } from './webgpu/webgpu-backend.js';
 
 type Activated = Omit<BackendInfo, 'attempts' | 'name'>;
 
@@ -70,15 +73,32 @@ async function activateKtlabWasm(threads: number | undefined): Promise<Activated
   };
 }
 
+/** A hardware adapter only, unless forced: a software one (llvmpipe) computes on the CPU, slower than ktlab-wasm. */
+async function activateWebGpu(forced: boolean): Promise<Activated> {
+  const runtime = await registerWebGpuBackend({ allowSoftware: forced });
+  await activate(WEBGPU_BACKEND);
+  return {
+    tfBackend: WEBGPU_BACKEND,
+    kind: runtime.adapter.software ? 'cpu' : 'gpu',
+    threads: 1,
+    simd: false,
+    devices: [adapterLabel(runtime.adapter)],
+    versions: { ...baseVersions(), ...runtime.versions },
+    adapter: runtime.adapter,
+  };
+}
+
 async function activateCpu(): Promise<Activated> {
   await activate('cpu');
   return { tfBackend: 'cpu', kind: 'cpu', threads: 1, simd: false, devices: cpuDevices(), versions: baseVersions() };
 }
 
-function activator(name: BackendName, threads: number | undefined): () => Promise<Activated> {
+function activator(name: BackendName, threads: number | undefined, forced: boolean): () => Promise<Activated> {
   switch (name) {
     case 'tfjs-node-gpu':
       return () => activateNative('@tensorflow/tfjs-node-gpu');
+    case 'webgpu':
+      return () => activateWebGpu(forced);
     case 'tfjs-node':
       return () => activateNative('@tensorflow/tfjs-node');
     case 'ktlab-wasm':
@@ -100,7 +120,7 @@ export async function selectBackend(
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
     try {
-      const activated = await activator(name, threads)();
+      const activated = await activator(name, threads, forced !== undefined)();
       attempts.push({ name, ok: true });
       const info: BackendInfo = { name, ...activated, attempts };
       logger.info({ backend: info }, `tf backend: ${name} (${info.kind}, ${info.threads} thread(s), simd ${info.simd})`);
