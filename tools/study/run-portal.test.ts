@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runConfigSchema } from '@ktlab/config';
+import { runConfigInputSchema } from '@ktlab/config';
 import { planStudy } from './plan';
 import { portalMethod, studyTags } from './run-portal';
 import { SCALES } from './scales';
@@ -11,7 +11,7 @@ describe('portal launch', () => {
     for (const cell of plan.cells) {
       const input = { name: `study-quick-${cell.id}`, method: portalMethod(cell), tags: studyTags('quick', cell), config: cell.config };
       // runs.create's limits: a valid run config, method ≤ 100 chars, ≤ 20 tags of ≤ 64 chars.
-      expect(runConfigSchema.safeParse(input.config).success).toBe(true);
+      expect(runConfigInputSchema.safeParse(input.config).success).toBe(true);
       expect(input.method.length).toBeLessThanOrEqual(100);
       expect(input.tags.length).toBeLessThanOrEqual(20);
       for (const tag of input.tags) expect(tag.length).toBeLessThanOrEqual(64);

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
-import { configFieldErrors, pipelineConfigSchema, presets, runConfigSchema, smokeConfigSchema, type FieldError, type Requirements } from '@ktlab/config';
+import { configFieldErrors, pipelineConfigInputSchema, presets, runConfigInputSchema, runConfigSchema, smokeConfigInputSchema, type FieldError, type Requirements } from '@ktlab/config';
 import { withRequirements } from '../lib/requirements';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
@@ -16,8 +16,8 @@ import { Card, ErrorNotice } from './ui/card';
 
 // Requirements have their own fields (RequirementsFields), so the generated form leaves them out.
 const jsonSchemas = {
-  pipeline: z.toJSONSchema(pipelineConfigSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
-  smoke: z.toJSONSchema(smokeConfigSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  pipeline: z.toJSONSchema(pipelineConfigInputSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  smoke: z.toJSONSchema(smokeConfigInputSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
 };
 
 
@@ -67,8 +67,10 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
     setServerErrors([]);
   };
 
+  // Validated as the API will: keys the schema does not know are errors (a stored config being cloned is read
+  // leniently below, which drops them).
   const clientErrors = useMemo(() => {
-    const result = runConfigSchema.safeParse(config);
+    const result = runConfigInputSchema.safeParse(config);
     return result.success ? [] : configFieldErrors(result.error);
   }, [config]);
   const errors = serverErrors.length ? serverErrors : clientErrors;
@@ -111,7 +113,7 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const parsed = runConfigSchema.safeParse(config);
+    const parsed = runConfigInputSchema.safeParse(config);
     if (!parsed.success) return;
     if (sweep.enabled) {
       if (sweepValues.error) return;

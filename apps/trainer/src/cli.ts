@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { pino } from 'pino';
-import { configFieldErrors, findPreset, presets, runConfigSchema, type PipelineConfig } from '@ktlab/config';
+import { configFieldErrors, findPreset, presets, runConfigInputSchema, type PipelineConfig } from '@ktlab/config';
 import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, type EvalResult } from '@ktlab/pipeline';
 import { readRunManifest, writeRunManifest } from '@ktlab/publish';
@@ -44,7 +44,7 @@ program
       const test = { path: resolve(options.test), ...(options.quick ? { limit: 2_000 } : {}) };
       input.evaluation = { ...input.evaluation, test, train: input.data };
     }
-    const parsed = runConfigSchema.safeParse(input);
+    const parsed = runConfigInputSchema.safeParse(input);
     if (!parsed.success) {
       for (const error of configFieldErrors(parsed.error)) console.error(`config.${error.path}: ${error.message}`);
       process.exit(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, presetConfig, presets, runConfigSchema } from './index';
+import { parseRunConfig, presetConfig, presets, runConfigInputSchema, runConfigSchema } from './index';
 
 describe('runConfigSchema', () => {
   it('fills every default for a minimal pipeline config', () => {
@@ -40,6 +40,56 @@ describe('runConfigSchema', () => {
   it('rejects an unknown kind', () => {
     const result = parseRunConfig({ kind: 'magic' });
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('unknown keys', () => {
+  it('are field errors at the key itself when a config is handed in, at every level', () => {
+    const result = parseRunConfig({
+      kind: 'pipeline',
+      data: { path: '/d', limt: 10 },
+      clustering: { kk: 50, data: { path: '/c', subest: 'first-half' } },
+      evaluation: { test: { path: '/t', fromat: 'idx' } },
+      pretext: { epoch: 3 },
+      target: { epochs: 1, lr: 0.1 },
+      pseudoLabels: { dat: { path: '/p' } },
+      requirements: { minMemoryGb: 4 },
+      sed: 3,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.path).sort()).toEqual([
+      'clustering.data.subest',
+      'clustering.kk',
+      'data.limt',
+      'evaluation.test.fromat',
+      'pretext.epoch',
+      'pseudoLabels.dat',
+      'requirements.minMemoryGb',
+      'sed',
+      'target.lr',
+    ]);
+    expect(result.errors.find((e) => e.path === 'clustering.kk')?.message).toBe('unknown field "kk"');
+    expect(parseRunConfig({ kind: 'smoke', step: 5 })).toMatchObject({ ok: false, errors: [{ path: 'step', message: 'unknown field "step"' }] });
+  });
+
+  it('are dropped when a stored config is read, so one written before a field was removed still reads', () => {
+    const stored = { ...runConfigSchema.parse({ kind: 'pipeline', data: { path: '/d' } }), retiredField: true, clustering: { k: 9, retiredToo: 1 } };
+    const read = runConfigSchema.parse(stored);
+    expect(read).not.toHaveProperty('retiredField');
+    expect(read.kind === 'pipeline' && read.clustering.k).toBe(9);
+  });
+
+  it('the strict and the reading schema accept the same configs and give the same result (every preset, full and quick)', () => {
+    for (const preset of presets) {
+      for (const quick of [false, true]) {
+        const built = preset.build({ data: { path: '/data/train' }, quick, seed: 3 });
+        expect(runConfigInputSchema.parse(built), `${preset.id} quick=${quick}`).toEqual(runConfigSchema.parse(built));
+        // a stored (parsed) config handed in again, as the launch form's clone and the publisher do
+        const stored = JSON.parse(JSON.stringify(runConfigSchema.parse(built)));
+        expect(runConfigInputSchema.safeParse(stored).success, `${preset.id} quick=${quick} stored`).toBe(true);
+      }
+    }
   });
 });
 

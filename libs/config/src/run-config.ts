@@ -137,7 +137,34 @@ export const smokeConfigSchema = z.object({
   requirements: requirementsSchema.optional(),
 });
 
+/**
+ * Reads a config as stored (runs, run folders): keys the schema does not know are dropped, so a config written
+ * before a field was removed still reads.
+ */
 export const runConfigSchema = z.discriminatedUnion('kind', [pipelineConfigSchema, smokeConfigSchema]);
+
+/*
+ * The same schemas, refusing keys they do not know, for configs a person or a tool hands in (API, launch form,
+ * CLI, study): a misspelled field is an error at that field instead of being ignored. Built from the reading
+ * schemas so the two cannot drift; run-config.test.ts checks they accept the same configs.
+ */
+const strictDatasetRefSchema = datasetRefSchema.strict();
+
+export const pipelineConfigInputSchema = pipelineConfigSchema
+  .extend({
+    data: strictDatasetRefSchema,
+    pretext: pretextSchema.strict().prefault({}),
+    clustering: clusteringSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
+    pseudoLabels: pseudoLabelsSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
+    target: targetSchema.strict().prefault({}),
+    evaluation: evaluationSchema.extend({ train: strictDatasetRefSchema.optional(), test: strictDatasetRefSchema.optional() }).strict().prefault({}),
+  })
+  .strict();
+
+export const smokeConfigInputSchema = smokeConfigSchema.strict();
+
+/** A config handed in (API input, launch form, CLI): unknown keys are field errors. */
+export const runConfigInputSchema = z.discriminatedUnion('kind', [pipelineConfigInputSchema, smokeConfigInputSchema]);
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type SmokeConfig = z.infer<typeof smokeConfigSchema>;
@@ -150,17 +177,27 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * Field-level messages of a zod error (any input, not only configs): an unknown key becomes an error at that key
+ * (`clustering.kk: unknown field "kk"`) rather than at the object holding it.
+ */
+export function fieldErrorsOf(error: z.ZodError, emptyPath = '(config)'): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const at = (path: readonly PropertyKey[]) => path.map(String).join('.') || emptyPath;
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `unknown field "${key}"` }));
+    return [{ path: at(issue.path), message: issue.message }];
+  });
+}
+
 /** Field-level messages for an invalid config, for forms and API errors. */
 export function configFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(config)',
-    message: issue.message,
-  }));
+  return fieldErrorsOf(error);
 }
 
 export type ParseResult = { ok: true; config: RunConfig } | { ok: false; errors: FieldError[] };
 
+/** Parses a config handed in: unknown keys are errors (see runConfigInputSchema). */
 export function parseRunConfig(input: unknown): ParseResult {
-  const result = runConfigSchema.safeParse(input);
+  const result = runConfigInputSchema.safeParse(input);
   return result.success ? { ok: true, config: result.data } : { ok: false, errors: configFieldErrors(result.error) };
 }

@@ -1,6 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
+import { fieldErrorsOf } from '@ktlab/config';
 import type { Context } from './context';
 
 /**
@@ -15,10 +16,7 @@ export const t = initTRPC.context<Context>().create({
       ...shape,
       data: {
         ...shape.data,
-        fieldErrors: zodError?.issues.map((issue) => ({
-          path: issue.path.map(String).join('.') || '(input)',
-          message: issue.message,
-        })),
+        fieldErrors: zodError ? fieldErrorsOf(zodError, '(input)') : undefined,
       },
     };
   },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { runConfigSchema } from '@ktlab/config';
+import { ZodRealError } from 'zod';
+import { fieldErrorsOf, runConfigInputSchema } from '@ktlab/config';
 import type { Prisma } from '@ktlab/db';
 import { requireMembership } from '../../services/access';
 import { assertRunDatasetsInRoots } from '../../services/run-dataset-roots';
@@ -14,10 +15,12 @@ export async function createSweepHandler({ ctx, input }: { ctx: UserContext; inp
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
   const values = [...new Set(input.values)];
   const configs = values.map((value) => {
-    const parsed = runConfigSchema.safeParse(withConfigValue(input.config, input.field, value));
+    const parsed = runConfigInputSchema.safeParse(withConfigValue(input.config, input.field, value));
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TRPCError({ code: 'BAD_REQUEST', message: `${input.field} = ${String(value)}: ${issue.path.join('.')} ${issue.message}` });
+      // A misspelled swept field (`clustering.kk`) is an unknown field here, reported at the sweep's `field`.
+      const [first] = fieldErrorsOf(parsed.error);
+      const message = `${input.field} = ${String(value)}: ${first.path}: ${first.message}`;
+      throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new ZodRealError([{ code: 'custom', path: ['field'], message, input: input.field }]) });
     }
     return parsed.data;
   });

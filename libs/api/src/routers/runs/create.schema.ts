@@ -1,4 +1,4 @@
-import { runConfigSchema } from '@ktlab/config';
+import { runConfigInputSchema } from '@ktlab/config';
 import { z } from 'zod';
 
 export const tagsSchema = z.array(z.string().trim().min(1).max(64)).max(20);
@@ -10,6 +10,6 @@ export const createRunInput = z.object({
   method: z.string().trim().min(1).max(100),
   priority: z.number().int().min(-100).max(100).default(0),
   tags: tagsSchema.default([]),
-  config: runConfigSchema,
+  config: runConfigInputSchema,
 });
 export type CreateRunInput = z.infer<typeof createRunInput>;

@@ -1,4 +1,4 @@
-import { runConfigSchema } from '@ktlab/config';
+import { runConfigInputSchema } from '@ktlab/config';
 import { z } from 'zod';
 import { evalResultSchema } from '../worker/finish.schema';
 import { stageKindSchema } from '../worker/report-stage.schema';
@@ -19,7 +19,7 @@ export const importRunInput = z
     name: z.string().trim().min(1).max(200).optional(),
     method: z.string().trim().min(1).max(100),
     tags: tagsSchema.default([]),
-    config: runConfigSchema,
+    config: runConfigInputSchema,
     /** Where it ran, e.g. "study@laptop" or "cli@laptop"; shown with the run. */
     importedFrom: z.string().trim().min(1).max(200),
     /** The same key in the same project returns the run published before instead of a new one. */
