@@ -10,7 +10,11 @@ import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel, SgdMomentum, trainStep } from '@ktlab/models';
 import { throttle, throwIfAborted, type PipelineContext, type StageKind } from '../context';
 import { loadTensorMap, saveTensorMap } from '../io/tensor-file';
+import { eventLoopYielder } from './event-loop-yielder';
 import { seedDropoutForStep } from './step-seeded-dropout';
+
+/** How long a training loop may keep the event loop to itself (see event-loop-yielder.ts). */
+const YIELD_EVERY_MS = 200;
 
 export interface Batch {
   x: tf.Tensor;
@@ -66,6 +70,7 @@ export async function fit(options: FitOptions): Promise<void> {
   const totalSteps = batchesPerEpoch * options.epochs;
   const report = throttle(1000, (progress: number, message: string) => context.stage(options.stage, 'running', progress, message));
   let step = start.step;
+  const yieldToEventLoop = eventLoopYielder(YIELD_EVERY_MS);
   try {
     for (let epoch = start.epochsDone; epoch < Math.ceil(options.epochs); epoch++) {
       const learningRate = cosineLearningRate(options.learningRate, epoch, options.epochs);
@@ -89,6 +94,7 @@ export async function fit(options: FitOptions): Promise<void> {
         if (!Number.isFinite(loss)) throw new Error(`${options.name}: the loss became ${loss} at step ${step}; lower the learning rate`);
         epochLoss += loss;
         await context.metric(`${options.name}/loss`, step, loss);
+        await yieldToEventLoop();
         step++;
         const { from, to, label } = options.progress ?? { from: 0, to: 1, label: '' };
         report(from + ((to - from) * step) / totalSteps, `${label ? `${label}: ` : ''}epoch ${epoch + 1}/${Math.ceil(options.epochs)}, loss ${loss.toFixed(3)}`);
