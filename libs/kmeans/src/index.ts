@@ -16,6 +16,7 @@ export { WasmDistanceEngine, type WasmEngineOptions } from './engine/wasm-engine
 export { TfDistanceEngine, type TfEngineOptions } from './engine/tf-engine.js';
 export { loadLloydKernel, type KernelVariant } from './engine/wasm-kernel.js';
 export { selectDistanceEngine, type EngineSelection } from './engine/select-engine.js';
+export { WebGpuDistanceEngine, type GpuDeviceLike, type WebGpuEngineOptions } from './engine/webgpu-engine.js';
 export { WasmMatrixMultiplier } from './engine/wasm-gemm.js';
 export { gaussianMixture, type GaussianMixture, type GaussianMixtureOptions } from './synthetic.js';
 export { accumulateShard, reduceShards, iterationRandom, planShards, type ShardPartial, type LloydUpdate } from './lloyd-step.js';

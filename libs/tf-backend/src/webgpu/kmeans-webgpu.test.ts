@@ -1,0 +1,74 @@
+/**
+ * k-means on the WebGPU device of the 'webgpu' backend (libs/kmeans `WebGpuDistanceEngine`, a fused WGSL
+ * distance + argmin kernel) against the CPU (wasm) engine: the same assignment, distances, sums and, from the
+ * same initialisation, the same centroids; also with limits so small that the points and the centroids are
+ * split into several chunks and passes.
+ */
+import { fitKMeans, gaussianMixture, selectDistanceEngine, WasmDistanceEngine, WebGpuDistanceEngine, type GpuDeviceLike } from '@ktlab/kmeans';
+import { Xoshiro128Float53 } from '@ktlab/random';
+import { afterAll, expect, it } from 'vitest';
+import { describeWebGpu, webGpuForTests } from '../testing/webgpu-for-tests.js';
+
+const gpu = await webGpuForTests();
+const wasm = new WasmDistanceEngine({ threads: 1 });
+afterAll(() => wasm.dispose());
+
+function randomMatrix(rows: number, columns: number, seed: number): Float32Array {
+  const random = new Xoshiro128Float53(seed);
+  return Float32Array.from({ length: rows * columns }, () => random.nextNormal());
+}
+
+async function assignWith(engine: WasmDistanceEngine | WebGpuDistanceEngine, points: Float32Array, centroids: Float32Array, k: number, dims: number) {
+  await engine.setCentroids(centroids, k, dims);
+  const rows = points.length / dims;
+  const labels = new Int32Array(rows);
+  const distances = new Float32Array(rows);
+  // Two calls, as accumulateShard does with row blocks: the sums add up across them.
+  const half = Math.floor(rows / 2) * dims;
+  await engine.assign(points.subarray(0, half), labels.subarray(0, half / dims), distances.subarray(0, half / dims), true);
+  await engine.assign(points.subarray(half), labels.subarray(half / dims), distances.subarray(half / dims), true);
+  return { labels, distances, ...(await engine.readAccumulated()) };
+}
+
+describeWebGpu('k-means on webgpu', gpu, (runtime) => {
+  const device = runtime.device as unknown as GpuDeviceLike;
+
+  for (const [label, options] of [
+    ['one chunk, one pass', {}],
+    // 37 dims × 4 B = 148 B per row: 2 048 B bindings hold 13 rows / 13 centroids, so 301 points take 24 chunks
+    // per call and 70 centroids 6 passes.
+    ['points in chunks, centroids in passes (tiny binding limit)', { maxBindingBytes: 2048 }],
+  ] as const) {
+    it(`assigns, measures and accumulates like the wasm engine: ${label}`, async () => {
+      const rows = 301, k = 70, dims = 37;
+      const points = randomMatrix(rows, dims, 3);
+      const centroids = randomMatrix(k, dims, 4);
+      const engine = new WebGpuDistanceEngine(device, options);
+      const onGpu = await assignWith(engine, points, centroids, k, dims);
+      await engine.dispose();
+      const onCpu = await assignWith(wasm, points, centroids, k, dims);
+      expect(Array.from(onGpu.labels)).toEqual(Array.from(onCpu.labels));
+      let worst = 0;
+      onGpu.distances.forEach((d, i) => (worst = Math.max(worst, Math.abs(d - onCpu.distances[i]) / Math.max(1, onCpu.distances[i]))));
+      console.log(`[webgpu] k-means assign (${label}): max relative distance difference ${worst.toExponential(1)}`);
+      expect(worst).toBeLessThan(1e-5);
+      expect(Array.from(onGpu.counts)).toEqual(Array.from(onCpu.counts));
+      onGpu.sums.forEach((s, i) => expect(s).toBeCloseTo(onCpu.sums[i], 4));
+    });
+  }
+
+  it('a whole fit from the same initialisation ends at the same centroids as the wasm engine', async () => {
+    const dims = 24;
+    const data = gaussianMixture({ rows: 2000, dims, components: 12, centerSpread: 2, noise: 0.5, seed: 9 });
+    const engine = selectDistanceEngine({ webgpuDevice: device });
+    expect(engine).toBeInstanceOf(WebGpuDistanceEngine);
+    const viaGpu = await fitKMeans(data.points, dims, { k: 12, iterations: 8, seed: 4, engine });
+    await engine.dispose();
+    const viaCpu = await fitKMeans(data.points, dims, { k: 12, iterations: 8, seed: 4, engine: wasm });
+    expect(viaGpu.model.training!.engine).toBe('webgpu');
+    let worst = 0;
+    viaGpu.model.centroids.forEach((c, i) => (worst = Math.max(worst, Math.abs(c - viaCpu.model.centroids[i]))));
+    console.log(`[webgpu] k-means fit: max centroid difference ${worst.toExponential(1)}`);
+    expect(worst).toBeLessThan(1e-4);
+  });
+});
