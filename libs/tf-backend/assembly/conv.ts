@@ -353,3 +353,127 @@ export function cropFilterGradient(
     memory.copy(out + <usize>r * bytes, acc + <usize>(fh * runPadded + j) * <usize>accStride * FLOAT, bytes);
   }
 }
+
+// ---- Helpers of the native GEMM path (src/kernels/gemm-conv.ts): the convolution as im2col + GEMM. ----
+
+/**
+ * Rows [begin, end) of the im2col matrix [pixels, kh·kw·ci]: row m is output pixel `first` + m (n·OH·OW order)
+ * and holds its window in the padded input, kh runs of kw·ci contiguous floats.
+ */
+export function im2col(
+  begin: i32, end: i32, slot: i32,
+  xp: usize, cols: usize, first: i32,
+  outHeight: i32, outWidth: i32, paddedHeight: i32, paddedWidth: i32,
+  ci: i32, kh: i32, kw: i32, strideHeight: i32, strideWidth: i32,
+): void {
+  const runBytes = <usize>(kw * ci) * FLOAT;
+  const rowBytes = <usize>kh * runBytes;
+  const rowStride = <usize>paddedWidth * <usize>ci * FLOAT;
+  const perImage = outHeight * outWidth;
+  for (let m = begin; m < end; m++) {
+    const p = first + m;
+    const n = p / perImage;
+    const inImage = p - n * perImage;
+    const oh = inImage / outWidth;
+    const ow = inImage - oh * outWidth;
+    const source = xp + (<usize>(n * paddedHeight + oh * strideHeight) * <usize>paddedWidth + <usize>(ow * strideWidth)) * <usize>ci * FLOAT;
+    const target = cols + <usize>m * rowBytes;
+    for (let fh = 0; fh < kh; fh++) {
+      memory.copy(target + <usize>fh * runBytes, source + <usize>fh * rowStride, runBytes);
+    }
+  }
+}
+
+/**
+ * Images [begin, end) of the padded input gradient: dxp[firstImage + i] = Σ over the image's output pixels of
+ * their im2col rows of `cols`, added back onto their windows (the adjoint of im2col). Each image is summed by
+ * one thread in pixel order, so the result does not depend on the thread count.
+ */
+export function col2im(
+  begin: i32, end: i32, slot: i32,
+  cols: usize, dxp: usize, firstImage: i32,
+  outHeight: i32, outWidth: i32, paddedHeight: i32, paddedWidth: i32,
+  ci: i32, kh: i32, kw: i32, strideHeight: i32, strideWidth: i32,
+): void {
+  const run = kw * ci;
+  const runBytes = <usize>run * FLOAT;
+  const rowBytes = <usize>kh * runBytes;
+  const rowStride = <usize>paddedWidth * <usize>ci * FLOAT;
+  const imageBytes = <usize>paddedHeight * rowStride;
+  const perImage = outHeight * outWidth;
+  const vectorBytes = runBytes & ~(<usize>15);
+  for (let image = begin; image < end; image++) {
+    const base = dxp + <usize>(firstImage + image) * imageBytes;
+    memory.fill(base, 0, imageBytes);
+    let source = cols + <usize>image * <usize>perImage * rowBytes;
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const window = base + (<usize>(oh * strideHeight) * <usize>paddedWidth + <usize>(ow * strideWidth)) * <usize>ci * FLOAT;
+        for (let fh = 0; fh < kh; fh++) {
+          const target = window + <usize>fh * rowStride;
+          let j: usize = 0;
+          for (; j < vectorBytes; j += 16) v128.store(target + j, f32x4.add(v128.load(target + j), v128.load(source + j)));
+          for (; j < runBytes; j += 4) store<f32>(target + j, load<f32>(target + j) + load<f32>(source + j));
+          source += runBytes;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Rows [begin, end) of x [n, height, width, c] cut back out of its padded form xp [n, Hp, Wp, c] (the inverse of
+ * padInput): x[n, h, w] = xp[n, h + top, w + left], zero where that lies outside xp (input pixels no window
+ * reads get a zero gradient).
+ */
+export function cropPadded(
+  begin: i32, end: i32, slot: i32,
+  xp: usize, out: usize,
+  height: i32, width: i32, channels: i32,
+  paddedHeight: i32, paddedWidth: i32, top: i32, left: i32,
+): void {
+  const pixelBytes = <usize>channels * FLOAT;
+  const rowBytes = <usize>width * pixelBytes;
+  // Columns w with 0 ≤ w + left < paddedWidth.
+  let wLo = max(-left, 0);
+  let wHi = min(width, paddedWidth - left);
+  if (wLo > width) wLo = width;
+  if (wHi < wLo) wHi = wLo;
+  for (let r = begin; r < end; r++) {
+    const n = r / height;
+    const h = r - n * height;
+    const target = out + <usize>r * rowBytes;
+    const sourceRow = h + top;
+    if (sourceRow < 0 || sourceRow >= paddedHeight || wLo == wHi) {
+      memory.fill(target, 0, rowBytes);
+      continue;
+    }
+    memory.fill(target, 0, <usize>wLo * pixelBytes);
+    const source = xp + (<usize>(n * paddedHeight + sourceRow) * <usize>paddedWidth + <usize>(wLo + left)) * pixelBytes;
+    memory.copy(target + <usize>wLo * pixelBytes, source, <usize>(wHi - wLo) * pixelBytes);
+    memory.fill(target + <usize>wHi * pixelBytes, 0, <usize>(width - wHi) * pixelBytes);
+  }
+}
+
+/** Rows [begin, end) of out [rows, co]: out[r, o] = act(out[r, o] + bias[o]); `bias` = 0 for none, `relu` ≠ 0 clamps at 0. */
+export function biasActivation(begin: i32, end: i32, slot: i32, out: usize, bias: usize, co: i32, relu: i32): void {
+  const rowBytes = <usize>co * FLOAT;
+  const vectorBytes = rowBytes & ~(<usize>15);
+  const zero = f32x4.splat(0);
+  for (let r = begin; r < end; r++) {
+    const row = out + <usize>r * rowBytes;
+    let j: usize = 0;
+    for (; j < vectorBytes; j += 16) {
+      let v = v128.load(row + j);
+      if (bias != 0) v = f32x4.add(v, v128.load(bias + j));
+      if (relu) v = f32x4.max(v, zero);
+      v128.store(row + j, v);
+    }
+    for (; j < rowBytes; j += 4) {
+      let v = load<f32>(row + j);
+      if (bias != 0) v += load<f32>(bias + j);
+      if (relu) v = max<f32>(v, 0);
+      store<f32>(row + j, v);
+    }
+  }
+}

@@ -36,6 +36,8 @@ export interface BackendInfo {
   versions: Record<string, string>;
   /** webgpu: the adapter (vendor, architecture, description, limits; `software` for llvmpipe and the like). */
   adapter?: GpuAdapterSummary;
+  /** ktlab-wasm: the native GEMM its heavy kernels run on ("openblas Haswell"), or why none ("none: …"). */
+  nativeGemm?: string;
   /** Every candidate tried before the chosen one, with the reason it was skipped. */
   attempts: BackendAttempt[];
 }

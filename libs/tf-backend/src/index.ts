@@ -14,8 +14,10 @@ export {
   MAX_WASM_THREADS,
   defaultWasmThreads,
   ktlabWasmRuntime,
+  nativeChoiceFromEnvironment,
   registerKtlabWasmBackend,
   type KtlabWasmRuntime,
+  type NativeChoice,
 } from './wasm/ktlab-wasm-backend.js';
 export {
   ALEXNET_CLASSES,
@@ -40,3 +42,6 @@ export {
 } from './webgpu/webgpu-backend.js';
 export { adapterLabel, isSoftwareAdapter, type GpuAdapterSummary, type GpuLimits } from './webgpu/adapter.js';
 export { LAVAPIPE_INSTALL_HINT, lavapipeDirectory, lavapipeEnvironment } from './webgpu/lavapipe.js';
+export { cpuHost, describeCpuHost, type CpuHost, type VectorIsa } from './native/cpu-host.js';
+export { loadOpenBlas, OPENBLAS_APT_PACKAGE, type NativeGemm } from './native/openblas.js';
+export { activeNativeGemm, useNativeGemm, withNativeGemm } from './kernels/native-gemm-engine.js';

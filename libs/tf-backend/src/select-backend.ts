@@ -19,6 +19,7 @@ import {
   type BackendName,
   type SelectBackendOptions,
 } from './backend-choice.js';
+import { cpuHost } from './native/cpu-host.js';
 import { KTLAB_WASM_BACKEND, registerKtlabWasmBackend } from './wasm/ktlab-wasm-backend.js';
 import { adapterLabel } from './webgpu/adapter.js';
 import { registerWebGpuBackend, WEBGPU_BACKEND } from './webgpu/webgpu-backend.js';
@@ -26,7 +27,7 @@ import { registerWebGpuBackend, WEBGPU_BACKEND } from './webgpu/webgpu-backend.j
 type Activated = Omit<BackendInfo, 'attempts' | 'name'>;
 
 function cpuDevices(): string[] {
-  return [`${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}`];
+  return [`${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()} (${cpuHost().isa})`];
 }
 
 function baseVersions(): Record<string, string> {
@@ -63,13 +64,17 @@ async function activateNative(packageName: '@tensorflow/tfjs-node-gpu' | '@tenso
 async function activateKtlabWasm(threads: number | undefined): Promise<Activated> {
   const runtime = await registerKtlabWasmBackend(threads === undefined ? {} : { threads });
   await activate(KTLAB_WASM_BACKEND);
+  const native: Record<string, string> = runtime.native
+    ? { openblas: `${runtime.native.config} (${runtime.native.coreType}, ${runtime.native.threads} threads)` }
+    : {};
   return {
     tfBackend: KTLAB_WASM_BACKEND,
     kind: 'cpu',
     threads: runtime.threads,
     simd: runtime.simd,
     devices: cpuDevices(),
-    versions: { ...baseVersions(), 'tfjs-backend-wasm': version_wasm },
+    versions: { ...baseVersions(), 'tfjs-backend-wasm': version_wasm, ...native },
+    nativeGemm: runtime.native ? `openblas ${runtime.native.coreType}` : `none: ${runtime.nativeSkipped ?? 'not loaded'}`,
   };
 }
 
@@ -123,7 +128,8 @@ export async function selectBackend(
       const activated = await activator(name, threads, forced !== undefined)();
       attempts.push({ name, ok: true });
       const info: BackendInfo = { name, ...activated, attempts };
-      logger.info({ backend: info }, `tf backend: ${name} (${info.kind}, ${info.threads} thread(s), simd ${info.simd})`);
+      const gemm = info.nativeGemm ? `, native GEMM ${info.nativeGemm}` : '';
+      logger.info({ backend: info }, `tf backend: ${name} (${info.kind}, ${info.threads} thread(s), simd ${info.simd}${gemm})`);
       return info;
     } catch (error) {
       const reason = (error as Error).message;

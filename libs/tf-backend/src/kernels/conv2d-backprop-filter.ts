@@ -3,8 +3,9 @@
  *
  * dW[kh, kw, ci, co] = Σ_{n, oh, ow} xPadded[n, kh + s·oh, kw + s·ow, ci] · dy[n, oh, ow, co]
  *
- * By default on ktlab's direct FMA kernel (direct-conv.ts): a GEMM with rows (kh, kw, ci), columns co and the
- * long reduction over (n, oh, ow) in registers, rows split across the kernel team.
+ * By default on the native GEMM when the host has one (gemm-conv.ts: im2col(x)ᵀ · dy), else on ktlab's direct
+ * FMA kernel (direct-conv.ts): a GEMM with rows (kh, kw, ci), columns co and the long reduction over (n, oh, ow)
+ * in registers, rows split across the kernel team.
  *
  * The previous engine, kept for comparisons (`engine: 'chunked'`): the gradient is itself a convolution with
  * the batch as the reduction channel: input xᵀ = x transposed to [ci, h, w, n], filter dyᵀ = dy transposed to
@@ -25,9 +26,11 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { directConvFilterGradient } from './direct-conv.js';
+import { directConvFilterGradient, type DirectConvGeometry } from './direct-conv.js';
 import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_IMAGES, MIN_CHUNKED_IN_CHANNELS, planFilterGradientChunks } from './filter-gradient-chunks.js';
+import { gemmConvFilterGradient } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
+import { activeNativeGemm } from './native-gemm-engine.js';
 import { WasmHeap } from './wasm-heap.js';
 
 const FLOAT = 4;
@@ -78,23 +81,24 @@ export function conv2DBackpropFilterConfig(backendName: string, options: FilterG
     const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
     const { strideHeight, strideWidth } = info;
     const heap = new WasmHeap(wasmBackend);
-    if (engine === 'direct') {
-      return directConvFilterGradient(heap, x, dy, {
-        batch: info.batchSize,
-        inHeight,
-        inWidth,
-        inChannels,
-        outHeight,
-        outWidth,
-        outChannels,
-        filterHeight,
-        filterWidth,
-        strideHeight,
-        strideWidth,
-        padTop: info.padInfo.top,
-        padLeft: info.padInfo.left,
-      });
-    }
+    const geometry: DirectConvGeometry = {
+      batch: info.batchSize,
+      inHeight,
+      inWidth,
+      inChannels,
+      outHeight,
+      outWidth,
+      outChannels,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+    };
+    const gemm = activeNativeGemm();
+    if (gemm && engine === 'direct') return gemmConvFilterGradient(heap, gemm, x, dy, geometry);
+    if (engine === 'direct') return directConvFilterGradient(heap, x, dy, geometry);
     const plan = planFilterGradientChunks(
       { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left },
       chunking.bytes,

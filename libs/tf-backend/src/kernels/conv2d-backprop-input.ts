@@ -1,6 +1,6 @@
 /**
- * Conv2DBackpropInput (the input gradient of a 2-D convolution) for stride 1, on ktlab's direct FMA
- * convolution.
+ * Conv2DBackpropInput (the input gradient of a 2-D convolution): on the native GEMM when the host has one
+ * (gemm-conv.ts, any stride), else for stride 1 on ktlab's direct FMA convolution.
  *
  * tfjs-backend-wasm computes it with a scalar C++ loop, 20× slower than its forward convolution. With stride
  * 1 the input gradient is a plain convolution: dy, padded by (filter − 1 − forward padding) on each side,
@@ -18,7 +18,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { directConvForward } from './direct-conv.js';
+import { gemmConvInputGradient } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
+import { activeNativeGemm } from './native-gemm-engine.js';
 import { WasmHeap } from './wasm-heap.js';
 
 export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
@@ -38,6 +40,24 @@ export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
         false,
         channelsLast ? 'channelsLast' : 'channelsFirst',
       );
+      const gemm = activeNativeGemm();
+      if (gemm && channelsLast && dy.dtype === 'float32' && filter.dtype === 'float32') {
+        return gemmConvInputGradient(new WasmHeap(backend as KernelBackend), gemm, dy, filter, {
+          batch: info.batchSize,
+          inHeight: info.inHeight,
+          inWidth: info.inWidth,
+          inChannels: info.inChannels,
+          outHeight: info.outHeight,
+          outWidth: info.outWidth,
+          outChannels: info.outChannels,
+          filterHeight: info.filterHeight,
+          filterWidth: info.filterWidth,
+          strideHeight: info.strideHeight,
+          strideWidth: info.strideWidth,
+          padTop: info.padInfo.top,
+          padLeft: info.padInfo.left,
+        });
+      }
       if (!channelsLast || info.strideHeight !== 1 || info.strideWidth !== 1) {
         return runner.keep(runner.runPackageKernel(Conv2DBackpropInput, inputs, attrs));
       }

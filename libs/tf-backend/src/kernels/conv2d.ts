@@ -1,5 +1,6 @@
 /**
- * Conv2D and FusedConv2D on ktlab's direct FMA convolution (direct-conv.ts) instead of XNNPACK: NHWC,
+ * Conv2D and FusedConv2D on ktlab's direct FMA convolution (direct-conv.ts), or on the native GEMM when the
+ * host has one (gemm-conv.ts), instead of XNNPACK: NHWC,
  * float32, dilation 1, any stride and padding; FusedConv2D with an optional [outChannels] bias and a linear
  * or ReLU activation (tf.layers' conv layers run FusedConv2D in inference, and in training when the
  * activation is linear, e.g. before batch norm). Everything else runs the package's kernel.
@@ -16,7 +17,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { directConvForward, type DirectConvGeometry } from './direct-conv.js';
+import { gemmConvForward } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
+import { activeNativeGemm } from './native-gemm-engine.js';
 import { WasmHeap } from './wasm-heap.js';
 
 /** The direct kernel's geometry for a forward convolution, or undefined when the package kernel must run it. */
@@ -57,7 +60,9 @@ export function conv2DConfig(backendName: string): KernelConfig {
       const runner = new KernelRunner(backend as KernelBackend, backendName);
       return runner.keep(runner.runPackageKernel(Conv2D, inputs, attrs));
     }
-    return directConvForward(new WasmHeap(backend as KernelBackend), x, geometry, { filter });
+    const heap = new WasmHeap(backend as KernelBackend);
+    const gemm = activeNativeGemm();
+    return gemm ? gemmConvForward(heap, gemm, x, geometry, { filter }) : directConvForward(heap, x, geometry, { filter });
   };
   return { kernelName: Conv2D, backendName, kernelFunc: kernelFunc as KernelFunc };
 }
@@ -73,7 +78,10 @@ export function fusedConv2DConfig(backendName: string): KernelConfig {
       const runner = new KernelRunner(backend as KernelBackend, backendName);
       return runner.keep(runner.runPackageKernel(FusedConv2D, inputs, attrs));
     }
-    return directConvForward(new WasmHeap(backend as KernelBackend), x, geometry, { filter, bias: bias ?? undefined, relu: activation === 'relu' });
+    const heap = new WasmHeap(backend as KernelBackend);
+    const options = { filter, bias: bias ?? undefined, relu: activation === 'relu' };
+    const gemm = activeNativeGemm();
+    return gemm ? gemmConvForward(heap, gemm, x, geometry, options) : directConvForward(heap, x, geometry, options);
   };
   return { kernelName: FusedConv2D, backendName, kernelFunc: kernelFunc as KernelFunc };
 }

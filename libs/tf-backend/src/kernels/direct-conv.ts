@@ -42,7 +42,7 @@ export interface DirectConvGeometry {
 
 const ceilTo = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
-function paddedSize(g: DirectConvGeometry): { height: number; width: number } {
+export function paddedSize(g: DirectConvGeometry): { height: number; width: number } {
   return { height: (g.outHeight - 1) * g.strideHeight + g.filterHeight, width: (g.outWidth - 1) * g.strideWidth + g.filterWidth };
 }
 
@@ -50,7 +50,7 @@ function paddedSize(g: DirectConvGeometry): { height: number; width: number } {
  * The input as the kernels read it: [batch, paddedHeight, paddedWidth, inChannels] plus `slack` floats. Returns
  * the input itself when it already has that layout and no slack is needed, else a padded copy (`scratch`).
  */
-function paddedInput(heap: WasmHeap, team: KernelTeam, input: TensorInfo, g: DirectConvGeometry, slack: number): { offset: number; scratch?: TensorInfo } {
+export function paddedInput(heap: WasmHeap, team: KernelTeam, input: TensorInfo, g: DirectConvGeometry, slack: number): { offset: number; scratch?: TensorInfo } {
   const { height, width } = paddedSize(g);
   if (slack === 0 && g.padTop === 0 && g.padLeft === 0 && width === g.inWidth && height === g.inHeight) {
     return { offset: heap.offsetOf(input) };

@@ -1,6 +1,6 @@
 /** Every kernel ktlab adds to (or replaces in) the wasm backend's set. */
 import type { KernelConfig } from '@tensorflow/tfjs';
-import { batchMatMulConfig } from './batch-mat-mul.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { conv2DConfig, fusedConv2DConfig } from './conv2d.js';
@@ -17,6 +17,7 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     conv2DBackpropFilterConfig(backendName),
     conv2DBackpropInputConfig(backendName),
     batchMatMulConfig(backendName),
+    fusedMatMulConfig(backendName),
     maxPoolGradConfig(backendName),
     sumConfig(backendName),
     meanConfig(backendName),

@@ -42,6 +42,11 @@ export class WasmHeap {
     throw new Error(`WasmHeap.elements: ${tensor.dtype} tensors have no float32/int32 view`);
   }
 
+  /** A float32 view of `length` elements at byte `offset` of the heap (valid until the heap next grows). */
+  floats(offset: number, length: number): Float32Array {
+    return new Float32Array((this.backend.wasm.wasmMemory as WebAssembly.Memory).buffer, offset, length);
+  }
+
   /** Frees a tensor made by `allocate` (or any other tensor this kernel owns). */
   free(tensor: TensorInfo): void {
     this.backend.disposeData(tensor.dataId);

@@ -11,7 +11,18 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { KernelTeam, type RunOptions, type TeamFunction } from './kernel-team.js';
 
-export const CONV_FUNCTIONS = ['padInput', 'packFilter', 'convForward', 'convFilterGradient', 'copyRows', 'cropFilterGradient'] as const;
+export const CONV_FUNCTIONS = [
+  'padInput',
+  'packFilter',
+  'convForward',
+  'convFilterGradient',
+  'copyRows',
+  'cropFilterGradient',
+  'im2col',
+  'col2im',
+  'cropPadded',
+  'biasActivation',
+] as const;
 export type ConvFunction = (typeof CONV_FUNCTIONS)[number];
 
 let compiled: WebAssembly.Module | undefined;

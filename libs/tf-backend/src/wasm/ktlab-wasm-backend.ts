@@ -7,6 +7,8 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism } from 'node:os';
 import { PACKAGE_BACKEND } from '../kernels/kernel-runner.js';
 import { ktlabKernelConfigs } from '../kernels/ktlab-kernels.js';
+import { useNativeGemm } from '../kernels/native-gemm-engine.js';
+import { loadOpenBlas, type NativeGemm } from '../native/openblas.js';
 import { loadThreadedSimdModule, type TfjsWasmModule } from './threaded-wasm-module.js';
 
 export const KTLAB_WASM_BACKEND = 'ktlab-wasm';
@@ -17,11 +19,25 @@ const KTLAB_WASM_PRIORITY = 3;
 /** Emscripten pre-creates this many pthread workers; XNNPACK's pool cannot use more. */
 export const MAX_WASM_THREADS = 8;
 
+/** Whether the heavy kernels run on a native GEMM: 'auto' uses OpenBLAS when the host has it. */
+export type NativeChoice = 'auto' | 'openblas' | 'off';
+
 export interface KtlabWasmRuntime {
   /** Threads XNNPACK's pool really uses, as the module reports it. */
   threads: number;
   simd: true;
   wasmModule: TfjsWasmModule;
+  /** The native GEMM the convolutions and matrix products run on, if any. */
+  native?: NativeGemm;
+  /** Why no native GEMM is used (absent library, switched off, failed self-test). */
+  nativeSkipped?: string;
+}
+
+/** `KTLAB_NATIVE` chooses the native GEMM: auto (default), openblas (required), off. */
+export function nativeChoiceFromEnvironment(value: string | undefined): NativeChoice {
+  if (value === undefined || value === '') return 'auto';
+  if (value === 'auto' || value === 'openblas' || value === 'off') return value;
+  throw new Error(`KTLAB_NATIVE='${value}' is not a choice; use auto, openblas or off`);
 }
 
 let runtime: KtlabWasmRuntime | undefined;
@@ -56,8 +72,9 @@ export function defaultWasmThreads(): number {
  * Registers 'ktlab-wasm' (idempotent: the module and its thread pool exist once per process) and resolves
  * once the module is loaded. `threads` counts the calling thread too, as XNNPACK's pool does.
  */
-export function registerKtlabWasmBackend(options: { threads?: number; priority?: number } = {}): Promise<KtlabWasmRuntime> {
+export function registerKtlabWasmBackend(options: { threads?: number; priority?: number; native?: NativeChoice } = {}): Promise<KtlabWasmRuntime> {
   const threads = options.threads ?? defaultWasmThreads();
+  const native = options.native ?? nativeChoiceFromEnvironment(process.env.KTLAB_NATIVE);
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
     throw new Error(`ktlab-wasm threads must be an integer in 1..${MAX_WASM_THREADS}, got ${threads}`);
   }
@@ -75,9 +92,22 @@ export function registerKtlabWasmBackend(options: { threads?: number; priority?:
     tfWasm.setThreadsCount(threads);
     const backend = new tfWasm.BackendWasm(wasmModule as unknown as ConstructorParameters<typeof tfWasm.BackendWasm>[0]);
     const actualThreads = tfWasm.getThreadsCount();
+    let gemm: NativeGemm | undefined;
+    let nativeSkipped: string | undefined;
+    if (native === 'off') {
+      nativeSkipped = 'switched off (KTLAB_NATIVE=off)';
+    } else {
+      try {
+        gemm = await loadOpenBlas(actualThreads);
+      } catch (error) {
+        if (native === 'openblas') throw new Error(`KTLAB_NATIVE=openblas but OpenBLAS cannot be used: ${(error as Error).message}`);
+        nativeSkipped = (error as Error).message;
+      }
+    }
+    useNativeGemm(gemm);
     registerKernels();
     tf.registerBackend(KTLAB_WASM_BACKEND, () => backend, options.priority ?? KTLAB_WASM_PRIORITY);
-    runtime = { threads: actualThreads, simd: true, wasmModule };
+    runtime = { threads: actualThreads, simd: true, wasmModule, native: gemm, nativeSkipped };
     return runtime;
   })();
   registration.catch(() => {
