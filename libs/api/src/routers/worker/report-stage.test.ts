@@ -25,4 +25,35 @@ describe('stage reports', () => {
     await report('succeeded', 1);
     expect((await api.user.runs.get({ id: run.id })).stages[0]?.finishedAt).not.toBeNull();
   });
+
+  it('keeps what the attempt that computed a stage reported when a later attempt restores it from its checkpoint', async () => {
+    const run = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const { caller, workerId } = await api.newWorker('restores');
+    const report = (status: 'running' | 'succeeded', progress: number, message?: string) =>
+      caller.worker.reportStage({ workerId, runId: run.id, kind: 'kmeans', ordinal: 2, status, progress, message });
+    const stage = async () => (await api.user.runs.get({ id: run.id })).stages.find((s) => s.kind === 'kmeans')!;
+    const nextAttempt = async () => {
+      await caller.worker.finish({ outcome: 'released', workerId, runId: run.id });
+      expect((await caller.worker.claim({ workerId }))?.id).toBe(run.id);
+    };
+
+    await caller.worker.claim({ workerId });
+    await report('running', 0);
+    await report('succeeded', 1, '12.3 s');
+    const computed = await stage();
+    await nextAttempt();
+    await report('succeeded', 1, 'restored from checkpoint');
+    const restored = await stage();
+    expect(restored.message).toBe('12.3 s · restored from checkpoint');
+    expect([restored.startedAt, restored.finishedAt]).toEqual([computed.startedAt, computed.finishedAt]);
+    await nextAttempt();
+    await report('succeeded', 1, 'restored from checkpoint');
+    expect((await stage()).message).toBe('12.3 s · restored from checkpoint');
+
+    // a stage computed again (running first) reports its new time
+    await nextAttempt();
+    await report('running', 0);
+    await report('succeeded', 1, '9.8 s');
+    expect((await stage()).message).toBe('9.8 s');
+  });
 });
