@@ -72,6 +72,10 @@ async function createRuntime(found: FoundAdapter): Promise<WebGpuRuntime> {
       maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
     },
   })) as WebGpuDeviceHandle;
+  // A lost device (driver reset, GPU removed) fails every later kernel; say why once, on stderr.
+  void device.lost.then((info) => {
+    if (info.reason !== 'destroyed') console.error(`[tf-backend] WebGPU device lost (${info.reason ?? 'unknown'}): ${info.message ?? ''}`);
+  });
   if (tf.findBackendFactory(WEBGPU_BACKEND)) tf.removeBackend(WEBGPU_BACKEND);
   tf.registerBackend(
     WEBGPU_BACKEND,
