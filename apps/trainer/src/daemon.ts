@@ -21,6 +21,7 @@ import type { RunFiles } from './shards/kmeans-shard-tasks';
 import { QueueShards } from './shards/queue-shards';
 import { createRunShardQueue } from './shards/run-shard-queue';
 import { ShardExecutor } from './shards/shard-executor';
+import { shardLimitFromEnv } from './shards/test-shard-limit';
 import { isLostRun, isTransient, withRetry } from './retry';
 
 export interface DaemonOptions {
@@ -90,7 +91,11 @@ export class TrainerDaemon {
     if (spoolDir) await replaySpooledMetrics(client, registration.workerId, { runIds: MetricSpool.runs(spoolDir), open: (id) => new MetricSpool(join(spoolDir, id)) }, this.log);
     const { heartbeat } = this.options;
     heartbeat.start(registration.workerId, registration.heartbeatMs, (runId, answer) => this.onHeartbeatAnswer(runId, answer));
-    if (this.options.shardFiles) this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, log: this.log });
+    if (this.options.shardFiles) {
+      // no limit unless a scale-out test asks for one (KTLAB_TEST_MAX_SHARDS under a test runner)
+      const maxShards = shardLimitFromEnv(process.env, this.log);
+      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, maxShards, log: this.log });
+    }
     try {
       while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {
         const run = await withRetry(() => client.worker.claim.mutate({ workerId: registration.workerId }), {

@@ -16,6 +16,8 @@ export interface ShardExecutorOptions {
   engine?: DistanceEngine;
   /** How often the shard's lease is renewed while it runs (well under the portal's lease). */
   renewMs?: number;
+  /** Claim no more than this many shard tasks in this executor's life (tests: who executes what); default: no limit. */
+  maxShards?: number;
   log?: (message: string) => void;
 }
 
@@ -25,6 +27,7 @@ export class ShardExecutor {
   private engine?: DistanceEngine;
   private ownsEngine = false;
   executed = 0;
+  private claimed = 0;
 
   constructor(private readonly options: ShardExecutorOptions) {
     this.engine = options.engine;
@@ -59,9 +62,11 @@ export class ShardExecutor {
 
   /** Claims and executes one shard task; false when none was queued. */
   async runOne(runId?: string): Promise<boolean> {
-    const { client, workerId } = this.options;
+    const { client, workerId, maxShards } = this.options;
+    if (maxShards !== undefined && this.claimed >= maxShards) return false;
     const task = await withRetry(() => client.shards.claim.mutate({ workerId, runId }), { retryIf: isTransient, retries: 20 });
     if (!task) return false;
+    this.claimed++;
     const renew = setInterval(
       () => void client.shards.heartbeat.mutate({ workerId, taskIds: [task.id] }).catch(() => undefined),
       this.options.renewMs ?? 5_000,

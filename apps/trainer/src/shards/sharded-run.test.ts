@@ -4,6 +4,10 @@
  * the real API and Postgres. The features (of a network that travels as a run file), the centroids and the
  * pseudo-labels (for another dataset than the clustering's) must be the same bits. That the sharded path equals
  * the in-process one is tested in libs/pipeline/src/sharding/sharded-stages.test.ts.
+ *
+ * Who executes which shard is arranged, not left to scheduling: the holder executes none (KTLAB_TEST_MAX_SHARDS=0),
+ * a first helper — alone while the first feature shards wait — executes exactly 5, and a second helper, started
+ * once those are done, executes the rest.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +15,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerToken } from '@ktlab/api';
 import { loadModel, readNpy, readPseudoLabels } from '@ktlab/kmeans';
-import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from '../test-support';
+import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder, type TrainerProcess } from '../test-support';
 
 describe('sharded features, k-means and assignment across trainer processes', () => {
   process.env.KTLAB_ARTIFACTS = mkdtempSync(join(tmpdir(), 'ktlab-artifacts-'));
@@ -51,7 +55,7 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     };
   }
 
-  it('gives the same features, centroids and pseudo-labels with one worker and with three', async () => {
+  it('gives the same features, centroids and pseudo-labels with one worker and with three, each shard executed once', async () => {
     const { secret } = await createWorkerToken(portal.api.db, 'sharded');
     const alone = await createRun();
     const soloHome = mkdtempSync(join(tmpdir(), 'ktlab-solo-'));
@@ -59,26 +63,41 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     expect(await exited(solo), solo.text()).toBe(0);
     expect((await portal.api.user.runs.get({ id: alone.id })).status, solo.text()).toBe('succeeded');
 
-    const homes = ['a', 'b', 'c'].map((name) => mkdtempSync(join(tmpdir(), `ktlab-worker-${name}-`)));
-    const names = homes.map((_, i) => `worker-${'abc'[i]}`);
-    const trainers = homes.map((home, i) => spawnTrainer(portal.url, secret, names[i]!, { KTLAB_HOME: home }));
-    let sharedId = '';
+    const homes = { holder: '', first: '', second: '' };
+    for (const role of Object.keys(homes) as (keyof typeof homes)[]) homes[role] = mkdtempSync(join(tmpdir(), `ktlab-worker-${role}-`));
+    const trainers: TrainerProcess[] = [];
+    const workerId = async (name: string) => (await portal.api.db.worker.findFirstOrThrow({ where: { name } })).id;
+    const shared = await createRun();
+    const shardTasks = () => portal.api.db.shardTask.findMany({ where: { runId: shared.id }, orderBy: [{ createdAt: 'asc' }, { iteration: 'asc' }, { shard: 'asc' }] });
     try {
-      // The run is queued only once all three are polling: a worker still loading TensorFlow.js when the shards
-      // are enqueued could find them all done by the others (fast shards, a loaded machine).
-      await waitFor(async () => (await portal.api.db.worker.count({ where: { name: { in: names } } })) === names.length, 120_000, 'three workers to register');
-      sharedId = (await createRun()).id;
+      // The holder is the only worker when the run is queued, so it claims it; it executes no shard itself.
+      trainers.push(spawnTrainer(portal.url, secret, 'holder', { KTLAB_HOME: homes.holder, KTLAB_TEST_MAX_SHARDS: '0' }));
+      await waitFor(async () => (await portal.api.db.run.findUniqueOrThrow({ where: { id: shared.id } })).status === 'running', 120_000, 'the holder to claim the run');
+      // The first helper starts once the 10 clustering feature shards wait (nothing else is queued then), and
+      // takes exactly 5 of them: shards 0–4, as the queue hands out the oldest first.
+      await waitFor(async () => (await shardTasks()).filter((task) => task.kind === 'features' && task.status === 'queued').length === 10, 120_000, 'the feature shards');
+      trainers.push(spawnTrainer(portal.url, secret, 'first-helper', { KTLAB_HOME: homes.first, KTLAB_TEST_MAX_SHARDS: '5' }));
+      const firstHelper = await waitFor(async () => (await portal.api.db.worker.findFirst({ where: { name: 'first-helper' } }))?.id, 120_000, 'the first helper');
+      await waitFor(
+        async () => (await shardTasks()).filter((task) => task.claimedById === firstHelper && task.status === 'succeeded').length === 5,
+        120_000,
+        'the first helper\'s 5 shards',
+      );
+      // The second helper executes everything else.
+      trainers.push(spawnTrainer(portal.url, secret, 'second-helper', { KTLAB_HOME: homes.second }));
       const finished = await waitFor(async () => {
-        const run = await portal.api.user.runs.get({ id: sharedId });
+        const run = await portal.api.user.runs.get({ id: shared.id });
         return ['succeeded', 'failed'].includes(run.status) && run;
       }, 240_000, 'the sharded run to finish');
       expect(finished.status, finished.error ?? trainers.map((t) => t.text()).join('\n')).toBe('succeeded');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${trainers.map((t) => t.text()).join('\n')}`);
     } finally {
       for (const trainer of trainers) trainer.kill('SIGTERM');
       await Promise.all(trainers.map(exited));
     }
 
-    const tasks = await portal.api.db.shardTask.findMany({ where: { runId: sharedId }, include: { claimedBy: { select: { name: true } } } });
+    const tasks = await shardTasks();
     const count = (kind: string, iteration?: number) => tasks.filter((task) => task.kind === kind && (iteration === undefined || task.iteration === iteration)).length;
     // 60 clustering images in shards of 6; the pseudo-labels go to the first half (30 images, 5 shards)
     expect(count('features', 0)).toBe(10);
@@ -87,13 +106,18 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     expect(count('kmeans-map')).toBe(10 * 3);
     expect(count('assign')).toBe(5);
     expect(tasks).toHaveLength(60);
-    expect(tasks.every((task) => task.status === 'succeeded')).toBe(true);
-    expect(new Set(tasks.map((task) => task.claimedBy?.name)).size, 'shards executed by more than one worker').toBeGreaterThan(1);
-    const featureWorkers = new Set(tasks.filter((task) => task.kind === 'features').map((task) => task.claimedBy?.name));
-    expect(featureWorkers.size, 'feature shards executed by more than one worker').toBeGreaterThan(1);
+    // each shard executed exactly once: one row per (kind, iteration, shard), claimed once, succeeded
+    expect(new Set(tasks.map((task) => `${task.kind}/${task.iteration}/${task.shard}`)).size).toBe(60);
+    expect(tasks.filter((task) => task.status !== 'succeeded' || task.attempt !== 1)).toEqual([]);
+    // …and by the worker the test arranged
+    const [firstHelper, secondHelper] = await Promise.all([workerId('first-helper'), workerId('second-helper')]);
+    const byFirst = tasks.filter((task) => task.claimedById === firstHelper).map((task) => `${task.kind}/${task.iteration}/${task.shard}`);
+    expect(byFirst).toEqual([0, 1, 2, 3, 4].map((shard) => `features/0/${shard}`));
+    expect(tasks.filter((task) => task.claimedById !== firstHelper).every((task) => task.claimedById === secondHelper)).toBe(true);
 
+    // the holder's run folder, built from shard outputs computed in the helpers' processes
+    const three = await clusteringOf(shared.id, [homes.holder]);
     const one = await clusteringOf(alone.id, [soloHome]);
-    const three = await clusteringOf(sharedId, homes);
     expect(three.clustering.shape).toEqual([60, one.clustering.shape[1]]);
     expect(three.labeling.shape).toEqual([30, one.clustering.shape[1]]);
     expect(three.clustering.data).toEqual(one.clustering.data);
@@ -102,7 +126,7 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     expect(three.labels).toHaveLength(30);
     expect(three.labels).toEqual(one.labels);
     expect(three.distances).toEqual(one.distances);
-    const progress = await portal.api.user.runs.shards({ id: sharedId });
+    const progress = await portal.api.user.runs.shards({ id: shared.id });
     expect(progress.find((step) => step.kind === 'kmeans-map' && step.iteration === 3)).toMatchObject({ succeeded: 10, queued: 0, failed: 0 });
     expect(progress.filter((step) => step.kind === 'features').map((step) => [step.iteration, step.succeeded])).toEqual([[1, 5], [0, 10]]);
     expect(progress.find((step) => step.kind === 'assign')).toMatchObject({ succeeded: 5, failed: 0 });
