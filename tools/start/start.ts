@@ -76,7 +76,8 @@ await db.$disconnect();
 ensurePortalBuilt(root, log);
 
 const env = { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: '1' };
-const portal = spawn(process.execPath, [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', host], {
+// Next's request handler behind ktlab's own server, which knows each client's address (portal-server.ts).
+const portal = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools', 'start', 'portal-server.ts'), String(port), host], {
   cwd: join(root, 'apps', 'portal'),
   env,
   stdio: ['ignore', 'inherit', 'inherit'],

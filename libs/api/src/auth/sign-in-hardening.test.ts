@@ -84,6 +84,17 @@ describe('sign-in rate limit', () => {
     await expect(fromAttacker('x').caller.auth.signIn({ email: grace.email, password: TEST_PASSWORD })).resolves.toMatchObject({ email: grace.email });
   });
 
+  it('does not lock an address by a successful sign-in, even the one that reaches the limit', async () => {
+    const { limiter, log } = limiterWithClock();
+    api = await createTestApi({ signInLimiter: limiter });
+    const lena = await api.newUser('Lena');
+    const office = () => api!.callerWith({}, { remoteAddress: '192.0.2.10' }).caller;
+    for (let i = 0; i < 20; i++) await expect(office().auth.signIn({ email: `typo${i}@test.ktlab`, password: 'x' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(office().auth.signIn({ email: lena.email, password: TEST_PASSWORD })).resolves.toMatchObject({ email: lena.email });
+    await expect(office().auth.signIn({ email: lena.email, password: TEST_PASSWORD })).resolves.toMatchObject({ email: lena.email });
+    expect(log.filter((line) => line.includes('locked'))).toEqual([]);
+  });
+
   it('takes the address from X-Forwarded-For only behind a trusted proxy', async () => {
     vi.stubEnv('KTLAB_TRUST_PROXY', '1');
     const { limiter } = limiterWithClock();

@@ -36,8 +36,12 @@ export type AttemptDecision =
   | { allowed: false; retryAfterMs: number; limitedBy: 'account' | 'address' };
 
 export interface Attempt {
+  account: string;
+  address?: string;
   accountKey: string;
   addressKey?: string;
+  /** The lock each key had before this attempt, and the one this attempt set (0: none set). */
+  locks: Partial<Record<'account' | 'address', { before: number; set: number }>>;
 }
 
 export interface SignInLimiterOptions {
@@ -76,16 +80,32 @@ export class SignInLimiter {
         return { allowed: false, retryAfterMs, limitedBy: kind };
       }
     }
-    this.countFailure(accountKey, 'account', now, account, address);
-    if (addressKey) this.countFailure(addressKey, 'address', now, account, address);
-    return { allowed: true, attempt: { accountKey, addressKey } };
+    const attempt: Attempt = { account, address, accountKey, addressKey, locks: {} };
+    attempt.locks.account = this.countFailure(accountKey, 'account', now);
+    if (addressKey) attempt.locks.address = this.countFailure(addressKey, 'address', now);
+    return { allowed: true, attempt };
   }
 
-  /** The password was right: the account starts afresh; the address gets this attempt back. */
+  /** The password was wrong: the attempt stays counted; a lock it set is logged. */
+  failed(attempt: Attempt): void {
+    for (const kind of ['account', 'address'] as const) {
+      const lock = attempt.locks[kind];
+      const key = kind === 'account' ? attempt.accountKey : attempt.addressKey;
+      const state = key ? this.keys.get(key) : undefined;
+      if (!lock?.set || !state) continue;
+      const who = kind === 'account' ? attempt.account : attempt.address;
+      this.log(`sign-in: ${kind} ${who} locked for ${Math.ceil((lock.set - this.now()) / 1000)} s after ${state.failures} attempts without success`);
+    }
+  }
+
+  /** The password was right: the account starts afresh; the address gets this attempt (and any lock it set) back. */
   succeeded(attempt: Attempt): void {
     this.keys.delete(attempt.accountKey);
     const address = attempt.addressKey ? this.keys.get(attempt.addressKey) : undefined;
-    if (address) address.failures = Math.max(0, address.failures - 1);
+    if (!address) return;
+    address.failures = Math.max(0, address.failures - 1);
+    const lock = attempt.locks.address;
+    if (lock?.set && address.lockedUntil === lock.set) address.lockedUntil = lock.before;
   }
 
   private current(key: string, kind: 'account' | 'address', now: number): KeyState | undefined {
@@ -97,20 +117,23 @@ export class SignInLimiter {
     return state;
   }
 
-  private countFailure(key: string, kind: 'account' | 'address', now: number, account: string, address: string | undefined): void {
+  /** Counts a failure for `key`; returns its lock before and the lock this failure set (0: none). */
+  private countFailure(key: string, kind: 'account' | 'address', now: number): { before: number; set: number } {
     const policy = this.policies[kind];
     const state = this.current(key, kind, now) ?? { failures: 0, lastFailureAt: now, lockedUntil: 0 };
+    const before = state.lockedUntil;
+    let set = 0;
     state.failures += 1;
     state.lastFailureAt = now;
     const beyond = state.failures - policy.freeFailures;
     if (beyond > 0) {
-      const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(beyond - 1, 30));
-      state.lockedUntil = now + delay;
-      this.log(`sign-in: ${kind} ${kind === 'account' ? account : address} locked for ${Math.ceil(delay / 1000)} s after ${state.failures} attempts without success`);
+      set = now + Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(beyond - 1, 30));
+      state.lockedUntil = set;
     }
     this.keys.delete(key);
     this.keys.set(key, state);
     while (this.keys.size > this.maxKeys) this.keys.delete(this.keys.keys().next().value as string);
+    return { before, set };
   }
 }
 

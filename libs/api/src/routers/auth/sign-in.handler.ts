@@ -21,7 +21,10 @@ export async function signInHandler({ ctx, input }: { ctx: Context; input: SignI
   }
   const user = await ctx.db.user.findUnique({ where: { email } });
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !valid) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
+  if (!user || !valid) {
+    limiter.failed(decision.attempt);
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
+  }
   limiter.succeeded(decision.attempt);
   const session = await createSession(ctx.db, user.id);
   ctx.resHeaders.append('set-cookie', sessionCookie(session.secret, session.expiresAt, ctx.secureCookies));
