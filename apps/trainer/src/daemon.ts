@@ -94,7 +94,7 @@ export class TrainerDaemon {
     if (this.options.shardFiles) {
       // no limit unless a scale-out test asks for one (KTLAB_TEST_MAX_SHARDS under a test runner)
       const maxShards = shardLimitFromEnv(process.env, this.log);
-      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, maxShards, log: this.log });
+      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, leases: heartbeat, maxShards, log: this.log });
     }
     try {
       while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {

@@ -9,8 +9,10 @@
  * so a lost lease or a cancel still stops the job at its next real yield — while the lease itself never lapses
  * because the main thread was busy.
  *
- * The thread only repeats the HTTP request the main thread built for it (tRPC's wire format, the worker token)
- * and hands back the raw answer; encoding and validation stay here, in TypeScript, on the main thread.
+ * The thread only repeats the HTTP requests the main thread built for it (tRPC's wire format, the worker token)
+ * and hands back the raw answers; encoding and validation stay here, in TypeScript, on the main thread. Two
+ * requests at most: `worker.heartbeat` (always; with the held run, if any) and `shards.heartbeat` (while shard
+ * tasks are executed), each repeated every interval, one call of each in flight at a time.
  */
 import { Worker } from 'node:worker_threads';
 import superjson from 'superjson';
@@ -18,9 +20,11 @@ import { z } from 'zod';
 import type { PortalClient } from './api-client';
 
 type HeartbeatInput = Parameters<PortalClient['worker']['heartbeat']['mutate']>[0];
+type ShardHeartbeatInput = Parameters<PortalClient['shards']['heartbeat']['mutate']>[0];
 
 const heartbeatAnswerSchema = z.object({ holdsRun: z.boolean(), cancelRequested: z.boolean() });
 export type HeartbeatAnswer = z.infer<typeof heartbeatAnswerSchema>;
+const shardHeartbeatAnswerSchema = z.object({ held: z.array(z.string()) });
 
 /** tRPC's answer to a call: `{ result: { data: <superjson> } }`, or `{ error: … }`. */
 const trpcResultSchema = z.object({
@@ -33,29 +37,40 @@ interface BeatRequest {
   body: string;
 }
 
-/** What the main thread tells the thread: the request to repeat from now on, tagged with the hold it is for. */
-interface HoldMessage {
+type BeatKey = 'run' | 'shards';
+
+/** A request to repeat, tagged with the hold it is for. */
+interface Beat {
   holdId: number;
   request: BeatRequest;
 }
 
-/** What the thread posts back after each beat. */
+/** What the main thread tells the thread: the request to repeat from now on under this key (null: stop). */
+interface BeatMessage {
+  key: BeatKey;
+  beat: Beat | null;
+}
+
+/** What the thread posts back after each call. */
+const beatKeySchema = z.enum(['run', 'shards']);
 const beatReportSchema = z.union([
-  z.object({ holdId: z.number(), status: z.number(), body: z.string() }),
-  z.object({ holdId: z.number(), error: z.string() }),
+  z.object({ key: beatKeySchema, holdId: z.number(), status: z.number(), body: z.string() }),
+  z.object({ key: beatKeySchema, holdId: z.number(), error: z.string() }),
 ]);
 
 // Plain JavaScript, evaluated in the worker thread, so it runs the same under tsx, vitest and compiled builds.
-// One beat at a time: a beat still waiting for its answer makes the thread skip a tick rather than pile up calls.
+// A call still waiting for its answer makes the thread skip that key's tick rather than pile up calls.
 const threadSource = `
 const { parentPort, workerData } = require('node:worker_threads');
-let hold = workerData.hold;
-let inFlight = false;
-parentPort.on('message', (message) => { hold = message; });
-async function beat() {
-  if (inFlight) return;
-  inFlight = true;
-  const { holdId, request } = hold;
+const beats = new Map(Object.entries(workerData.beats));
+const inFlight = new Set();
+parentPort.on('message', ({ key, beat }) => {
+  if (beat) beats.set(key, beat);
+  else beats.delete(key);
+});
+async function send(key, { holdId, request }) {
+  if (inFlight.has(key)) return;
+  inFlight.add(key);
   try {
     const response = await fetch(request.url, {
       method: 'POST',
@@ -63,14 +78,16 @@ async function beat() {
       body: request.body,
       signal: AbortSignal.timeout(workerData.timeoutMs),
     });
-    parentPort.postMessage({ holdId, status: response.status, body: await response.text() });
+    parentPort.postMessage({ key, holdId, status: response.status, body: await response.text() });
   } catch (error) {
-    parentPort.postMessage({ holdId, error: String((error && error.message) || error) });
+    parentPort.postMessage({ key, holdId, error: String((error && error.message) || error) });
   } finally {
-    inFlight = false;
+    inFlight.delete(key);
   }
 }
-setInterval(beat, workerData.intervalMs);
+setInterval(() => {
+  for (const [key, beat] of beats) void send(key, beat);
+}, workerData.intervalMs);
 `;
 
 export interface LeaseHeartbeatOptions {
@@ -84,7 +101,7 @@ export class LeaseHeartbeat {
   private workerId?: string;
   private holdId = 0;
   private heldRunId?: string;
-  private failing = false;
+  private readonly failing = new Set<BeatKey>();
 
   constructor(private readonly options: LeaseHeartbeatOptions) {}
 
@@ -97,7 +114,7 @@ export class LeaseHeartbeat {
     this.workerId = workerId;
     const thread = new Worker(threadSource, {
       eval: true,
-      workerData: { hold: this.holdMessage(), intervalMs, timeoutMs: 2 * intervalMs },
+      workerData: { beats: { run: this.runBeat() } satisfies Partial<Record<BeatKey, Beat>>, intervalMs, timeoutMs: 2 * intervalMs },
     });
     // the daemon decides when the process ends; a forgotten heartbeat must not keep it alive
     thread.unref();
@@ -110,7 +127,14 @@ export class LeaseHeartbeat {
   hold(runId: string | undefined): void {
     this.holdId++;
     this.heldRunId = runId;
-    this.thread?.postMessage(this.holdMessage());
+    this.post({ key: 'run', beat: this.runBeat() });
+  }
+
+  /** The shard tasks whose leases the beats renew from now on (none: no shard beats). */
+  holdShards(taskIds: readonly string[]): void {
+    if (!this.workerId) throw new Error('the heartbeat is not started');
+    const input: ShardHeartbeatInput = { workerId: this.workerId, taskIds: [...taskIds] };
+    this.post({ key: 'shards', beat: taskIds.length ? { holdId: 0, request: this.request('shards.heartbeat', input) } : null });
   }
 
   async stop(): Promise<void> {
@@ -119,35 +143,50 @@ export class LeaseHeartbeat {
     await thread?.terminate();
   }
 
-  private holdMessage(): HoldMessage {
+  private post(message: BeatMessage): void {
+    this.thread?.postMessage(message);
+  }
+
+  private runBeat(): Beat {
     if (!this.workerId) throw new Error('the heartbeat is not started');
     const input: HeartbeatInput = { workerId: this.workerId, runId: this.heldRunId };
+    return { holdId: this.holdId, request: this.request('worker.heartbeat', input) };
+  }
+
+  private request(procedure: string, input: HeartbeatInput | ShardHeartbeatInput): BeatRequest {
     return {
-      holdId: this.holdId,
-      request: {
-        url: new URL('/api/trpc/worker.heartbeat', this.options.portalUrl).toString(),
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
-        body: JSON.stringify(superjson.serialize(input)),
-      },
+      url: new URL(`/api/trpc/${procedure}`, this.options.portalUrl).toString(),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
+      body: JSON.stringify(superjson.serialize(input)),
     };
   }
 
   private receive(message: unknown, onAnswer: (runId: string, answer: HeartbeatAnswer) => void): void {
     const report = beatReportSchema.parse(message);
-    const answer = 'error' in report ? undefined : parseAnswer(report.status, report.body);
-    // A failed beat is not an answer: the lease stays until it expires, and the next beat may get through.
-    if (!answer) {
-      if (!this.failing) this.options.log?.(`heartbeat: no answer from the portal (${'error' in report ? report.error : `HTTP ${report.status}`}); retrying`);
-      this.failing = true;
+    const delivered = 'error' in report ? undefined : report;
+    if (report.key === 'shards') {
+      // a shard no longer held is found out by its finish (refused); the answer itself needs no action
+      this.noteDelivery(report, delivered && parseAnswer(delivered.status, delivered.body, shardHeartbeatAnswerSchema));
       return;
     }
-    if (this.failing) this.options.log?.('heartbeat: the portal answers again');
-    this.failing = false;
-    if (report.holdId === this.holdId && this.heldRunId) onAnswer(this.heldRunId, answer);
+    const answer = delivered && parseAnswer(delivered.status, delivered.body, heartbeatAnswerSchema);
+    this.noteDelivery(report, answer);
+    if (answer && report.holdId === this.holdId && this.heldRunId) onAnswer(this.heldRunId, answer);
+  }
+
+  /** A failed beat is not an answer: the lease stays until it expires, and the next beat may get through. Said once per outage. */
+  private noteDelivery(report: z.infer<typeof beatReportSchema>, answer: unknown): void {
+    const what = report.key === 'run' ? 'heartbeat' : 'shard heartbeat';
+    if (answer === undefined) {
+      if (!this.failing.has(report.key)) this.options.log?.(`${what}: no answer from the portal (${'error' in report ? report.error : `HTTP ${report.status}`}); retrying`);
+      this.failing.add(report.key);
+    } else if (this.failing.delete(report.key)) {
+      this.options.log?.(`${what}: the portal answers again`);
+    }
   }
 }
 
-function parseAnswer(status: number, body: string): HeartbeatAnswer | undefined {
+function parseAnswer<T>(status: number, body: string, schema: z.ZodType<T>): T | undefined {
   if (status !== 200) return undefined;
   let json: unknown;
   try {
@@ -158,6 +197,6 @@ function parseAnswer(status: number, body: string): HeartbeatAnswer | undefined 
   const result = trpcResultSchema.safeParse(json);
   if (!result.success) return undefined;
   const { json: value, meta } = result.data.result.data;
-  const answer = heartbeatAnswerSchema.safeParse(superjson.deserialize({ json: value as never, meta: meta as never }));
+  const answer = schema.safeParse(superjson.deserialize({ json: value as never, meta: meta as never }));
   return answer.success ? answer.data : undefined;
 }

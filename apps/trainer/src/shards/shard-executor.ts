@@ -14,11 +14,21 @@ export interface ShardExecutorOptions {
   files: RunFiles;
   /** Default: a multithreaded wasm engine, created when the first shard arrives. */
   engine?: DistanceEngine;
-  /** How often the shard's lease is renewed while it runs (well under the portal's lease). */
+  /**
+   * Renews the leases of the shards being executed off the main thread (the daemon's heartbeat thread), so a
+   * shard's synchronous work cannot let them lapse. Without it a timer on the main thread renews them.
+   */
+  leases?: ShardLeases;
+  /** How often the timer renews the shard's lease while it runs, without `leases` (well under the portal's lease). */
   renewMs?: number;
   /** Claim no more than this many shard tasks in this executor's life (tests: who executes what); default: no limit. */
   maxShards?: number;
   log?: (message: string) => void;
+}
+
+export interface ShardLeases {
+  /** The shard tasks whose leases are renewed from now on (none: stop). */
+  holdShards(taskIds: readonly string[]): void;
 }
 
 export class ShardExecutor {
@@ -67,10 +77,11 @@ export class ShardExecutor {
     const task = await withRetry(() => client.shards.claim.mutate({ workerId, runId }), { retryIf: isTransient, retries: 20 });
     if (!task) return false;
     this.claimed++;
-    const renew = setInterval(
-      () => void client.shards.heartbeat.mutate({ workerId, taskIds: [task.id] }).catch(() => undefined),
-      this.options.renewMs ?? 5_000,
-    );
+    const { leases } = this.options;
+    leases?.holdShards([task.id]);
+    const renew = leases
+      ? undefined
+      : setInterval(() => void client.shards.heartbeat.mutate({ workerId, taskIds: [task.id] }).catch(() => undefined), this.options.renewMs ?? 5_000);
     try {
       const output = await this.execute(task);
       await withRetry(() => client.shards.finish.mutate({ outcome: 'succeeded', workerId, taskId: task.id, output }), { retryIf: isTransient, retries: 50 });
@@ -84,6 +95,7 @@ export class ShardExecutor {
       }).catch((finishError: unknown) => this.options.log?.(`could not report it: ${(finishError as Error).message}`));
     } finally {
       clearInterval(renew);
+      leases?.holdShards([]);
     }
     return true;
   }
