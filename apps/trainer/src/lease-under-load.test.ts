@@ -8,16 +8,16 @@ import { createWorkerToken } from '@ktlab/api';
 import { createPortalClient } from './api-client';
 import { exited, spawnTrainer, useTestPortal, waitFor } from './test-support';
 
-// This file's API server only: a 2 s lease, renewed every ~0.67 s (register answers heartbeatMs = lease / 3).
-process.env.KTLAB_LEASE_MS = '2000';
-/** Each step holds the trainer's main thread this long without yielding: 4 leases. */
-const BUSY_STEP_MS = 8000;
+// This file's API server only: a 3 s lease, renewed every second (register answers heartbeatMs = lease / 3).
+process.env.KTLAB_LEASE_MS = '3000';
+/** Each step holds the trainer's main thread this long without yielding: more than 3 leases. */
+const BUSY_STEP_MS = 10_000;
 const STEPS = 2;
 
 describe('lease of a run whose steps block the main thread', () => {
   const portal = useTestPortal();
 
-  it('is kept through steps 4× longer than the lease: the run finishes at attempt 1 and no other worker ever claims it', async () => {
+  it('is kept through steps 3× longer than the lease: the run finishes at attempt 1 and no other worker ever claims it', async () => {
     const run = await portal.api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', steps: STEPS, batchSize: 4, stepDelayMs: 0, seed: 1 } });
     const { secret } = await createWorkerToken(portal.api.db, 'lease-under-load');
     const trainer = spawnTrainer(portal.url, secret, 'busy', { KTLAB_EXIT_WHEN_IDLE: '1', KTLAB_TEST_BUSY_STEP_MS: String(BUSY_STEP_MS) });
@@ -48,7 +48,7 @@ describe('lease of a run whose steps block the main thread', () => {
         if (claimed) rivalClaims.push({ id: claimed.id, attempt: claimed.attempt });
         const current = await portal.api.db.run.findUniqueOrThrow({ where: { id: run.id } });
         if (current.status !== 'succeeded') holdersWhileRunning.add(current.claimedById);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
 
       expect(await exitCode, trainer.text()).toBe(0);
