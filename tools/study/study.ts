@@ -16,13 +16,17 @@ import { runOnPortal } from './run-portal';
 import { writeReport } from './report/write-report';
 import { loadStudyResults } from './report/load-results';
 import { SCALE_NAMES, scaleByName } from './scales';
+import { planProbe } from './probe/probe-plan';
+import { readAllProbeResults } from './probe/probe-result';
+import { writeProbeReport } from './probe/probe-report';
+import { runProbe } from './probe/run-probe';
 
 const program = new Command('study')
   .description('Reproduce the paper\'s tables on CIFAR-10 and write docs/results')
-  .option('--scale <name>', `one of ${SCALE_NAMES.join(', ')}`, 'smoke')
+  .option('--scale <name>', `one of ${SCALE_NAMES.join(', ')}, or probe (the pretext learning curves, docs/results/probe)`, 'smoke')
   .option('--data <root>', 'CIFAR-10 root with train/ and test/ class folders (default: $KTLAB_SHARED/datasets/cifar10)')
   .option('--seeds <n>', 'seeds per cell (default: the scale\'s)')
-  .option('--only <rows>', 'comma-separated rows (preset ids), e.g. random,cc-jigsaw++')
+  .option('--only <rows>', 'comma-separated rows (preset ids), e.g. random,cc-jigsaw++; with --scale probe: cell ids')
   .option('--portal <url>', 'launch the runs on this portal instead of locally, and wait for them')
   .option('--publish <url>', 'publish the cells that finished locally into this portal as succeeded runs tagged like --portal\'s (runs nothing; publishing again adds nothing)')
   .option('--email <email>', 'portal user (default: .ktlab/admin-credentials)')
@@ -46,13 +50,17 @@ program.action(async (options: {
   reportOnly: boolean;
   planOnly: boolean;
 }) => {
-  const scale = scaleByName(options.scale);
   const dataRoot = resolve(options.data ?? join(sharedDir(), 'datasets', 'cifar10'));
   const missing = ['train', 'test'].filter((split) => !existsSync(join(dataRoot, split)));
   if (missing.length && !options.reportOnly && !options.publish) {
     console.error(`study: ${dataRoot} has no ${missing.join('/ or ')}/ folder; pass --data <root> (a CIFAR-10 root with train/<class>/ and test/<class>/) or set KTLAB_SHARED`);
     process.exit(2);
   }
+  if (options.scale === 'probe') {
+    await probe(options, dataRoot);
+    return;
+  }
+  const scale = scaleByName(options.scale);
   const plan = planStudy({
     scale,
     dataRoot,
@@ -95,6 +103,28 @@ program.action(async (options: {
   const written = await writeReport({ plan, results, outDir });
   console.log(`report: ${written.map((file) => join(options.out, file)).join(', ')}`);
 });
+
+/** `--scale probe`: the pretext learning curves, resumable cell by cell, report in <out>/probe. */
+async function probe(options: { only?: string; out: string; reportOnly: boolean; planOnly: boolean; portal?: string; publish?: string }, dataRoot: string) {
+  if (options.portal || options.publish) throw new Error('--scale probe runs locally only (no --portal / --publish yet)');
+  const cells = planProbe(dataRoot, options.only ? options.only.split(',').map((id) => id.trim()).filter(Boolean) : undefined);
+  const outDir = resolve(repoRoot(), options.out, 'probe');
+  const cellsDir = join(outDir, 'cells');
+  if (options.planOnly) {
+    for (const cell of cells) console.log(cell.id);
+    console.log(`${cells.length} cells`);
+    return;
+  }
+  if (!options.reportOnly) {
+    const controller = new AbortController();
+    process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
+    const summary = await runProbe({ cells, workDir: join(repoRoot(), '.ktlab', 'study', 'probe'), cellsDir, cacheDir: defaultCacheDir(), signal: controller.signal, say: (line) => console.log(line) });
+    console.log(`ran ${summary.ran.length}, skipped ${summary.skipped.length} finished, failed ${summary.failed.length}`);
+    if (controller.signal.aborted) process.exit(130);
+  }
+  const written = await writeProbeReport(outDir, planProbe(dataRoot), readAllProbeResults(cellsDir));
+  console.log(`report: ${written.map((file) => join(options.out, 'probe', file)).join(', ')}`);
+}
 
 try {
   await program.parseAsync(process.argv);

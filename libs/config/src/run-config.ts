@@ -35,6 +35,14 @@ export const pretextSchema = z.object({
   maxOccludedTiles: z.number().int().min(0).max(8).default(2),
   grayProbability: z.number().min(0).max(1).default(0.5),
   projectionProbability: z.number().min(0).max(1).default(0.25),
+  /**
+   * Images kept out of pretext training to measure it: a fixed set of puzzles is cut from them, and the net's
+   * top-1 on those puzzles is recorded as `pretext/heldout_top1` (the learning curve; chance is 1 / permutations).
+   * 0: every image trains and nothing is measured.
+   */
+  heldOutImages: z.number().int().min(0).max(100_000).default(0),
+  /** Puzzles trained between two held-out measurements; 0: once per epoch. */
+  heldOutEvery: z.number().int().min(0).default(0),
 });
 
 export const clusteringSchema = z.object({

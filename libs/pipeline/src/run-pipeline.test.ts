@@ -158,6 +158,36 @@ describe('runPipeline', () => {
     }
   });
 
+  it('measures the pretext on held-out images as it trains, and trains only on the others', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'ktlab-heldout-'));
+    // 40 readable images: 8 held out, 32 train → 4 steps of 8 per epoch; a measurement every 16 puzzles (2 steps).
+    const config = tinyConfig(data, {
+      pretext: { task: 'jigsaw', imageSize: 48, widthMultiplier: 0.1, epochs: 2, batchSize: 8, permutations: 10, heldOutImages: 8, heldOutEvery: 16 },
+      target: { objective: 'none' },
+      evaluation: { layers: ['conv1'], epochs: 1, protocols: ['linear'] },
+    });
+    const { ctx, metrics, logs } = context(config, runDir, cacheDir);
+    await runPipeline(ctx);
+    const steps = (key: string) => [...metrics.keys()].filter((k) => k.startsWith(`${key}@`)).map((k) => Number(k.split('@')[1])).sort((a, b) => a - b);
+    expect(steps('pretext/loss')).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(steps('pretext/heldout_top1')).toEqual([2, 4, 6, 8]);
+    for (const step of [2, 4, 6, 8]) {
+      const top1 = metrics.get(`pretext/heldout_top1@${step}`)!;
+      expect(top1).toBeGreaterThanOrEqual(0);
+      expect(top1).toBeLessThanOrEqual(1);
+      // 8 puzzles: top-1 is a whole number of eighths.
+      expect(Number.isInteger(top1 * 8)).toBe(true);
+      expect(metrics.get(`pretext/puzzles_seen@${step}`)).toBe(step * 8);
+    }
+    expect(logs.some((line) => line.includes('held-out top-1') && line.includes('8 puzzles of 8 held-out images') && line.includes('chance 10.00%'))).toBe(true);
+  });
+
+  it('refuses a held-out set that leaves nothing to train on, naming the field', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'ktlab-heldout-'));
+    const config = tinyConfig(data, { pretext: { task: 'jigsaw', imageSize: 48, widthMultiplier: 0.1, epochs: 1, batchSize: 8, permutations: 10, heldOutImages: 40 } });
+    await expect(runPipeline(context(config, runDir, cacheDir).ctx)).rejects.toThrow(/pretext\.heldOutImages \(40\) must be smaller than the dataset \(40 images\)/);
+  });
+
   it('evaluates the Random row and the CC+HOG baseline', async () => {
     const random = context(tinyConfig(data, { pretext: { task: 'none' }, target: { objective: 'none', widthMultiplier: 0.1 } }), mkdtempSync(join(tmpdir(), 'ktlab-run-')), cacheDir);
     const randomResults = await runPipeline(random.ctx);

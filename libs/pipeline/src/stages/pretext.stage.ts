@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { shuffleIndices } from '@ktlab/data';
-import { generateMaximinPermutations, PuzzleSampler } from '@ktlab/jigsaw';
+import { generateMaximinPermutations, PuzzleSampler, type PuzzleBatch } from '@ktlab/jigsaw';
 import { jigsawNet, saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, openRunDataset } from '../datasets';
@@ -49,16 +49,20 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
     seed: config.seed,
     ...CONV1,
   });
+  const heldOut = heldOutPuzzles(context, sampler, data.count);
+  const trainImages = data.count - (heldOut?.images ?? 0);
+  const batchesPerEpoch = Math.ceil(trainImages / cfg.batchSize);
+  const measureEvery = cfg.heldOutEvery > 0 ? Math.max(1, Math.round(cfg.heldOutEvery / cfg.batchSize)) : batchesPerEpoch;
   await fit({
     name: 'pretext',
     stage: 'pretext',
     model,
-    examples: data.count,
+    examples: trainImages,
     epochs: cfg.epochs,
     batchSize: cfg.batchSize,
     learningRate: cfg.learningRate,
     seed: config.seed,
-    order: (epoch) => shuffleIndices(data.count, config.seed * 7919 + epoch),
+    order: (epoch) => shuffleIndices(trainImages, config.seed * 7919 + epoch),
     batch: (indices, step) => {
       const puzzles = sampler.sample(indices, config.seed, step);
       return {
@@ -68,10 +72,56 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
     },
     checkpointDir: join(context.runDir, 'pretext', 'checkpoint'),
     context,
+    afterStep: async (stepsDone, endOfEpoch) => {
+      if (!heldOut || !(endOfEpoch || stepsDone % measureEvery === 0)) return;
+      const top1 = await heldOutTop1(model, heldOut.puzzles, tileSize);
+      await context.metric('pretext/heldout_top1', stepsDone, top1);
+      await context.metric('pretext/puzzles_seen', stepsDone, stepsDone * cfg.batchSize);
+      context.log(
+        `pretext: held-out top-1 ${(100 * top1).toFixed(1)}% after ${stepsDone * cfg.batchSize} puzzles ` +
+          `(${heldOut.puzzles.size} puzzles of ${heldOut.images} held-out images; chance ${(100 / permutations.size).toFixed(2)}%)`,
+      );
+    },
   });
   await saveModel(trunk, join(context.runDir, 'pretext', 'trunk'));
   model.dispose();
   const outputs = { trunkDir: 'pretext/trunk', tileSize };
   checkpoints.complete('pretext', outputs, ['pretext/trunk/model.json']);
   return outputs;
+}
+
+/** Puzzles measured per forward pass: bounds the memory of a held-out measurement. */
+const MEASURE_BATCH = 128;
+
+/**
+ * The last `pretext.heldOutImages` images of the dataset, kept out of training, and one fixed puzzle per image
+ * cut from them (a seed of their own, so the same puzzles are measured after every step and on a resume).
+ */
+function heldOutPuzzles(context: PipelineContext, sampler: PuzzleSampler, count: number): { images: number; puzzles: PuzzleBatch } | undefined {
+  const requested = context.config.pretext.heldOutImages;
+  if (requested === 0) return undefined;
+  if (requested >= count) {
+    throw new Error(`pretext.heldOutImages (${requested}) must be smaller than the dataset (${count} images): nothing would be left to train on`);
+  }
+  const indices = Int32Array.from({ length: requested }, (_, i) => count - requested + i);
+  return { images: requested, puzzles: sampler.sample(indices, context.config.seed + HELD_OUT_SEED, 0) };
+}
+
+const HELD_OUT_SEED = 104_729;
+
+/** Top-1 accuracy of the Jigsaw net's permutation prediction on `puzzles` (inference mode). */
+export async function heldOutTop1(model: tf.LayersModel, puzzles: PuzzleBatch, tileSize: number): Promise<number> {
+  const tileFloats = 9 * tileSize * tileSize * 3;
+  let correct = 0;
+  for (let start = 0; start < puzzles.size; start += MEASURE_BATCH) {
+    const size = Math.min(MEASURE_BATCH, puzzles.size - start);
+    const best = tf.tidy(() => {
+      const x = tf.tensor5d(puzzles.tiles.subarray(start * tileFloats, (start + size) * tileFloats), [size, 9, tileSize, tileSize, 3]);
+      return (model.predict(x) as tf.Tensor).argMax(-1);
+    });
+    const predicted = await best.data();
+    best.dispose();
+    for (let i = 0; i < size; i++) if (predicted[i] === puzzles.labels[start + i]) correct++;
+  }
+  return correct / Math.max(1, puzzles.size);
 }

@@ -40,6 +40,11 @@ export interface FitOptions {
   context: PipelineContext;
   /** Where this fit sits in its stage's progress (default: the whole stage), and a label for its messages. */
   progress?: { from: number; to: number; label: string };
+  /**
+   * Called after every step with the number of steps done so far (across epochs and resumes) and whether it
+   * ended an epoch, before that epoch's checkpoint: where a stage measures the model as it trains.
+   */
+  afterStep?(stepsDone: number, endOfEpoch: boolean): Promise<void> | void;
 }
 
 export function cosineLearningRate(base: number, epoch: number, epochs: number): number {
@@ -96,6 +101,7 @@ export async function fit(options: FitOptions): Promise<void> {
         await context.metric(`${options.name}/loss`, step, loss);
         await yieldToEventLoop();
         step++;
+        await options.afterStep?.(step, b === batches - 1);
         const { from, to, label } = options.progress ?? { from: 0, to: 1, label: '' };
         report(from + ((to - from) * step) / totalSteps, `${label ? `${label}: ` : ''}epoch ${epoch + 1}/${Math.ceil(options.epochs)}, loss ${loss.toFixed(3)}`);
       }

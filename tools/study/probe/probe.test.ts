@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { planProbe, PROBE_DESIGN } from './probe-plan';
+import { cheapestLeavingChance, probeReadme, puzzlesToLeaveChance } from './probe-report';
+import type { ProbeResult } from './probe-result';
+
+const result = (id: string, permutations: number, curve: [number, number][], cpuSeconds: number): ProbeResult => ({
+  version: 1,
+  id,
+  task: 'jigsaw',
+  permutations,
+  imageSize: 48,
+  widthMultiplier: 0.25,
+  configHash: 'h',
+  trainImages: 10_000,
+  heldOutImages: 1_000,
+  curve: curve.map(([puzzles, top1]) => ({ step: puzzles / 64, puzzles, top1 })),
+  epochLoss: [3.5, 2.0],
+  linear: { conv1: 0.45, conv3: 0.5 },
+  wallSeconds: cpuSeconds / 2,
+  cpuSeconds,
+  stageSeconds: {},
+  machine: { cpu: 'test CPU (AVX2, 2 cores)', backend: 'ktlab-wasm', threads: 2, loadAtStart: 0 },
+  finishedAt: '2026-12-04T00:00:00Z',
+});
+
+describe('the pretext probe', () => {
+  it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
+    const cells = planProbe('/data/cifar10');
+    expect(cells).toHaveLength(16);
+    expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
+    expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
+    const first = cells[0]!.config;
+    expect(first.data).toMatchObject({ path: '/data/cifar10/train', limit: PROBE_DESIGN.trainImages + PROBE_DESIGN.heldOutImages });
+    expect(first.pretext).toMatchObject({ task: 'jigsaw', permutations: 30, maxOccludedTiles: 0, heldOutImages: PROBE_DESIGN.heldOutImages });
+    expect(cells.find((cell) => cell.task === 'jigsaw++')!.config.pretext.maxOccludedTiles).toBeGreaterThan(0);
+    expect(first.evaluation.test).toMatchObject({ path: '/data/cifar10/test', limit: PROBE_DESIGN.testImages });
+    expect(() => planProbe('/data', ['jigsaw-p7-s48-w0.25'])).toThrow(/unknown probe cell\(s\) jigsaw-p7-s48-w0.25/);
+  });
+
+  it('finds when a curve first reaches 10× chance, and the cheapest cell that did', () => {
+    const slow = result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [10_000, 0.2], [15_000, 0.4]], 600);
+    const never = result('jigsaw-p701-s48-w0.25', 701, [[5_000, 0.002], [10_000, 0.004]], 300);
+    const fast = result('jigsaw-p100-s48-w0.25', 100, [[5_000, 0.09], [10_000, 0.11]], 500);
+    expect(puzzlesToLeaveChance(slow)).toBe(15_000); // 10 / 30 = 0.333
+    expect(puzzlesToLeaveChance(never)).toBeUndefined();
+    expect(puzzlesToLeaveChance(fast)).toBe(10_000);
+    expect(cheapestLeavingChance([slow, never, fast])?.id).toBe('jigsaw-p100-s48-w0.25');
+    expect(cheapestLeavingChance([never])).toBeUndefined();
+  });
+
+  it('reports the finished cells and lists the pending ones with their estimated cost', () => {
+    const cells = planProbe('/data');
+    const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
+    expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
+    expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
+    expect(readme).toContain('Pending (15 of 16)');
+    expect(readme).toContain('about 5.0 CPU-hours remain');
+  });
+});
