@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
-import { lavapipeDirectory, lavapipeEnvironment } from './src/webgpu/lavapipe';
+import { lavapipeDirectory, lavapipeEnvironment } from './src/webgpu/lavapipe.js';
 
 // The webgpu tests run on Mesa's lavapipe where tools/gpu/install-lavapipe.sh installed it (the test processes
 // need its library path when they start, so it is set here).

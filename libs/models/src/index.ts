@@ -60,7 +60,7 @@ export { saveCheckpoint, loadCheckpoint, type TrainingCheckpoint } from './io/tr
 // Training helpers.
 export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
 export { stepLr, cosineLr, type LrSchedule } from './training/lr-schedule.js';
-export { trainStep } from './training/train-step.js';
-export { regressionStep } from './training/regression-step.js';
+export { trainStep, trainStepAsync } from './training/train-step.js';
+export { regressionStep, regressionStepAsync } from './training/regression-step.js';
 
 export { parseOptions } from './parse-options.js';

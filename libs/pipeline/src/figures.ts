@@ -37,7 +37,7 @@ export async function conv1FiltersFigure(model: tf.LayersModel, path: string): P
   const layer = model.getLayer('conv1');
   const kernel = layer.getWeights()[0];
   const [kh, kw, inChannels, filters] = kernel.shape as number[];
-  const values = kernel.dataSync();
+  const values = await kernel.data();
   const scale = 8;
   const gap = 2;
   const columns = Math.ceil(Math.sqrt(filters));

@@ -52,14 +52,17 @@ export const smokeJob: Job = async (context) => {
     for (let step = 0; step < config.steps; step++) {
       throwIfAborted(context.signal);
       const { images, labels } = barsBatch(config.batchSize, random);
-      const [loss, accuracy] = tf.tidy(() => {
+      const [lossTensor, accuracyTensor] = tf.tidy(() => {
         const x = tf.tensor4d(images, [config.batchSize, SIZE, SIZE, 1]);
         const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
         const lossValue = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
         const predicted = (model.predict(x) as tf.Tensor).argMax(1);
         const acc = predicted.equal(tf.tensor1d(labels, 'int32')).mean();
-        return [lossValue.dataSync()[0], acc.dataSync()[0]];
+        return [lossValue, acc];
       });
+      // Read asynchronously: every backend can (webgpu cannot read synchronously under Node).
+      const [loss, accuracy] = [(await lossTensor.data())[0], (await accuracyTensor.data())[0]];
+      tf.dispose([lossTensor, accuracyTensor]);
       if (busyStepMs > 0) blockThisThread(busyStepMs);
       await context.metric('train/loss', step, loss);
       await context.metric('train/accuracy', step, accuracy);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { lossStep } from './loss-step.js';
+import { lossStep, lossStepAsync } from './loss-step.js';
 import type { SgdMomentum } from './sgd-momentum.js';
 
 /**
@@ -9,12 +9,21 @@ import type { SgdMomentum } from './sgd-momentum.js';
  * rows and dimensions).
  */
 export function regressionStep(model: tf.LayersModel, optimizer: SgdMomentum, inputs: tf.Tensor, targets: tf.Tensor2D, learningRate: number): number {
+  return lossStep(model, optimizer, regressionLoss(model, inputs, targets), learningRate);
+}
+
+/** `regressionStep` with the loss read asynchronously (works on every backend, webgpu included). */
+export function regressionStepAsync(model: tf.LayersModel, optimizer: SgdMomentum, inputs: tf.Tensor, targets: tf.Tensor2D, learningRate: number): Promise<number> {
+  return lossStepAsync(model, optimizer, regressionLoss(model, inputs, targets), learningRate);
+}
+
+function regressionLoss(model: tf.LayersModel, inputs: tf.Tensor, targets: tf.Tensor2D): () => tf.Scalar {
   const output = model.outputs[0].shape;
   if (model.outputs.length !== 1 || output.length !== 2 || output[1] !== targets.shape[1]) {
     throw new Error(`regressionStep: model '${model.name}' outputs [${output}] but the targets have ${targets.shape[1]} dims per row`);
   }
-  return lossStep(model, optimizer, () => {
+  return () => {
     const predicted = model.apply(inputs, { training: true }) as tf.Tensor2D;
     return tf.losses.meanSquaredError(targets, predicted) as tf.Scalar;
-  }, learningRate);
+  };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { logitsModel } from '../layers/logits-model.js';
-import { lossStep } from './loss-step.js';
+import { lossStep, lossStepAsync } from './loss-step.js';
 import type { SgdMomentum } from './sgd-momentum.js';
 
 const logitsByModel = new WeakMap<tf.LayersModel, tf.LayersModel>();
@@ -17,6 +17,15 @@ export function trainStep(
   labels: tf.Tensor1D,
   learningRate: number,
 ): number {
+  return lossStep(model, optimizer, classifierLoss(model, inputs, labels), learningRate);
+}
+
+/** `trainStep` with the loss read asynchronously (works on every backend, webgpu included). */
+export function trainStepAsync(model: tf.LayersModel, optimizer: SgdMomentum, inputs: tf.Tensor, labels: tf.Tensor1D, learningRate: number): Promise<number> {
+  return lossStepAsync(model, optimizer, classifierLoss(model, inputs, labels), learningRate);
+}
+
+function classifierLoss(model: tf.LayersModel, inputs: tf.Tensor, labels: tf.Tensor1D): () => tf.Scalar {
   let logits = logitsByModel.get(model);
   if (!logits) {
     logits = logitsModel(model);
@@ -24,8 +33,8 @@ export function trainStep(
   }
   const net = logits;
   const numClasses = net.outputs[0].shape[1] as number;
-  return lossStep(model, optimizer, () => {
+  return () => {
     const output = net.apply(inputs, { training: true }) as tf.Tensor2D;
     return tf.losses.softmaxCrossEntropy(tf.oneHot(labels.toInt(), numClasses), output) as tf.Scalar;
-  }, learningRate);
+  };
 }

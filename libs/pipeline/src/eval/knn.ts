@@ -17,7 +17,8 @@ function l2Rows(data: Float32Array, dims: number): Float32Array {
   return out;
 }
 
-export function knnAccuracy(train: ProbeData, test: ProbeData, options: { k: number; numClasses: number; temperature?: number }): number {
+/** Similarities and votes' inputs are read asynchronously (every backend can, webgpu included). */
+export async function knnAccuracy(train: ProbeData, test: ProbeData, options: { k: number; numClasses: number; temperature?: number }): Promise<number> {
   const { dims } = train;
   const k = Math.min(options.k, train.labels.length);
   const temperature = options.temperature ?? 0.07;
@@ -27,11 +28,12 @@ export function knnAccuracy(train: ProbeData, test: ProbeData, options: { k: num
   try {
     for (let start = 0; start < test.labels.length; start += 256) {
       const count = Math.min(256, test.labels.length - start);
-      const { values, indices } = tf.tidy(() => {
+      const top = tf.tidy(() => {
         const sims = tf.tensor2d(testNorm.subarray(start * dims, (start + count) * dims), [count, dims]).matMul(trainMatrix, false, true);
-        const top = tf.topk(sims, k);
-        return { values: top.values.dataSync(), indices: top.indices.dataSync() };
+        return tf.topk(sims, k);
       });
+      const [values, indices] = await Promise.all([top.values.data(), top.indices.data()]);
+      tf.dispose([top.values, top.indices]);
       for (let i = 0; i < count; i++) {
         const votes = new Float64Array(options.numClasses);
         for (let j = 0; j < k; j++) votes[train.labels[indices[i * k + j]]] += Math.exp(values[i * k + j] / temperature);

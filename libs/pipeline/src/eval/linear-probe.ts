@@ -80,7 +80,7 @@ export async function linearProbe(train: ProbeData, test: ProbeData, options: Li
           const y = tf.oneHot(tf.tensor1d(yb, 'int32'), options.numClasses);
           return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, x.matMul(weights).add(bias)) as tf.Scalar, true) as tf.Scalar;
         });
-        total += loss.dataSync()[0] * idx.length;
+        total += (await loss.data())[0] * idx.length;
         loss.dispose();
       }
       options.onEpoch?.(epoch, total / rows);
@@ -89,7 +89,9 @@ export async function linearProbe(train: ProbeData, test: ProbeData, options: Li
     const testRows = test.labels.length;
     for (let start = 0; start < testRows; start += 1024) {
       const count = Math.min(1024, testRows - start);
-      const predicted = tf.tidy(() => tf.tensor2d(xTest.subarray(start * dims, (start + count) * dims), [count, dims]).matMul(weights).add(bias).argMax(1).dataSync());
+      const classes = tf.tidy(() => tf.tensor2d(xTest.subarray(start * dims, (start + count) * dims), [count, dims]).matMul(weights).add(bias).argMax(1));
+      const predicted = await classes.data();
+      classes.dispose();
       for (let i = 0; i < count; i++) if (predicted[i] === test.labels[start + i]) correct++;
     }
     return correct / Math.max(1, testRows);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { shuffleIndices, type ImageDataset } from '@ktlab/data';
-import { imagesToTensor, sliceImages, splitAt, trainStep } from '@ktlab/models';
+import { imagesToTensor, sliceImages, splitAt, trainStepAsync } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages } from '../datasets';
 import { fit, type FitOptions } from '../training/fit';
@@ -48,10 +48,10 @@ export async function trainAndScore(context: PipelineContext, options: TrainAndS
       order: (epoch) => shuffleIndices(train.count, options.seed * 7_919 + epoch),
       batch: (indices) => labelledBatch(images, labels, indices),
       step: split
-        ? (_model, optimizer, batch, learningRate) => {
+        ? async (_model, optimizer, batch, learningRate) => {
             const frozen = tf.tidy(() => split.lower.predict(batch.x) as tf.Tensor);
             try {
-              return trainStep(split.upper, optimizer, frozen, batch.y as tf.Tensor1D, learningRate);
+              return await trainStepAsync(split.upper, optimizer, frozen, batch.y as tf.Tensor1D, learningRate);
             } finally {
               frozen.dispose();
             }
@@ -68,15 +68,17 @@ export async function trainAndScore(context: PipelineContext, options: TrainAndS
   return top1(model, options.test);
 }
 
-/** Top-1 accuracy of a classifier on labelled images (inference mode). */
-export function top1(model: tf.LayersModel, data: ImageDataset): number {
+/** Top-1 accuracy of a classifier on labelled images (inference mode); predictions are read asynchronously. */
+export async function top1(model: tf.LayersModel, data: ImageDataset): Promise<number> {
   const { labels } = data;
   if (!labels) throw new Error('top1: the images have no labels');
   const images = asImages(data);
   let correct = 0;
   for (let start = 0; start < data.count; start += 128) {
     const count = Math.min(128, data.count - start);
-    const predicted = tf.tidy(() => (model.predict(imagesToTensor(sliceImages(images, start, count)), { batchSize: count }) as tf.Tensor).argMax(-1).dataSync());
+    const classes = tf.tidy(() => (model.predict(imagesToTensor(sliceImages(images, start, count)), { batchSize: count }) as tf.Tensor).argMax(-1));
+    const predicted = await classes.data();
+    classes.dispose();
     for (let i = 0; i < count; i++) if (predicted[i] === labels[start + i]) correct++;
   }
   return correct / Math.max(1, data.count);

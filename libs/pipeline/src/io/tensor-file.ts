@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@ktlab/data';
 
-export function saveTensorMap(path: string, tensors: tf.NamedTensorMap): void {
+/** Reads the values asynchronously (every backend can, webgpu included). */
+export async function saveTensorMap(path: string, tensors: tf.NamedTensorMap): Promise<void> {
   const entries = Object.entries(tensors);
   const header = JSON.stringify(entries.map(([name, t]) => ({ name, shape: t.shape })));
   const chunks: Uint8Array[] = [Buffer.from(`${header}\n`)];
   for (const [, t] of entries) {
-    const values = t.dataSync() as Float32Array;
+    const values = (await t.data()) as Float32Array;
     chunks.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));
   }
   writeFileAtomic(path, chunks);

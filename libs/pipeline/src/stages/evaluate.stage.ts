@@ -163,7 +163,7 @@ async function frozenFeatureCells(
         });
       } else {
         await context.stage('eval', 'running', cellDone(), `${layer}: kNN on ${train.dims} dims`);
-        value = knnAccuracy(train, test, { k: cfg.knnNeighbours, numClasses: sets.numClasses });
+        value = await knnAccuracy(train, test, { k: cfg.knnNeighbours, numClasses: sets.numClasses });
       }
       await record(cell, value);
     }

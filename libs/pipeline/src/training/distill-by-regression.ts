@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { shuffleIndices } from '@ktlab/data';
 import { readNpy } from '@ktlab/kmeans';
-import { regressionStep } from '@ktlab/models';
+import { regressionStepAsync } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, type openDataset } from '../datasets';
 import { regressionStudentFor } from '../nets';
@@ -44,7 +44,7 @@ export async function distillByRegression(context: PipelineContext, features: Fe
     seed: config.seed + 17,
     order: (epoch) => shuffleIndices(rows, config.seed * 104_729 + epoch),
     batch: (indices) => regressionBatch(images, targets, dims, indices),
-    step: (model, optimizer, batch, learningRate) => regressionStep(model, optimizer, batch.x, batch.y as tf.Tensor2D, learningRate),
+    step: (model, optimizer, batch, learningRate) => regressionStepAsync(model, optimizer, batch.x, batch.y as tf.Tensor2D, learningRate),
     checkpointDir: join(context.runDir, 'target', 'checkpoint'),
     context,
   });

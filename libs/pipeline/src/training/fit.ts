@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '@ktlab/data';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, SgdMomentum, trainStep } from '@ktlab/models';
+import { loadModel, saveModel, SgdMomentum, trainStepAsync } from '@ktlab/models';
 import { throttle, throwIfAborted, type PipelineContext, type StageKind } from '../context';
 import { loadTensorMap, saveTensorMap } from '../io/tensor-file';
 import { eventLoopYielder } from './event-loop-yielder';
@@ -35,7 +35,7 @@ export interface FitOptions {
   order(epoch: number): Int32Array;
   batch(indices: Int32Array, batchIndex: number): Batch;
   /** Loss of one step; default: softmax cross-entropy on the model's `probabilities` layer. */
-  step?(model: tf.LayersModel, optimizer: SgdMomentum, batch: Batch, learningRate: number): number;
+  step?(model: tf.LayersModel, optimizer: SgdMomentum, batch: Batch, learningRate: number): number | Promise<number>;
   checkpointDir: string;
   context: PipelineContext;
   /** Where this fit sits in its stage's progress (default: the whole stage), and a label for its messages. */
@@ -89,9 +89,10 @@ export async function fit(options: FitOptions): Promise<void> {
         seedDropoutForStep(model, options.seed, step);
         let loss: number;
         try {
-          loss = options.step
+          // The loss is the step's only read-back, and asynchronous: webgpu cannot read synchronously under Node.
+          loss = await (options.step
             ? options.step(model, optimizer, batch, learningRate)
-            : trainStep(model, optimizer, batch.x, batch.y as tf.Tensor1D, learningRate);
+            : trainStepAsync(model, optimizer, batch.x, batch.y as tf.Tensor1D, learningRate));
         } finally {
           batch.x.dispose();
           batch.y.dispose();
@@ -112,7 +113,7 @@ export async function fit(options: FitOptions): Promise<void> {
       mkdirSync(join(checkpointDir, dir), { recursive: true });
       await saveModel(model, join(checkpointDir, dir, 'model'));
       const state = optimizer.getState();
-      saveTensorMap(join(checkpointDir, dir, 'optimizer.bin'), state);
+      await saveTensorMap(join(checkpointDir, dir, 'optimizer.bin'), state);
       tf.dispose(Object.values(state));
       writeFileAtomic(recordFile, [Buffer.from(JSON.stringify({ epochsDone: epoch + 1, step, dir } satisfies EpochRecord))]);
       if (start.dir && start.dir !== dir) rmSync(join(checkpointDir, start.dir), { recursive: true, force: true });

@@ -4,11 +4,11 @@
  * the same step on the cpu backend from the same weights and batch: loss, every updated weight and the batch-norm
  * moving statistics.
  *
- * The step is `lossStep`'s (libs/models) with the loss read asynchronously: `trainStep` reads it with
- * dataSync, which tfjs-backend-webgpu cannot do under Node.
+ * The step is the pipeline's own: `trainStepAsync` (libs/models), which `fit` runs; the synchronous
+ * `trainStep` reads the loss with dataSync, which tfjs-backend-webgpu cannot do under Node.
  */
 import * as tf from '@tensorflow/tfjs';
-import { alexnetSmall, imagesToTensor, logitsModel, SgdMomentum } from '@ktlab/models';
+import { alexnetSmall, imagesToTensor, SgdMomentum, trainStepAsync } from '@ktlab/models';
 import { expect, it } from 'vitest';
 import { relativeError } from '../testing/compare-with-cpu.js';
 import { describeWebGpu, webGpuForTests, WEBGPU_BACKEND } from '../testing/webgpu-for-tests.js';
@@ -40,26 +40,12 @@ async function oneStep(backend: string, initial?: Map<string, Float32Array>): Pr
   // The pipeline's dropout layers are unseeded; a seed makes both backends draw the same masks (tfjs draws them in JS).
   for (const layer of model.layers) if (layer.getClassName() === 'Dropout') (layer as unknown as { seed: number }).seed = 11;
   if (initial) model.setWeights(model.weights.map((w) => tf.tensor(initial.get(w.originalName)!, w.shape as number[])));
-  const logits = logitsModel(model);
   const x = imagesToTensor({ data: images(), count: BATCH, height: SIZE, width: SIZE, channels: 3 });
   const labels = tf.tensor1d([0, 1, 2, 3].map((i) => (i * 7) % CLASSES), 'int32');
   const optimizer = new SgdMomentum({ momentum: 0.9, weightDecay: 5e-4 });
-  const weights = model.trainableWeights;
-  const variables = weights.map((weight) => weight.read() as tf.Variable);
-  const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const output = logits.apply(x, { training: true }) as tf.Tensor2D;
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, CLASSES), output) as tf.Scalar;
-    }, variables);
-    optimizer.step(
-      weights.map((weight, i) => ({ name: weight.originalName, variable: variables[i], gradient: grads[variables[i].name] })),
-      0.05,
-    );
-    return value;
-  });
-  const result: StepResult = { loss: (await loss.data())[0], weights: new Map() };
+  const result: StepResult = { loss: await trainStepAsync(model, optimizer, x, labels, 0.05), weights: new Map() };
   for (const w of model.weights) result.weights.set(w.originalName, Float32Array.from(await w.read().data()));
-  tf.dispose([loss, x, labels]);
+  tf.dispose([x, labels]);
   model.dispose();
   return result;
 }
