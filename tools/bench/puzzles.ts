@@ -145,23 +145,22 @@ for (const [name, rates, note] of rows) {
   const ratio = peerMedian ? `${(m / peerMedian).toFixed(1)}x` : 'n/a';
   console.log(`${pad(name, 40)}${pad(String(Math.round(m)), 20)}${pad(range, 22)}${ratio}${note ? `  (${note})` : ''}`);
 }
-// What generation has to keep up with: the reference Jigsaw net (27px tiles, 9 per puzzle) training on the
-// backend the trainer would pick, batch 16, median of a few steps after a warm-up.
+// What generation has to keep up with: the pipeline's CC+Jigsaw++ pretext net (tools/bench/support/pipeline-nets.ts)
+// training on the backend the trainer would pick, at the pipeline's batch size, median of a few steps after a warm-up.
 const trainRate = await (async () => {
-  const tf = await import('@tensorflow/tfjs');
-  const { buildJigsawSiameseNet, selectBackend, syntheticBatch, trainingStep } = await import('@ktlab/tf-backend');
+  const { selectBackend } = await import('@ktlab/tf-backend');
+  const { buildPipelineNet, trainingSession } = await import('./support/pipeline-nets.js');
   const { pino } = await import('pino');
   const backend = await selectBackend({}, pino({ level: 'silent' }));
-  const net = buildJigsawSiameseNet();
-  const optimizer = tf.train.sgd(0.01);
-  const { input, labels } = syntheticBatch(net, 16);
+  const net = buildPipelineNet('jigsaw');
+  const session = trainingSession(net);
   const rates: number[] = [];
   for (let step = 0; step < 4; step++) {
     const started = performance.now();
-    await trainingStep(net, optimizer, input, labels);
-    if (step > 0) rates.push(16 / ((performance.now() - started) / 1000));
+    await session.step();
+    if (step > 0) rates.push(net.batch / ((performance.now() - started) / 1000));
   }
-  net.dispose();
+  session.dispose();
   return { backend: backend.name, rate: median(rates) };
 })();
 console.log(

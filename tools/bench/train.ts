@@ -1,61 +1,69 @@
 /**
- * `npm run bench -- train [--rounds 3] [--steps 3] [--warmup 2] [--profile]`: trains the AlexNet-style net
- * (batch 128 of 32×32×3) and the Jigsaw siamese net (batch 16 puzzles of 9 tiles of 27×27×3) on ktlab's CPU
- * backend and the identical nets in PyTorch (tools/bench/peers/train.py, 2 threads), one forward + backward
- * + SGD step at a time.
+ * `npm run bench -- train [--nets alexnet,jigsaw,…] [--rounds 3] [--steps 3] [--warmup 2] [--native auto|openblas|off]
+ * [--backend ktlab-wasm] [--profile]`: trains the nets the pipeline trains — built by the pipeline's own builders
+ * from the presets' configs (tools/bench/support/pipeline-nets.ts): the CC+Jigsaw++ target (AlexNet-style, 32×32,
+ * k classes) and pretext (Jigsaw siamese net on the pretext tiles), each at full and at `--quick` width, the target
+ * with the VGG trunk, and the CC+vgg-Jigsaw++ pretext net — with the pipeline's step (`trainStep`: softmax
+ * cross-entropy in training mode, SgdMomentum) at the pipeline's batch sizes, on ktlab's backend and, as the same
+ * nets written in PyTorch (tools/bench/peers/train.py), with the same number of threads on both sides.
  *
- * Both sides stay warm and take turns: ktlab round, PyTorch round, ktlab round, … (the PyTorch peer runs as
- * a server that blocks on stdin between rounds, so the idle side never competes for the cores). On a shared
- * machine a load swing then hits both sides alike instead of one. Each round's rate is its median step; the
- * table shows the median over rounds per side, their ratio, peak RSS, thread counts and the load average
- * seen during the rounds. `--profile` first prints ktlab's time per kernel for one step of each net. Then
- * the k-means matmul GFLOP/s (50k×256 by 256×1000) on the same backend.
- * Last line: `train: ratio_vs_pytorch=<min of the two ratios>`.
+ * Before timing a net, both sides list its conv, batch-norm, dense and pool layers (weights, batch-norm state,
+ * output shape); any difference fails the bench. Both sides stay warm and take turns: ktlab round, PyTorch round,
+ * ktlab round, … (the PyTorch peer runs as a server that blocks on stdin between rounds, so the idle side never
+ * competes for the cores): on a shared machine a load swing then hits both sides alike. Each round's rate is its
+ * median step; the table shows the median over rounds per side, their ratio, the GFLOP/s each side reaches (conv
+ * and dense layers, forward + backward) against the CPU's nominal fp32 FMA peak, peak RSS and the load average.
+ * `--profile` first prints ktlab's time per kernel for one step of each net. Then the k-means matmul GFLOP/s
+ * (50k×256 by 256×1000) on the same backend.
+ * Last line: `train: ratio_vs_pytorch=<min of the nets' ratios>`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
+import { BACKEND_NAMES, cpuHost, describeCpuHost, formatStepProfile, profileTrainingStep, selectBackend } from '@ktlab/tf-backend';
 import {
-  buildAlexNetStyleNet,
-  buildJigsawSiameseNet,
-  formatStepProfile,
-  profileTrainingStep,
-  selectBackend,
-  syntheticBatch,
-  trainingStep,
-  type ReferenceNet,
-} from '@ktlab/tf-backend';
+  buildPipelineNet,
+  describeLayers,
+  PIPELINE_NET_NAMES,
+  trainingFlopsPerExample,
+  trainingSession,
+  type LayerDescription,
+  type PipelineNet,
+} from './support/pipeline-nets.js';
 
 const options = z
   .object({
+    nets: z
+      .string()
+      .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(PIPELINE_NET_NAMES)).min(1)),
     rounds: z.coerce.number().int().positive(),
     steps: z.coerce.number().int().positive(),
     warmup: z.coerce.number().int().min(0),
-    backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'ktlab-wasm', 'cpu']),
+    backend: z.enum(['auto', ...BACKEND_NAMES]),
+    native: z.enum(['auto', 'openblas', 'off']).optional(),
     profile: z.boolean(),
   })
   .parse(
     new Command()
+      .option('--nets <list>', `comma-separated, from ${PIPELINE_NET_NAMES.join(', ')}`, PIPELINE_NET_NAMES.join(','))
       .option('--rounds <n>', 'alternating rounds per side and net', '3')
       .option('--steps <n>', 'timed steps per round', '3')
       .option('--warmup <n>', 'untimed steps first, per side', '2')
       .option('--backend <name>', 'ktlab backend to measure', 'ktlab-wasm')
+      .option('--native <choice>', "ktlab-wasm's native GEMM (sets KTLAB_NATIVE): auto, openblas or off")
       .option('--profile', "print ktlab's time per kernel for one step of each net first", false)
       .parse()
       .opts(),
   );
 
 const PYTHON = '/usr/bin/python3';
-const TORCH_THREADS = 2;
-const NETS = [
-  { name: 'alexnet', build: buildAlexNetStyleNet, batch: 128, unit: 'images' },
-  { name: 'jigsaw', build: buildJigsawSiameseNet, batch: 16, unit: 'puzzles' },
-] as const;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -63,31 +71,64 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
-/** The 1/5/15-minute load averages: on a shared 2-core machine, the context a reader needs to judge noise. */
+/** The 1/5/15-minute load averages: on a shared machine, the context a reader needs to judge noise. */
 const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 
-const readyMessage = z.object({ ready: z.literal(true), threads: z.number(), torch: z.string() });
+/**
+ * The fp32 FMA peak of `cores` cores at the clock in the CPU's model name (else its current clock), assuming two
+ * FMA units per core: 16 lanes for AVX-512, 8 for AVX2, 2 flops per lane per FMA. Parts with one AVX-512 FMA unit,
+ * turbo clocks and hyperthreads sharing a core make it approximate; it is there to show how far from the
+ * hardware each side is, not to grade it.
+ */
+function nominalPeakGflops(cores: number): { gflops: number; basis: string } | undefined {
+  const host = cpuHost();
+  const lanes = { avx512: 16, avx2: 8, sse: 4, other: 0 }[host.isa];
+  if (!lanes) return undefined;
+  let ghz = Number(/@\s*([\d.]+)\s*GHz/i.exec(host.model)?.[1]);
+  let clock = 'base clock from the model name';
+  if (!(ghz > 0)) {
+    try {
+      ghz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]) / 1000;
+      clock = 'current clock from /proc/cpuinfo';
+    } catch {
+      return undefined;
+    }
+  }
+  if (!(ghz > 0)) return undefined;
+  const gflops = cores * ghz * lanes * 2 * 2;
+  return { gflops, basis: `${cores} cores × ${ghz.toFixed(2)} GHz (${clock}) × ${lanes} fp32 lanes × 2 FMA units × 2 flops` };
+}
+
+const peerLayer = z.object({ name: z.string(), params: z.number(), buffers: z.number(), output: z.array(z.number()) });
+const readyMessage = z.object({ ready: z.literal(true), threads: z.number(), torch: z.string(), mkldnn: z.boolean(), layers: z.array(peerLayer) });
 const roundMessage = z.object({ step_ms: z.array(z.number()) });
 const quitMessage = z.object({ peak_rss_mb: z.number(), threads: z.number(), torch: z.string() });
+type PeerLayer = z.infer<typeof peerLayer>;
 
-/** The PyTorch peer in --serve mode: warm once, then one round of timed steps per request. */
+/** The PyTorch peer in --serve mode: built and warm once, then one round of timed steps per request. */
 class TorchPeer {
-  private readonly lines: AsyncIterator<string>;
   private stderrTail = '';
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
-    readonly threads: number,
-    readonly torch: string,
-    lines: AsyncIterator<string>,
+    private readonly lines: AsyncIterator<string>,
+    readonly ready: z.infer<typeof readyMessage>,
   ) {
-    this.lines = lines;
+    child.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000)));
   }
 
-  static async start(net: string, batch: number): Promise<TorchPeer | { problem: string }> {
+  static async start(net: PipelineNet, threads: number): Promise<TorchPeer | { problem: string }> {
     const script = fileURLToPath(new URL('./peers/train.py', import.meta.url));
-    const args = [script, '--net', net, '--batch', String(batch), '--warmup', String(options.warmup), '--threads', String(TORCH_THREADS), '--serve'];
-    const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { kind, arch, widthMultiplier, inputSize, numClasses, tiles } = net.peer;
+    const args = [
+      script,
+      ...['--kind', kind, '--arch', arch, '--width', String(widthMultiplier), '--size', String(inputSize), '--classes', String(numClasses)],
+      ...(tiles === undefined ? [] : ['--tiles', String(tiles)]),
+      ...['--batch', String(net.batch), '--lr', String(net.learningRate), '--warmup', String(options.warmup), '--threads', String(threads), '--serve'],
+    ];
+    // The thread pools PyTorch may use read these before torch.set_num_threads runs.
+    const threadEnv = Object.fromEntries(['OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'].map((name) => [name, String(threads)]));
+    const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...threadEnv } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
@@ -100,10 +141,7 @@ class TorchPeer {
       if (code === 3) return { problem: 'python3-torch is not installed: apt-get install -y python3-torch' };
       return { problem: `peer failed (exit ${code}): ${stderr.trim().split('\n').at(-1)}` };
     }
-    const ready = readyMessage.parse(JSON.parse(first.value));
-    const peer = new TorchPeer(child, ready.threads, ready.torch, lines);
-    child.stderr.on('data', (chunk: Buffer) => (peer.stderrTail = (peer.stderrTail + chunk.toString()).slice(-2000)));
-    return peer;
+    return new TorchPeer(child, lines, readyMessage.parse(JSON.parse(first.value)));
   }
 
   private async request(command: string): Promise<unknown> {
@@ -122,17 +160,43 @@ class TorchPeer {
     this.child.stdin.end();
     return { peakRssMb: last.peak_rss_mb };
   }
+
+  kill(): void {
+    this.child.kill();
+  }
 }
 
-async function ktlabRound(net: ReferenceNet, optimizer: tf.Optimizer, input: tf.Tensor, labels: tf.Tensor1D): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < options.steps; i++) {
-    const started = performance.now();
-    const loss = await trainingStep(net, optimizer, input, labels);
-    times.push(performance.now() - started);
-    if (!Number.isFinite(loss)) throw new Error(`${net.name}: loss became ${loss}`);
+const shape = (dims: number[]) => dims.join('×');
+
+/** Prints both sides' layers next to each other, matched by name; returns the differences (none: the same net). */
+function compareLayers(net: string, ktlab: LayerDescription[], torch: PeerLayer[] | undefined): string[] {
+  const byName = new Map(torch?.map((layer) => [layer.name, layer]));
+  const rows = ktlab.map((layer) => {
+    const peer = byName.get(layer.name);
+    const same = peer && peer.params === layer.params && peer.buffers === layer.buffers && shape(peer.output) === shape(layer.output);
+    return [
+      layer.name,
+      `${layer.params}+${layer.buffers}`,
+      peer ? `${peer.params}+${peer.buffers}` : '-',
+      shape(layer.output),
+      peer ? shape(peer.output) : '-',
+      torch ? (same ? 'same' : 'DIFFERENT') : '',
+    ];
+  });
+  const names = new Set(ktlab.map((layer) => layer.name));
+  for (const extra of torch?.filter((layer) => !names.has(layer.name)) ?? []) {
+    rows.push([extra.name, '-', `${extra.params}+${extra.buffers}`, '-', shape(extra.output), 'DIFFERENT']);
   }
-  return times;
+  console.log(table(['layer', 'ktlab weights+state', 'pytorch weights+state', 'ktlab output', 'pytorch output', ''], rows));
+  const trainable = (layers: { params: number }[]) => layers.reduce((sum, l) => sum + l.params, 0);
+  console.log(`${net}: ${trainable(ktlab)} trainable weights in ktlab${torch ? `, ${trainable(torch)} in PyTorch` : ''}`);
+  return rows.filter((row) => row[5] === 'DIFFERENT').map((row) => row[0]);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [format(header), ...rows.map(format)].join('\n');
 }
 
 function kmeansMatMulGflops(): number {
@@ -152,72 +216,97 @@ function kmeansMatMulGflops(): number {
   return (2 * points * dims * centroids) / (median(times) / 1000) / 1e9;
 }
 
+if (options.native) process.env.KTLAB_NATIVE = options.native;
 const info = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
-console.log(`ktlab backend: ${info.name} (${info.threads} threads, simd ${info.simd}); PyTorch peer: ${TORCH_THREADS} threads requested`);
+const threads = info.threads;
+const peak = nominalPeakGflops(threads);
+console.log(`CPU: ${describeCpuHost()}`);
+console.log(
+  `ktlab backend: ${info.name} (${threads} threads, simd ${info.simd}${info.nativeGemm ? `, native GEMM ${info.nativeGemm}` : ''}); ` +
+    `PyTorch peer: ${threads} threads (torch.set_num_threads, OMP/MKL/OPENBLAS_NUM_THREADS)`,
+);
+console.log(peak ? `nominal fp32 FMA peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.basis}` : 'nominal fp32 FMA peak: unknown for this CPU');
 console.log(
   `${options.warmup} warm-up steps per side, then ${options.rounds} alternating rounds (ktlab, PyTorch, …) of ${options.steps} timed steps; ` +
     'a round counts its median step, a side the median of its rounds.',
 );
-console.log(`machine load (1/5/15 min) at start: ${machineLoad()} on ${availableParallelism()} cores\n`);
+console.log(`machine load (1/5/15 min) at start: ${machineLoad()}\n`);
 
 const rows: string[][] = [];
 const ratios: number[] = [];
 let peerProblem: string | undefined;
-for (const spec of NETS) {
-  const net = spec.build();
-  const optimizer = tf.train.sgd(0.01);
-  const { input, labels } = syntheticBatch(net, spec.batch);
-  for (let i = 0; i < options.warmup; i++) await trainingStep(net, optimizer, input, labels);
-  if (options.profile) console.log(`${formatStepProfile(await profileTrainingStep(net, optimizer, input, labels))}\n`);
+let torchVersion: string | undefined;
+for (const name of options.nets) {
+  const net = buildPipelineNet(name);
+  const layers = describeLayers(net.model);
+  const flopsPerStep = net.batch * trainingFlopsPerExample(layers);
+  console.log(`${net.name} — ${net.role}, batch ${net.batch}, ${(flopsPerStep / 1e9).toFixed(1)} GFLOP per training step`);
+  const session = trainingSession(net);
+  const step = session.step;
+  for (let i = 0; i < options.warmup; i++) await step();
+  if (options.profile) console.log(`${formatStepProfile(await profileTrainingStep(net.name, net.batch, step))}\n`);
 
-  const peer = await TorchPeer.start(spec.name, spec.batch);
+  const peer = await TorchPeer.start(net, threads);
   if ('problem' in peer) peerProblem = peer.problem;
-  const rate = (stepTimes: number[]) => (1000 * spec.batch) / median(stepTimes);
+  else torchVersion = `${peer.ready.torch}${peer.ready.mkldnn ? ' with oneDNN' : ''}`;
+  const differences = compareLayers(net.name, layers, 'problem' in peer ? undefined : peer.ready.layers);
+  if (differences.length > 0) {
+    if (!('problem' in peer)) peer.kill();
+    console.error(`\n${net.name}: the PyTorch net differs from the pipeline's at ${differences.join(', ')}; fix tools/bench/peers/train.py`);
+    process.exit(1);
+  }
+
+  const rate = (stepTimes: number[]) => (1000 * net.batch) / median(stepTimes);
   const ktlabRates: number[] = [];
   const torchRates: number[] = [];
   const loads: number[] = [];
   for (let round = 1; round <= options.rounds; round++) {
-    const ktlabRate = rate(await ktlabRound(net, optimizer, input, labels));
+    const times: number[] = [];
+    for (let i = 0; i < options.steps; i++) {
+      const started = performance.now();
+      const loss = await step();
+      times.push(performance.now() - started);
+      if (!Number.isFinite(loss)) throw new Error(`${net.name}: loss became ${loss}`);
+    }
+    const ktlabRate = rate(times);
     const torchRate = 'problem' in peer ? undefined : rate(await peer.round(options.steps));
     const load = loadavg()[0];
     ktlabRates.push(ktlabRate);
     if (torchRate !== undefined) torchRates.push(torchRate);
     loads.push(load);
     const pair = torchRate === undefined ? '' : `, pytorch ${torchRate.toFixed(1)} (ratio ${(ktlabRate / torchRate).toFixed(2)})`;
-    console.log(`${spec.name} round ${round}: ktlab ${ktlabRate.toFixed(1)} ${spec.unit}/s${pair}; load ${load.toFixed(1)}`);
+    console.log(`${net.name} round ${round}: ktlab ${ktlabRate.toFixed(1)} ${net.unit}/s${pair}; load ${load.toFixed(1)}`);
   }
   const torchEnd = 'problem' in peer ? undefined : await peer.quit();
-  tf.dispose([input, labels]);
-  optimizer.dispose();
-  net.dispose();
+  session.dispose();
 
   const ktlabRate = median(ktlabRates);
   const torchRate = torchRates.length ? median(torchRates) : undefined;
   const ratio = torchRate ? ktlabRate / torchRate : undefined;
   if (ratio !== undefined) ratios.push(ratio);
-  const torchThreads = 'problem' in peer ? 'n/a' : String(peer.threads);
+  const gflops = (perSecond: number) => (perSecond * flopsPerStep) / net.batch / 1e9;
+  const ofPeak = (perSecond: number) => (peak ? `${((100 * gflops(perSecond)) / peak.gflops).toFixed(0)}%` : 'n/a');
   rows.push([
-    `${spec.name} (batch ${spec.batch})`,
-    `${ktlabRate.toFixed(1)} ${spec.unit}/s`,
-    torchRate ? `${torchRate.toFixed(1)} ${spec.unit}/s` : 'n/a',
+    `${net.name} (batch ${net.batch})`,
+    `${ktlabRate.toFixed(1)} ${net.unit}/s`,
+    torchRate ? `${torchRate.toFixed(1)} ${net.unit}/s` : 'n/a',
     ratio?.toFixed(2) ?? 'n/a',
-    `${((1000 * spec.batch) / ktlabRate).toFixed(0)} / ${torchRate ? ((1000 * spec.batch) / torchRate).toFixed(0) : 'n/a'}`,
+    `${((1000 * net.batch) / ktlabRate).toFixed(0)} / ${torchRate ? ((1000 * net.batch) / torchRate).toFixed(0) : 'n/a'}`,
+    `${gflops(ktlabRate).toFixed(1)} / ${torchRate ? gflops(torchRate).toFixed(1) : 'n/a'}`,
+    `${ofPeak(ktlabRate)} / ${torchRate ? ofPeak(torchRate) : 'n/a'}`,
     `${peakRssMb().toFixed(0)} / ${torchEnd ? torchEnd.peakRssMb.toFixed(0) : 'n/a'}`,
-    `${info.threads} / ${torchThreads}`,
     `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
   ]);
   console.log('');
 }
 
-const header = ['net', 'ktlab', 'pytorch', 'ratio', 'step ms k/pt', 'peak RSS MB k/pt', 'threads k/pt', 'load (1 min)'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-console.log(format(header));
-for (const row of rows) console.log(format(row));
-console.log('(ktlab peak RSS is the process peak so far: it includes the nets measured before)');
+console.log(
+  table(['net', 'ktlab', `pytorch ${torchVersion ?? ''}`.trim(), 'ratio', 'step ms k/pt', 'GFLOP/s k/pt', 'of peak k/pt', 'peak RSS MB k/pt', 'load (1 min)'], rows),
+);
+console.log('(GFLOP/s: conv and dense layers, forward + backward; ktlab peak RSS is the process peak so far: it includes the nets measured before)');
 if (peerProblem) console.log(`\nPyTorch peer unavailable — ${peerProblem}`);
 
 console.log(`machine load (1/5/15 min) at end: ${machineLoad()}`);
 console.log(`\nk-means matmul (50000×256 · 256×1000) on ${info.name}: ${kmeansMatMulGflops().toFixed(1)} GFLOP/s`);
-console.log(`train: ratio_vs_pytorch=${ratios.length === NETS.length ? Math.min(...ratios).toFixed(2) : 'n/a'}`);
+console.log(`train: ratio_vs_pytorch=${ratios.length === options.nets.length ? Math.min(...ratios).toFixed(2) : 'n/a'}`);
 process.exit(0);

@@ -3,6 +3,7 @@ export { PipelineAbortedError, throwIfAborted, type EvalResult, type PipelineCon
 export { linearProbe, type ProbeData } from './eval/linear-probe';
 export { knnAccuracy } from './eval/knn';
 export { epochOrder } from './training/balanced-order';
+export { pretextNetFor, pretextTileSize, targetClassifierFor } from './nets';
 export { openDataset, openUncached as openDatasetUncached } from './datasets';
 export {
   assignShardInput,

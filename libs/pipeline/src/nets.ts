@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PipelineConfig } from '@ktlab/config';
-import { alexnetSmall, buildTrunk, transferConvWeights, vggSmall } from '@ktlab/models';
+import { puzzleGeometry } from '@ktlab/jigsaw';
+import { alexnetSmall, buildTrunk, jigsawNet, transferConvWeights, vggSmall, type JigsawNet } from '@ktlab/models';
 
 export type Arch = 'alexnet' | 'vgg';
 
@@ -18,6 +19,22 @@ export function trunkFor(arch: Arch, inputSize: number, widthMultiplier: number,
 export function classifierFor(arch: Arch, inputSize: number, widthMultiplier: number, numClasses: number, seed: number): tf.LayersModel {
   const options = { inputSize, channels: 3, widthMultiplier, numClasses, seed, ...CONV1 };
   return arch === 'alexnet' ? alexnetSmall(options) : vggSmall(options);
+}
+
+/** The cluster-classification (and supervised) target net of a run: `numClasses` is k, or the label count. */
+export function targetClassifierFor(config: PipelineConfig, numClasses: number): tf.LayersModel {
+  return classifierFor(config.target.arch, config.imageSize, config.target.widthMultiplier, numClasses, config.seed + 17);
+}
+
+/** Side of the Jigsaw tiles cut from the pretext stage's images (their working size is `pretext.imageSize`). */
+export function pretextTileSize(config: PipelineConfig): number {
+  return puzzleGeometry(config.pretext.imageSize).tileSize;
+}
+
+/** The pretext stage's Jigsaw net: the pretext trunk on `tileSize` tiles, one class per permutation. */
+export function pretextNetFor(config: PipelineConfig, tileSize: number, numPermutations: number): JigsawNet {
+  const { arch, widthMultiplier } = config.pretext;
+  return jigsawNet({ arch, tileSize, numPermutations, widthMultiplier, seed: config.seed, ...CONV1 });
 }
 
 /** A trunk at a new input size carrying the conv weights of `source`. */

@@ -19,18 +19,6 @@ export {
   type KtlabWasmRuntime,
   type NativeChoice,
 } from './wasm/ktlab-wasm-backend.js';
-export {
-  ALEXNET_CLASSES,
-  ALEXNET_INPUT,
-  JIGSAW_PERMUTATIONS,
-  JIGSAW_TILE,
-  JIGSAW_TILES,
-  buildAlexNetStyleNet,
-  buildJigsawSiameseNet,
-  syntheticBatch,
-  trainingStep,
-  type ReferenceNet,
-} from './bench/reference-nets.js';
 export { formatStepProfile, profileTrainingStep, type KernelTime, type StepProfile } from './bench/profile-step.js';
 export {
   WEBGPU_BACKEND,

@@ -11,7 +11,7 @@ import { loadModel, saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
-import { classifierFor, retarget, trunkFor } from '../nets';
+import { retarget, targetClassifierFor, trunkFor } from '../nets';
 import { epochOrder } from '../training/balanced-order';
 import { distillByRegression } from '../training/distill-by-regression';
 import { fit } from '../training/fit';
@@ -29,7 +29,7 @@ export interface TargetOutputs {
 async function trainClassifier(context: PipelineContext, images: ReturnType<typeof asImages>, labels: Int32Array, numClasses: number, balanced: boolean): Promise<tf.LayersModel> {
   const { config } = context;
   const cfg = config.target;
-  const model = classifierFor(cfg.arch, config.imageSize, cfg.widthMultiplier, numClasses, config.seed + 17);
+  const model = targetClassifierFor(config, numClasses);
   await fit({
     name: 'target',
     stage: 'cluster-classification',

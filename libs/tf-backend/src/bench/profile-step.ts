@@ -1,11 +1,9 @@
 /**
- * Where one training step's time goes, by kernel: `profileTrainingStep` runs one step of a reference net
- * under tf.profile and sums kernel time per kernel name (wasm kernels are synchronous, so their wall time
- * is their cost). `formatStepProfile` renders it as the table the train bench prints with `--profile`.
- * `npm run bench -- train --profile` prints it for both bench nets before timing them.
+ * Where one training step's time goes, by kernel: `profileTrainingStep` runs one step under tf.profile and sums
+ * kernel time per kernel name (wasm kernels are synchronous, so their wall time is their cost).
+ * `formatStepProfile` renders it as the table the train bench prints with `--profile` for each of its nets.
  */
 import * as tf from '@tensorflow/tfjs';
-import { trainingStep, type ReferenceNet } from './reference-nets.js';
 
 export interface KernelTime {
   kernel: string;
@@ -14,7 +12,7 @@ export interface KernelTime {
 }
 
 export interface StepProfile {
-  net: ReferenceNet['name'];
+  net: string;
   batch: number;
   /** Wall time of the profiled step (includes tf.profile's own bookkeeping). */
   stepMs: number;
@@ -24,24 +22,25 @@ export interface StepProfile {
   kernels: KernelTime[];
 }
 
-export async function profileTrainingStep(
-  net: ReferenceNet,
-  optimizer: tf.Optimizer,
-  input: tf.Tensor,
-  labels: tf.Tensor1D,
-): Promise<StepProfile> {
+/** Profiles one call of `step` (one training step of `net` on `batch` examples; it must dispose what it makes). */
+export async function profileTrainingStep(net: string, batch: number, step: () => unknown): Promise<StepProfile> {
   const started = performance.now();
-  const profile = await tf.profile(() => trainingStep(net, optimizer, input, labels));
+  const profile = await tf.profile(async () => {
+    await step();
+  });
   const stepMs = performance.now() - started;
   const byKernel = new Map<string, KernelTime>();
   for (const kernel of profile.kernels) {
+    // `<op>__op` records an op with a custom gradient (fusedConv2d, softmaxCrossEntropy) as a whole; the kernels
+    // it ran are recorded too, so counting it would count their time twice.
+    if (kernel.name.endsWith('__op')) continue;
     const entry = byKernel.get(kernel.name) ?? { kernel: kernel.name, calls: 0, ms: 0 };
     entry.calls += 1;
     entry.ms += kernel.kernelTimeMs as number;
     byKernel.set(kernel.name, entry);
   }
   const kernels = [...byKernel.values()].sort((a, b) => b.ms - a.ms);
-  return { net: net.name, batch: input.shape[0], stepMs, kernelMs: kernels.reduce((sum, k) => sum + k.ms, 0), kernels };
+  return { net, batch, stepMs, kernelMs: kernels.reduce((sum, k) => sum + k.ms, 0), kernels };
 }
 
 /** Kernels under `minShare` of the step are summed into one "other" row. */
