@@ -477,3 +477,49 @@ export function biasActivation(begin: i32, end: i32, slot: i32, out: usize, bias
     }
   }
 }
+
+/**
+ * Rows [begin, end) of a binary op between x [rows, c] and a vector v [c] broadcast over the rows: out[r, j] =
+ * op(x[r, j], v[j]), or op(v[j], x[r, j]) when `vectorFirst` ≠ 0. op: 0 add, 1 subtract, 2 multiply, 3 divide.
+ * (Batch norm's statistics and its gradient are such ops; the package computes them element by element with
+ * broadcast index arithmetic.)
+ */
+export function channelOp(begin: i32, end: i32, slot: i32, x: usize, v: usize, out: usize, channels: i32, op: i32, vectorFirst: i32): void {
+  const rowBytes = <usize>channels * FLOAT;
+  const vectorBytes = rowBytes & ~(<usize>15);
+  for (let r = begin; r < end; r++) {
+    const row = x + <usize>r * rowBytes;
+    const target = out + <usize>r * rowBytes;
+    let j: usize = 0;
+    for (; j < vectorBytes; j += 16) {
+      let a = v128.load(row + j);
+      let b = v128.load(v + j);
+      if (vectorFirst) {
+        const t = a;
+        a = b;
+        b = t;
+      }
+      let result: v128;
+      if (op == 0) result = f32x4.add(a, b);
+      else if (op == 1) result = f32x4.sub(a, b);
+      else if (op == 2) result = f32x4.mul(a, b);
+      else result = f32x4.div(a, b);
+      v128.store(target + j, result);
+    }
+    for (; j < rowBytes; j += 4) {
+      let a = load<f32>(row + j);
+      let b = load<f32>(v + j);
+      if (vectorFirst) {
+        const t = a;
+        a = b;
+        b = t;
+      }
+      let result: f32;
+      if (op == 0) result = a + b;
+      else if (op == 1) result = a - b;
+      else if (op == 2) result = a * b;
+      else result = a / b;
+      store<f32>(target + j, result);
+    }
+  }
+}

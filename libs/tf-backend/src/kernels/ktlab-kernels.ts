@@ -1,6 +1,7 @@
 /** Every kernel ktlab adds to (or replaces in) the wasm backend's set. */
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
+import { channelOpConfigs } from './channel-broadcast.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { conv2DConfig, fusedConv2DConfig } from './conv2d.js';
@@ -24,5 +25,6 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     identityConfig(backendName),
     transposeConfig(backendName),
     tileConfig(backendName),
+    ...channelOpConfigs(backendName),
   ];
 }

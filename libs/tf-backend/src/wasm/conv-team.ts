@@ -22,6 +22,7 @@ export const CONV_FUNCTIONS = [
   'col2im',
   'cropPadded',
   'biasActivation',
+  'channelOp',
 ] as const;
 export type ConvFunction = (typeof CONV_FUNCTIONS)[number];
 
