@@ -75,28 +75,29 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 
 /**
- * The fp32 FMA peak of `cores` cores at the clock in the CPU's model name (else its current clock), assuming two
- * FMA units per core: 16 lanes for AVX-512, 8 for AVX2, 2 flops per lane per FMA. Parts with one AVX-512 FMA unit,
- * turbo clocks and hyperthreads sharing a core make it approximate; it is there to show how far from the
- * hardware each side is, not to grade it.
+ * The fp32 FMA peak of `cores` cores at the clock in the CPU's model name (else its current clock): two FMA units
+ * per core, 16 fp32 lanes each with AVX-512 (8 on AMD Zen 4, cpu family 25, which runs AVX-512 on 256-bit
+ * units), 8 with AVX2, 2 flops per lane per FMA. Parts with one AVX-512 FMA unit, turbo clocks and hyperthreads
+ * sharing a core make it approximate; it shows how far from the hardware each side is, it does not grade it.
  */
 function nominalPeakGflops(cores: number): { gflops: number; basis: string } | undefined {
   const host = cpuHost();
-  const lanes = { avx512: 16, avx2: 8, sse: 4, other: 0 }[host.isa];
-  if (!lanes) return undefined;
-  let ghz = Number(/@\s*([\d.]+)\s*GHz/i.exec(host.model)?.[1]);
-  let clock = 'base clock from the model name';
-  if (!(ghz > 0)) {
-    try {
-      ghz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]) / 1000;
-      clock = 'current clock from /proc/cpuinfo';
-    } catch {
-      return undefined;
-    }
+  let cpuinfo = '';
+  try {
+    cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // Not Linux: only the model name can give the clock.
   }
+  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(cpuinfo)?.[1].trim();
+  const zen4 = field('vendor_id') === 'AuthenticAMD' && field('cpu family') === '25';
+  const lanes = host.isa === 'avx512' ? (zen4 ? 8 : 16) : host.isa === 'avx2' ? 8 : 0;
+  if (!lanes) return undefined;
+  const fromModel = Number(/@\s*([\d.]+)\s*GHz/i.exec(host.model)?.[1]);
+  const ghz = fromModel > 0 ? fromModel : Number(field('cpu MHz')) / 1000;
   if (!(ghz > 0)) return undefined;
-  const gflops = cores * ghz * lanes * 2 * 2;
-  return { gflops, basis: `${cores} cores × ${ghz.toFixed(2)} GHz (${clock}) × ${lanes} fp32 lanes × 2 FMA units × 2 flops` };
+  const clock = fromModel > 0 ? 'base clock from the model name' : 'current clock from /proc/cpuinfo';
+  const width = zen4 ? ' (Zen 4: AVX-512 on 256-bit units)' : '';
+  return { gflops: cores * ghz * lanes * 2 * 2, basis: `${cores} cores × ${ghz.toFixed(2)} GHz (${clock}) × 2 FMA units × ${lanes} fp32 lanes${width} × 2 flops` };
 }
 
 const peerLayer = z.object({ name: z.string(), params: z.number(), buffers: z.number(), output: z.array(z.number()) });
