@@ -32,4 +32,4 @@ export { adapterLabel, isSoftwareAdapter, type GpuAdapterSummary, type GpuLimits
 export { LAVAPIPE_INSTALL_HINT, lavapipeDirectory, lavapipeEnvironment } from './webgpu/lavapipe.js';
 export { cpuHost, describeCpuHost, type CpuHost, type VectorIsa } from './native/cpu-host.js';
 export { loadOpenBlas, OPENBLAS_APT_PACKAGE, type NativeGemm } from './native/openblas.js';
-export { activeNativeGemm, useNativeGemm, withNativeGemm } from './kernels/native-gemm-engine.js';
+export { activeNativeGemm, useNativeGemm, withNativeGemm, withRowIndependentKernels } from './kernels/native-gemm-engine.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { withRowIndependentKernels } from '@ktlab/tf-backend';
 import { nodeIndexWithin } from '../layers/node-index.js';
 import { resolveTap } from '../layers/tap-model.js';
 import { parseOptions } from '../parse-options.js';
@@ -36,7 +37,7 @@ export async function extractFeaturesAtTaps(
   const data = layouts.map((layout) => new Float32Array(images.count * layout.dims));
   for (let start = 0; start < images.count; start += parsed.batchSize) {
     const count = Math.min(parsed.batchSize, images.count - start);
-    const predicted = tf.tidy(() => tapped.predict(imagesToTensor(sliceImages(images, start, count), parsed.normalize), { batchSize: count }));
+    const predicted = withRowIndependentKernels(() => tf.tidy(() => tapped.predict(imagesToTensor(sliceImages(images, start, count), parsed.normalize), { batchSize: count })));
     const activations = Array.isArray(predicted) ? predicted : [predicted];
     try {
       for (const [i, layout] of layouts.entries()) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { withRowIndependentKernels } from '@ktlab/tf-backend';
 import { z } from 'zod';
 import { tapModel } from '../layers/tap-model.js';
 import { parseOptions } from '../parse-options.js';
@@ -91,7 +92,9 @@ export class FeatureExtractor {
     for (let start = 0; start < images.count; start += this.options.batchSize) {
       const count = Math.min(this.options.batchSize, images.count - start);
       // predict's own batchSize defaults to 32 and would slice and re-concatenate every batch.
-      const activations = tf.tidy(() => this.tapped.predict(imagesToTensor(sliceImages(images, start, count), this.options.normalize), { batchSize: count }) as tf.Tensor);
+      const activations = withRowIndependentKernels(() =>
+        tf.tidy(() => this.tapped.predict(imagesToTensor(sliceImages(images, start, count), this.options.normalize), { batchSize: count }) as tf.Tensor),
+      );
       const values = await activations.data<'float32'>();
       if (grid) adaptiveMaxPoolRows(values, activations.shape as [number, number, number, number], grid, out, start * this.layout.dims);
       else out.set(values, start * this.layout.dims);

@@ -6,7 +6,7 @@ import { KTLAB_WASM_BACKEND, registerKtlabWasmOnce } from '../testing/ktlab-wasm
 import { nativeGemmForTests, type NativeGemmForTests } from '../testing/native-gemm-for-tests.js';
 import { ktlabWasmRuntime } from '../wasm/ktlab-wasm-backend.js';
 import { withGemmChunkBytes } from './gemm-conv.js';
-import { withNativeGemm } from './native-gemm-engine.js';
+import { activeNativeGemm, withNativeGemm, withRowIndependentKernels } from './native-gemm-engine.js';
 
 let native: NativeGemmForTests = {};
 
@@ -98,6 +98,19 @@ describe('matrix products on OpenBLAS equal the cpu backend', () => {
       );
       expect(errors[0]).toBeLessThan(TOLERANCE);
       expect(errors[1]).toBeLessThan(TOLERANCE);
+    });
+  });
+});
+
+describe('withRowIndependentKernels', () => {
+  it('runs its body on ktlab\'s own kernels and restores the native GEMM afterwards, also after a throw', async (context) => {
+    await onNativeGemm(context.skip, async () => {
+      expect(activeNativeGemm()).toBe(native.gemm);
+      expect(withRowIndependentKernels(() => activeNativeGemm())).toBeUndefined();
+      expect(() => withRowIndependentKernels(() => {
+        throw new Error('boom');
+      })).toThrow('boom');
+      expect(activeNativeGemm()).toBe(native.gemm);
     });
   });
 });

@@ -25,3 +25,20 @@ export async function withNativeGemm<T>(gemm: NativeGemm | undefined, body: () =
     active = previous;
   }
 }
+
+/**
+ * Runs `body` (synchronous: a tfjs predict) on ktlab's own kernels. OpenBLAS's result for one row of a product
+ * can depend on the other rows of the call (its blocking and thread split follow the matrix size), so an
+ * image's conv features would depend on the images batched with it. Feature extraction promises they do not —
+ * sharded extraction concatenates to the whole bit for bit — so it runs here; training steps, whose batches
+ * are fixed by the run's seed, keep the native GEMM.
+ */
+export function withRowIndependentKernels<T>(body: () => T): T {
+  const previous = active;
+  active = undefined;
+  try {
+    return body();
+  } finally {
+    active = previous;
+  }
+}
