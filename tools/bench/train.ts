@@ -3,9 +3,9 @@
  * [--backend ktlab-wasm] [--profile]`: trains the nets the pipeline trains — built by the pipeline's own builders
  * from the presets' configs (tools/bench/support/pipeline-nets.ts): the CC+Jigsaw++ target (AlexNet-style, 32×32,
  * k classes) and pretext (Jigsaw siamese net on the pretext tiles), each at full and at `--quick` width, the target
- * with the VGG trunk, and the CC+vgg-Jigsaw++ pretext net — with the pipeline's step (`trainStep`: softmax
- * cross-entropy in training mode, SgdMomentum) at the pipeline's batch sizes, on ktlab's backend and, as the same
- * nets written in PyTorch (tools/bench/peers/train.py), with the same number of threads on both sides.
+ * with the VGG trunk, and the CC+vgg-Jigsaw++ pretext net — with the pipeline's step (`trainStepAsync` as fit runs
+ * it: softmax cross-entropy in training mode, SgdMomentum) at the pipeline's batch sizes, on ktlab's backend and,
+ * as the same nets written in PyTorch (tools/bench/peers/train.py), with the same number of threads on both sides.
  *
  * Before timing a net, both sides list its conv, batch-norm, dense and pool layers (weights, batch-norm state,
  * output shape); any difference fails the bench. Both sides stay warm and take turns: ktlab round, PyTorch round,

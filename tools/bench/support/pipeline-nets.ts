@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig, type PipelineConfig } from '@ktlab/config';
-import { leafLayers, modelsWithin, SgdMomentum, trainStep } from '@ktlab/models';
+import { leafLayers, modelsWithin, SgdMomentum, trainStepAsync } from '@ktlab/models';
 import { pretextNetFor, pretextTileSize, targetClassifierFor } from '@ktlab/pipeline';
 
 export const PIPELINE_NET_NAMES = ['alexnet', 'alexnet-quick', 'jigsaw', 'jigsaw-quick', 'vgg', 'jigsaw-vgg'] as const;
@@ -116,18 +116,18 @@ export function buildPipelineNet(name: PipelineNetName): PipelineNet {
 
 export interface TrainingSession {
   /** One step of the pipeline's training loop (fit.ts) on a fixed random batch; resolves with the loss. */
-  step(): number | Promise<number>;
+  step(): Promise<number>;
   /** Frees the batch, the momentum buffers and the net. */
   dispose(): void;
 }
 
-/** The pipeline's step (`trainStep`, SgdMomentum with its defaults, the config's learning rate) on random data. */
+/** The pipeline's step (`trainStepAsync` as fit runs it, SgdMomentum with its defaults, the config's learning rate) on random data. */
 export function trainingSession(net: PipelineNet): TrainingSession {
   const optimizer = new SgdMomentum({});
   const input = tf.randomUniform([net.batch, ...net.exampleShape], 0, 1, 'float32', 7);
   const labels = tf.randomUniform([net.batch], 0, net.numClasses, 'int32', 8) as tf.Tensor1D;
   return {
-    step: () => trainStep(net.model, optimizer, input, labels, net.learningRate),
+    step: () => trainStepAsync(net.model, optimizer, input, labels, net.learningRate),
     dispose: () => {
       tf.dispose([input, labels]);
       optimizer.dispose();

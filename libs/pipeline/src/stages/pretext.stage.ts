@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { shuffleIndices } from '@ktlab/data';
 import { generateMaximinPermutations, PuzzleSampler, type PuzzleBatch } from '@ktlab/jigsaw';
-import { jigsawNet, saveModel } from '@ktlab/models';
+import { saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
 import { examplePuzzlesFigure } from '../figures';
-import { CONV1 } from '../nets';
+import { pretextNetFor } from '../nets';
 import { fit } from '../training/fit';
 
 export interface PretextOutputs {
@@ -41,14 +41,7 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
     // A figure is a by-product: failing to draw it is logged, never fails the run.
     context.log(`figures: example puzzles: ${(error as Error).message}`);
   }
-  const { model, trunk } = jigsawNet({
-    arch: cfg.arch,
-    tileSize,
-    numPermutations: permutations.size,
-    widthMultiplier: cfg.widthMultiplier,
-    seed: config.seed,
-    ...CONV1,
-  });
+  const { model, trunk } = pretextNetFor(config, tileSize, permutations.size);
   const heldOut = heldOutPuzzles(context, sampler, data.count);
   const trainImages = data.count - (heldOut?.images ?? 0);
   const batchesPerEpoch = Math.ceil(trainImages / cfg.batchSize);
