@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { withRowIndependentKernels } from '@ktlab/tf-backend';
+// The light entry point: the package's index would register TensorFlow.js backends on import.
+import { withRowIndependentKernels } from '@ktlab/tf-backend/kernel-engine';
 import { z } from 'zod';
 import { tapModel } from '../layers/tap-model.js';
 import { parseOptions } from '../parse-options.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { fullyConnectedHead, PROBABILITIES_LAYER } from '../architectures/build-classifier.js';
 import { archNameSchema, buildTrunk, buildTrunkOptionsSchema } from '../architectures/build-trunk.js';
+import { perTile } from '../layers/per-tile.js';
 import { parseOptions } from '../parse-options.js';
 import { SeededInitializers } from '../architectures/seeded-initializers.js';
 
@@ -34,7 +35,7 @@ export interface JigsawNet {
 
 /**
  * The context-free (siamese) Jigsaw network of Noroozi & Favaro: one trunk applied to every tile
- * (TimeDistributed over the tile axis, so there is exactly one set of conv weights), a per-tile fc6 shared by the
+ * (PerTile over the tile axis: one set of conv weights, run once on all tiles of the batch), a per-tile fc6 shared by the
  * tiles, the tile embeddings concatenated in puzzle order, fc7 …, and a softmax over the permutation set.
  */
 export function jigsawNet(options: JigsawNetOptions): JigsawNet {
@@ -43,8 +44,8 @@ export function jigsawNet(options: JigsawNetOptions): JigsawNet {
   const trunk = buildTrunk(arch, { ...trunkOptions, inputSize: tileSize });
   const init = new SeededInitializers(o.seed === undefined ? undefined : o.seed + 1);
   const input = tf.input({ name: 'tiles_input', shape: [numTiles, tileSize, tileSize, o.channels] });
-  let x = tf.layers.timeDistributed({ name: JIGSAW_LAYERS.tiles, layer: trunk as unknown as tf.layers.Layer }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.timeDistributed({ name: 'tile_flatten', layer: tf.layers.flatten() }).apply(x) as tf.SymbolicTensor;
+  let x = perTile({ name: JIGSAW_LAYERS.tiles, layer: trunk as unknown as tf.layers.Layer }).apply(input) as tf.SymbolicTensor;
+  x = perTile({ name: 'tile_flatten', layer: tf.layers.flatten() }).apply(x) as tf.SymbolicTensor;
   // A Dense on [batch, tiles, d] acts on the last axis, i.e. the same fc6 weights for every tile.
   x = tf.layers.dense({ name: JIGSAW_LAYERS.tileFc, units: tileFcUnits, activation: 'relu', kernelInitializer: init.heNormal() }).apply(x) as tf.SymbolicTensor;
   // Flattening [batch, tiles, units] row-major is concatenation in puzzle (tile) order.

@@ -21,7 +21,7 @@ interface ModelJson {
 export async function foldBatchNorm(model: tf.LayersModel): Promise<tf.LayersModel> {
   const json = model.toJSON(null, false) as unknown as ModelJson;
   const byName = new Map(json.config.layers.map((layer) => [layer.name, layer]));
-  if (json.config.layers.some((layer) => layer.class_name === 'Model' || layer.class_name === 'Functional' || layer.class_name === 'TimeDistributed')) {
+  if (json.config.layers.some((layer) => layer.class_name === 'Model' || layer.class_name === 'Functional' || layer.class_name === 'TimeDistributed' || layer.class_name === 'KtlabPerTile')) {
     throw new Error(`foldBatchNorm: model '${model.name}' has nested models; fold them (e.g. jigsawTrunk(model)) instead`);
   }
   const consumers = (name: string) => json.config.layers.filter((layer) => layer.inbound_nodes.some((node) => node.some(([source]) => source === name)));
