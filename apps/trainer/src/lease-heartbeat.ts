@@ -37,7 +37,8 @@ interface BeatRequest {
   body: string;
 }
 
-type BeatKey = 'run' | 'shards';
+const beatKeySchema = z.enum(['run', 'shards']);
+type BeatKey = z.infer<typeof beatKeySchema>;
 
 /** A request to repeat, tagged with the hold it is for. */
 interface Beat {
@@ -52,7 +53,6 @@ interface BeatMessage {
 }
 
 /** What the thread posts back after each call. */
-const beatKeySchema = z.enum(['run', 'shards']);
 const beatReportSchema = z.union([
   z.object({ key: beatKeySchema, holdId: z.number(), status: z.number(), body: z.string() }),
   z.object({ key: beatKeySchema, holdId: z.number(), error: z.string() }),
