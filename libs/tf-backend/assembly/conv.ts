@@ -523,3 +523,34 @@ export function channelOp(begin: i32, end: i32, slot: i32, x: usize, v: usize, o
     }
   }
 }
+
+/** Rows [begin, end) of out [rows, c] = x · a + b with per-channel vectors a, b [c] (batch norm's normalisation). */
+export function channelAffine(begin: i32, end: i32, slot: i32, x: usize, a: usize, b: usize, out: usize, channels: i32): void {
+  const rowBytes = <usize>channels * FLOAT;
+  const vectorBytes = rowBytes & ~(<usize>15);
+  for (let r = begin; r < end; r++) {
+    const row = x + <usize>r * rowBytes;
+    const target = out + <usize>r * rowBytes;
+    let j: usize = 0;
+    for (; j < vectorBytes; j += 16) v128.store(target + j, f32x4.add(f32x4.mul(v128.load(row + j), v128.load(a + j)), v128.load(b + j)));
+    for (; j < rowBytes; j += 4) store<f32>(target + j, load<f32>(row + j) * load<f32>(a + j) + load<f32>(b + j));
+  }
+}
+
+/** Elements [begin·4096, min(end·4096, count)) of out = op(x): op 0 ReLU (max(x, 0), NaN kept), 1 square. */
+export function elementwise(begin: i32, end: i32, slot: i32, x: usize, out: usize, count: i32, op: i32): void {
+  const first = begin * 4096;
+  const last = min(end * 4096, count);
+  const zero = f32x4.splat(0);
+  let i = first;
+  for (; i + 4 <= last; i += 4) {
+    const p = <usize>i * FLOAT;
+    const v = v128.load(x + p);
+    v128.store(out + p, op == 0 ? f32x4.max(v, zero) : f32x4.mul(v, v));
+  }
+  for (; i < last; i++) {
+    const p = <usize>i * FLOAT;
+    const v = load<f32>(x + p);
+    store<f32>(out + p, op == 0 ? max<f32>(v, 0) : v * v);
+  }
+}

@@ -30,7 +30,7 @@ import { directConvFilterGradient, type DirectConvGeometry } from './direct-conv
 import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_IMAGES, MIN_CHUNKED_IN_CHANNELS, planFilterGradientChunks } from './filter-gradient-chunks.js';
 import { gemmConvFilterGradient } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
-import { activeNativeGemm } from './native-gemm-engine.js';
+import { nativeGemmForConv } from './native-gemm-engine.js';
 import { WasmHeap } from './wasm-heap.js';
 
 const FLOAT = 4;
@@ -96,7 +96,7 @@ export function conv2DBackpropFilterConfig(backendName: string, options: FilterG
       padTop: info.padInfo.top,
       padLeft: info.padInfo.left,
     };
-    const gemm = activeNativeGemm();
+    const gemm = nativeGemmForConv(filterHeight * filterWidth * inChannels);
     if (gemm && engine === 'direct') return gemmConvFilterGradient(heap, gemm, x, dy, geometry);
     if (engine === 'direct') return directConvFilterGradient(heap, x, dy, geometry);
     const plan = planFilterGradientChunks(

@@ -19,7 +19,7 @@ import {
 import { directConvForward, type DirectConvGeometry } from './direct-conv.js';
 import { gemmConvForward } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
-import { activeNativeGemm } from './native-gemm-engine.js';
+import { nativeGemmForConv } from './native-gemm-engine.js';
 import { WasmHeap } from './wasm-heap.js';
 
 /** The direct kernel's geometry for a forward convolution, or undefined when the package kernel must run it. */
@@ -61,7 +61,7 @@ export function conv2DConfig(backendName: string): KernelConfig {
       return runner.keep(runner.runPackageKernel(Conv2D, inputs, attrs));
     }
     const heap = new WasmHeap(backend as KernelBackend);
-    const gemm = activeNativeGemm();
+    const gemm = nativeGemmForConv(geometry.filterHeight * geometry.filterWidth * geometry.inChannels);
     return gemm ? gemmConvForward(heap, gemm, x, geometry, { filter }) : directConvForward(heap, x, geometry, { filter });
   };
   return { kernelName: Conv2D, backendName, kernelFunc: kernelFunc as KernelFunc };
@@ -80,7 +80,7 @@ export function fusedConv2DConfig(backendName: string): KernelConfig {
     }
     const heap = new WasmHeap(backend as KernelBackend);
     const options = { filter, bias: bias ?? undefined, relu: activation === 'relu' };
-    const gemm = activeNativeGemm();
+    const gemm = nativeGemmForConv(geometry.filterHeight * geometry.filterWidth * geometry.inChannels);
     return gemm ? gemmConvForward(heap, gemm, x, geometry, options) : directConvForward(heap, x, geometry, options);
   };
   return { kernelName: FusedConv2D, backendName, kernelFunc: kernelFunc as KernelFunc };

@@ -1,6 +1,7 @@
 /** Every kernel ktlab adds to (or replaces in) the wasm backend's set. */
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
+import { fusedBatchNormConfig, reluConfig, squareConfig } from './batch-norm-and-elementwise.js';
 import { channelOpConfigs } from './channel-broadcast.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -26,5 +27,8 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     transposeConfig(backendName),
     tileConfig(backendName),
     ...channelOpConfigs(backendName),
+    fusedBatchNormConfig(backendName),
+    reluConfig(backendName),
+    squareConfig(backendName),
   ];
 }

@@ -23,6 +23,8 @@ export const CONV_FUNCTIONS = [
   'cropPadded',
   'biasActivation',
   'channelOp',
+  'channelAffine',
+  'elementwise',
 ] as const;
 export type ConvFunction = (typeof CONV_FUNCTIONS)[number];
 
