@@ -14,6 +14,7 @@ import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, type EvalResult } from '@ktlab/pipeline';
 import { readRunManifest, writeRunManifest } from '@ktlab/publish';
 import { selectBackend } from '@ktlab/tf-backend';
+import { shareGpuWithKMeans } from './gpu-kmeans';
 import { registerPublishCommand } from './publish/publish-command';
 
 const program = new Command('ktlab').description('Knowledge transfer for self-supervised learning (Noroozi et al., CVPR 2018)');
@@ -52,6 +53,7 @@ program
     if (parsed.data.kind !== 'pipeline') throw new Error(`preset ${preset.id} is not a pipeline`);
     const config: PipelineConfig = parsed.data;
     const backend = await selectBackend({}, pino({ level: 'silent' }));
+    shareGpuWithKMeans(backend);
     const skipped = backend.attempts.filter((a) => !a.ok).map((a) => a.reason ?? a.name);
     const runDir = resolve(options.runDir ?? join(ktlabHome(), 'runs', `local-${preset.id}-${seed}${options.quick ? '-quick' : ''}`));
     mkdirSync(runDir, { recursive: true });

@@ -14,6 +14,7 @@ import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
 import { createArtifactUploader, createCheckpointTransport, createShardFiles } from './artifact-uploader';
 import { workerCapabilities } from './capabilities';
+import { shareGpuWithKMeans } from './gpu-kmeans';
 import { TrainerDaemon } from './daemon';
 import { LeaseHeartbeat } from './lease-heartbeat';
 
@@ -27,6 +28,7 @@ const name = process.env.KTLAB_WORKER_NAME ?? `${os.hostname()}-${process.pid}`;
 
 // This process prints its own one-line summary of the choice below.
 const chosen = await selectBackend({}, pino({ level: 'silent' }));
+shareGpuWithKMeans(chosen);
 const backend = {
   name: chosen.name,
   devices: {

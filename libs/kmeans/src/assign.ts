@@ -1,6 +1,6 @@
 /** Pseudo-labels for any dataset from a trained model (fit on one dataset, assign on another). */
 import type { DistanceEngine } from './engine/distance-engine.js';
-import { WasmDistanceEngine } from './engine/wasm-engine.js';
+import { defaultDistanceEngine } from './engine/select-engine.js';
 import { forEachBlock, toRowBlocks } from './matrix.js';
 import type { KMeansModel } from './model.js';
 import { applyPreprocessing } from './preprocessing.js';
@@ -27,7 +27,7 @@ export async function assignToModel(
   const rowsPerBatch = options.rowsPerBatch ?? 16384;
   const labels = new Int32Array(matrix.rows);
   const distances = new Float32Array(matrix.rows);
-  const engine = options.engine ?? new WasmDistanceEngine({ threads: options.threads });
+  const engine = options.engine ?? defaultDistanceEngine({ threads: options.threads });
   try {
     await engine.setCentroids(model.centroids, model.k, model.dims);
     const batches: Array<[Float32Array, number]> = [];

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ClusterSizeStats } from './cluster-stats.js';
 import type { DistanceEngine } from './engine/distance-engine.js';
 import { createWasmMinDistanceTracker } from './engine/wasm-min-distances.js';
-import { WasmDistanceEngine } from './engine/wasm-engine.js';
+import { defaultDistanceEngine } from './engine/select-engine.js';
 import { kMeansPlusPlusInit, randomInit } from './init.js';
 import { gatherRows, toRowBlocks, type RowBlocks } from './matrix.js';
 import { accumulateShard, iterationRandom, reduceShards } from './lloyd-step.js';
@@ -49,7 +49,7 @@ const optionsSchema = z.object({
     .optional(),
   /** Threads for the default wasm engine. */
   threads: z.number().int().min(1).optional(),
-  /** Engine to use (not disposed); default: a WasmDistanceEngine created and disposed here. */
+  /** Engine to use (not disposed); default: `defaultDistanceEngine()` (wasm, or WebGPU on a GPU worker), created and disposed here. */
   engine: z.custom<DistanceEngine>((value) => typeof value === 'object' && value !== null && 'assign' in value).optional(),
   /** Labels of every dataset row, to report NMI/ARI/purity per iteration. */
   groundTruth: z.custom<ArrayLike<number>>((value) => typeof value === 'object' && value !== null && 'length' in value).optional(),
@@ -91,7 +91,7 @@ export async function fitKMeans(data: Float32Array | readonly Float32Array[], di
   const centroidDims = training.dims;
 
   let centroids = initialCentroids(opts.init, training, k, random, opts.kMeansPlusPlusSampleSize);
-  const engine = opts.engine ?? new WasmDistanceEngine({ threads: opts.threads });
+  const engine = opts.engine ?? defaultDistanceEngine({ threads: opts.threads });
   const { groundTruth } = opts;
   const truth = groundTruth ? Int32Array.from(trainingRows, (row) => groundTruth[row]) : undefined;
   const history: IterationMetrics[] = [];

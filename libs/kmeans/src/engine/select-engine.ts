@@ -27,3 +27,19 @@ export function selectDistanceEngine(selection: EngineSelection = {}): DistanceE
   if (tf && (selection.preferTf || GPU_BACKENDS.has(tf.getBackend()))) return new TfDistanceEngine(tf);
   return new WasmDistanceEngine({ threads: selection.threads });
 }
+
+let processDevice: GpuDeviceLike | undefined;
+
+/**
+ * Makes the WebGPU engine on `device` this process's default k-means engine (`fitKMeans`, `assignToModel`, the
+ * pipeline's in-process shards): a GPU worker calls it once its TensorFlow.js backend is webgpu on a hardware
+ * adapter, sharing that device. `undefined` restores the wasm engine.
+ */
+export function useWebGpuForKMeans(device: GpuDeviceLike | undefined): void {
+  processDevice = device;
+}
+
+/** The engine k-means uses when none is passed: WebGPU after `useWebGpuForKMeans`, otherwise wasm. */
+export function defaultDistanceEngine(options: { threads?: number } = {}): DistanceEngine {
+  return processDevice ? new WebGpuDistanceEngine(processDevice) : new WasmDistanceEngine({ threads: options.threads });
+}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
   assignToModel,
+  defaultDistanceEngine,
   fitKMeans,
   fitKMeansSharded,
   InMemoryShards,
@@ -16,7 +17,6 @@ import {
   readNpy,
   saveModel,
   toRowBlocks,
-  WasmDistanceEngine,
   writePseudoLabels,
   type IterationMetrics,
   type KMeansModel,
@@ -90,7 +90,7 @@ async function shardsInProcess(context: PipelineContext, file: FeatureFile): Pro
   const features = (await readNpy(join(context.runDir, file.file))).data as Float32Array;
   const { dims } = file;
   if (context.shardFeatures) return context.shardFeatures(features, dims, cfg.shardRows);
-  const engine = new WasmDistanceEngine();
+  const engine = defaultDistanceEngine();
   const rows = features.length / dims;
   const shards = planShards(rows, Math.ceil(rows / cfg.shardRows)).map(({ start, end }) => toRowBlocks(features.subarray(start * dims, end * dims), dims));
   return Object.assign(new InMemoryShards(shards, () => engine), { dispose: () => engine.dispose() });

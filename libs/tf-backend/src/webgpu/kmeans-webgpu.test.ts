@@ -4,7 +4,7 @@
  * same initialisation, the same centroids; also with limits so small that the points and the centroids are
  * split into several chunks and passes.
  */
-import { fitKMeans, gaussianMixture, selectDistanceEngine, WasmDistanceEngine, WebGpuDistanceEngine, type GpuDeviceLike } from '@ktlab/kmeans';
+import { assignToModel, fitKMeans, gaussianMixture, selectDistanceEngine, useWebGpuForKMeans, WasmDistanceEngine, WebGpuDistanceEngine, type GpuDeviceLike } from '@ktlab/kmeans';
 import { Xoshiro128Float53 } from '@ktlab/random';
 import { afterAll, expect, it } from 'vitest';
 import { describeWebGpu, webGpuForTests } from '../testing/webgpu-for-tests.js';
@@ -70,5 +70,22 @@ describeWebGpu('k-means on webgpu', gpu, (runtime) => {
     viaGpu.model.centroids.forEach((c, i) => (worst = Math.max(worst, Math.abs(c - viaCpu.model.centroids[i]))));
     console.log(`[webgpu] k-means fit: max centroid difference ${worst.toExponential(1)}`);
     expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('is the default engine of fitKMeans and assignToModel once a GPU worker shares its device', async () => {
+    const dims = 8;
+    const data = gaussianMixture({ rows: 300, dims, components: 5, centerSpread: 2, noise: 0.3, seed: 1 });
+    useWebGpuForKMeans(device);
+    try {
+      const { model } = await fitKMeans(data.points, dims, { k: 5, iterations: 3, seed: 2 });
+      expect(model.training!.engine).toBe('webgpu');
+      const onGpu = await assignToModel(model, data.points);
+      useWebGpuForKMeans(undefined);
+      const onCpu = await assignToModel(model, data.points);
+      expect(Array.from(onGpu.labels)).toEqual(Array.from(onCpu.labels));
+      expect((await fitKMeans(data.points, dims, { k: 5, iterations: 1, seed: 2 })).model.training!.engine).not.toBe('webgpu');
+    } finally {
+      useWebGpuForKMeans(undefined);
+    }
   });
 });
