@@ -2,7 +2,7 @@
  * Any worker's side of sharded stages: claim one queued shard task (of any run, or of one run while its own
  * worker waits on it), execute it under a renewed lease, and report the output or the error.
  */
-import { WasmDistanceEngine, type DistanceEngine } from '@ktlab/kmeans';
+import { defaultDistanceEngine, type DistanceEngine } from '@ktlab/kmeans';
 import type { PortalClient } from '../api-client';
 import { isTransient, withRetry } from '../retry';
 import { executeAssignShard, executeFeatureShard, FeatureShardState } from './feature-shard-tasks';
@@ -64,7 +64,7 @@ export class ShardExecutor {
 
   private engineForShards(): DistanceEngine {
     if (!this.engine) {
-      this.engine = new WasmDistanceEngine();
+      this.engine = defaultDistanceEngine();
       this.ownsEngine = true;
     }
     return this.engine;
