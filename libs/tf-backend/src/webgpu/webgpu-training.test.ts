@@ -1,6 +1,6 @@
 /**
- * One SGD step of the pipeline's AlexNet-style target net (libs/models `alexnetSmall`: conv → batch norm →
- * ReLU blocks, 3×3/2 max pools, fc6/fc7 with dropout, softmax cross-entropy, momentum SGD) on webgpu equals
+ * One SGD step of the pipeline's target nets (libs/models `alexnetSmall` and `vggSmall`: conv → batch norm →
+ * ReLU blocks, 3×3/2 (2×2 for VGG) max pools, fc6/fc7 with dropout, softmax cross-entropy, momentum SGD) on webgpu equals
  * the same step on the cpu backend from the same weights and batch: loss, every updated weight and the batch-norm
  * moving statistics.
  *
@@ -8,7 +8,7 @@
  * `trainStep` reads the loss with dataSync, which tfjs-backend-webgpu cannot do under Node.
  */
 import * as tf from '@tensorflow/tfjs';
-import { alexnetSmall, imagesToTensor, SgdMomentum, trainStepAsync } from '@ktlab/models';
+import { alexnetSmall, imagesToTensor, SgdMomentum, trainStepAsync, vggSmall } from '@ktlab/models';
 import { expect, it } from 'vitest';
 import { relativeError } from '../testing/compare-with-cpu.js';
 import { describeWebGpu, webGpuForTests, WEBGPU_BACKEND } from '../testing/webgpu-for-tests.js';
@@ -34,9 +34,16 @@ interface StepResult {
   weights: Map<string, Float32Array>;
 }
 
-async function oneStep(backend: string, initial?: Map<string, Float32Array>): Promise<StepResult> {
+type Net = 'alexnet' | 'vgg';
+
+function build(net: Net): tf.LayersModel {
+  const options = { inputSize: SIZE, numClasses: CLASSES, widthMultiplier: 0.125, hiddenUnits: [32, 32], dropout: 0.5, seed: 5 };
+  return net === 'alexnet' ? alexnetSmall(options) : vggSmall(options);
+}
+
+async function oneStep(net: Net, backend: string, initial?: Map<string, Float32Array>): Promise<StepResult> {
   if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`backend ${backend} did not start`);
-  const model = alexnetSmall({ inputSize: SIZE, numClasses: CLASSES, widthMultiplier: 0.125, hiddenUnits: [32, 32], dropout: 0.5, seed: 5 });
+  const model = build(net);
   // The pipeline's dropout layers are unseeded; a seed makes both backends draw the same masks (tfjs draws them in JS).
   for (const layer of model.layers) if (layer.getClassName() === 'Dropout') (layer as unknown as { seed: number }).seed = 11;
   if (initial) model.setWeights(model.weights.map((w) => tf.tensor(initial.get(w.originalName)!, w.shape as number[])));
@@ -50,17 +57,17 @@ async function oneStep(backend: string, initial?: Map<string, Float32Array>): Pr
   return result;
 }
 
-describeWebGpu('a training step of the AlexNet-style net on webgpu', gpu, () => {
-  it('equals the cpu backend’s step: loss, updated weights, batch-norm statistics', async () => {
+describeWebGpu('a training step of the pipeline’s target nets on webgpu', gpu, () => {
+  it.each(['alexnet', 'vgg'] as const)('%s: equals the cpu backend’s step: loss, updated weights, batch-norm statistics', async (net) => {
     await tf.setBackend('cpu');
     const initial = new Map<string, Float32Array>();
     {
-      const model = alexnetSmall({ inputSize: SIZE, numClasses: CLASSES, widthMultiplier: 0.125, hiddenUnits: [32, 32], dropout: 0.5, seed: 5 });
+      const model = build(net);
       for (const w of model.weights) initial.set(w.originalName, Float32Array.from(w.read().dataSync()));
       model.dispose();
     }
-    const cpu = await oneStep('cpu', initial);
-    const webgpu = await oneStep(WEBGPU_BACKEND, initial);
+    const cpu = await oneStep(net, 'cpu', initial);
+    const webgpu = await oneStep(net, WEBGPU_BACKEND, initial);
     await tf.setBackend('cpu');
 
     expect(Number.isFinite(cpu.loss)).toBe(true);
@@ -72,7 +79,7 @@ describeWebGpu('a training step of the AlexNet-style net on webgpu', gpu, () => 
       if (error > worst.error) worst = { name, error };
       if (relativeError(initial.get(name)!, expected) > 0) changed++;
     }
-    console.log(`[webgpu] training step: loss cpu ${cpu.loss.toFixed(6)} webgpu ${webgpu.loss.toFixed(6)}; worst weight ${worst.name} ${worst.error.toExponential(1)}`);
+    console.log(`[webgpu] ${net} training step: loss cpu ${cpu.loss.toFixed(6)} webgpu ${webgpu.loss.toFixed(6)}; worst weight ${worst.name} ${worst.error.toExponential(1)}`);
     // Every weight (trainable and moving statistics) moved, and moved the same way on both backends.
     expect(changed).toBe(cpu.weights.size);
     expect(worst.error).toBeLessThan(1e-4);
