@@ -5,6 +5,8 @@
  * pays nothing, and one that probes and finds no adapter loads Dawn once and keeps nothing alive (no device is
  * created before an adapter is accepted; Dawn's instance is dropped with the adapter).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The adapter facts ktlab records on the Worker row. */
 export interface GpuAdapterSummary {
@@ -94,6 +96,25 @@ export function adapterLabel(summary: GpuAdapterSummary): string {
   return detail ? `${name} (${detail})` : name;
 }
 
+const VULKAN_LOADER = 'libvulkan.so.1';
+
+/**
+ * Whether the dynamic loader can find the Vulkan loader that Dawn opens by name on Linux: in LD_LIBRARY_PATH,
+ * the default library folders, or the ld.so cache (which lists /etc/ld.so.conf.d folders such as a driver's
+ * own). Elsewhere Dawn uses Metal / D3D12, so this is true. Unreadable cache: true (Dawn decides).
+ */
+export function vulkanLoaderFound(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.platform !== 'linux') return true;
+  const triplet = `${process.arch === 'arm64' ? 'aarch64' : process.arch === 'x64' ? 'x86_64' : process.arch}-linux-gnu`;
+  const folders = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), `/lib/${triplet}`, `/usr/lib/${triplet}`, '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+  if (folders.some((folder) => existsSync(join(folder, VULKAN_LOADER)))) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes(VULKAN_LOADER);
+  } catch {
+    return true;
+  }
+}
+
 let dawn: Promise<DawnModule> | undefined;
 
 /** Loads Dawn's Node binding; an absent package or a binary that cannot load is an Error with the reason. */
@@ -123,6 +144,12 @@ export interface FoundAdapter {
  * driver Dawn rejects). Nothing is created beyond the adapter.
  */
 export async function findAdapter(): Promise<FoundAdapter> {
+  // Without a Vulkan loader Dawn finds nothing on Linux: say so without loading it (a CPU worker's case).
+  if (!vulkanLoaderFound()) {
+    throw new Error(
+      `no WebGPU adapter: no Vulkan loader (${VULKAN_LOADER}) on this machine (install the GPU vendor's Vulkan driver and libvulkan1; for tests on a CPU, Mesa ≥ 24 lavapipe: tools/gpu/install-lavapipe.sh)`,
+    );
+  }
   const module = await loadDawn();
   const gpu = module.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectBackend } from '../select-backend.js';
 import { describeWebGpu, webGpuForTests } from '../testing/webgpu-for-tests.js';
-import { isSoftwareAdapter } from './adapter.js';
+import { isSoftwareAdapter, vulkanLoaderFound } from './adapter.js';
 
 const quiet = pino({ level: 'silent' });
 const gpu = await webGpuForTests();
@@ -38,6 +38,13 @@ describe('a webgpu probe on a CPU machine', { timeout: 60_000 }, () => {
     const result = probe({ ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
     expect(result.outcome).toMatch(/^declined: no WebGPU adapter/);
     // A thread left spinning would take about the whole idle wall time.
+    expect(result.idleCpuMs).toBeLessThan(result.idleWallMs / 4);
+  });
+
+  it('without a Vulkan loader: says so before loading Dawn', () => {
+    // LD_LIBRARY_PATH without lavapipe: on a machine with no system libvulkan1 (CI, this one) nothing is found.
+    const result = probe({ ...process.env, LD_LIBRARY_PATH: '', VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
+    expect(result.outcome).toMatch(vulkanLoaderFound({ LD_LIBRARY_PATH: '' }) ? /^declined: no WebGPU adapter: Dawn found no Vulkan driver/ : /^declined: no WebGPU adapter: no Vulkan loader \(libvulkan\.so\.1\)/);
     expect(result.idleCpuMs).toBeLessThan(result.idleWallMs / 4);
   });
 
