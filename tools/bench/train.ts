@@ -222,6 +222,10 @@ const info = await selectBackend({ prefer: options.backend }, pino({ level: 'sil
 const threads = info.threads;
 const peak = nominalPeakGflops(threads);
 console.log(`CPU: ${describeCpuHost()}`);
+// Both sides can be held to a narrower ISA than the host's to measure another machine class on this one:
+// OPENBLAS_CORETYPE=Haswell for ktlab's GEMM, ONEDNN_MAX_CPU_ISA=AVX2 + ATEN_CPU_CAPABILITY=avx2 for PyTorch.
+const isaLimits = ['OPENBLAS_CORETYPE', 'ONEDNN_MAX_CPU_ISA', 'ATEN_CPU_CAPABILITY'].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
+if (isaLimits.length) console.log(`ISA limited by the environment (both sides inherit it): ${isaLimits.join(' ')}`);
 console.log(
   `ktlab backend: ${info.name} (${threads} threads, simd ${info.simd}${info.nativeGemm ? `, native GEMM ${info.nativeGemm}` : ''}); ` +
     `PyTorch peer: ${threads} threads (torch.set_num_threads, OMP/MKL/OPENBLAS_NUM_THREADS)`,
