@@ -2,6 +2,7 @@
  * `npm run ktlab -- run --preset cc-jigsaw++ --data <folder> [--test <folder>] [--quick]`: one pipeline run
  * on this machine, without the portal — progress bars per stage, results in a local run folder.
  * `npm run ktlab -- publish <run-dir> --portal <url> [--project <slug>]`: show that run in the portal afterwards.
+ * `npm run ktlab -- smoke`: the worker check in this process (backend and loss curve end), e.g. on a new GPU host.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,6 +17,7 @@ import { readRunManifest, writeRunManifest } from '@ktlab/publish';
 import { selectBackend } from '@ktlab/tf-backend';
 import { shareGpuWithKMeans } from './gpu-kmeans';
 import { registerPublishCommand } from './publish/publish-command';
+import { registerSmokeCommand } from './smoke/smoke-command';
 
 const program = new Command('ktlab').description('Knowledge transfer for self-supervised learning (Noroozi et al., CVPR 2018)');
 
@@ -137,6 +139,7 @@ program
   });
 
 registerPublishCommand(program);
+registerSmokeCommand(program);
 
 await program.parseAsync(process.argv);
 // The TensorFlow.js backend's worker threads would keep the process alive after the results are printed.
