@@ -26,7 +26,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { directConvFilterGradient, type DirectConvGeometry } from './direct-conv.js';
+import { convGeometry, directConvFilterGradient } from './direct-conv.js';
 import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_IMAGES, MIN_CHUNKED_IN_CHANNELS, planFilterGradientChunks } from './filter-gradient-chunks.js';
 import { gemmConvFilterGradient } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
@@ -81,21 +81,7 @@ export function conv2DBackpropFilterConfig(backendName: string, options: FilterG
     const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
     const { strideHeight, strideWidth } = info;
     const heap = new WasmHeap(wasmBackend);
-    const geometry: DirectConvGeometry = {
-      batch: info.batchSize,
-      inHeight,
-      inWidth,
-      inChannels,
-      outHeight,
-      outWidth,
-      outChannels,
-      filterHeight,
-      filterWidth,
-      strideHeight,
-      strideWidth,
-      padTop: info.padInfo.top,
-      padLeft: info.padInfo.left,
-    };
+    const geometry = convGeometry(info);
     const gemm = nativeGemmForConv(filterHeight * filterWidth * inChannels);
     if (gemm && engine === 'direct') return gemmConvFilterGradient(heap, gemm, x, dy, geometry);
     if (engine === 'direct') return directConvFilterGradient(heap, x, dy, geometry);

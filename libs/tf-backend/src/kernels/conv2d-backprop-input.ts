@@ -17,7 +17,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { directConvForward } from './direct-conv.js';
+import { convGeometry, directConvForward } from './direct-conv.js';
 import { gemmConvInputGradient } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
 import { activeNativeGemm } from './native-gemm-engine.js';
@@ -42,21 +42,7 @@ export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
       );
       const gemm = activeNativeGemm();
       if (gemm && channelsLast && dy.dtype === 'float32' && filter.dtype === 'float32') {
-        return gemmConvInputGradient(new WasmHeap(backend as KernelBackend), gemm, dy, filter, {
-          batch: info.batchSize,
-          inHeight: info.inHeight,
-          inWidth: info.inWidth,
-          inChannels: info.inChannels,
-          outHeight: info.outHeight,
-          outWidth: info.outWidth,
-          outChannels: info.outChannels,
-          filterHeight: info.filterHeight,
-          filterWidth: info.filterWidth,
-          strideHeight: info.strideHeight,
-          strideWidth: info.strideWidth,
-          padTop: info.padInfo.top,
-          padLeft: info.padInfo.left,
-        });
+        return gemmConvInputGradient(new WasmHeap(backend as KernelBackend), gemm, dy, filter, convGeometry(info));
       }
       if (!channelsLast || info.strideHeight !== 1 || info.strideWidth !== 1) {
         return runner.keep(runner.runPackageKernel(Conv2DBackpropInput, inputs, attrs));

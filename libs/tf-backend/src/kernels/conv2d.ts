@@ -16,7 +16,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { directConvForward, type DirectConvGeometry } from './direct-conv.js';
+import { convGeometry, directConvForward, type DirectConvGeometry } from './direct-conv.js';
 import { gemmConvForward } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
 import { nativeGemmForConv } from './native-gemm-engine.js';
@@ -35,21 +35,7 @@ export function forwardGeometry(x: TensorInfo, filter: TensorInfo, attrs: Conv2D
     attrs.dimRoundingMode,
   );
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return undefined;
-  return {
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    outChannels: info.outChannels,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  };
+  return convGeometry(info);
 }
 
 export function conv2DConfig(backendName: string): KernelConfig {

@@ -6,7 +6,7 @@
  * Both read a zero-padded copy of their input (skipped when the input already is its own padded copy), so
  * the AssemblyScript kernels never clamp windows. Scratch tensors are freed before returning.
  */
-import type { TensorInfo } from '@tensorflow/tfjs';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import { convRunOptions } from '../wasm/conv-team.js';
 import type { KernelTeam } from '../wasm/kernel-team.js';
 import type { WasmHeap } from './wasm-heap.js';
@@ -38,6 +38,25 @@ export interface DirectConvGeometry {
   /** Rows / columns of zeros before the input (negative: the windows start inside it). */
   padTop: number;
   padLeft: number;
+}
+
+/** The geometry of the convolution tfjs describes with `info` (computeConv2DInfo's result). */
+export function convGeometry(info: backend_util.Conv2DInfo): DirectConvGeometry {
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
 }
 
 const ceilTo = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;

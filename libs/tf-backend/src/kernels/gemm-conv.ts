@@ -14,6 +14,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { NativeGemm } from '../native/openblas.js';
 import { convRunOptions } from '../wasm/conv-team.js';
+import type { KernelTeam } from '../wasm/kernel-team.js';
 import { paddedInput, paddedSize, type DirectConvGeometry } from './direct-conv.js';
 import type { WasmHeap } from './wasm-heap.js';
 
@@ -55,6 +56,22 @@ function* chunks(batch: number, imagesPerChunk: number): Generator<{ first: numb
   for (let first = 0; first < batch; first += imagesPerChunk) yield { first, images: Math.min(imagesPerChunk, batch - first) };
 }
 
+/**
+ * The im2col rows of the chunk starting at image `first` (`rows` output pixels), built at `colsOffset` from the
+ * padded input at `xpOffset`; returns where they are (for 1×1 stride-1 convolutions, in the padded input itself).
+ */
+function im2colChunk(team: KernelTeam, xpOffset: number, colsOffset: number, first: number, rows: number, g: DirectConvGeometry, plan: ChunkPlan): number {
+  if (plan.pointwise) return xpOffset + first * plan.perImage * plan.k * FLOAT;
+  const { height, width } = paddedSize(g);
+  team.run(
+    'im2col',
+    rows,
+    [xpOffset, colsOffset, first * plan.perImage, g.outHeight, g.outWidth, height, width, g.inChannels, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth],
+    convRunOptions(),
+  );
+  return colsOffset;
+}
+
 export interface GemmForwardOptions {
   /** [filterHeight, filterWidth, inChannels, outChannels] (HWIO: row-major [K, co]). */
   filter: TensorInfo;
@@ -83,7 +100,6 @@ export function gemmConvForward(
     if (plan.k > 0) {
       const xp = paddedInput(heap, team, input, g, 0);
       if (xp.scratch) scratch.push(xp.scratch);
-      const { height, width } = paddedSize(g);
       let colsOffset = xp.offset;
       if (!plan.pointwise) {
         const cols = heap.allocate([plan.imagesPerChunk * plan.perImage * plan.k], 'float32');
@@ -94,17 +110,7 @@ export function gemmConvForward(
       const filter = heap.elements(options.filter) as Float32Array;
       for (const { first, images } of chunks(g.batch, plan.imagesPerChunk)) {
         const rows = images * plan.perImage;
-        let aOffset = colsOffset;
-        if (plan.pointwise) {
-          aOffset = xp.offset + first * plan.perImage * plan.k * FLOAT;
-        } else {
-          team.run(
-            'im2col',
-            rows,
-            [xp.offset, colsOffset, first * plan.perImage, g.outHeight, g.outWidth, height, width, g.inChannels, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth],
-            convRunOptions(),
-          );
-        }
+        const aOffset = im2colChunk(team, xp.offset, colsOffset, first, rows, g, plan);
         gemm.sgemm(
           false, false, rows, g.outChannels, plan.k, 1,
           heap.floats(aOffset, rows * plan.k), plan.k,
@@ -150,7 +156,6 @@ export function gemmConvFilterGradient(
   try {
     const xp = paddedInput(heap, team, x, g, 0);
     if (xp.scratch) scratch.push(xp.scratch);
-    const { height, width } = paddedSize(g);
     let colsOffset = xp.offset;
     if (!plan.pointwise) {
       const cols = heap.allocate([plan.imagesPerChunk * plan.perImage * plan.k], 'float32');
@@ -161,17 +166,7 @@ export function gemmConvFilterGradient(
     const gradient = heap.elements(out) as Float32Array;
     for (const { first, images } of chunks(g.batch, plan.imagesPerChunk)) {
       const rows = images * plan.perImage;
-      let aOffset = colsOffset;
-      if (plan.pointwise) {
-        aOffset = xp.offset + first * plan.perImage * plan.k * FLOAT;
-      } else {
-        team.run(
-          'im2col',
-          rows,
-          [xp.offset, colsOffset, first * plan.perImage, g.outHeight, g.outWidth, height, width, ci, kh, kw, g.strideHeight, g.strideWidth],
-          convRunOptions(),
-        );
-      }
+      const aOffset = im2colChunk(team, xp.offset, colsOffset, first, rows, g, plan);
       gemm.sgemm(
         true, false, plan.k, co, rows, 1,
         heap.floats(aOffset, rows * plan.k), plan.k,
