@@ -115,15 +115,26 @@ async function probe(options: { only?: string; out: string; reportOnly: boolean;
     console.log(`${cells.length} cells`);
     return;
   }
+  const report = async () => {
+    const written = await writeProbeReport(outDir, planProbe(dataRoot), readAllProbeResults(cellsDir));
+    console.log(`report: ${written.map((file) => join(options.out, 'probe', file)).join(', ')}`);
+  };
   if (!options.reportOnly) {
     const controller = new AbortController();
     process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
-    const summary = await runProbe({ cells, workDir: join(repoRoot(), '.ktlab', 'study', 'probe'), cellsDir, cacheDir: defaultCacheDir(), signal: controller.signal, say: (line) => console.log(line) });
+    const summary = await runProbe({
+      cells,
+      workDir: join(repoRoot(), '.ktlab', 'study', 'probe'),
+      cellsDir,
+      cacheDir: defaultCacheDir(),
+      signal: controller.signal,
+      say: (line) => console.log(line),
+      afterCell: report,
+    });
     console.log(`ran ${summary.ran.length}, skipped ${summary.skipped.length} finished, failed ${summary.failed.length}`);
     if (controller.signal.aborted) process.exit(130);
   }
-  const written = await writeProbeReport(outDir, planProbe(dataRoot), readAllProbeResults(cellsDir));
-  console.log(`report: ${written.map((file) => join(options.out, 'probe', file)).join(', ')}`);
+  await report();
 }
 
 try {

@@ -22,6 +22,8 @@ export interface ProbeRunOptions {
   cacheDir: string;
   signal: AbortSignal;
   say(line: string): void;
+  /** After each finished cell (the report is rewritten, so a stopped sitting leaves it current). */
+  afterCell?(): Promise<void>;
 }
 
 /** The curve measured so far, kept on disk so a resumed cell keeps the points of its earlier attempts. */
@@ -113,6 +115,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[
       });
       summary.ran.push(cell.id);
       options.say(`${cell.id}: done in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
+      await options.afterCell?.();
     } catch (error) {
       if (error instanceof PipelineAbortedError || options.signal.aborted) {
         options.say(`${cell.id}: stopped; run the same command again to resume it`);
