@@ -22,7 +22,7 @@
  * be faster than one process: the queue's bookkeeping per shard against the compute it distributes. Lower is
  * better; with shards that hold seconds of work (see docs/scaling.md) it approaches 1 / (machines used).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,10 +49,9 @@ import {
   type ShardPartial,
 } from '@ktlab/kmeans';
 import { fmt, markdownTable, median, shardKey, shardStats, type ShardStats, type ShardTiming } from './support/scale-report';
+import { exited, repoRoot, spawnTrainer as spawnTrainerProcess, type Trainer, waitFor } from './support/trainer-processes';
 
 const PYTHON = '/usr/bin/python3';
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const trainerMain = join(repoRoot, 'apps', 'trainer', 'src', 'main.ts');
 const peerScript = fileURLToPath(new URL('./peers/kmeans.py', import.meta.url));
 const sharedRoot = process.env.KTLAB_SHARED ?? join(repoRoot, '..', 'shared');
 const int = (v: string) => Number.parseInt(v, 10);
@@ -78,38 +77,10 @@ const IN_PROCESS_REPEATS = 3;
 const decodeCache = process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache');
 const log = (line: string) => console.log(`[bench scale] ${line}`);
 const seconds = (ms: number) => ms / 1000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Trainer = ChildProcess & { name: string; home: string; output: string[] };
 
 function spawnTrainer(portalUrl: string, token: string, name: string, home: string): Trainer {
-  const child = spawn(process.execPath, ['--import', 'tsx', trainerMain], {
-    cwd: repoRoot,
-    // One decode cache for every worker (as a shared mount would be): the dataset is decoded once, not per worker.
-    env: { ...process.env, KTLAB_PORTAL_URL: portalUrl, KTLAB_WORKER_TOKEN: token, KTLAB_WORKER_NAME: name, KTLAB_HOME: home, KTLAB_CACHE: decodeCache },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as Trainer;
-  Object.assign(child, { name, home, output: [] });
-  const keep = (d: Buffer) => {
-    child.output.push(d.toString());
-    if (child.output.length > 400) child.output.splice(0, 200);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return child;
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds(timeoutMs)} s waiting for ${what}`);
-    await sleep(200);
-  }
+  // One decode cache for every worker (as a shared mount would be): the dataset is decoded once, not per worker.
+  return spawnTrainerProcess({ portalUrl, token, name, home, env: { KTLAB_CACHE: decodeCache } });
 }
 
 /** The pipeline run every worker count executes: HOG features of CIFAR-10, sharded k-means, a token target and eval. */
