@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'tools', include: ['study/**/*.test.ts', 'bench/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, globalSetup: ['../libs/db/src/global-setup.ts'] },
+  test: { name: 'tools', include: ['study/**/*.test.ts', 'bench/**/*.test.ts', 'device/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, globalSetup: ['../libs/db/src/global-setup.ts'] },
 });
