@@ -310,6 +310,7 @@ try {
         ['soak wall time (s, runs queued → all finished)', fmt(soakSeconds, 1)],
         ['metric points sent (distinct run, key, step)', points.planned],
         ['point sends repeated (retries, replays); with another value', `${ledger.resent}; ${ledger.conflicting}`],
+        ['repeated sends by key', [...ledger.resentByKey].map(([key, n]) => `${key} ${n}`).join(', ') || 'none'],
         ['metric points stored / lost / duplicated / unexpected', `${points.stored} / ${points.lost} / ${points.duplicated} / ${points.unexpected}`],
         ['runs.list p50 / p95 (ms, n, errors)', `${fmt(list.p50, 1)} / ${fmt(list.p95, 1)} (n = ${list.n}, ${listErrors} errors)`],
         ['1-min load average during the soak: median / max', loads.length ? `${fmt(median(loads), 1)} / ${fmt(Math.max(...loads), 1)}` : 'n/a'],

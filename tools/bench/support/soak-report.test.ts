@@ -36,6 +36,7 @@ describe('SentLedger', () => {
     expect(ledger.size).toBe(3);
     expect(ledger.resent).toBe(3);
     expect(ledger.conflicting).toBe(1);
+    expect([...ledger.resentByKey]).toEqual([['loss', 3]]);
     expect(ledger.points()).toContainEqual({ runId: 'r1', key: 'loss', step: 0, value: 1 });
   });
 });

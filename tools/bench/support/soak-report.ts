@@ -42,6 +42,8 @@ export class SentLedger {
   resent = 0;
   /** Of those, sends whose value differs from the first one's (a replay that computed something else). */
   conflicting = 0;
+  /** Repeated sends per metric key, to tell a retried batch from a job that logs a step twice. */
+  readonly resentByKey = new Map<string, number>();
 
   record(batch: MetricBatch): void {
     for (const { key, step, value } of batch.points) {
@@ -52,6 +54,7 @@ export class SentLedger {
         continue;
       }
       this.resent++;
+      this.resentByKey.set(key, (this.resentByKey.get(key) ?? 0) + 1);
       if (!sameValue(first.value, value)) this.conflicting++;
     }
   }
