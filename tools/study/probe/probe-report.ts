@@ -105,7 +105,7 @@ export function curvesSpec(results: readonly ProbeResult[]): TopLevelSpec {
         encoding: {
           x: { field: 'puzzles', type: 'quantitative', title: 'puzzles trained' },
           y: { field: 'timesChance', type: 'quantitative', title: 'held-out top-1 ÷ chance', scale: { type: 'log' } },
-          color: { field: 'cell', type: 'nominal', title: 'cell' },
+          color: { field: 'cell', type: 'nominal', title: 'cell', legend: { labelLimit: 400 } },
         },
       },
       { mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { y: { datum: LEAVES_CHANCE_FACTOR } } },
