@@ -21,3 +21,6 @@ const file = join(here, `${name}.ts`);
 if (!existsSync(file)) throw new Error(`no benchmark file ${file}`);
 process.argv.splice(2, 1);
 await import(pathToFileURL(file).href);
+// A benchmark is done when its module is: TensorFlow.js's thread pools and the kernel team would otherwise keep
+// the process alive after the last line (a scheduler running `npm run bench -- puzzles < /dev/null` waited forever).
+process.exit(process.exitCode ?? 0);
