@@ -10,11 +10,13 @@ beforeAll(async () => {
 
 describe('channelBroadcast', () => {
   it('recognises a per-channel vector on either side, and nothing else', () => {
-    expect(channelBroadcast([64, 11, 11, 24], [24])).toEqual({ full: 'a', rows: 64 * 11 * 11, channels: 24 });
-    expect(channelBroadcast([1, 1, 1, 24], [64, 11, 11, 24])).toEqual({ full: 'b', rows: 64 * 11 * 11, channels: 24 });
+    expect(channelBroadcast([64, 11, 11, 24], [24])).toEqual({ full: 'a', rows: 64 * 11 * 11, channels: 24, scalar: false });
+    expect(channelBroadcast([1, 1, 1, 24], [64, 11, 11, 24])).toEqual({ full: 'b', rows: 64 * 11 * 11, channels: 24, scalar: false });
+    expect(channelBroadcast([64, 11, 11, 24], [])).toEqual({ full: 'a', rows: (64 * 11 * 11 * 24) / 16, channels: 16, scalar: true });
+    expect(channelBroadcast([1], [4, 8])).toEqual({ full: 'b', rows: 2, channels: 16, scalar: true });
     expect(channelBroadcast([4, 5], [4, 5])).toBeUndefined();
     expect(channelBroadcast([4, 5], [4, 1])).toBeUndefined();
-    expect(channelBroadcast([4, 5], [])).toBeUndefined();
+    expect(channelBroadcast([4, 5], [])).toBeUndefined(); // 20 elements: not whole rows of 16, the package runs it
     expect(channelBroadcast([5], [1, 1, 5])).toBeUndefined();
   });
 });
@@ -24,6 +26,7 @@ describe('Add, Sub, Multiply and RealDiv with a channel vector equal the cpu bac
     { name: 'batch-norm shape [6, 5, 5, 24] with [24]', full: [6, 5, 5, 24], vector: [24] },
     { name: 'a channel count with a scalar tail [7, 3, 5] with [1, 1, 5]', full: [7, 3, 5], vector: [1, 1, 5] },
     { name: 'one channel [9, 1] with [1]', full: [9, 1], vector: [1] },
+    { name: 'a scalar with [6, 5, 5, 16]', full: [6, 5, 5, 16], vector: [] },
   ];
   it.each(shapes)('$name, vector on either side', async ({ full, vector }) => {
     const errors = await errorsAgainstCpu(

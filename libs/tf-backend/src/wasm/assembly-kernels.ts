@@ -26,8 +26,6 @@ export interface AssemblyKernels {
     padTop: number,
     padLeft: number,
   ): void;
-  /** out[c] = Σ_r x[r, c] for a row-major rows × columns float32 matrix. */
-  columnSum(x: number, out: number, rows: number, columns: number): void;
   /** Transpose whose innermost axis stays innermost: runs of `run` elements; see assembly/transpose.ts. */
   copyRuns(x: number, out: number, d0: number, d1: number, d2: number, run: number, s0: number, s1: number, s2: number): void;
   /** Batched 2-D transposes of 4-byte elements in 4×4 SIMD blocks; see assembly/transpose.ts. */
@@ -51,7 +49,6 @@ export interface AssemblyKernels {
 
 const MODULE_FILES = {
   maxPoolGrad: 'max-pool-grad.wasm',
-  columnSum: 'column-sum.wasm',
   copyRuns: 'transpose.wasm',
   transposeTiles: 'transpose.wasm',
   accumulate: 'accumulate.wasm',
@@ -95,7 +92,6 @@ export function assemblyKernelsFor(memory: WebAssembly.Memory): AssemblyKernels 
     const byFile = new Map<string, WebAssembly.Instance>();
     kernels = {
       maxPoolGrad: instantiate('maxPoolGrad', memory, byFile),
-      columnSum: instantiate('columnSum', memory, byFile),
       copyRuns: instantiate('copyRuns', memory, byFile),
       transposeTiles: instantiate('transposeTiles', memory, byFile),
       accumulate: instantiate('accumulate', memory, byFile),

@@ -25,6 +25,7 @@ export const CONV_FUNCTIONS = [
   'channelOp',
   'channelAffine',
   'elementwise',
+  'columnSum',
 ] as const;
 export type ConvFunction = (typeof CONV_FUNCTIONS)[number];
 
