@@ -61,7 +61,10 @@ program
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2));
     console.log(`ktlab: ${preset.name} on ${config.data.path}`);
-    console.log(`  backend ${backend.name} (${backend.kind}, ${backend.threads} threads)${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}`);
+    console.log(
+      `  backend ${backend.name} (${backend.kind}, ${backend.threads} threads${backend.nativeGemm ? `, native GEMM ${backend.nativeGemm}` : ''})` +
+        `${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}`,
+    );
     console.log(`  run folder ${runDir}`);
 
     const bars = new cliProgress.MultiBar(

@@ -37,13 +37,15 @@ const backend = {
     simd: chosen.simd,
     devices: chosen.devices,
     versions: chosen.versions,
+    ...(chosen.nativeGemm ? { nativeGemm: chosen.nativeGemm } : {}),
     // webgpu: vendor, architecture, description and limits of the adapter
     ...(chosen.adapter ? { adapter: chosen.adapter } : {}),
   },
 };
 const skipped = chosen.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason ?? 'failed'}`);
 console.log(
-  `[trainer ${name}] TensorFlow.js backend: ${chosen.name} (${chosen.kind}, ${chosen.threads} thread(s))` +
+  `[trainer ${name}] TensorFlow.js backend: ${chosen.name} (${chosen.kind}, ${chosen.threads} thread(s)` +
+    `${chosen.nativeGemm ? `, native GEMM ${chosen.nativeGemm}` : ''})` +
     (skipped.length ? `; skipped ${skipped.join('; ')}` : ''),
 );
 
