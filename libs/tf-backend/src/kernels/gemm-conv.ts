@@ -57,19 +57,42 @@ function* chunks(batch: number, imagesPerChunk: number): Generator<{ first: numb
 }
 
 /**
- * The im2col rows of the chunk starting at image `first` (`rows` output pixels), built at `colsOffset` from the
- * padded input at `xpOffset`; returns where they are (for 1×1 stride-1 convolutions, in the padded input itself).
+ * Pads `x` once, then for each chunk of images builds its im2col rows (for 1×1 stride-1 convolutions the padded
+ * input is already the matrix) and hands `visit` their offset, the chunk's first image and its row count.
+ * Scratch tensors go to `scratch` for the caller to free.
  */
-function im2colChunk(team: KernelTeam, xpOffset: number, colsOffset: number, first: number, rows: number, g: DirectConvGeometry, plan: ChunkPlan): number {
-  if (plan.pointwise) return xpOffset + first * plan.perImage * plan.k * FLOAT;
+function forEachIm2colChunk(
+  heap: WasmHeap,
+  team: KernelTeam,
+  x: TensorInfo,
+  g: DirectConvGeometry,
+  plan: ChunkPlan,
+  scratch: TensorInfo[],
+  visit: (aOffset: number, first: number, rows: number) => void,
+): void {
+  const xp = paddedInput(heap, team, x, g, 0);
+  if (xp.scratch) scratch.push(xp.scratch);
+  let colsOffset = 0;
+  if (!plan.pointwise) {
+    const cols = heap.allocate([plan.imagesPerChunk * plan.perImage * plan.k], 'float32');
+    scratch.push(cols);
+    colsOffset = heap.offsetOf(cols);
+  }
   const { height, width } = paddedSize(g);
-  team.run(
-    'im2col',
-    rows,
-    [xpOffset, colsOffset, first * plan.perImage, g.outHeight, g.outWidth, height, width, g.inChannels, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth],
-    convRunOptions(),
-  );
-  return colsOffset;
+  for (const { first, images } of chunks(g.batch, plan.imagesPerChunk)) {
+    const rows = images * plan.perImage;
+    if (plan.pointwise) {
+      visit(xp.offset + first * plan.perImage * plan.k * FLOAT, first, rows);
+      continue;
+    }
+    team.run(
+      'im2col',
+      rows,
+      [xp.offset, colsOffset, first * plan.perImage, g.outHeight, g.outWidth, height, width, g.inChannels, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth],
+      convRunOptions(),
+    );
+    visit(colsOffset, first, rows);
+  }
 }
 
 export interface GemmForwardOptions {
@@ -98,26 +121,15 @@ export function gemmConvForward(
   const scratch: TensorInfo[] = [];
   try {
     if (plan.k > 0) {
-      const xp = paddedInput(heap, team, input, g, 0);
-      if (xp.scratch) scratch.push(xp.scratch);
-      let colsOffset = xp.offset;
-      if (!plan.pointwise) {
-        const cols = heap.allocate([plan.imagesPerChunk * plan.perImage * plan.k], 'float32');
-        scratch.push(cols);
-        colsOffset = heap.offsetOf(cols);
-      }
       const outOffset = heap.offsetOf(out);
-      const filter = heap.elements(options.filter) as Float32Array;
-      for (const { first, images } of chunks(g.batch, plan.imagesPerChunk)) {
-        const rows = images * plan.perImage;
-        const aOffset = im2colChunk(team, xp.offset, colsOffset, first, rows, g, plan);
+      forEachIm2colChunk(heap, team, input, g, plan, scratch, (aOffset, first, rows) => {
         gemm.sgemm(
           false, false, rows, g.outChannels, plan.k, 1,
           heap.floats(aOffset, rows * plan.k), plan.k,
-          filter, g.outChannels,
+          heap.elements(options.filter) as Float32Array, g.outChannels,
           0, heap.floats(outOffset + first * plan.perImage * g.outChannels * FLOAT, rows * g.outChannels), g.outChannels,
         );
-      }
+      });
     }
     if (options.bias || options.relu) {
       const biasOffset = options.bias ? heap.offsetOf(options.bias) : 0;
@@ -154,26 +166,15 @@ export function gemmConvFilterGradient(
   const team = heap.convTeam();
   const scratch: TensorInfo[] = [];
   try {
-    const xp = paddedInput(heap, team, x, g, 0);
-    if (xp.scratch) scratch.push(xp.scratch);
-    let colsOffset = xp.offset;
-    if (!plan.pointwise) {
-      const cols = heap.allocate([plan.imagesPerChunk * plan.perImage * plan.k], 'float32');
-      scratch.push(cols);
-      colsOffset = heap.offsetOf(cols);
-    }
     const dyOffset = heap.offsetOf(dy);
-    const gradient = heap.elements(out) as Float32Array;
-    for (const { first, images } of chunks(g.batch, plan.imagesPerChunk)) {
-      const rows = images * plan.perImage;
-      const aOffset = im2colChunk(team, xp.offset, colsOffset, first, rows, g, plan);
+    forEachIm2colChunk(heap, team, x, g, plan, scratch, (aOffset, first, rows) => {
       gemm.sgemm(
         true, false, plan.k, co, rows, 1,
         heap.floats(aOffset, rows * plan.k), plan.k,
         heap.floats(dyOffset + first * plan.perImage * co * FLOAT, rows * co), co,
-        first === 0 ? 0 : 1, gradient, co,
+        first === 0 ? 0 : 1, heap.elements(out) as Float32Array, co,
       );
-    }
+    });
     return out;
   } catch (error) {
     heap.free(out);
