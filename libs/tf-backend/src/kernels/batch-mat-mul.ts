@@ -10,6 +10,7 @@
 import {
   BatchMatMul,
   _FusedMatMul,
+  util,
   type _FusedMatMulAttrs,
   type BatchMatMulAttrs,
   type KernelBackend,
@@ -26,8 +27,6 @@ import { WasmHeap } from './wasm-heap.js';
 /** Swaps the last two axes. */
 const innerTranspose = (rank: number) => [...Array(rank - 2).keys(), rank - 1, rank - 2];
 
-const product = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
-
 /**
  * The product on the native GEMM, or undefined when the operands' batch axes need general broadcasting (then
  * the package kernel runs it). Leading axes are flattened; one side may have a single batch that meets every
@@ -37,8 +36,8 @@ function nativeBatchMatMul(heap: WasmHeap, gemm: NativeGemm, a: TensorInfo, b: T
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return undefined;
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
-  const aBatch = product(aOuter);
-  const bBatch = product(bOuter);
+  const aBatch = util.sizeFromShape(aOuter);
+  const bBatch = util.sizeFromShape(bOuter);
   if (aBatch !== bBatch && aBatch !== 1 && bBatch !== 1) return undefined;
   if (aBatch === bBatch && aOuter.length !== bOuter.length && aBatch !== 1) return undefined;
   const [aRows, aColumns] = a.shape.slice(-2);
@@ -109,7 +108,7 @@ export function fusedMatMulConfig(backendName: string): KernelConfig {
       const heap = new WasmHeap(backend as KernelBackend);
       const out = nativeBatchMatMul(heap, gemm, a, b, fused);
       if (out) {
-        const rows = out.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+        const rows = util.sizeFromShape(out.shape.slice(0, -1));
         if ((bias || activation === 'relu') && rows * columns > 0) {
           heap.convTeam().run('biasActivation', rows, [heap.offsetOf(out), bias ? heap.offsetOf(bias) : 0, columns, activation === 'relu' ? 1 : 0], convRunOptions());
         }

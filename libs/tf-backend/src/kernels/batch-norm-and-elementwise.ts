@@ -16,21 +16,22 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { convRunOptions } from '../wasm/conv-team.js';
+import { isChannelVector } from './channel-broadcast.js';
 import { KernelRunner } from './kernel-runner.js';
 import { WasmHeap } from './wasm-heap.js';
 
 /** Elements per unit of the elementwise kernel (assembly/conv.ts elementwise). */
 const ELEMENTS_PER_UNIT = 4096;
 
-const isChannelVector = (tensor: TensorInfo | undefined, channels: number) =>
-  tensor === undefined || (tensor.dtype === 'float32' && util.sizeFromShape(tensor.shape) === channels && tensor.shape.slice(0, -1).every((d) => d === 1));
+/** An absent operand, or a float32 per-channel vector. */
+const fitsChannels = (tensor: TensorInfo | undefined, channels: number) => tensor === undefined || (tensor.dtype === 'float32' && isChannelVector(tensor.shape, channels));
 
 export function fusedBatchNormConfig(backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
     const { x, mean, variance, offset, scale } = inputs as { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: TensorInfo; scale?: TensorInfo };
     const channels = x.shape[x.shape.length - 1] ?? 0;
     const rows = util.sizeFromShape(x.shape.slice(0, -1));
-    if (x.dtype !== 'float32' || x.shape.length < 2 || channels === 0 || rows === 0 || ![mean, variance, offset, scale].every((v) => isChannelVector(v, channels))) {
+    if (x.dtype !== 'float32' || x.shape.length < 2 || channels === 0 || rows === 0 || ![mean, variance, offset, scale].every((v) => fitsChannels(v, channels))) {
       const runner = new KernelRunner(backend as KernelBackend, backendName);
       return runner.keep(runner.runPackageKernel(FusedBatchNorm, inputs, attrs));
     }

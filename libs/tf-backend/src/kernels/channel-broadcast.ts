@@ -13,7 +13,7 @@ const OPS = { [Add]: 0, [Sub]: 1, [Multiply]: 2, [RealDiv]: 3 } as const;
 type ChannelOpKernel = keyof typeof OPS;
 
 /** Whether `shape` is a channel vector for a tensor whose last axis has `channels` entries: [c] or [1, …, 1, c]. */
-function isChannelVector(shape: number[], channels: number): boolean {
+export function isChannelVector(shape: number[], channels: number): boolean {
   return shape.length >= 1 && shape[shape.length - 1] === channels && shape.slice(0, -1).every((d) => d === 1);
 }
 
