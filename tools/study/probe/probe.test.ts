@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planProbe, PROBE_DESIGN } from './probe-plan';
 import { cheapestLeavingChance, probeReadme, puzzlesToLeaveChance } from './probe-report';
-import type { ProbeResult } from './probe-result';
+import { curvePointSchema, type ProbeResult } from './probe-result';
+import { readRecords } from './run-probe';
 
 const result = (id: string, permutations: number, curve: [number, number][], cpuSeconds: number): ProbeResult => ({
   version: 1,
@@ -55,5 +59,19 @@ describe('the pretext probe', () => {
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
     expect(readme).toContain('Pending (15 of 16)');
     expect(readme).toContain('about 5.0 CPU-hours remain');
+  });
+});
+
+describe('readRecords', () => {
+  it('keeps the last record of each step (a resumed cell measures again) in step order, and nothing for a missing file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ktlab-probe-')), 'curve.jsonl');
+    expect(readRecords(file, curvePointSchema, (point) => point.step)).toEqual([]);
+    const lines = [
+      { step: 78, puzzles: 4992, top1: 0.04 },
+      { step: 156, puzzles: 9984, top1: 0.1 },
+      { step: 78, puzzles: 4992, top1: 0.05 },
+    ];
+    writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n\n`);
+    expect(readRecords(file, curvePointSchema, (point) => point.step)).toEqual([lines[2], lines[1]]);
   });
 });

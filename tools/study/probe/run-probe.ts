@@ -7,11 +7,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { z } from 'zod';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { describeCpuHost, selectBackend } from '@ktlab/tf-backend';
 import { configHash } from '../plan';
 import { PROBE_DESIGN, type ProbeCell } from './probe-plan';
-import { curvePointSchema, readProbeResult, writeProbeResult, type CurvePoint } from './probe-result';
+import { curvePointSchema, readProbeResult, writeProbeResult } from './probe-result';
 
 export interface ProbeRunOptions {
   cells: readonly ProbeCell[];
@@ -26,27 +27,21 @@ export interface ProbeRunOptions {
   afterCell?(): Promise<void>;
 }
 
-/** The curve measured so far, kept on disk so a resumed cell keeps the points of its earlier attempts. */
-function readCurve(file: string): CurvePoint[] {
-  if (!existsSync(file)) return [];
-  const byStep = new Map<number, CurvePoint>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const point = curvePointSchema.parse(JSON.parse(line));
-    byStep.set(point.step, point);
-  }
-  return [...byStep.values()].sort((a, b) => a.step - b.step);
-}
+const epochLossSchema = z.object({ epoch: z.number().int(), loss: z.number() });
 
-function readEpochLoss(file: string): number[] {
+/**
+ * Records appended one JSON line each while a cell trains, kept on disk so a resumed cell keeps those of its
+ * earlier attempts; a record measured again (after a resume) replaces the earlier one. Sorted by `orderOf`.
+ */
+export function readRecords<T>(file: string, schema: z.ZodType<T>, orderOf: (record: T) => number): T[] {
   if (!existsSync(file)) return [];
-  const byEpoch = new Map<number, number>();
+  const byOrder = new Map<number, T>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    const { epoch, loss } = JSON.parse(line) as { epoch: number; loss: number };
-    byEpoch.set(epoch, loss);
+    const record = schema.parse(JSON.parse(line));
+    byOrder.set(orderOf(record), record);
   }
-  return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([, loss]) => loss);
+  return [...byOrder.entries()].sort((a, b) => a[0] - b[0]).map(([, record]) => record);
 }
 
 export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[]; skipped: string[]; failed: string[] }> {
@@ -104,8 +99,8 @@ export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[
         configHash: hash,
         trainImages: PROBE_DESIGN.trainImages,
         heldOutImages: PROBE_DESIGN.heldOutImages,
-        curve: readCurve(curveFile),
-        epochLoss: readEpochLoss(lossFile),
+        curve: readRecords(curveFile, curvePointSchema, (point) => point.step),
+        epochLoss: readRecords(lossFile, epochLossSchema, (record) => record.epoch).map((record) => record.loss),
         linear,
         wallSeconds: Number(((Date.now() - startedAt) / 1000).toFixed(1)),
         cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(1)),
