@@ -7,11 +7,13 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { sharedDir } from '@ktlab/data';
 import { withClient } from './seed';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const artifactsDir = () => process.env.KTLAB_ARTIFACTS ?? join(process.env.KTLAB_HOME ?? `${root}/.ktlab/e2e`, 'artifacts');
-export const CIFAR_TEST = join(root, '..', 'shared', 'datasets', 'cifar10', 'test');
+// KTLAB_SHARED, else ../shared beside the repository: the rule every test and benchmark follows.
+export const CIFAR_TEST = join(sharedDir(), 'datasets', 'cifar10', 'test');
 
 const id = (prefix: string) => `${prefix}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
