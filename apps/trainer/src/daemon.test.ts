@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorkerToken } from '@ktlab/api';
+import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from './test-support';
 
 describe('trainer daemon', () => {
@@ -36,9 +36,8 @@ describe('trainer daemon', () => {
     expect(codes, trainers.map((t) => t.output.join('')).join('\n')).toEqual([0, 0, 0]);
     const runs = await portal.api.db.run.findMany({ where: { id: { in: ids } } });
     expect(runs.every((r) => r.status === 'succeeded' && r.attempt === 1)).toBe(true);
-    const perRun = await portal.api.db.metricPoint.groupBy({ by: ['runId'], where: { key: 'train/loss' }, _count: true });
-    expect(perRun.length).toBe(60);
-    expect(perRun.every((r) => r._count === 3)).toBe(true);
+    const losses = await storedMetricPoints(portal.api.db, { runIds: ids, key: 'train/loss' });
+    expect(ids.map((id) => losses.filter((point) => point.runId === id).length)).toEqual(ids.map(() => 3));
     const started = trainers.flatMap((t) => t.output.join('').match(/: started/g) ?? []);
     expect(started.length).toBe(60);
   }, 180_000);
@@ -48,7 +47,7 @@ describe('trainer daemon', () => {
     const first = await portal.api.user.runs.create({ method: 'smoke', config: long });
     const { secret } = await createWorkerToken(portal.api.db, 'test-signals');
     const trainer = spawnTrainer(portal.url, secret, 'signals');
-    await waitFor(async () => (await portal.api.db.metricPoint.count({ where: { runId: first.id } })) > 0);
+    await waitFor(async () => (await storedMetricPoints(portal.api.db, { runIds: [first.id] })).length > 0);
     trainer.kill('SIGTERM');
     expect(await exited(trainer), trainer.output.join('')).toBe(0);
     const released = await portal.api.db.run.findUniqueOrThrow({ where: { id: first.id } });
@@ -71,7 +70,7 @@ describe('trainer daemon', () => {
     const run = await portal.api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', steps: 60, batchSize: 8, stepDelayMs: 25 } });
     const { secret } = await createWorkerToken(portal.api.db, 'test-lost-run');
     const trainer = spawnTrainer(portal.url, secret, 'lost-run', { KTLAB_EXIT_WHEN_IDLE: '1' });
-    await waitFor(async () => (await portal.api.db.metricPoint.count({ where: { runId: run.id } })) > 0);
+    await waitFor(async () => (await storedMetricPoints(portal.api.db, { runIds: [run.id] })).length > 0);
     // What the lease reaper does when a lease expires, done before this worker's next heartbeat can notice.
     await portal.api.db.run.update({ where: { id: run.id }, data: { status: 'queued', claimedById: null, leaseUntil: null } });
     expect(await exited(trainer), trainer.text()).toBe(0);

@@ -4,7 +4,7 @@
  * the real API over HTTP, with a second worker asking for work all along.
  */
 import { describe, expect, it } from 'vitest';
-import { createWorkerToken } from '@ktlab/api';
+import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import { createPortalClient } from './api-client';
 import { exited, spawnTrainer, useTestPortal, waitFor } from './test-support';
 
@@ -57,7 +57,7 @@ describe('lease of a run whose steps block the main thread', () => {
       const done = await portal.api.db.run.findUniqueOrThrow({ where: { id: run.id } });
       expect(done.status, trainer.text()).toBe('succeeded');
       expect(done.attempt).toBe(1);
-      const losses = await portal.api.db.metricPoint.findMany({ where: { runId: run.id, key: 'train/loss' }, orderBy: { step: 'asc' } });
+      const losses = await storedMetricPoints(portal.api.db, { runIds: [run.id], key: 'train/loss' });
       expect(losses.map((point) => point.step)).toEqual([...Array(STEPS).keys()]);
       expect(trainer.text()).toContain('attempt 1: started');
       expect(trainer.text()).not.toMatch(/lease lost|not held by this worker/);

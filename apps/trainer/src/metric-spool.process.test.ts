@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerToken, startApiServer } from '@ktlab/api';
+import { createWorkerToken, startApiServer, storedMetricPoints } from '@ktlab/api';
 import { createTestApi, type TestApi } from '@ktlab/api/testing';
 import { exited, spawnTrainer, waitFor, type TrainerProcess } from './test-support';
 
@@ -44,7 +44,7 @@ describe('metric spool across a trainer restart', () => {
     let second: TrainerProcess | undefined;
     try {
       first = spawnTrainer(portal.url, secret, 'spooler', { KTLAB_HOME: home });
-      await waitFor(async () => (await api.db.metricPoint.count({ where: { runId: run.id } })) > 0, 180_000, 'first metrics');
+      await waitFor(async () => (await storedMetricPoints(api.db, { runIds: [run.id] })).length > 0, 180_000, 'first metrics');
       await portal.close();
       // the smoke job soon waits for its (awaited) progress report, so only its last points reach the disk
       await waitFor(async () => spooled().length > 0, 60_000, 'points spooled to disk');
@@ -53,7 +53,7 @@ describe('metric spool across a trainer restart', () => {
       const onDisk = spooled();
       // the last step each key reached before the kill, on the portal or on disk (a kill may fall between a
       // step's two points)
-      const stored = await api.db.metricPoint.findMany({ where: { runId: run.id }, select: { key: true, step: true } });
+      const stored = await storedMetricPoints(api.db, { runIds: [run.id] });
       const lastStep = (key: string) => Math.max(-1, ...[...onDisk.filter((p) => p.k === key).map((p) => p.s), ...stored.filter((p) => p.key === key).map((p) => p.step)]);
       expect(stored.length).toBeLessThan(lastStep('train/loss') + 1 + lastStep('train/accuracy') + 1); // some points exist only on disk
       expect(first.text()).toMatch(/metrics: portal unreachable .* spooling \d+ point\(s\) to disk/);
@@ -65,7 +65,7 @@ describe('metric spool across a trainer restart', () => {
       expect(existsSync(spoolDir)).toBe(false);
 
       for (const key of ['train/loss', 'train/accuracy']) {
-        const steps = (await api.db.metricPoint.findMany({ where: { runId: run.id, key }, orderBy: { step: 'asc' }, select: { step: true } })).map((p) => p.step);
+        const steps = (await storedMetricPoints(api.db, { runIds: [run.id], key })).map((p) => p.step);
         expect(steps).toEqual([...Array(lastStep(key) + 1).keys()]);
       }
     } catch (error) {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorkerToken } from '@ktlab/api';
+import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import { createPortalClient } from './api-client';
 import { MetricSpool } from './metric-spool';
 import { MetricsReporter, replaySpooledMetrics } from './metrics-reporter';
@@ -47,7 +47,7 @@ describe('metric spool', () => {
     const live = new MetricsReporter(client, { workerId, runId }, { spool: new MetricSpool(join(dir, runId)), intervalMs: 3_600_000 });
     for (let step = 0; step < 100; step++) for (const key of ['a', 'b']) await live.log(key, step, value(key, step));
     await live.close();
-    expect(await api.db.metricPoint.count({ where: { runId } })).toBe(200);
+    expect((await storedMetricPoints(api.db, { runIds: [runId] })).length).toBe(200);
     expect(MetricSpool.runs(dir)).toEqual([]); // nothing left on disk once everything is sent
 
     // the outage: the trainer goes on (re-logging 50…99 as a resumed step loop would) up to step 1599
@@ -76,7 +76,7 @@ describe('metric spool', () => {
     expect(segments.length).toBeGreaterThanOrEqual(Math.ceil(logged / 500));
     for (const segment of segments) expect(readFileSync(join(dir, runId, segment), 'utf8').trim().split('\n').length).toBeLessThanOrEqual(500);
     down.stop(); // the trainer is killed: nothing more happens in this reporter
-    expect(await api.db.metricPoint.count({ where: { runId } })).toBe(200);
+    expect((await storedMetricPoints(api.db, { runIds: [runId] })).length).toBe(200);
 
     // a new trainer process on this machine, the portal back: the spool is replayed at start
     const replayed: string[] = [];
@@ -85,7 +85,7 @@ describe('metric spool', () => {
     expect(MetricSpool.runs(dir)).toEqual([]);
 
     for (const key of ['a', 'b']) {
-      const points = await api.db.metricPoint.findMany({ where: { runId, key }, orderBy: { step: 'asc' } });
+      const points = await storedMetricPoints(api.db, { runIds: [runId], key });
       expect(points.map((p) => p.step)).toEqual([...Array(1600).keys()]);
       expect(points.map((p) => p.value)).toEqual(points.map((p) => value(key, p.step)));
     }
@@ -115,7 +115,7 @@ describe('metric spool', () => {
     const reporter = new MetricsReporter(client, { workerId, runId }, { spool: new MetricSpool(join(dir, runId)), intervalMs: 3_600_000 });
     await reporter.log('k', 2, 2);
     await reporter.close();
-    const steps = (await api.db.metricPoint.findMany({ where: { runId }, orderBy: { step: 'asc' } })).map((p) => p.step);
+    const steps = (await storedMetricPoints(api.db, { runIds: [runId] })).sort((a, b) => a.step - b.step).map((p) => p.step);
     expect(steps).toEqual([0, 1, 2]);
     expect(MetricSpool.runs(dir)).toEqual([]);
   }, 30_000);

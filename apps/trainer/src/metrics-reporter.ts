@@ -1,3 +1,4 @@
+import type { MetricColumns } from '@ktlab/api';
 import type { PortalClient } from './api-client';
 import type { MetricSpool } from './metric-spool';
 import { isTransient, withRetry } from './retry';
@@ -7,6 +8,22 @@ export interface MetricPoint {
   step: number;
   value: number;
   wallTime: Date;
+}
+
+/**
+ * Points as one set of parallel arrays per key, the wire form of `worker.logMetrics`: superjson would annotate
+ * the Date of every point object, which costs more than the portal's insert.
+ */
+export function toMetricColumns(points: readonly MetricPoint[]): MetricColumns[] {
+  const byKey = new Map<string, MetricColumns>();
+  for (const point of points) {
+    let columns = byKey.get(point.key);
+    if (!columns) byKey.set(point.key, (columns = { key: point.key, steps: [], values: [], wallTimes: [] }));
+    columns.steps.push(point.step);
+    columns.values.push(point.value);
+    columns.wallTimes.push(point.wallTime.getTime());
+  }
+  return [...byKey.values()];
 }
 
 export interface MetricsReporterOptions {
@@ -73,7 +90,7 @@ export class MetricsReporter {
   }
 
   private send(points: MetricPoint[]) {
-    return this.client.worker.logMetrics.mutate({ ...this.ids, points });
+    return this.client.worker.logMetrics.mutate({ ...this.ids, series: toMetricColumns(points) });
   }
 
   private retrying<T>(action: () => Promise<T>): Promise<T> {

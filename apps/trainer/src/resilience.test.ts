@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerToken, startApiServer } from '@ktlab/api';
+import { createWorkerToken, startApiServer, storedMetricPoints } from '@ktlab/api';
 import { createTestApi, type TestApi } from '@ktlab/api/testing';
 import type { RunConfigInput } from '@ktlab/config';
 import { MANIFEST_NAME } from './checkpoint-sync';
@@ -102,7 +102,7 @@ describe('resilience', () => {
 
       // every step exactly once (the table's key forbids duplicates; no gaps below the last step)…
       const series = await Promise.all(
-        [first!.id, second!.id].map((runId) => api.db.metricPoint.findMany({ where: { runId, key: 'target/loss' }, orderBy: { step: 'asc' } })),
+        [first!.id, second!.id].map((runId) => storedMetricPoints(api.db, { runIds: [runId], key: 'target/loss' })),
       );
       const steps = series[0]!.map((p) => p.step);
       expect(steps).toEqual([...steps.keys()]);
@@ -128,9 +128,9 @@ describe('resilience', () => {
     const { secret } = await createWorkerToken(api.db, 'resilience-restart');
     const trainer = spawnTrainer(portal.url, secret, 'restart', { KTLAB_EXIT_WHEN_IDLE: '1' });
     try {
-      await waitFor(async () => (await api.db.metricPoint.count({ where: { runId: run.id } })) > 0, 120_000, 'first metrics');
+      await waitFor(async () => (await storedMetricPoints(api.db, { runIds: [run.id] })).length > 0, 120_000, 'first metrics');
       await portal.close();
-      const downAt = await api.db.metricPoint.count({ where: { runId: run.id } });
+      const downAt = (await storedMetricPoints(api.db, { runIds: [run.id] })).length;
       await new Promise((resolve) => setTimeout(resolve, 2500)); // the outage itself, not an assertion
       portal = await startApiServer(deps, port);
       expect(await exited(trainer), trainer.text()).toBe(0);
@@ -139,7 +139,7 @@ describe('resilience', () => {
       expect(done.status, done.error ?? '').toBe('succeeded');
       expect(done.attempt).toBe(1);
       for (const key of ['train/loss', 'train/accuracy']) {
-        const points = await api.db.metricPoint.findMany({ where: { runId: run.id, key }, orderBy: { step: 'asc' }, select: { step: true } });
+        const points = await storedMetricPoints(api.db, { runIds: [run.id], key });
         expect(points.map((p) => p.step)).toEqual([...Array(steps).keys()]);
       }
       expect(downAt).toBeLessThan(steps * 2);

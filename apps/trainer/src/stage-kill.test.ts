@@ -25,7 +25,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerToken } from '@ktlab/api';
+import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import type { RunConfigInput } from '@ktlab/config';
 import { loadModel } from '@ktlab/kmeans';
 import { exited, spawnTrainer, useTestPortal, writeTinyImageFolder, type TrainerProcess } from './test-support';
@@ -139,7 +139,7 @@ describe('SIGKILL during each stage kind', () => {
     expect(labels(runId).equals(labels(referenceId))).toBe(true);
 
     const series = async (id: string) =>
-      (await api.db.metricPoint.findMany({ where: { runId: id }, orderBy: [{ key: 'asc' }, { step: 'asc' }] })).map((p) => `${p.key}@${p.step}=${p.value}`);
+      (await storedMetricPoints(api.db, { runIds: [id] })).map((p) => `${p.key}@${p.step}=${p.value}`);
     const [got, want] = await Promise.all([series(runId), series(referenceId)]);
     expect(want.length).toBeGreaterThan(0);
     expect(got).toEqual(want);

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { SUMMARIZE_SERIES_SQL } from '@ktlab/api/series-resolution';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -40,28 +41,33 @@ export function seedFinishedRun(method: string, name: string, seed: number, top1
         [id('ev'), runId, layer, value],
       );
     }
-    await client.query(
-      `INSERT INTO "MetricPoint" ("runId", key, step, value, "wallTime")
-       SELECT $1, 'train/loss', s, 2.3 * exp(-s / 40.0) + $2 * 0.05, now() FROM generate_series(0, 199) s`,
-      [runId, seed],
-    );
+    await insertSeries(client, runId, 'train/loss', 200, `2.3 * exp(-s / 40.0) + ${Number(seed) * 0.05}`);
     return runId;
   });
+}
+
+/**
+ * Points 0…count-1 of a run's key, valued by the SQL expression `value` of the step `s`, with the summaries
+ * the portal keeps at ingest (written straight into the tables, as the ingest path would store them).
+ */
+async function insertSeries(client: pg.Client, runId: string, key: string, count: number, value: string): Promise<void> {
+  const series = await client.query<{ id: number }>(
+    `INSERT INTO "MetricSeries" ("runId", key) VALUES ($1, $2) ON CONFLICT ("runId", key) DO UPDATE SET key = excluded.key RETURNING id`,
+    [runId, key],
+  );
+  const seriesId = series.rows[0].id;
+  await client.query(`INSERT INTO "MetricPoint" ("seriesId", step, value, "wallTime") SELECT $1, s, ${value}, now() FROM generate_series(0, $2 - 1) s`, [seriesId, count]);
+  await client.query(SUMMARIZE_SERIES_SQL, [[seriesId]]);
 }
 
 /** Adds `count` points of `key` to a run (a noisy decaying curve with a few spikes). */
 export function seedLongSeries(runId: string, key: string, count: number): Promise<void> {
   return withClient(async (client) => {
-    await client.query(
-      `INSERT INTO "MetricPoint" ("runId", key, step, value, "wallTime")
-       SELECT $1, $2, s, exp(-s / 300000.0) + 0.1 * sin(s / 50.0) + CASE WHEN s % 99991 = 0 THEN 3 ELSE 0 END, now()
-       FROM generate_series(0, $3 - 1) s`,
-      [runId, key, count],
-    );
+    await insertSeries(client, runId, key, count, 'exp(-s / 300000.0) + 0.1 * sin(s / 50.0) + CASE WHEN s % 99991 = 0 THEN 3 ELSE 0 END');
   });
 }
 
-/** Removes seeded runs with everything they own (metric points cascade). */
+/** Removes seeded runs with everything they own (metric series cascade, their points go with them). */
 export function deleteRuns(runIds: string[]): Promise<void> {
   return withClient(async (client) => {
     await client.query(`DELETE FROM "Run" WHERE id = ANY($1::text[])`, [runIds]);

@@ -17,12 +17,18 @@ describe('parseLogMetricsBody', () => {
     );
     expect(parsed.runId).toBe('r1');
     expect(parsed.points.map((p) => [p.key, p.step, p.value])).toEqual([['loss', 0, Number.NaN], ['loss', 1, -Infinity], ['acc', 1, 0.5]]);
+    const columns = parseLogMetricsBody(
+      body({ workerId: 'w', runId: 'r2', series: [{ key: 'loss', steps: [0, 1], values: [Number.NaN, 2], wallTimes: [1, 2] }, { key: 'acc', steps: [1], values: [0.5], wallTimes: [2] }] }),
+    );
+    expect(columns.runId).toBe('r2');
+    expect(columns.points.map((p) => [p.key, p.step, p.value])).toEqual([['loss', 0, Number.NaN], ['loss', 1, 2], ['acc', 1, 0.5]]);
   });
 
   it('refuses a body that is not a metric batch', () => {
     expect(() => parseLogMetricsBody('{"json":{"runId":"r1"}}')).toThrow();
     expect(() => parseLogMetricsBody(body({ runId: 'r1', points: [{ key: 'loss', step: -1, value: 1 }] }))).toThrow();
     expect(() => parseLogMetricsBody('not json')).toThrow();
+    expect(() => parseLogMetricsBody(body({ runId: 'r1', series: [{ key: 'loss', steps: [0, 1], values: [1] }] }))).toThrow('same length');
   });
 });
 

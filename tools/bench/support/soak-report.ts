@@ -13,16 +13,30 @@ export const LOG_METRICS_PATH = '/api/trpc/worker.logMetrics';
 // any double: NaN and ±Infinity are data (a diverging loss), which z.number() would refuse
 const anyDouble = z.custom<number>((value) => typeof value === 'number', 'a number');
 
-const logMetricsRequest = z.object({
-  runId: z.string().min(1),
-  points: z.array(z.object({ key: z.string().min(1), step: z.number().int().min(0), value: anyDouble })),
-});
-export type MetricBatch = z.infer<typeof logMetricsRequest>;
+const step = z.number().int().min(0);
+/** Points as objects (`points`) and/or as parallel arrays per key (`series`, what the trainer sends). */
+const logMetricsRequest = z
+  .object({
+    runId: z.string().min(1),
+    points: z.array(z.object({ key: z.string().min(1), step, value: anyDouble })).optional(),
+    series: z
+      .array(z.object({ key: z.string().min(1), steps: z.array(step), values: z.array(anyDouble) }))
+      .refine((series) => series.every((s) => s.steps.length === s.values.length), 'steps and values of a key must have the same length')
+      .optional(),
+  })
+  .refine((request) => request.points !== undefined || request.series !== undefined, 'neither points nor series');
+
+export interface MetricBatch {
+  runId: string;
+  points: { key: string; step: number; value: number }[];
+}
 
 /** A `worker.logMetrics` request body as the trainer's tRPC client (httpLink + superjson) sends it. */
 export function parseLogMetricsBody(body: string): MetricBatch {
   const wire = z.object({ json: z.unknown(), meta: z.any().optional() }).parse(JSON.parse(body));
-  return logMetricsRequest.parse(superjson.deserialize(wire as Parameters<typeof superjson.deserialize>[0]));
+  const request = logMetricsRequest.parse(superjson.deserialize(wire as Parameters<typeof superjson.deserialize>[0]));
+  const fromSeries = (request.series ?? []).flatMap(({ key, steps, values }) => steps.map((s, i) => ({ key, step: s, value: values[i] })));
+  return { runId: request.runId, points: [...(request.points ?? []), ...fromSeries] };
 }
 
 export interface SentPoint {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type RunningPostgres } from '@ktlab/db';
 import { TEST_ADMIN_URL_ENV } from '@ktlab/db/testing';
 import { createTestApi, type TestApi } from '../testing';
+import { storedMetricPoints } from './metric-ingest';
 import { startLeaseReaper } from './lease-reaper';
 import { notifyRun } from './run-queue';
 
@@ -105,7 +106,7 @@ describe('PostgreSQL restart', () => {
     }
     expect(await api.db.run.count({ where: { status: 'running' } })).toBe(0);
     expect((await api.db.run.findUniqueOrThrow({ where: { id: held.id } })).status).toBe('succeeded');
-    const steps = await api.db.metricPoint.findMany({ where: { runId: held.id }, orderBy: { step: 'asc' }, select: { step: true } });
+    const steps = await storedMetricPoints(api.db, { runIds: [held.id] });
     expect(steps.map((p) => p.step)).toEqual([...Array(20).keys()]);
   }, 240_000);
 });

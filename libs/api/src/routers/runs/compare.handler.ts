@@ -1,5 +1,6 @@
 import { diffConfigs } from '../../compare/config-diff';
 import { requireRunsAccess } from '../../services/access';
+import { metricKeys } from '../../services/metric-ingest';
 import type { UserContext } from '../../trpc/user-context';
 import type { CompareInput } from './compare.schema';
 
@@ -22,8 +23,7 @@ export async function compareRunsHandler({ ctx, input }: { ctx: UserContext; inp
     },
   });
   const runs = ids.map((id) => found.find((run) => run.id === id)!);
-  const keys = await ctx.db.$queryRaw<{ runId: string; key: string }[]>`
-    SELECT DISTINCT "runId", key FROM "MetricPoint" WHERE "runId" = ANY(${ids}::text[])`;
+  const keys = await metricKeys(ctx.db, ids);
   const keysOf = (runId: string) => new Set(keys.filter((row) => row.runId === runId).map((row) => row.key));
   const perRun = ids.map(keysOf);
   const commonMetricKeys = [...perRun[0]].filter((key) => perRun.every((set) => set.has(key))).sort();

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { requireRunAccess } from '../../services/access';
+import { metricKeys } from '../../services/metric-ingest';
 import type { UserContext } from '../../trpc/user-context';
 import { queuePosition, waitingFor } from '../../services/run-queue';
 import type { RunIdInput } from './get.schema';
@@ -17,15 +18,7 @@ export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: R
     },
   });
   if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} not found` });
-  // A loose index scan: one index probe per distinct key, where DISTINCT would read every point of the run.
-  const keys = await ctx.db.$queryRaw<{ key: string }[]>`
-    WITH RECURSIVE keys AS (
-      (SELECT key FROM "MetricPoint" WHERE "runId" = ${run.id} ORDER BY key LIMIT 1)
-      UNION ALL
-      SELECT (SELECT m.key FROM "MetricPoint" m WHERE m."runId" = ${run.id} AND m.key > keys.key ORDER BY m.key LIMIT 1)
-      FROM keys WHERE keys.key IS NOT NULL
-    )
-    SELECT key FROM keys WHERE key IS NOT NULL`;
+  const keys = await metricKeys(ctx.db, [run.id]);
   const artifacts = run.artifacts.map((artifact) => ({ ...artifact, bytes: Number(artifact.bytes) }));
   return {
     ...run,

@@ -1,5 +1,6 @@
 import { runConfigSchema } from '@ktlab/config';
 import type { WorkerContext } from '../../trpc/worker-context';
+import { lastMetricSteps } from '../../services/metric-ingest';
 import { claimNextRun } from '../../services/run-queue';
 import { requireWorker } from '../../services/worker-access';
 import type { ClaimInput } from './claim.schema';
@@ -10,8 +11,6 @@ export async function claimHandler({ ctx, input }: { ctx: WorkerContext; input: 
   const run = await claimNextRun(ctx.db, input.workerId);
   if (!run) return null;
   const stages = await ctx.db.stage.findMany({ where: { runId: run.id }, orderBy: { ordinal: 'asc' } });
-  const lastSteps = await ctx.db.$queryRaw<{ key: string; step: number }[]>`
-    SELECT key, max(step) AS step FROM "MetricPoint" WHERE "runId" = ${run.id} GROUP BY key`;
   return {
     id: run.id,
     name: run.name,
@@ -19,6 +18,6 @@ export async function claimHandler({ ctx, input }: { ctx: WorkerContext; input: 
     attempt: run.attempt,
     config: runConfigSchema.parse(run.config),
     stages: stages.map((s) => ({ kind: s.kind, status: s.status, progress: s.progress })),
-    lastMetricSteps: Object.fromEntries(lastSteps.map((row) => [row.key, Number(row.step)])),
+    lastMetricSteps: await lastMetricSteps(ctx.db, run.id),
   };
 }

@@ -3,6 +3,7 @@
  * others claim; every run is executed exactly once and no point is lost or doubled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedMetricPoints } from '../../services/metric-ingest';
 import { createTestApi, type TestApi } from '../../testing';
 
 describe('worker load', () => {
@@ -46,6 +47,6 @@ describe('worker load', () => {
     expect(new Set(executed)).toEqual(ids);
     const statuses = await api.db.run.groupBy({ by: ['status', 'attempt'], where: { id: { in: [...ids] } }, _count: true });
     expect(statuses).toEqual([{ status: 'succeeded', attempt: 1, _count: runs }]);
-    expect(await api.db.metricPoint.count({ where: { runId: { in: [...ids] } } })).toBe(runs * pointsPerRun);
+    expect((await storedMetricPoints(api.db, { runIds: [...ids] })).length).toBe(runs * pointsPerRun);
   }, 300_000);
 });
