@@ -12,20 +12,25 @@
  * claimed through `worker.claim`, heart-beating its lease, as the trainer does) send `--ingest-points` distinct
  * points in all over HTTP with `worker.logMetrics`, some batches twice (a response treated as lost); while they
  * do, the queries are timed round-robin. Afterwards SQL checks that exactly the planned points are stored, once
- * each, with their values; the process exits non-zero otherwise. Last line: `portal: p95_runs_list_ms=<value>`
- * (idle, first page).
+ * each, with their values; the process exits non-zero otherwise. The workers send the wire form the trainer
+ * sends (`series`: parallel arrays per key). Printed with the CPU model, its vector ISA and the load average
+ * (a shared machine: run it several times and take the median). Last line:
+ * `portal: ingest_points_per_s=<value>`.
  */
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
+import os, { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import pg from 'pg';
 import superjson from 'superjson';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { type AppRouter, createSession, createWorkerToken, MAX_POINTS_PER_BATCH, PgEventHub, SESSION_COOKIE, startApiServer } from '@ktlab/api';
+import { type AppRouter, createSession, createWorkerToken, MAX_POINTS_PER_BATCH, type MetricColumns, PgEventHub, SESSION_COOKIE, startApiServer, SUMMARIZE_SERIES_SQL } from '@ktlab/api';
+import { chooseResolution, SUMMARY_LEVEL_BITS } from '@ktlab/api/series-resolution';
+import { describeCpuHost } from '@ktlab/tf-backend/cpu-host';
 import { applyMigrations, createDb, ktlabHome, startEmbeddedPostgres } from '@ktlab/db';
-import { batchPoints, type IngestBatch, ingestVerdict, type Latency, planIngest, type StoredCounts, summarize, verdictLine } from './support/ingest-plan';
+import { postgresCpuSeconds } from './support/process-cpu';
+import { batchPoints, type IngestBatch, ingestVerdict, type Latency, planIngest, type PlannedPoint, type StoredCounts, summarize, verdictLine } from './support/ingest-plan';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const options = new Command()
@@ -78,7 +83,21 @@ async function measure(repeats: number, call: () => Promise<unknown>): Promise<L
 }
 
 const log = (line: string) => console.log(`[bench portal] ${line}`);
-const server = await startEmbeddedPostgres({ home: join(ktlabHome(), 'postgres-bench'), port: options.pgPort, database: 'postgres' });
+
+/** A batch's points in the wire form the trainer sends: parallel arrays per key. */
+function toColumns(points: readonly PlannedPoint[], wallTime: number): MetricColumns[] {
+  const byKey = new Map<string, MetricColumns>();
+  for (const { key, step, value } of points) {
+    let columns = byKey.get(key);
+    if (!columns) byKey.set(key, (columns = { key, steps: [], values: [], wallTimes: [] }));
+    columns.steps.push(step);
+    columns.values.push(value);
+    columns.wallTimes.push(wallTime);
+  }
+  return [...byKey.values()];
+}
+const pgHome = join(ktlabHome(), 'postgres-bench');
+const server = await startEmbeddedPostgres({ home: pgHome, port: options.pgPort, database: 'postgres' });
 const dbName = `ktlab_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: server.url });
 await admin.connect();
@@ -115,11 +134,13 @@ try {
      FROM generate_series(1, $1) i`,
     [options.runs],
   );
+  const longSeries = (await sql.query<{ id: number }>(`INSERT INTO "MetricSeries" ("runId", key) VALUES ('r1', 'train/loss') RETURNING id`)).rows[0].id;
   await sql.query(
-    `INSERT INTO "MetricPoint" ("runId", key, step, value, "wallTime")
-     SELECT 'r1', 'train/loss', s, exp(-s / 200000.0) + 0.05 * sin(s / 30.0), now() FROM generate_series(0, $1 - 1) s`,
-    [options.points],
+    `INSERT INTO "MetricPoint" ("seriesId", step, value, "wallTime")
+     SELECT $1, s, exp(-s / 200000.0) + 0.05 * sin(s / 30.0), now() FROM generate_series(0, $2 - 1) s`,
+    [longSeries, options.points],
   );
+  await sql.query(SUMMARIZE_SERIES_SQL, [[longSeries]]);
   await sql.query('ANALYZE');
   log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
@@ -133,6 +154,7 @@ try {
     return response.json();
   };
 
+  const longSeriesResolution = chooseResolution(0, options.points - 1, 2000);
   const cases: { name: string; api: () => Promise<unknown>; floor: () => Promise<unknown> }[] = [
     {
       name: 'runs.list first page (50 of 10k)',
@@ -164,11 +186,13 @@ try {
     {
       name: `runs.metricSeries ${options.points / 1e6}M points → 2000`,
       api: () => get('runs.metricSeries', { runId: 'r1', key: 'train/loss', maxPoints: 2000 }),
+      // the same resolution the API picks, read from the summaries kept at ingest
       floor: () =>
         sql.query(
-          `SELECT min(step), avg(value), min(value), max(value) FROM "MetricPoint" WHERE "runId" = 'r1' AND key = 'train/loss'
-           GROUP BY width_bucket(step, 0, $1::int, 2000) ORDER BY 1`,
-          [options.points],
+          `SELECT min("firstStep"), sum(sum) / sum(count), min(min), max(max) FROM "MetricSummary"
+           WHERE "seriesId" = (SELECT id FROM "MetricSeries" WHERE "runId" = 'r1' AND key = 'train/loss') AND level = $1
+           GROUP BY bucket / $2::int ORDER BY 1`,
+          [longSeriesResolution.level, longSeriesResolution.width / 2 ** (SUMMARY_LEVEL_BITS * longSeriesResolution.level)],
         ),
     },
   ];
@@ -214,10 +238,10 @@ try {
   const tally = { inserted: 0, resentBatches: 0, resentPoints: 0, resentInserted: 0, retries: 0 };
   /** A call that failed without an answer or with a 5xx is retried (re-sending is harmless), as a trainer does; anything else stops the bench. */
   const send = async (w: number, batch: IngestBatch): Promise<number> => {
-    const points = batchPoints(plan.keys, batch).map((p) => ({ ...p, wallTime: new Date() }));
+    const series = toColumns(batchPoints(plan.keys, batch), Date.now());
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await workers[w].client.worker.logMetrics.mutate({ workerId: workers[w].workerId, runId: runIds[w], points })).inserted;
+        return (await workers[w].client.worker.logMetrics.mutate({ workerId: workers[w].workerId, runId: runIds[w], series })).inserted;
       } catch (error) {
         const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
         if ((status !== undefined && status < 500) || attempt === 5) throw new Error(`worker ${w}, points ${batch.first}…: ${(error as Error).message}`);
@@ -242,9 +266,12 @@ try {
     }
   })();
 
+  log(`load average before the ingest ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
   log(`ingesting ${options.ingestPoints} points: ${options.ingestWorkers} workers, batches of ${options.ingestBatch}…`);
+  const cpuBefore = { node: process.cpuUsage(), postgres: postgresCpuSeconds(join(pgHome, 'data')) };
   const ingestStarted = performance.now();
   let ingestMs: number;
+  let ingestCpu: { node: number; postgres: number | undefined };
   try {
     await Promise.all(
       workers.map(async ({ batches }, w) => {
@@ -262,6 +289,12 @@ try {
       }),
     );
     ingestMs = performance.now() - ingestStarted;
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const postgresAfter = postgresCpuSeconds(join(pgHome, 'data'));
+    ingestCpu = {
+      node: (nodeCpu.user + nodeCpu.system) / 1e6,
+      postgres: cpuBefore.postgres === undefined || postgresAfter === undefined ? undefined : postgresAfter - cpuBefore.postgres,
+    };
   } finally {
     ingestDone = true;
     heartbeats.forEach(clearInterval);
@@ -273,9 +306,9 @@ try {
     await sql.query<StoredCounts>(
       `WITH plan AS (SELECT * FROM unnest($1::text[], $2::int[]) AS p("runId", quota)),
        points AS (
-         SELECT m."runId", m.key, m.step, m.value, p.quota,
-                CASE WHEN m.key ~ '^ingest/m[0-9]{1,9}$' THEN substr(m.key, 9)::int END AS k
-         FROM "MetricPoint" m JOIN plan p USING ("runId"))
+         SELECT s."runId", s.key, m.step, m.value, p.quota,
+                CASE WHEN s.key ~ '^ingest/m[0-9]{1,9}$' THEN substr(s.key, 9)::int END AS k
+         FROM "MetricPoint" m JOIN "MetricSeries" s ON s.id = m."seriesId" JOIN plan p USING ("runId"))
        SELECT count(*)::int AS "rows",
               count(DISTINCT ("runId", key, step))::int AS "distinct",
               (count(DISTINCT ("runId", key, step)) FILTER (
@@ -304,7 +337,16 @@ try {
     `concurrent ingest: ${options.ingestWorkers} workers (own worker token, registered, each holding one claimed run, heart-beating), ` +
       `${options.ingestPoints} distinct points in ${batchCount} worker.logMetrics batches of ≤ ${options.ingestBatch} over HTTP, ${plan.keys} keys per run`,
   );
-  console.log(`ingest: total time ${seconds.toFixed(1)} s, throughput ${Math.round(options.ingestPoints / seconds)} points/s`);
+  const pointsPerSecond = Math.round(options.ingestPoints / seconds);
+  console.log(`ingest: total time ${seconds.toFixed(1)} s, throughput ${pointsPerSecond} points/s`);
+  if (ingestCpu.postgres !== undefined) {
+    const coreSeconds = ingestCpu.node + ingestCpu.postgres;
+    console.log(
+      `ingest CPU time: ${coreSeconds.toFixed(1)} core-seconds (this process ${ingestCpu.node.toFixed(1)} s: API server, 8 clients, timed queries; ` +
+        `PostgreSQL ${ingestCpu.postgres.toFixed(1)} s) = ${Math.round(options.ingestPoints / coreSeconds)} points per core-second; ` +
+        `the wall-clock rate above is what this process got of a shared machine (load average below)`,
+    );
+  }
   console.log(
     `re-sent batches (response treated as lost): ${tally.resentBatches} (${tally.resentPoints} points; inserted again: ${tally.resentInserted}); ` +
       `points inserted per the answers: ${tally.inserted}; calls retried after an error: ${tally.retries}`,
@@ -323,7 +365,13 @@ try {
   if (leaseLost) console.log(`FAILED: ${leaseLost}`);
   if (!idempotent) console.log(`FAILED: the answers report ${tally.inserted} points inserted (${tally.resentInserted} by re-sent batches), ${options.ingestPoints} expected`);
   failed = !verdict.ok || !idempotent || Boolean(leaseLost);
-  console.log(`portal: p95_runs_list_ms=${rows[0].api.p95.toFixed(1)}`);
+  const seriesRow = rows[rows.length - 1];
+  console.log(
+    `${seriesRow.name}: p95 ${seriesRow.api.p95.toFixed(1)} ms idle, ${loadRows[rows.length - 1].api.p95.toFixed(1)} ms under the ingest ` +
+      `(read from the level-${longSeriesResolution.level} summaries, buckets of ${longSeriesResolution.width} steps)`,
+  );
+  console.log(`machine: ${describeCpuHost()}; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min), shared with other processes`);
+  console.log(`portal: ingest_points_per_s=${pointsPerSecond}`);
 } finally {
   await sql.end();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
