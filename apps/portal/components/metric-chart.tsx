@@ -61,10 +61,11 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
       bands: [{ series: [3, 2], fill: theme.band }],
       hooks: {
         draw: [
-          () => {
-            // Exposed for the e2e check that a downsampled 1M-point series draws in well under a second.
+          (u) => {
+            // Exposed for the e2e test of a 1M-point series: how long the last draw took and how many points it drew.
             if (dataSince.current === null) return;
             container.current?.setAttribute('data-render-ms', (performance.now() - dataSince.current).toFixed(1));
+            container.current?.setAttribute('data-drawn-points', String(u.data[0].length));
             dataSince.current = null;
           },
         ],
