@@ -27,6 +27,7 @@ import superjson from 'superjson';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { type AppRouter, createSession, createWorkerToken, MAX_POINTS_PER_BATCH, type MetricColumns, PgEventHub, SESSION_COOKIE, startApiServer, SUMMARIZE_SERIES_SQL } from '@ktlab/api';
 import { chooseResolution, SUMMARY_LEVEL_BITS } from '@ktlab/api/series-resolution';
+import { wireTransformer } from '@ktlab/api/wire-transformer';
 import { describeCpuHost } from '@ktlab/tf-backend/cpu-host';
 import { applyMigrations, createDb, ktlabHome, startEmbeddedPostgres } from '@ktlab/db';
 import { postgresCpuSeconds } from './support/process-cpu';
@@ -209,7 +210,7 @@ try {
     plan.batches.map(async (batches, w) => {
       const { secret } = await createWorkerToken(db, `bench ingest ${w}`);
       const client = createTRPCClient<AppRouter>({
-        links: [httpLink({ url: `${api.url}/api/trpc`, transformer: superjson, headers: () => ({ authorization: `Bearer ${secret}` }) })],
+        links: [httpLink({ url: `${api.url}/api/trpc`, transformer: wireTransformer, headers: () => ({ authorization: `Bearer ${secret}` }) })],
       });
       const registration = await client.worker.register.mutate({ name: `bench-ingest-${w}`, host: os.hostname(), backend: 'bench' });
       return { client, batches, workerId: registration.workerId, heartbeatMs: registration.heartbeatMs };

@@ -1,6 +1,6 @@
 import type { AppRouter } from '@ktlab/api';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import superjson from 'superjson';
+import { wireTransformer } from '@ktlab/api/wire-transformer';
 
 export type PortalClient = ReturnType<typeof createPortalClient>;
 
@@ -10,7 +10,8 @@ export function createPortalClient(portalUrl: string, token: string) {
     links: [
       httpLink({
         url: new URL('/api/trpc', portalUrl).toString(),
-        transformer: superjson,
+        // superjson's format; metric batches of plain numbers skip its per-element walk
+        transformer: wireTransformer,
         headers: () => ({ authorization: `Bearer ${token}` }),
       }),
     ],

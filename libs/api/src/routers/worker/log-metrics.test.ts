@@ -67,6 +67,19 @@ describe('worker.logMetrics in columns, and the summaries kept at ingest', () =>
     expect(whole.points.map((p) => p.value)).toEqual(points.map((p) => p.value));
   });
 
+  it('stores each point once when the same new batch arrives several times at once', async () => {
+    const { runId, caller, workerId } = await heldRun('concurrent');
+    const steps = Array.from({ length: 3000 }, (_, i) => i);
+    const series = [{ key: 'loss', steps, values: steps.map((s) => s / 7), wallTimes: steps.map(() => Date.now()) }];
+    // each copy finds the series empty and appends; all but one then meet the points' primary key and retry checked
+    const answers = await Promise.all([1, 2, 3, 4].map(() => caller.worker.logMetrics({ workerId, runId, series })));
+    expect(answers.reduce((sum, a) => sum + a.inserted, 0)).toBe(3000);
+    expect((await storedMetricPoints(api.db, { runIds: [runId], key: 'loss' })).map((p) => p.step)).toEqual(steps);
+    const whole = await api.user.runs.metricSeries({ runId, key: 'loss', maxPoints: 10 });
+    expect(whole.total).toBe(3000);
+    expect(Math.max(...whole.points.map((p) => p.max))).toBe(2999 / 7);
+  });
+
   it('takes points as objects and columns in one batch, keys merged, NaN and ±Infinity as sent', async () => {
     const { runId, caller, workerId } = await heldRun('mixed');
     const inserted = await caller.worker.logMetrics({
