@@ -37,6 +37,16 @@ describe('runConfigSchema', () => {
     expect(result.errors.find((e) => e.path === 'data.path')?.message).toMatch(/dataset path is required/);
   });
 
+  it('takes a permutation file for the pretext, and refuses an empty path at its field', () => {
+    const config = runConfigSchema.parse({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutations: 100, permutationsFile: ' ../shared/reference/permutations_100_max.bin ' } });
+    expect(config.kind === 'pipeline' && config.pretext.permutationsFile).toBe('../shared/reference/permutations_100_max.bin');
+    expect(runConfigSchema.parse({ kind: 'pipeline', data: { path: '/d' } })).not.toHaveProperty('pretext.permutationsFile');
+    expect(parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutationsFile: ' ' } })).toEqual({
+      ok: false,
+      errors: [{ path: 'pretext.permutationsFile', message: 'a permutation file path is required (leave the field out to generate the set)' }],
+    });
+  });
+
   it('rejects an unknown kind', () => {
     const result = parseRunConfig({ kind: 'magic' });
     expect(result.ok).toBe(false);

@@ -31,6 +31,12 @@ export const pretextSchema = z.object({
   learningRate: z.number().positive().max(10).default(0.01),
   /** Size of the permutation set (the paper: 1000 for Jigsaw, 701 for Jigsaw++). */
   permutations: z.number().int().min(2).max(5000).default(701),
+  /**
+   * Train with this permutation set instead of generating one: a file in the paper's `.bin` format (int32 n,
+   * int32 9, n × 9 1-indexed tile indices), e.g. `../shared/reference/permutations_701.bin`. It must hold exactly
+   * `permutations` permutations. Read by the worker, inside `KTLAB_DATASET_ROOTS` like the datasets.
+   */
+  permutationsFile: z.string().trim().min(1, 'a permutation file path is required (leave the field out to generate the set)').optional(),
   /** Jigsaw++: at most this many of the 9 tiles come from another image. */
   maxOccludedTiles: z.number().int().min(0).max(8).default(2),
   grayProbability: z.number().min(0).max(1).default(0.5),
@@ -45,9 +51,24 @@ export const pretextSchema = z.object({
   heldOutEvery: z.number().int().min(0).default(0),
 });
 
-export const clusteringSchema = z.object({
-  /** What produces the features that are clustered. */
-  source: z.enum(['pretext', 'hog', 'random-network']).default('pretext'),
+/**
+ * Pseudo-labels made elsewhere (`clustering.source: 'file'`), matched to the pseudo-label dataset's images by
+ * their path relative to the dataset folder. Images the file does not label are counted and left out.
+ */
+export const labelsFileSchema = z.object({
+  /** CSV `path,label`, JSON lines (`{"path": …, "label": …}`, or a run's `labels.ktpl`), or an int32 `.npy`. */
+  path: z.string().trim().min(1, 'a labels file path is required'),
+  /** `auto`: by the file's extension (.csv, .jsonl / .ktpl / .json, .npy). */
+  format: z.enum(['auto', 'csv', 'jsonl', 'npy']).default('auto'),
+  /** `.npy` only: a text file naming the images in the array's order, one relative path a line. */
+  imageList: z.string().trim().min(1).optional(),
+});
+export type LabelsFileRef = z.infer<typeof labelsFileSchema>;
+
+const clusteringFields = z.object({
+  /** What produces the features that are clustered, or `file`: pseudo-labels read from `labelsFile` (no k-means). */
+  source: z.enum(['pretext', 'hog', 'random-network', 'file']).default('pretext'),
+  labelsFile: labelsFileSchema.optional(),
   layer: z.string().default('conv4'),
   /** Max-pool grid of the tapped layer (the paper: 5x5 for AlexNet conv4). */
   grid: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([3, 3]),
@@ -64,6 +85,13 @@ export const clusteringSchema = z.object({
   /** Cluster on another dataset than the pretext's (Table 2); defaults to the training data. */
   data: datasetRefSchema.optional(),
 });
+
+function checkLabelsFile(clustering: { source: string; labelsFile?: unknown }, ctx: z.RefinementCtx): void {
+  if (clustering.source === 'file' && !clustering.labelsFile) ctx.addIssue({ code: 'custom', path: ['labelsFile'], message: 'required when clustering.source is "file"' });
+  if (clustering.source !== 'file' && clustering.labelsFile) ctx.addIssue({ code: 'custom', path: ['labelsFile'], message: 'only read when clustering.source is "file"' });
+}
+
+export const clusteringSchema = clusteringFields.superRefine(checkLabelsFile);
 
 export const pseudoLabelsSchema = z.object({
   /** Assign pseudo-labels on another dataset than the clustering's (Table 2). */
@@ -162,7 +190,11 @@ export const pipelineConfigInputSchema = pipelineConfigSchema
   .extend({
     data: strictDatasetRefSchema,
     pretext: pretextSchema.strict().prefault({}),
-    clustering: clusteringSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
+    clustering: clusteringFields
+      .extend({ data: strictDatasetRefSchema.optional(), labelsFile: labelsFileSchema.strict().optional() })
+      .strict()
+      .superRefine(checkLabelsFile)
+      .prefault({}),
     pseudoLabels: pseudoLabelsSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
     target: targetSchema.strict().prefault({}),
     evaluation: evaluationSchema.extend({ train: strictDatasetRefSchema.optional(), test: strictDatasetRefSchema.optional() }).strict().prefault({}),
