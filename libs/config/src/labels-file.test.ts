@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig, runConfigSchema } from './run-config';
+
+const data = { path: '/d' };
+
+describe('clustering.source "file"', () => {
+  it('takes a labels file, format auto by default', () => {
+    const config = runConfigSchema.parse({ kind: 'pipeline', data, clustering: { source: 'file', labelsFile: { path: ' runs/a/labels.csv ' } } });
+    expect(config.kind === 'pipeline' && config.clustering.labelsFile).toEqual({ path: 'runs/a/labels.csv', format: 'auto' });
+  });
+
+  it('needs the file with source "file" and refuses it with any other source, at the field', () => {
+    expect(parseRunConfig({ kind: 'pipeline', data, clustering: { source: 'file' } })).toEqual({
+      ok: false,
+      errors: [{ path: 'clustering.labelsFile', message: 'required when clustering.source is "file"' }],
+    });
+    expect(parseRunConfig({ kind: 'pipeline', data, clustering: { source: 'hog', labelsFile: { path: 'l.csv' } } })).toEqual({
+      ok: false,
+      errors: [{ path: 'clustering.labelsFile', message: 'only read when clustering.source is "file"' }],
+    });
+  });
+
+  it('refuses unknown keys and an empty path inside the labels file (input schema)', () => {
+    const result = parseRunConfig({ kind: 'pipeline', data, clustering: { source: 'file', labelsFile: { path: ' ', fromat: 'csv' } } });
+    expect(result.ok === false && result.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'clustering.labelsFile.path', message: 'a labels file path is required' },
+        { path: 'clustering.labelsFile.fromat', message: 'unknown field "fromat"' },
+      ]),
+    );
+  });
+});
