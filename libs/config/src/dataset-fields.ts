@@ -30,11 +30,16 @@ export interface FileField {
 }
 
 /**
- * Every file other than a dataset that a run config makes a worker read (`pretext.permutationsFile`): the portal
- * and the worker check them against `KTLAB_DATASET_ROOTS` as they do the datasets.
+ * Every file other than a dataset that a run config makes a worker read (`pretext.permutationsFile`, the labels
+ * file of `clustering.source: 'file'`): the portal and the worker check them against `KTLAB_DATASET_ROOTS` as they
+ * do the datasets.
  */
 export function fileFields(config: RunConfig): FileField[] {
   if (config.kind !== 'pipeline') return [];
-  const candidates: [string, string | undefined][] = [['pretext.permutationsFile', config.pretext.permutationsFile]];
+  const candidates: [string, string | undefined][] = [
+    ['pretext.permutationsFile', config.pretext.permutationsFile],
+    ['clustering.labelsFile.path', config.clustering.labelsFile?.path],
+    ['clustering.labelsFile.imageList', config.clustering.labelsFile?.imageList],
+  ];
   return candidates.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([field, path]) => ({ field, path }));
 }

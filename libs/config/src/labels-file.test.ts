@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fileFields } from './dataset-fields';
 import { parseRunConfig, runConfigSchema } from './run-config';
 
 const data = { path: '/d' };
@@ -28,5 +29,15 @@ describe('clustering.source "file"', () => {
         { path: 'clustering.labelsFile.fromat', message: 'unknown field "fromat"' },
       ]),
     );
+  });
+});
+
+describe('fileFields with a labels file', () => {
+  it('lists the labels file and its image list, each at its field, so they are checked against the dataset roots', () => {
+    const config = runConfigSchema.parse({ kind: 'pipeline', data, clustering: { source: 'file', labelsFile: { path: 'l.npy', imageList: 'images.txt' } } });
+    expect(fileFields(config)).toEqual([
+      { field: 'clustering.labelsFile.path', path: 'l.npy' },
+      { field: 'clustering.labelsFile.imageList', path: 'images.txt' },
+    ]);
   });
 });
