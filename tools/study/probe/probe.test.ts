@@ -14,6 +14,7 @@ const result = (id: string, permutations: number, curve: [number, number][], cpu
   permutations,
   imageSize: 48,
   widthMultiplier: 0.25,
+  learningRate: 0.01,
   configHash: 'h',
   trainImages: 10_000,
   heldOutImages: 1_000,
@@ -30,10 +31,13 @@ const result = (id: string, permutations: number, curve: [number, number][], cpu
 describe('the pretext probe', () => {
   it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
     const cells = planProbe('/data/cifar10');
-    expect(cells).toHaveLength(16);
-    expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
-    expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
     const first = cells[0]!.config;
+    expect(cells).toHaveLength(19);
+    expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
+    expect(cells.slice(4, 7).map((cell) => cell.id)).toEqual(['jigsaw-p100-s48-w0.25-lr0.05', 'jigsaw-p701-s48-w0.25-lr0.05', 'jigsaw++-p701-s48-w0.25-lr0.05']);
+    expect(cells[4]!.config.pretext.learningRate).toBe(0.05);
+    expect(first.pretext.learningRate).toBe(PROBE_DESIGN.learningRate);
+    expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
     expect(first.data).toMatchObject({ path: '/data/cifar10/train', limit: PROBE_DESIGN.trainImages + PROBE_DESIGN.heldOutImages });
     expect(first.pretext).toMatchObject({ task: 'jigsaw', permutations: 30, maxOccludedTiles: 0, heldOutImages: PROBE_DESIGN.heldOutImages });
     expect(cells.find((cell) => cell.task === 'jigsaw++')!.config.pretext.maxOccludedTiles).toBeGreaterThan(0);
@@ -57,8 +61,8 @@ describe('the pretext probe', () => {
     const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
     expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
-    expect(readme).toContain('Pending (15 of 16)');
-    expect(readme).toContain('about 5.0 CPU-hours remain');
+    expect(readme).toContain('Pending (18 of 19)');
+    expect(readme).toContain('about 6.0 CPU-hours remain');
   });
 });
 
