@@ -135,6 +135,20 @@ describe('presets', () => {
     expect(quick.evaluation.trainLimit).toBeLessThanOrEqual(2_500);
   });
 
+  it('presets name the released permutation files when asked, with the count those files hold', () => {
+    const pretext = (id: string, options = {}) => {
+      const config = presetConfig(id, { data: { path: '/d' }, referencePermutations: true, ...options });
+      if (config.kind !== 'pipeline') throw new Error('expected a pipeline');
+      return config.pretext;
+    };
+    expect(pretext('cc-jigsaw++')).toMatchObject({ permutations: 701, permutationsFile: '../shared/reference/permutations_701.bin' });
+    expect(pretext('cc-vgg-jigsaw++', { quick: true, sharedDir: '/srv/shared/' })).toMatchObject({ permutations: 701, permutationsFile: '/srv/shared/reference/permutations_701.bin' });
+    expect(pretext('jigsaw')).toMatchObject({ permutations: 100, permutationsFile: '../shared/reference/permutations_100_max.bin' });
+    expect(pretext('cc-hog')).not.toHaveProperty('permutationsFile');
+    const generated = presetConfig('cc-jigsaw++', { data: { path: '/d' } });
+    expect(generated.kind === 'pipeline' && generated.pretext.permutationsFile).toBeUndefined();
+  });
+
   it('the regression preset distils the VGG teacher', () => {
     const config = presetConfig('regression-vgg-jigsaw++', { data: { path: '/d' } });
     if (config.kind !== 'pipeline') throw new Error('expected a pipeline');

@@ -2,13 +2,14 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { shuffleIndices } from '@ktlab/data';
-import { generateMaximinPermutations, PuzzleSampler, type PuzzleBatch } from '@ktlab/jigsaw';
+import { PuzzleSampler, type PuzzleBatch } from '@ktlab/jigsaw';
 import { saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
 import { examplePuzzlesFigure } from '../figures';
 import { pretextNetFor } from '../nets';
+import { pretextPermutations, recordPermutations } from './pretext-permutations';
 import { fit } from '../training/fit';
 
 export interface PretextOutputs {
@@ -21,8 +22,9 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
   const { config } = context;
   const cfg = config.pretext;
   if (cfg.task === 'none') return undefined;
+  // The file first: a wrong or missing one fails the run before the images are decoded.
+  const permutations = await pretextPermutations(config, context.datasetRoots);
   const data = await openRunDataset(context, config.data, cfg.imageSize);
-  const permutations = generateMaximinPermutations({ count: cfg.permutations, seed: config.seed });
   const sampler = new PuzzleSampler({
     images: asImages(data) as ConstructorParameters<typeof PuzzleSampler>[0]['images'],
     permutations,
@@ -33,7 +35,11 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
     },
   });
   const tileSize = sampler.geometry.tileSize;
-  context.log(`pretext: ${cfg.task} on ${data.count} images at ${cfg.imageSize}px, tiles ${tileSize}px, ${permutations.size} permutations`);
+  const record = await recordPermutations(context, permutations);
+  context.log(
+    `pretext: ${cfg.task} on ${data.count} images at ${cfg.imageSize}px, tiles ${tileSize}px, ${permutations.size} permutations ` +
+      `(${record.source === 'generated' ? 'generated' : `from ${record.source}`}; minimum Hamming distance ${record.minHamming}, mean ${record.meanHamming.toFixed(2)})`,
+  );
   try {
     const examples = sampler.sample(Int32Array.from({ length: Math.min(6, data.count) }, (_, i) => i), config.seed, 0);
     await examplePuzzlesFigure(examples, join(context.runDir, 'figures', 'example-puzzles.png'));
