@@ -2,7 +2,22 @@ export { fitKMeans, type KMeansOptions, type KMeansFit, type IterationMetrics } 
 export { assignToModel, type Assignment, type AssignOptions } from './assign.js';
 export type { KMeansModel, TrainingSummary } from './model.js';
 export { saveModel, loadModel, encodeArtifact, decodeArtifact, ARTIFACT_VERSION } from './artifact.js';
-export { writePseudoLabels, readPseudoLabels, type PseudoLabels } from './pseudo-labels.js';
+export { writePseudoLabels, writePseudoLabelsCsv, readPseudoLabels, type PseudoLabels } from './pseudo-labels.js';
+export {
+  labelFileFormat,
+  parseLabelsCsv,
+  parseLabelsJsonl,
+  parseLabelsNpy,
+  matchLabelsToImages,
+  labelCsvLine,
+  csvField,
+  LabelFileError,
+  MAX_LABEL_FILE_CLASSES,
+  type LabelEntry,
+  type LabelFileContents,
+  type LabelFileFormat,
+  type MatchedLabels,
+} from './label-file.js';
 export { writeNpy, readNpy, parseNpy, encodeNpy, encodeNpyHeader, type NpyContents, type NpyDtype } from './npy.js';
 export { exportClusteringNpy, type ClusteringExport } from './npy-export.js';
 export { labelAgreement, type LabelAgreement } from './metrics.js';
