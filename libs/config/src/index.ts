@@ -4,3 +4,4 @@ export * from './presets';
 export * from './stages';
 export * from './study-tag';
 export * from './dataset-fields';
+export * from './config-overrides';
