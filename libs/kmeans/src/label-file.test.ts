@@ -95,7 +95,8 @@ describe('matchLabelsToImages', () => {
   it('orders the labels as the run\'s images, counts the images without a label and the labels outside the run', () => {
     const contents = parseLabelsCsv('d.png,1\nb.png,5\na.png,0\nbroken.jpg,2\n', 'l.csv');
     const matched = matchLabelsToImages(contents, ['a.png', 'b.png', 'c.png'], known);
-    expect(matched).toEqual({ ids: ['a.png', 'b.png'], labels: Int32Array.of(0, 5), k: 6, unlabelled: 1, unlabelledSample: ['c.png'], outsideRun: 2 });
+    expect(matchLabelsToImages(contents, ['c.png', 'b.png', 'd.png'], known)).toMatchObject({ ids: ['b.png', 'd.png'], indices: Int32Array.of(1, 2), labels: Int32Array.of(5, 1) });
+    expect(matched).toEqual({ ids: ['a.png', 'b.png'], indices: Int32Array.of(0, 1), labels: Int32Array.of(0, 5), k: 6, unlabelled: 1, unlabelledSample: ['c.png'], outsideRun: 2 });
   });
 
   it('keeps the k a ktlab header states', () => {

@@ -187,8 +187,9 @@ export function parseLabelsNpy(bytes: Uint8Array, file: string, imageList: strin
 }
 
 export interface MatchedLabels {
-  /** The run's labelled images, in the run's order, and their labels. */
+  /** The run's labelled images, in the run's order, their positions among the run's images, and their labels. */
   ids: string[];
+  indices: Int32Array;
   labels: Int32Array;
   k: number;
   /** The run's images the file gives no label (left out of training). */
@@ -220,13 +221,15 @@ export function matchLabelsToImages(contents: LabelFileContents, runIds: readonl
     throw new LabelFileError(file, first.line, `image "${first.path}" is not in the dataset${example}${more}`);
   }
   const ids: string[] = [];
+  const indices: number[] = [];
   const labels: number[] = [];
   const unlabelledSample: string[] = [];
   let unlabelled = 0;
-  for (const id of runIds) {
+  for (const [index, id] of runIds.entries()) {
     const entry = byPath.get(id);
     if (entry) {
       ids.push(id);
+      indices.push(index);
       labels.push(entry.label);
     } else {
       unlabelled++;
@@ -235,7 +238,7 @@ export function matchLabelsToImages(contents: LabelFileContents, runIds: readonl
   }
   if (ids.length === 0) throw new LabelFileError(file, undefined, `labels none of the run's ${runIds.length} images`);
   const k = contents.k ?? labels.reduce((max, label) => Math.max(max, label), 0) + 1;
-  return { ids, labels: Int32Array.from(labels), k, unlabelled, unlabelledSample, outsideRun: entries.length - ids.length };
+  return { ids, indices: Int32Array.from(indices), labels: Int32Array.from(labels), k, unlabelled, unlabelledSample, outsideRun: entries.length - ids.length };
 }
 
 /** One CSV field: quoted when the path holds a comma, a quote, a line break or surrounding spaces. */

@@ -65,7 +65,14 @@ export async function conv1FiltersFigure(model: tf.LayersModel, path: string): P
 
 /** For `clusters` evenly spaced clusters (by size order), the `perCluster` images closest to the centroid. */
 export async function clusterNeighboursFigure(labelsPath: string, data: ImageDataset, path: string, clusters = 12, perCluster = 10): Promise<void> {
-  const { labels, distances, k } = await readPseudoLabels(labelsPath);
+  const { ids, labels, distances, k } = await readPseudoLabels(labelsPath);
+  // Pseudo-labels read from a file may leave images out: members are found by id, not by position.
+  const indexOf = new Map(data.ids.map((id, index) => [id, index]));
+  const imageOf = ids.map((id) => {
+    const index = indexOf.get(id);
+    if (index === undefined) throw new Error(`pseudo-labelled image ${id} is not in the dataset`);
+    return index;
+  });
   const members = Array.from({ length: k }, () => [] as number[]);
   labels.forEach((label, index) => members[label].push(index));
   const bySize = members.map((m, id) => ({ id, m })).filter((c) => c.m.length > 0).sort((a, b) => b.m.length - a.m.length);
@@ -78,7 +85,8 @@ export async function clusterNeighboursFigure(labelsPath: string, data: ImageDat
   const bytes = size * size * data.channels;
   chosen.forEach(({ m }, row) => {
     const nearest = distances ? [...m].sort((a, b) => distances[a] - distances[b]) : m;
-    nearest.slice(0, perCluster).forEach((image, column) => {
+    nearest.slice(0, perCluster).forEach((member, column) => {
+      const image = imageOf[member];
       canvas.paste(data.images.subarray(image * bytes, (image + 1) * bytes), size, data.channels, gap + column * (size * scale + gap), gap + row * (size * scale + gap), scale);
     });
   });
