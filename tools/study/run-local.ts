@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
-import { cellResult, readCellResult, writeCellResult, type MachineInfo } from './cell-result';
+import { cellResult, finishedCell, writeCellResult, writeCommittedCell, type MachineInfo } from './cell-result';
 import { configHash, pretextKey, type StudyCell, type StudyPlan } from './plan';
 import { etaSeconds, formatDuration } from './eta';
 import { designCellCount } from './scales';
@@ -20,6 +20,8 @@ export interface LocalRunOptions {
   plan: StudyPlan;
   /** `.ktlab/study/<scale>` */
   studyDir: string;
+  /** Committed copies of finished cells (`docs/results/<scale>/cells`): read to skip cells, written as cells finish. */
+  cellsDir?: string;
   cacheDir: string;
   signal: AbortSignal;
   /** Plain log lines (no progress bars), for tests and logs. */
@@ -53,8 +55,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
   const backend = await selectBackend({}, pino({ level: 'silent' }));
   const summary: LocalRunSummary = { ran: [], skipped: [], failed: [] };
   const pending = plan.cells.filter((cell) => {
-    const done = readCellResult(cellDir(studyDir, cell.id));
-    if (done && done.configHash === configHash(cell.config)) {
+    if (finishedCell(cell, cellDir(studyDir, cell.id), options.cellsDir)) {
       summary.skipped.push(cell.id);
       return false;
     }
@@ -133,7 +134,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
         const cpu = process.cpuUsage(cpuAtStart);
         durations.push(seconds);
         writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
-        writeCellResult(dir, cellResult(cell, {
+        const result = cellResult(cell, {
           results,
           wallSeconds: Number((seconds + previousSeconds(dir)).toFixed(1)),
           cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
@@ -142,7 +143,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
           machine,
-        }));
+        });
+        writeCellResult(dir, result);
+        if (options.cellsDir) writeCommittedCell(options.cellsDir, result, cell.config);
         summary.ran.push(cell.id);
         overall?.increment();
         say(`${cell.id}: done in ${formatDuration(seconds)}`);
