@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -165,6 +165,12 @@ describe('clustering.source "file"', () => {
     expect(training.images.count).toBe(20);
     expect(training.ids).not.toContain('blobs/img 7.png');
     forgetOpenedDatasets();
+    // The figure and the cluster browser's files find the labelled images by id, not by position.
+    expect(run.logs.filter((line) => /^(figures|cluster summary):/.test(line))).toEqual([]);
+    expect(existsSync(join(runDir, 'figures/cluster-neighbours.png'))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(runDir, 'clusters/summary.json'), 'utf8')) as { images: number; clusters: { nearest: string[] }[] };
+    expect(summary.images).toBe(20);
+    expect(summary.clusters.flatMap((cluster) => cluster.nearest)).not.toContain('blobs/img 7.png');
   });
 
   it('fails the pseudo-label stage on an unknown path or a malformed line, naming the file and line', async () => {
