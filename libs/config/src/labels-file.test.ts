@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { applyConfigOverrides, parseConfigOverride } from './config-overrides';
 import { fileFields } from './dataset-fields';
+import { presetConfig } from './presets';
 import { parseRunConfig, runConfigSchema } from './run-config';
 
 const data = { path: '/d' };
@@ -39,5 +41,15 @@ describe('fileFields with a labels file', () => {
       { field: 'clustering.labelsFile.path', path: 'l.npy' },
       { field: 'clustering.labelsFile.imageList', path: 'images.txt' },
     ]);
+  });
+});
+
+describe('a labels file from the command line (--set)', () => {
+  it('switches a preset to labels from a file with two --set overrides, and names the missing file at its field', () => {
+    const base = presetConfig('cc-hog', { data });
+    const set = (...args: string[]) => parseRunConfig(applyConfigOverrides(base, args.map(parseConfigOverride)));
+    const result = set('clustering.source=file', 'clustering.labelsFile.path=released/labels.csv');
+    expect(result.ok && result.config.kind === 'pipeline' && result.config.clustering).toMatchObject({ source: 'file', labelsFile: { path: 'released/labels.csv', format: 'auto' } });
+    expect(set('clustering.source=file')).toEqual({ ok: false, errors: [{ path: 'clustering.labelsFile', message: 'required when clustering.source is "file"' }] });
   });
 });
