@@ -2,7 +2,7 @@
  * Run configs as text: YAML (1.2, through the `yaml` package) or JSON, read with the line of a syntax error and
  * written back in full. Pure: reading the file is the caller's.
  */
-import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
+import { Document, isScalar, parse as parseYaml, visit, YAMLParseError } from 'yaml';
 
 export type ConfigFormat = 'yaml' | 'json';
 
@@ -52,7 +52,14 @@ export function parseConfigText(text: string, format: ConfigFormat, source: stri
   return value as Record<string, unknown>;
 }
 
-/** A config as YAML or JSON text, every field written (what `ktlab config` prints and a run folder keeps). */
+/** A config as YAML or JSON text, every field written (what `ktlab config` prints); YAML lists of scalars on one line. */
 export function formatConfigText(config: unknown, format: ConfigFormat): string {
-  return format === 'json' ? `${JSON.stringify(config, null, 2)}\n` : stringifyYaml(config, { lineWidth: 0 });
+  if (format === 'json') return `${JSON.stringify(config, null, 2)}\n`;
+  const document = new Document(config);
+  visit(document, {
+    Seq(_, node) {
+      if (node.items.every((item) => isScalar(item))) node.flow = true;
+    },
+  });
+  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
