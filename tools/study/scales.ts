@@ -84,7 +84,9 @@ export const SCALES: Record<ScaleName, Scale> = {
   },
   quick: {
     name: 'quick',
-    description: 'Every row and ablation × 3 seeds, sized for a 2-core CPU in under an hour: 800 train images, width-0.25 nets, 1–2 epochs.',
+    description:
+      'Every row and ablation × 3 seeds, sized for a 2-core CPU in under an hour: 800 train images, width-0.25 nets, 1–2 epochs. ' +
+      'It tests the plumbing and **cannot rank the methods**: at this size every linear probe lies within a few points and most orderings are not significant (the medium scale is the one that can).',
     rows: STUDY_ROWS,
     seeds: 3,
     trainImages: 800,
