@@ -98,7 +98,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
         say(`${cell.id}: pretext network reused from ${owner} (identical seed, data and pretext settings)`);
       }
       const remaining = pending.length - index;
-      const eta = etaSeconds(durations, remaining, (plan.scale.projectedMinutes * 60) / designCellCount(plan.scale));
+      // A scale not sized yet (projectedMinutes 0) has no estimate until its first cell finishes: "?" rather than "0 s".
+      const eta = etaSeconds(durations, remaining, ((plan.scale.projectedMinutes || Number.NaN) * 60) / designCellCount(plan.scale));
       const etaText = `ETA ${formatDuration(eta)} (${remaining} cells left)`;
       overall?.update({ message: `${cell.id} — ${etaText}` });
       if (options.quiet) say(`[${index + 1}/${pending.length}] ${cell.id} — ${etaText}`);
