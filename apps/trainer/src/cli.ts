@@ -24,6 +24,7 @@ import { shareGpuWithKMeans } from './gpu-kmeans';
 import { registerPublishCommand } from './publish/publish-command';
 import { addConfigSourceOptions, resolveCliConfig, resolveOrExit, type ConfigSourceOptions } from './run-config/cli-config';
 import { registerConfigCommand } from './run-config/config-command';
+import { runFolderConflict } from './run-config/run-folder-config';
 import { registerSubmitCommand } from './run-config/submit-command';
 import { registerSmokeCommand } from './smoke/smoke-command';
 
@@ -56,10 +57,15 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
   const config: PipelineConfig = resolved.config;
   const { seed } = resolved;
   const quick = options.quick;
+  const runDir = resolve(options.runDir ?? join(ktlabHome(), 'runs', `local-${resolved.label}-${seed}${quick ? '-quick' : ''}`));
+  const conflict = runFolderConflict(runDir, config);
+  if (conflict) {
+    console.error(`ktlab run: ${conflict}`);
+    process.exit(2);
+  }
   const backend = await selectBackend({}, pino({ level: 'silent' }));
   shareGpuWithKMeans(backend);
   const skipped = backend.attempts.filter((a) => !a.ok).map((a) => a.reason ?? a.name);
-  const runDir = resolve(options.runDir ?? join(ktlabHome(), 'runs', `local-${resolved.label}-${seed}${quick ? '-quick' : ''}`));
   mkdirSync(runDir, { recursive: true });
   // The resolved config, every field: what this run trained with, and what `ktlab publish` sends.
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2));

@@ -132,6 +132,11 @@ describe('ktlab run', SPAWNING, () => {
     expect(result.stdout).toContain('    pcaDims: 0\n');
     expect(readFileSync(join(runDir, 'pretext', 'permutations.bin'))).toEqual(readFileSync(REFERENCE_100));
     expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ preset: 'custom', seed: 2 });
+
+    // The same folder with another config is refused before any training, naming what differs.
+    const other = await ktlab(['run', '--config', config, '--run-dir', runDir, '--set', 'pretext.epochs=2']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(`ktlab run: ${runDir} holds a run of another config (it differs at pretext.epochs, pretext.permutations, pretext.permutationsFile); resuming it would mix the two. Pass --run-dir <new folder>, or delete the folder to start again\n`);
   });
 });
 
