@@ -33,6 +33,7 @@ export interface ConfigSourceOptions {
   limit?: string;
   referencePermutations: boolean;
   method?: string;
+  labels?: string;
 }
 
 export interface ResolveOptions {
@@ -72,7 +73,8 @@ export function addConfigSourceOptions(command: Command, presetOption = true): C
     .option('--seed <n>', 'with --preset: random seed (default 0)')
     .option('--limit <n>', 'with --preset: use at most this many training images')
     .option('--reference-permutations', 'with --preset: train the pretext with the permutation set the papers released (shared/reference)', false)
-    .option('--method <name>', 'the run\'s method in the portal and run.json (default: the preset, or "custom" for --config)');
+    .option('--method <name>', 'the run\'s method in the portal and run.json (default: the preset, or "custom" for --config)')
+    .option('--labels <file>', 'train cluster classification on pseudo-labels from a file (CSV path,label; JSON lines; .npy with --set clustering.labelsFile.imageList=<list>) instead of clustering: sets clustering.source=file');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -151,6 +153,13 @@ export function resolveCliConfig(options: ConfigSourceOptions, resolveOptions: R
     base = input;
     label = preset;
     method = options.method ?? preset;
+  }
+  if (options.labels !== undefined) {
+    const path = resolveOptions.absolutePaths ? resolve(options.labels) : options.labels;
+    base = applyConfigOverrides(base, [
+      { path: 'clustering.source', value: 'file' },
+      { path: 'clustering.labelsFile.path', value: path },
+    ]);
   }
   let input: Record<string, unknown>;
   try {
