@@ -18,7 +18,7 @@ describe('labelFileFormat', () => {
 
 describe('parseLabelsCsv', () => {
   it('reads path,label lines with an optional header, quoted paths, CRLF, a BOM and blank lines', () => {
-    const text = '\ufeffpath,label\r\ncat/1.jpg,3\r\n\r\n"dog/a, b.jpg",0\n"say ""hi"".png" , 12\n./bird/x.png,7\n';
+    const text = '\ufeffpath,label\r\ncat/1.jpg,3\r\n\r\n"dog/a, b.jpg",0\n "say ""hi"".png" , 12\n./bird/x.png,7\n';
     expect(pairs(parseLabelsCsv(text, 'l.csv'))).toEqual([
       ['cat/1.jpg', 3, 2],
       ['dog/a, b.jpg', 0, 4],

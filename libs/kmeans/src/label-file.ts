@@ -68,6 +68,9 @@ function csvFields(text: string, file: string, line: number): string[] {
   const fields: string[] = [];
   let at = 0;
   for (;;) {
+    let start = at;
+    while (text[start] === ' ' || text[start] === '\t') start++;
+    if (text[start] === '"') at = start;
     if (text[at] === '"') {
       let value = '';
       let i = at + 1;
