@@ -25,7 +25,8 @@ export const DEFAULT_DATA = '../shared/datasets/cifar10/train';
 export interface ConfigSourceOptions {
   preset?: string;
   config?: string;
-  set: string[];
+  /** --set arguments, in order (absent: none). */
+  set?: string[];
   data?: string;
   test?: string;
   quick: boolean;
@@ -66,7 +67,7 @@ export function addConfigSourceOptions(command: Command, presetOption = true): C
   if (presetOption) command.option('--preset <id>', 'method, e.g. cc-jigsaw++ (see `ktlab presets`)');
   return command
     .option('--config <file>', 'a run config in YAML (.yaml, .yml) or JSON (.json), e.g. from `ktlab config <preset>`')
-    .option('--set <path=value>', 'set one config field (repeatable): --set pretext.epochs=10 --set clustering.k=100; the value is JSON where it parses, else text', collect, [])
+    .option('--set <path=value>', 'set one config field (repeatable): --set pretext.epochs=10 --set clustering.k=100; the value is JSON where it parses, else text', collect)
     .option('--data <folder>', 'with --preset: training images, <folder>/<class>/*.jpg or a flat folder')
     .option('--test <folder>', 'with --preset: labelled images to evaluate on (default: 20% held out of --data)')
     .option('--quick', 'with --preset: the CPU-sized variant of the preset', false)
@@ -77,7 +78,7 @@ export function addConfigSourceOptions(command: Command, presetOption = true): C
     .option('--labels <file>', 'train cluster classification on pseudo-labels from a file (CSV path,label; JSON lines; .npy with --set clustering.labelsFile.imageList=<list>) instead of clustering: sets clustering.source=file');
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -163,7 +164,7 @@ export function resolveCliConfig(options: ConfigSourceOptions, resolveOptions: R
   }
   let input: Record<string, unknown>;
   try {
-    input = applyConfigOverrides(base, options.set.map(parseConfigOverride));
+    input = applyConfigOverrides(base, (options.set ?? []).map(parseConfigOverride));
   } catch (error) {
     if (error instanceof ConfigOverrideError) throw new CliConfigError([error.message]);
     throw error;
