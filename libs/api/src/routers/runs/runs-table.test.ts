@@ -62,19 +62,32 @@ describe('runs table features', () => {
     expect(await api.user.runs.groups({ status: ['cancelled'] })).toEqual([{ method: 'jigsaw', total: 1, byStatus: { cancelled: 1 } }]);
   });
 
-  it('compares runs: differing config fields, shared metric keys, eval results', async () => {
+  it('compares runs: differing config fields, curves only for metrics with more than one point, single values as a table, seed groups, named test sets', async () => {
     const a = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', seed: 1 } });
     const b = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', seed: 2 } });
+    const c = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke', seed: 3, steps: 7 } });
+    await api.db.dataset.create({ data: { projectId: (await api.db.project.findFirstOrThrow({ where: { slug: 'default' } })).id, name: 'my-test-set', format: 'folder', location: '/data/test', imageCount: 2000 } });
     const w = await api.newWorker('cmp');
-    for (const [run, keys] of [[a, ['loss', 'acc']], [b, ['loss']]] as const) {
+    const series = (key: string, steps: number, value: number) => Array.from({ length: steps }, (_, step) => ({ key, step, value, wallTime: new Date() }));
+    for (const [run, points] of [
+      [a, [...series('loss', 3, 1), ...series('acc', 1, 0.25)]],
+      [b, [...series('loss', 1, 1), ...series('acc', 1, 0.5)]],
+      [c, [...series('loss', 2, 1)]],
+    ] as const) {
       await w.caller.worker.claim({ workerId: w.workerId });
-      await w.caller.worker.logMetrics({ workerId: w.workerId, runId: run.id, points: keys.map((key) => ({ key, step: 0, value: 1, wallTime: new Date() })) });
-      await w.caller.worker.finish({ outcome: 'succeeded', workerId: w.workerId, runId: run.id, evalResults: [{ protocol: 'linear', layer: 'conv1', dataset: 'd', metric: 'top1', value: 0.5 }] });
+      await w.caller.worker.logMetrics({ workerId: w.workerId, runId: run.id, points: [...points] });
+      await w.caller.worker.finish({ outcome: 'succeeded', workerId: w.workerId, runId: run.id, evalResults: [{ protocol: 'linear', layer: 'conv1', dataset: '/data/test', metric: 'top1', value: 0.5 }] });
     }
-    const compared = await api.user.runs.compare({ ids: [b.id, a.id] });
-    expect(compared.runs.map((r) => r.id)).toEqual([b.id, a.id]);
-    expect(compared.configDiff).toEqual([{ path: 'seed', values: [2, 1] }]);
+    const compared = await api.user.runs.compare({ ids: [b.id, a.id, c.id] });
+    expect(compared.runs.map((r) => r.id)).toEqual([b.id, a.id, c.id]);
+    expect(compared.configDiff).toEqual([
+      { path: 'seed', values: [2, 1, 3] },
+      { path: 'steps', values: [60, 60, 7] },
+    ]);
     expect(compared.commonMetricKeys).toEqual(['loss']);
+    expect(compared.summaryMetrics).toEqual([{ key: 'acc', values: [0.5, 0.25, null] }]);
+    expect(compared.seedGroups).toEqual([[b.id, a.id]]);
+    expect(compared.testSets).toEqual([{ dataset: '/data/test', label: 'my-test-set', images: 2000 }]);
     expect(compared.runs[0].evalResults).toHaveLength(1);
   });
 });
