@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
+import { describeTestSets } from '../../compare/test-set';
 import { requireRunAccess } from '../../services/access';
+import { metricKeySummaries } from '../../services/metric-keys';
 import type { UserContext } from '../../trpc/user-context';
 import { queuePosition, waitingFor } from '../../services/run-queue';
 import type { RunIdInput } from './get.schema';
@@ -17,20 +19,19 @@ export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: R
     },
   });
   if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} not found` });
-  // A loose index scan: one index probe per distinct key, where DISTINCT would read every point of the run.
-  const keys = await ctx.db.$queryRaw<{ key: string }[]>`
-    WITH RECURSIVE keys AS (
-      (SELECT key FROM "MetricPoint" WHERE "runId" = ${run.id} ORDER BY key LIMIT 1)
-      UNION ALL
-      SELECT (SELECT m.key FROM "MetricPoint" m WHERE m."runId" = ${run.id} AND m.key > keys.key ORDER BY m.key LIMIT 1)
-      FROM keys WHERE keys.key IS NOT NULL
-    )
-    SELECT key FROM keys WHERE key IS NOT NULL`;
+  const [keys, datasets] = await Promise.all([
+    metricKeySummaries(ctx.db, run.id),
+    ctx.db.dataset.findMany({ where: { projectId: run.projectId }, select: { name: true, location: true, imageCount: true } }),
+  ]);
   const artifacts = run.artifacts.map((artifact) => ({ ...artifact, bytes: Number(artifact.bytes) }));
   return {
     ...run,
     artifacts,
     metricKeys: keys.map((row) => row.key),
+    /** Metrics logged once (final values): the run page shows them as a table rather than one-point charts. */
+    singleValues: keys.filter((row) => row.points === 1).map((row) => ({ key: row.key, value: row.last })),
+    /** The eval results' test sets by registered name, with their sizes. */
+    testSets: describeTestSets(run.evalResults.map((result) => result.dataset), datasets),
     queuePosition: await queuePosition(ctx.db, run),
     /** Set while no live worker can claim the queued run: the worker it waits for, e.g. "a GPU worker". */
     waitingFor: (await waitingFor(ctx.db, run)) ?? null,

@@ -90,4 +90,19 @@ describe('runs table features', () => {
     expect(compared.testSets).toEqual([{ dataset: '/data/test', label: 'my-test-set', images: 2000 }]);
     expect(compared.runs[0].evalResults).toHaveLength(1);
   });
+
+  it('run page: metrics logged once are single values (with their value), longer ones curves; test sets by registered name', async () => {
+    const run = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const project = await api.db.project.findFirstOrThrow({ where: { slug: 'default' } });
+    await api.db.dataset.create({ data: { projectId: project.id, name: 'train-set', format: 'folder', location: '/data/train', imageCount: 5000 } });
+    const w = await api.newWorker('page');
+    await w.caller.worker.claim({ workerId: w.workerId });
+    const points = [0, 1, 2].map((step) => ({ key: 'loss', step, value: 3 - step, wallTime: new Date() }));
+    await w.caller.worker.logMetrics({ workerId: w.workerId, runId: run.id, points: [...points, { key: 'eval/linear/conv3/top1', step: 0, value: 0.42, wallTime: new Date() }] });
+    await w.caller.worker.finish({ outcome: 'succeeded', workerId: w.workerId, runId: run.id, evalResults: [{ protocol: 'linear', layer: 'conv1', dataset: '/data/train [1000] (held-out 20%)', metric: 'top1', value: 0.5 }] });
+    const page = await api.user.runs.get({ id: run.id });
+    expect(page.metricKeys).toEqual(['eval/linear/conv3/top1', 'loss']);
+    expect(page.singleValues).toEqual([{ key: 'eval/linear/conv3/top1', value: 0.42 }]);
+    expect(page.testSets).toEqual([{ dataset: '/data/train [1000] (held-out 20%)', label: 'train-set, first 1,000, 20% held out', images: 200 }]);
+  });
 });
