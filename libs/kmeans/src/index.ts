@@ -28,9 +28,8 @@ export { fitPreprocessing, applyPreprocessing, type Preprocessing, type Preproce
 export { toRowBlocks, type RowBlocks } from './matrix.js';
 export type { DistanceEngine, ClusterAccumulation } from './engine/distance-engine.js';
 export { WasmDistanceEngine, type WasmEngineOptions } from './engine/wasm-engine.js';
-export { TfDistanceEngine, type TfEngineOptions } from './engine/tf-engine.js';
 export { loadLloydKernel, type KernelVariant } from './engine/wasm-kernel.js';
-export { defaultDistanceEngine, selectDistanceEngine, useWebGpuForKMeans, type EngineSelection } from './engine/select-engine.js';
+export { defaultDistanceEngine, useWebGpuForKMeans } from './engine/select-engine.js';
 export { WebGpuDistanceEngine, type GpuDeviceLike, type WebGpuEngineOptions } from './engine/webgpu-engine.js';
 export { WasmMatrixMultiplier } from './engine/wasm-gemm.js';
 export { gaussianMixture, type GaussianMixture, type GaussianMixtureOptions } from './synthetic.js';
