@@ -105,4 +105,35 @@ describe('runs table features', () => {
     expect(page.singleValues).toEqual([{ key: 'eval/linear/conv3/top1', value: 0.42 }]);
     expect(page.testSets).toEqual([{ dataset: '/data/train [1000] (held-out 20%)', label: 'train-set, first 1,000, 20% held out', images: 200 }]);
   });
+
+  it('filters and sorts by eval results (a layer, or the best over layers); rows carry config, results and the dataset by name', async () => {
+    const project = await api.db.project.findFirstOrThrow({ where: { slug: 'default' } });
+    await api.db.dataset.create({ data: { projectId: project.id, name: 'my-images', format: 'folder', location: '/data/cifar' } });
+    const w = await api.newWorker('evals');
+    const finished = async (name: string, linear: Record<string, number>) => {
+      const run = await api.user.runs.create({ method: 'cc-jigsaw++', name, config: pipeline() as never });
+      await w.caller.worker.claim({ workerId: w.workerId });
+      const evalResults = Object.entries(linear).map(([layer, value]) => ({ protocol: 'linear' as const, layer, dataset: '/data/t', metric: 'top1', value }));
+      await w.caller.worker.finish({ outcome: 'succeeded', workerId: w.workerId, runId: run.id, evalResults });
+      return run.id;
+    };
+    await finished('low', { conv1: 0.2, conv3: 0.4 });
+    await finished('high', { conv1: 0.3, conv3: 0.6 });
+    await finished('mixed', { conv1: 0.7, conv3: 0.45 });
+    await api.user.runs.create({ method: 'smoke', name: 'no-evals', config: { kind: 'smoke' } });
+    const names = async (input: Parameters<typeof api.user.runs.list>[0]) => (await api.user.runs.list(input)).runs.map((run) => run.name);
+    const conv3 = { protocol: 'linear', layer: 'conv3' };
+    expect(await names({ evals: [{ ...conv3, op: '>', value: 0.5 }] })).toEqual(['high']);
+    expect(await names({ evals: [{ ...conv3, op: '<=', value: 0.45 }], sort: 'name', order: 'asc' })).toEqual(['low', 'mixed']);
+    expect(await names({ evals: [{ protocol: 'linear', layer: 'best', op: '>=', value: 0.6 }], sort: 'name', order: 'asc' })).toEqual(['high', 'mixed']);
+    expect(await names({ evals: [{ protocol: 'linear', layer: 'best', op: '<', value: 0.6 }] })).toEqual(['low']);
+    expect(await names({ sortEval: conv3, order: 'desc' })).toEqual(['high', 'mixed', 'low', 'no-evals']);
+    expect(await names({ sortEval: conv3, order: 'asc' })).toEqual(['low', 'mixed', 'high', 'no-evals']);
+    expect(await names({ sortEval: { protocol: 'linear', layer: 'best' }, order: 'desc', pageSize: 2, page: 0 })).toEqual(['mixed', 'high']);
+    const [row] = (await api.user.runs.list({ search: 'high' })).runs;
+    expect(row.dataset).toEqual({ path: '/data/cifar', name: 'my-images' });
+    expect(row.evalResults).toContainEqual({ protocol: 'linear', layer: 'conv3', metric: 'top1', value: 0.6 });
+    expect((row.config as { clustering: { k: number } }).clustering.k).toBe(500);
+    await expect(api.user.runs.list({ evals: [{ protocol: 'Linear', layer: 'conv3', op: '>', value: 1 }] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
 });
