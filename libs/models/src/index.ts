@@ -59,7 +59,7 @@ export { saveCheckpoint, loadCheckpoint, type TrainingCheckpoint } from './io/tr
 
 // Training helpers.
 export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
-export { stepLr, cosineLr, type LrSchedule } from './training/lr-schedule.js';
+export { cosineLr, type LrSchedule } from './training/lr-schedule.js';
 export { trainStep, trainStepAsync } from './training/train-step.js';
 export { regressionStep, regressionStepAsync } from './training/regression-step.js';
 
