@@ -7,7 +7,7 @@
  * `npm run ktlab -- publish <run-dir> --portal <url> [--project <slug>]`: show that run in the portal afterwards.
  * `npm run ktlab -- smoke`: the worker check in this process (backend and loss curve end), e.g. on a new GPU host.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -103,6 +103,13 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
   const stageSeconds: Record<string, number> = {};
   const controller = new AbortController();
   process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
+  // Every metric point as one JSON line (`{"key","step","value"}`), appended across resumed invocations.
+  const metrics = createWriteStream(join(runDir, 'metrics.jsonl'), { flags: 'a' });
+  // Without a terminal the bars redraw only every 30 s; log lines go straight out so nothing waits or is lost.
+  const log = (message: string) => {
+    if (process.stdout.isTTY) bars.log(`${message}\n`);
+    else console.log(message);
+  };
   let results: EvalResult[];
   try {
     results = await runPipeline({
@@ -110,7 +117,9 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
       runDir,
       cacheDir: process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache'),
       signal: controller.signal,
-      metric: () => undefined,
+      metric: (key, step, value) => {
+        metrics.write(`${JSON.stringify({ key, step, value })}\n`);
+      },
       stage: (kind, status, progress, message) => {
         if (status === 'running' && progress === 0) stageStarts.set(kind, Date.now());
         const stageStart = stageStarts.get(kind);
@@ -122,10 +131,11 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
         }
         bar.update(Math.round(progress * 1000), { message: status === 'running' ? (message ?? '') : `${status}${message ? ` (${message})` : ''}` });
       },
-      log: (message) => bars.log(`${message}\n`),
+      log,
     });
   } finally {
     bars.stop();
+    await new Promise<void>((resolve) => metrics.end(resolve));
   }
   writeFileSync(join(runDir, 'results.json'), JSON.stringify(results, null, 2));
   // What `ktlab publish` needs to show the run in the portal as it happened.

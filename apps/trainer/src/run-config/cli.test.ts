@@ -131,6 +131,11 @@ describe('ktlab run', SPAWNING, () => {
     expect(result.stdout).toContain('    epochs: 1\n');
     expect(result.stdout).toContain('    pcaDims: 0\n');
     expect(readFileSync(join(runDir, 'pretext', 'permutations.bin'))).toEqual(readFileSync(REFERENCE_100));
+    // Without a terminal the pipeline's log lines still reach stdout, and every metric point lands in metrics.jsonl.
+    expect(result.stdout).toMatch(/pretext: jigsaw on \d+ images at \d+px, tiles \d+px, 100 permutations \(from /);
+    const points = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string; step: number; value: number });
+    expect(points).toContainEqual({ key: 'pretext/permutations', step: 0, value: 100 });
+    expect(points.some((point) => point.key === 'pretext/epoch_loss' && point.value > 0)).toBe(true);
     expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ preset: 'custom', seed: 2 });
 
     // The same folder with another config is refused before any training, naming what differs.
