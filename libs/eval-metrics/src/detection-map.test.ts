@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { boxIoU } from './box.js';
+import { averagePrecision, detectionMap, type DetectionImage } from './detection-map.js';
+
+const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
+
+describe('boxIoU', () => {
+  it('is intersection over union with w·h areas', () => {
+    expect(boxIoU(box(0, 0, 10, 10), box(0, 0, 10, 10))).toBe(1);
+    expect(boxIoU(box(0, 0, 10, 10), box(0, 0, 6, 10))).toBe(0.6);
+    expect(boxIoU(box(0, 0, 10, 10), box(5, 5, 10, 10))).toBeCloseTo(25 / 175, 12);
+    expect(boxIoU(box(0, 0, 10, 10), box(10, 0, 10, 10))).toBe(0);
+  });
+});
+
+describe('detectionMap (COCO-style)', () => {
+  it('gives 1 for perfect predictions on several images and classes', () => {
+    const images: DetectionImage[] = [
+      { groundTruth: [{ classId: 0, box: box(1, 2, 20, 30) }, { classId: 2, box: box(40, 40, 10, 12) }], detections: [] },
+      { groundTruth: [{ classId: 1, box: box(5, 5, 50, 40) }], detections: [] },
+    ];
+    for (const image of images) image.detections = image.groundTruth.map((g, i) => ({ ...g, score: 0.9 - i * 0.1 }));
+    const result = detectionMap(images, { numClasses: 3 });
+    expect(result.map50).toBe(1);
+    expect(result.map75).toBe(1);
+    expect(result.map).toBe(1);
+    expect(result.perClass.map((c) => c.groundTruthCount)).toEqual([1, 1, 1]);
+  });
+
+  it('a missed object caps recall: 51 of the 101 recall points at precision 1', () => {
+    const result = detectionMap(
+      [
+        {
+          groundTruth: [{ classId: 0, box: box(0, 0, 10, 10) }, { classId: 0, box: box(50, 50, 10, 10) }],
+          detections: [{ classId: 0, box: box(0, 0, 10, 10), score: 0.8 }],
+        },
+      ],
+      { numClasses: 1 },
+    );
+    expect(result.map50).toBeCloseTo(51 / 101, 12);
+  });
+
+  it('a duplicate detection is a false positive: it lowers AP only when it outranks a true one', () => {
+    const gtA = { classId: 0, box: box(0, 0, 10, 10) };
+    const gtB = { classId: 0, box: box(20, 20, 10, 10) };
+    const harmless = detectionMap(
+      [{ groundTruth: [gtA], detections: [{ ...gtA, score: 0.9 }, { ...gtA, score: 0.8 }] }],
+      { numClasses: 1, iouThresholds: [0.5] },
+    );
+    expect(harmless.map50).toBe(1);
+    // Ranked TP, FP (duplicate), TP: precision 1, 1/2, 2/3 → made non-increasing 1, 2/3, 2/3; recall 1/2, 1/2, 1.
+    const harmful = detectionMap(
+      [
+        { groundTruth: [gtA], detections: [{ ...gtA, score: 0.9 }, { ...gtA, score: 0.8 }] },
+        { groundTruth: [gtB], detections: [{ ...gtB, score: 0.7 }] },
+      ],
+      { numClasses: 1, iouThresholds: [0.5] },
+    );
+    expect(harmful.map50).toBeCloseTo((51 + 50 * (2 / 3)) / 101, 12);
+    expect(harmful.perClass[0].detectionCount).toBe(3);
+  });
+
+  it('a detection with the wrong class matches nothing; classes without ground truth are left out of the mean', () => {
+    const cat = { classId: 0, box: box(0, 0, 10, 10) };
+    const dog = { classId: 1, box: box(30, 30, 10, 10) };
+    const result = detectionMap(
+      [{ groundTruth: [cat, dog], detections: [{ ...cat, score: 0.9 }, { classId: 0, box: dog.box, score: 0.8 }] }],
+      { numClasses: 3 },
+    );
+    expect(result.perClass[0].ap.every((ap) => ap === 1)).toBe(true);
+    expect(result.perClass[1].ap.every((ap) => ap === 0)).toBe(true);
+    expect(result.perClass[2].ap.every(Number.isNaN)).toBe(true);
+    expect(result.map50).toBe(0.5);
+    expect(result.map).toBe(0.5);
+  });
+
+  it('a box at IoU 0.6 counts at 0.5 (and 0.55, 0.6) but not at 0.75', () => {
+    const result = detectionMap(
+      [{ groundTruth: [{ classId: 0, box: box(0, 0, 10, 10) }], detections: [{ classId: 0, box: box(0, 0, 6, 10), score: 0.5 }] }],
+      { numClasses: 1 },
+    );
+    expect(result.map50).toBe(1);
+    expect(result.map75).toBe(0);
+    expect(result.mapAt).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(result.map).toBeCloseTo(0.3, 12);
+  });
+
+  it('matches greedily by score, not optimally: the top detection takes the object it overlaps most', () => {
+    // The top detection overlaps object 1 at IoU 7/13 and object 2 at 9/11 and takes object 2; the second
+    // detection then finds only object 1, at IoU 1/3, and is a false positive, although a one-to-one assignment
+    // (top → 1, second → 2) would match both. COCOeval does the same.
+    const one = { classId: 0, box: box(0, 0, 10, 10) };
+    const two = { classId: 0, box: box(4, 0, 10, 10) };
+    const top = { classId: 0, box: box(3, 0, 10, 10), score: 0.9 };
+    const second = { classId: 0, box: box(5, 0, 10, 10), score: 0.8 };
+    expect([boxIoU(top.box, one.box), boxIoU(top.box, two.box), boxIoU(second.box, one.box)]).toEqual([7 / 13, 9 / 11, 5 / 15]);
+    const result = detectionMap([{ groundTruth: [one, two], detections: [top, second] }], { numClasses: 1, iouThresholds: [0.5] });
+    expect(result.map50).toBeCloseTo(51 / 101, 12);
+  });
+
+  it('keeps only the top detections per image', () => {
+    const object = { classId: 0, box: box(0, 0, 10, 10) };
+    const falseAlarms = Array.from({ length: 3 }, (_, i) => ({ classId: 0, box: box(50 + i, 50, 5, 5), score: 0.9 }));
+    const images = [{ groundTruth: [object], detections: [...falseAlarms, { ...object, score: 0.1 }] }];
+    expect(detectionMap(images, { numClasses: 1, iouThresholds: [0.5], maxDetectionsPerImage: 3 }).map50).toBe(0);
+    expect(detectionMap(images, { numClasses: 1, iouThresholds: [0.5] }).map50).toBeCloseTo(0.25, 12);
+  });
+
+  it('names the image and field of bad input', () => {
+    expect(() => detectionMap([{ groundTruth: [{ classId: 4, box: box(0, 0, 1, 1) }], detections: [] }], { numClasses: 3 })).toThrow(
+      /image 0: ground-truth class 4 is outside 0..2/,
+    );
+    expect(() => detectionMap([{ groundTruth: [], detections: [{ classId: 0, box: box(0, 0, -1, 1), score: 1 }] }], { numClasses: 1 })).toThrow(
+      /detection box/,
+    );
+  });
+});
+
+describe('averagePrecision', () => {
+  it('is 0 without any detection and needs ground truth', () => {
+    expect(averagePrecision([], 2)).toBe(0);
+    expect(() => averagePrecision([], 0)).toThrow(/at least one ground-truth/);
+  });
+});
