@@ -55,7 +55,6 @@ export { hogBagOfWords } from './hog/hog-bag-of-words.js';
 // Save / load / checkpoints.
 export { DirectoryIOHandler, MODEL_JSON, WEIGHTS_BIN } from './io/directory-io-handler.js';
 export { saveModel, loadModel } from './io/save-load-model.js';
-export { saveCheckpoint, loadCheckpoint, type TrainingCheckpoint } from './io/training-checkpoint.js';
 
 // Training helpers.
 export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
