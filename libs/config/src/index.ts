@@ -1,4 +1,5 @@
 export * from './run-config';
+export * from './eval-protocols';
 export * from './requirements';
 export * from './presets';
 export * from './stages';

@@ -24,7 +24,7 @@ export interface PresetOptions {
   /**
    * Train the pretext with the permutation set the papers released instead of generating one: Jigsaw++ presets
    * the CVPR 2018 set of 701, the Jigsaw preset the ECCV 2016 set of 100 (it has no released set of 1000).
-   * Presets without a pretext ignore it.
+   * Presets without a Jigsaw pretext ignore it.
    */
   referencePermutations?: boolean;
   /** The folder holding `reference/`: `../shared` (relative to the repository root, as the portal names datasets) unless given. */
@@ -83,7 +83,7 @@ function pipelinePreset(
         data,
       };
       const task = config.pretext?.task ?? 'jigsaw++';
-      if (reference && task !== 'none') config.pretext = { ...config.pretext, ...referencePermutations(task, sharedDir) };
+      if (reference && (task === 'jigsaw' || task === 'jigsaw++')) config.pretext = { ...config.pretext, ...referencePermutations(task, sharedDir) };
       if (quick) {
         // Sized for a 2-core CPU: ~11 minutes for CC+Jigsaw++ on CIFAR-10 (8.6 measured before nonlinear/finetune; see README).
         config.data = { ...data, limit: data.limit ?? 5_000 };
@@ -131,6 +131,14 @@ export const presets: Preset[] = [
   }),
   pipelinePreset('cc-vgg-jigsaw++', 'CC+vgg-Jigsaw++', 'Jigsaw++ on the deeper VGG-style net → clusters → AlexNet-style target (the paper\'s main result).', {
     pretext: { task: 'jigsaw++', arch: 'vgg' },
+    clustering: { layer: 'conv4' },
+  }),
+  pipelinePreset('rotation', 'Rotation', 'Rotation pretext (Gidaris et al. 2018: predict which of 0/90/180/270° an image was turned by) on AlexNet-style, evaluated directly.', {
+    pretext: { task: 'rotation' },
+    ...noTransfer,
+  }),
+  pipelinePreset('cc-rotation', 'CC+Rotation', 'Rotation on AlexNet-style → cluster its conv4 features → train a fresh AlexNet-style net on the cluster ids (the transfer is pretext-agnostic).', {
+    pretext: { task: 'rotation', arch: 'alexnet' },
     clustering: { layer: 'conv4' },
   }),
   pipelinePreset('cc-hog', 'CC+HOG', 'Cluster HOG descriptors instead of learnt features → AlexNet-style target (baseline).', {

@@ -28,13 +28,23 @@ describe('runConfigSchema', () => {
       kind: 'pipeline',
       data: { path: '' },
       clustering: { k: 1, iterations: 0 },
-      pretext: { task: 'rotation' },
+      pretext: { task: 'colorization' },
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.errors.map((e) => e.path).sort();
     expect(paths).toEqual(['clustering.iterations', 'clustering.k', 'data.path', 'pretext.task']);
     expect(result.errors.find((e) => e.path === 'data.path')?.message).toMatch(/dataset path is required/);
+  });
+
+  it('names the known pretext tasks and evaluation protocols when a config names another', () => {
+    const result = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { task: 'colorization' }, evaluation: { protocols: ['linear', 'svm'] } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { path: 'pretext.task', message: expect.stringMatching(/"none".*"jigsaw".*"jigsaw\+\+".*"rotation"/) },
+      { path: 'evaluation.protocols.1', message: expect.stringMatching(/"linear".*"nonlinear".*"finetune".*"knn"/) },
+    ]);
   });
 
   it('takes a permutation file for the pretext, and refuses an empty path at its field', () => {

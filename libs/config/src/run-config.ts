@@ -3,6 +3,7 @@
  * Every field has a default, so `{ kind: 'pipeline' }` is a complete config; presets fill in the paper's rows.
  */
 import { z } from 'zod';
+import { evalProtocolSchema } from './eval-protocols';
 import { requirementsSchema } from './requirements';
 
 export const datasetRefSchema = z.object({
@@ -19,8 +20,17 @@ export type DatasetRefInput = z.input<typeof datasetRefSchema>;
 
 export const archSchema = z.enum(['alexnet', 'vgg']);
 
+/**
+ * The pretext tasks a run may name (`none`: no pretext). Each has an implementation in libs/pipeline's pretext
+ * task registry, which is typed against this list: a name here without one is a type error there.
+ */
+export const PRETEXT_TASKS = ['none', 'jigsaw', 'jigsaw++', 'rotation'] as const;
+export const pretextTaskSchema = z.enum(PRETEXT_TASKS);
+export type PretextTaskName = z.infer<typeof pretextTaskSchema>;
+
 export const pretextSchema = z.object({
-  task: z.enum(['none', 'jigsaw', 'jigsaw++']).default('jigsaw++'),
+  /** Jigsaw / Jigsaw++: predict the permutation of 9 shuffled tiles; rotation: predict which of 0/90/180/270° an image was turned by. */
+  task: pretextTaskSchema.default('jigsaw++'),
   arch: archSchema.default('alexnet'),
   /** Puzzles are cut from images resized to this size (CIFAR-10 is upscaled: 32px puzzles have 7px tiles). */
   imageSize: z.number().int().min(24).max(1024).default(64),
@@ -42,12 +52,12 @@ export const pretextSchema = z.object({
   grayProbability: z.number().min(0).max(1).default(0.5),
   projectionProbability: z.number().min(0).max(1).default(0.25),
   /**
-   * Images kept out of pretext training to measure it: a fixed set of puzzles is cut from them, and the net's
-   * top-1 on those puzzles is recorded as `pretext/heldout_top1` (the learning curve; chance is 1 / permutations).
-   * 0: every image trains and nothing is measured.
+   * Images kept out of pretext training to measure it: a fixed set of examples is made from them (one puzzle per
+   * image; for rotation, its four rotations), and the net's top-1 on those is recorded as `pretext/heldout_top1`
+   * (the learning curve; chance is 1 / permutations, or 1/4). 0: every image trains and nothing is measured.
    */
   heldOutImages: z.number().int().min(0).max(100_000).default(0),
-  /** Puzzles trained between two held-out measurements; 0: once per epoch. */
+  /** Images trained between two held-out measurements; 0: once per epoch. */
   heldOutEvery: z.number().int().min(0).default(0),
 });
 
@@ -109,7 +119,6 @@ export const targetSchema = z.object({
   classBalanced: z.boolean().default(true),
 });
 
-export const evalProtocolSchema = z.enum(['linear', 'nonlinear', 'finetune', 'knn']);
 export const convLayerSchema = z.enum(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']);
 
 export const evaluationSchema = z.object({

@@ -2,7 +2,8 @@
  * The paper's figures for a run, as PNG files in `<runDir>/figures/`:
  * - conv1 filters of the evaluated network (Figure 4);
  * - the images nearest to a sample of centroids, one row per cluster (Figure 5);
- * - example pretext puzzles as the network sees them (shuffled, standardised tiles; Jigsaw++ occluders outlined).
+ * - example pretext puzzles as the network sees them (shuffled, standardised tiles; Jigsaw++ occluders outlined);
+ * - for the rotation pretext, example images in their four rotations.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { readPseudoLabels } from '@ktlab/kmeans';
 import type { ImageDataset } from '@ktlab/data';
 import type { PuzzleBatch } from '@ktlab/jigsaw';
+import type { RotationBatch } from './pretext/rotation-sampler';
 
 /** RGB canvas helper: a w×h white image with `paste` for square RGB tiles. */
 class Canvas {
@@ -126,6 +128,24 @@ export async function examplePuzzlesFigure(batch: Pick<PuzzleBatch, 'size' | 'ti
       }
       canvas.paste(tile, t, 3, x0, y0, scale);
     }
+  }
+  mkdirSync(join(path, '..'), { recursive: true });
+  await canvas.toPng(path);
+}
+
+/** One row per image: its rotations in label order (0°, 90°, 180°, 270° clockwise), as the rotation net sees them. */
+export async function exampleRotationsFigure(batch: RotationBatch, path: string, rotations = 4): Promise<void> {
+  const { imageSize: s, channels } = batch;
+  const scale = Math.max(1, Math.floor(64 / s));
+  const gap = 3;
+  const cell = s * scale + gap;
+  const rows = Math.ceil(batch.size / rotations);
+  const canvas = new Canvas(rotations * cell + gap, rows * cell + gap);
+  const bytes = s * s * channels;
+  for (let example = 0; example < batch.size; example++) {
+    const column = example % rotations;
+    const row = Math.floor(example / rotations);
+    canvas.paste(batch.images.subarray(example * bytes, (example + 1) * bytes), s, channels, gap + column * cell, gap + row * cell, scale);
   }
   mkdirSync(join(path, '..'), { recursive: true });
   await canvas.toPng(path);
