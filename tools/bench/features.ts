@@ -1,6 +1,5 @@
 /**
- * Feature-extraction benchmark: `npx tsx libs/models/bench/features.ts [--images 2000] [--width 0.25] [--batch 100] [--backend auto|ktlab-wasm|cpu] [--repeats 3]`
- * (wire as `npm run bench -- features` with a one-line tools/bench/features.ts that imports this file).
+ * `npm run bench -- features [--images 2000] [--width 0.25] [--batch 100] [--backend auto|ktlab-wasm|cpu] [--repeats 3]`
  *
  * Forward throughput of extractFeatures (alexnetSmall at 32×32, conv4 max-pooled to 5×5, the paper's
  * clustering features) on decoded CIFAR-10 images, as built and after foldBatchNorm (the last line reports the
@@ -19,8 +18,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { selectBackend } from '@ktlab/tf-backend';
-import { alexnetSmall, extractFeatures, foldBatchNorm, modelCost } from '../src/index.js';
-import { loadCifarSample } from './load-cifar-sample.js';
+import { alexnetSmall, extractFeatures, foldBatchNorm, modelCost } from '@ktlab/models';
+import { loadCifarSample } from './support/load-cifar-sample';
+import { median } from './support/statistics';
 
 const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/features.py', import.meta.url));
@@ -35,8 +35,6 @@ const options = new Command()
   .option('--repeats <n>', 'timed repeats (the median is reported)', int, 3)
   .parse(process.argv)
   .opts<{ images: number; width: number; batch: number; backend: 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'ktlab-wasm' | 'cpu'; threads?: number; repeats: number }>();
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const backend = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
 const torchThreads = options.threads ?? backend.threads;

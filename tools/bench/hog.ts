@@ -1,6 +1,5 @@
 /**
- * HOG benchmark: `npx tsx libs/models/bench/hog.ts [--images 10000] [--cell 8] [--repeats 3]`
- * (wire as `npm run bench -- hog` with a one-line tools/bench/hog.ts that imports this file).
+ * `npm run bench -- hog [--images 10000] [--cell 8] [--repeats 3]`
  *
  * ktlab's pure-TypeScript Dalal–Triggs HOG against scikit-image's `skimage.feature.hog` (peers/hog.py) on the
  * same decoded CIFAR-10 train images (written once as raw uint8 and read by both), 9 bins, 2×2-cell blocks,
@@ -12,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { hogFeatures } from '../src/index.js';
-import { loadCifarSample } from './load-cifar-sample.js';
+import { hogFeatures } from '@ktlab/models';
+import { loadCifarSample } from './support/load-cifar-sample';
+import { median } from './support/statistics';
 
 const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/hog.py', import.meta.url));
@@ -25,8 +25,6 @@ const options = new Command()
   .option('--repeats <n>', 'timed repeats (the median is reported)', int, 3)
   .parse(process.argv)
   .opts<{ images: number; cell: number; repeats: number }>();
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function peerUnavailable(): string | undefined {
   try {

@@ -23,6 +23,7 @@ import {
   type PermutationSet,
 } from '@ktlab/jigsaw';
 import { loadCifarTrainSample, sharedDataRoot } from '../figures/cifar-train-sample';
+import { median } from './support/statistics';
 
 const sharedRoot = sharedDataRoot();
 const PYTHON = '/usr/bin/python3';
@@ -38,11 +39,6 @@ const options = new Command()
   .parse(process.argv)
   .opts<{ images: number; size: number; batch: number; batches: number; repeats: number; occluded: number; train: boolean }>();
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function loadPermutations(): Promise<{ set: PermutationSet; from: string }> {
   const reference = join(sharedRoot, 'reference', 'permutations_701.bin');

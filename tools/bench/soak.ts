@@ -33,7 +33,8 @@ import { createTestApi, type TestApi } from '@ktlab/api/testing';
 import type { RunConfigInput } from '@ktlab/config';
 import { ktlabHome, startEmbeddedPostgres, type RunningPostgres } from '@ktlab/db';
 import { ingestVerdict, type StoredCounts, summarize, verdictLine } from './support/ingest-plan';
-import { fmt, markdownTable, median } from './support/scale-report';
+import { fmt, markdownTable } from './support/scale-report';
+import { median } from './support/statistics';
 import { attemptsLine, countBy, interleave, LOG_METRICS_PATH, parseLogMetricsBody, SentLedger, soakFailures, summarizeAttempts } from './support/soak-report';
 import { sleep, spawnTrainer, stopProcesses, type Trainer, trainerTail, waitFor } from './support/trainer-processes';
 

@@ -36,6 +36,7 @@ import {
   type LayerDescription,
   type PipelineNet,
 } from './support/pipeline-nets.js';
+import { median } from './support/statistics';
 
 const options = z
   .object({
@@ -65,11 +66,6 @@ const options = z
 
 const PYTHON = '/usr/bin/python3';
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 /** The 1/5/15-minute load averages: on a shared machine, the context a reader needs to judge noise. */
 const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' / ');

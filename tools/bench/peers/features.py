@@ -1,4 +1,4 @@
-"""Feature-extraction peer for libs/models/bench/features.ts: ktlab's alexnetSmall at 32x32 rebuilt in PyTorch
+"""Feature-extraction peer for tools/bench/features.ts: ktlab's alexnetSmall at 32x32 rebuilt in PyTorch
 (same widths, conv -> BN -> ReLU, 3x3/2 'same' pools), conv4 max-pooled to 5x5, eval mode, no autograd.
 
 usage: features.py <images.u8> <count> <width> <batch> <threads> <repeats>  ->  JSON {seconds: [...], dims, version}

@@ -1,4 +1,4 @@
-"""HOG peer for libs/models/bench/hog.ts: scikit-image's Dalal-Triggs HOG on the same raw uint8 images.
+"""HOG peer for tools/bench/hog.ts: scikit-image's Dalal-Triggs HOG on the same raw uint8 images.
 
 usage: hog.py <images.u8> <count> <size> <cell> <repeats>   ->  JSON {seconds: [...], dims, version}
 """

@@ -1,13 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Uint8Images } from '../src/index.js';
-
-/** `$KTLAB_SHARED` or `<repo root>/../shared`. */
-export function sharedDir(): string {
-  return process.env.KTLAB_SHARED ?? resolve(fileURLToPath(new URL('../../..', import.meta.url)), '..', 'shared');
-}
+import { sharedDir } from '@ktlab/data';
+import type { Uint8Images } from '@ktlab/models';
 
 /**
  * The first `count` CIFAR-10 images of a split, classes interleaved, decoded to 32×32×3 uint8 (benchmarks only;
