@@ -96,8 +96,9 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
       page: page === 0 ? undefined : String(page + 1),
       sweep: sweepId,
     });
-    if (search_ !== window.location.search) router.replace(`${pathname}${search_}`, { scroll: false });
-  }, [status, method, search, tags, filterText, sort, columnIds, view, page, sweepId, pathname, router]);
+    // The history entry only: Next keeps its router in step, and typing a filter costs no server round trip.
+    if (search_ !== window.location.search) window.history.replaceState(null, '', `${pathname}${search_}`);
+  }, [status, method, search, tags, filterText, sort, columnIds, view, page, sweepId, pathname]);
 
   const filters = {
     projectSlug,
@@ -166,7 +167,7 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
   };
   const header = (key: string, label: string) => (
     <th className="px-3 py-2 text-left font-medium">
-      <button type="button" onClick={() => sortBy(key)} className="inline-flex items-center gap-1 hover:text-slate-900">
+      <button type="button" onClick={() => sortBy(key)} className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900">
         {label}
         {sort.key === key && <span aria-hidden>{sort.order === 'asc' ? '▲' : '▼'}</span>}
       </button>
@@ -367,9 +368,9 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
                 {header('method', 'Method')}
                 {header('status', 'Status')}
                 {columns.map((column) => (
-                  <th key={column.id} className="whitespace-nowrap px-3 py-2 text-left font-medium" data-testid={`column-${column.id}`}>
+                  <th key={column.id} className={`whitespace-nowrap px-3 py-2 font-medium ${column.kind === 'eval' ? 'text-right' : 'text-left'}`} data-testid={`column-${column.id}`}>
                     {column.kind === 'eval' ? (
-                      <button type="button" onClick={() => sortBy(column.id)} className="inline-flex items-center gap-1 hover:text-slate-900" title={`Sort by ${column.id}`}>
+                      <button type="button" onClick={() => sortBy(column.id)} className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900" title={`Sort by ${column.id}`}>
                         {columnLabel(column)}
                         {sort.key === column.id && <span aria-hidden>{sort.order === 'asc' ? '▲' : '▼'}</span>}
                       </button>
