@@ -12,17 +12,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import {
-  BatchOrder,
-  generateMaximinPermutations,
-  PuzzleSampler,
-  PuzzleSource,
-  readPermutationFile,
-  shareImageStack,
-  type ImageStack,
-  type PermutationSet,
-} from '@ktlab/jigsaw';
+import { generateMaximinPermutations, PuzzleSampler, readPermutationFile, type ImageStack, type PermutationSet } from '@ktlab/jigsaw';
 import { loadCifarTrainSample, sharedDataRoot } from '../figures/cifar-train-sample';
+import { BatchOrder } from './support/puzzle-source/batch-order';
+import { PuzzleSource, shareImageStack } from './support/puzzle-source/puzzle-source';
 import { median } from './support/statistics';
 
 const sharedRoot = sharedDataRoot();

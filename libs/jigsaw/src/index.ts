@@ -15,7 +15,3 @@ export type { PuzzlePlan, TileSource } from './puzzle/puzzle-plan';
 export { renderPuzzle } from './puzzle/render-puzzle';
 export { PuzzleSampler, type PuzzleBatch, type PuzzleSamplerOptions } from './puzzle/puzzle-sampler';
 
-// Off-thread batch production
-export { BatchOrder } from './source/batch-order';
-export { PuzzleSource, shareImageStack, type PuzzleSourceOptions } from './source/puzzle-source';
-

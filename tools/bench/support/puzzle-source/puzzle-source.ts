@@ -1,5 +1,6 @@
 /**
- * PuzzleSource: a pool of worker threads producing puzzle batches ahead of the training loop.
+ * PuzzleSource: a pool of worker threads producing puzzle batches ahead of a training loop — what the puzzles
+ * benchmark measures against sampling on one thread (the pipeline samples with PuzzleSampler on its own thread).
  *
  * The images are placed once in a SharedArrayBuffer; workers receive batch indices and transfer finished
  * batches back. At most `prefetch` batches are in flight or waiting, so memory stays bounded when training
@@ -14,10 +15,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { validateImageStack, type ImageStack } from '../images';
-import type { PermutationSet } from '../permutations/permutation-set';
-import { parsePuzzleConfig, type PuzzleConfigInput } from '../puzzle/puzzle-config';
-import type { PuzzleBatch } from '../puzzle/puzzle-sampler';
+import { parsePuzzleConfig, validateImageStack, type ImageStack, type PermutationSet, type PuzzleBatch, type PuzzleConfigInput } from '@ktlab/jigsaw';
 import type { BatchReply, PuzzleWorkerData } from './worker-protocol';
 
 const sourceOptionsSchema = z.object({

@@ -3,8 +3,7 @@
  * requests, transferring (not copying) the result buffers back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createPermutationSet } from '../permutations/permutation-set';
-import { PuzzleSampler } from '../puzzle/puzzle-sampler';
+import { createPermutationSet, PuzzleSampler } from '@ktlab/jigsaw';
 import { BatchOrder } from './batch-order';
 import type { BatchReply, BatchRequest, PuzzleWorkerData } from './worker-protocol';
 

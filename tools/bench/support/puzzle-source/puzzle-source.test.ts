@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { generateMaximinPermutations } from '../permutations/generate-maximin';
-import { PuzzleSampler, type PuzzleBatch } from '../puzzle/puzzle-sampler';
-import { randomImages } from '../test-support/random-images';
+import { generateMaximinPermutations, PuzzleSampler, type ImageStack, type PuzzleBatch } from '@ktlab/jigsaw';
+import { Xoshiro128 } from '@ktlab/random';
 import { BatchOrder } from './batch-order';
 import { PuzzleSource, shareImageStack } from './puzzle-source';
+
+/** A stack of uint8 noise images. */
+function randomImages(count: number, height: number, width: number): ImageStack {
+  const rng = new Xoshiro128(1);
+  const data = new Uint8Array(count * height * width * 3);
+  for (let i = 0; i < data.length; i++) data[i] = rng.nextInt(256);
+  return { data, count, height, width, channels: 3 };
+}
 
 const permutations = generateMaximinPermutations({ count: 30, seed: 4 });
 const images = randomImages(40, 32, 32);

@@ -1,6 +1,5 @@
 /** Messages between PuzzleSource (main thread) and its puzzle workers. */
-import type { PuzzleConfigInput } from '../puzzle/puzzle-config';
-import type { PuzzleBatch } from '../puzzle/puzzle-sampler';
+import type { PuzzleBatch, PuzzleConfigInput } from '@ktlab/jigsaw';
 
 export interface PuzzleWorkerData {
   readonly images: {
