@@ -65,6 +65,7 @@ test('runs table: metric and dataset columns, filter and sort by a metric, all i
   await expect(page.getByTestId('filter-error')).toContainText('“evaluation.linear” is not a config field — evaluation results are eval.<protocol>.<layer>');
   await expect(table).toContainText('Fix the filter above to list runs.');
   await expect(names(page)).toHaveCount(0); // no run row, only the message
+  await expect(page.getByText('0 runs', { exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('runs-invalid-filter.png'), fullPage: true });
   await page.getByLabel('Add column').fill('eval.lineer.conv3');
   await page.getByRole('button', { name: 'Add', exact: true }).click();

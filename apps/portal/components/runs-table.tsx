@@ -174,7 +174,8 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
     </th>
   );
 
-  const total = list.data?.total ?? 0;
+  // While the filter is invalid nothing is listed: the count of the last valid filter would mislead.
+  const total = runFilter.error ? 0 : (list.data?.total ?? 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const now = Date.now();
   const filtered = status.length > 0 || Boolean(method || search || tags.length || filterText.trim() || sweepId);
