@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateMaximinPermutations } from '../permutations/generate-maximin';
 import { permutationAt, TILE_COUNT } from '../permutations/permutation-set';
-import { randomImages } from '../test-support/random-images';
+import { randomImages } from '../testing/random-images';
 import { ColourMode } from './colour';
 import { tileWindowOrigin } from './geometry';
 import { normaliseTiles } from './normalise';
