@@ -54,6 +54,8 @@ export const cellResultSchema = z.object({
   portalRunId: z.string().optional(),
   /** Training / test image counts as the pipeline saw them (from the config). */
   images: z.object({ train: z.number().int(), evalTrain: z.number().int(), test: z.number().int() }),
+  /** Pretext top-1 on held-out puzzles as it trained (scales that hold images out; chance is 1 / permutations). */
+  pretextHeldOut: z.object({ permutations: z.number().int(), curve: z.array(z.object({ puzzles: z.number().int(), top1: z.number() })) }).optional(),
   /** The config the cell ran (kept in the committed copy, so a reader sees every setting behind a number). */
   config: z.record(z.string(), z.unknown()).optional(),
 });

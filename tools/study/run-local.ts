@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
-import { cellResult, finishedCell, writeCellResult, writeCommittedCell, type MachineInfo } from './cell-result';
+import { cellResult, finishedCell, writeCellResult, writeCommittedCell, type CellRunOutcome, type MachineInfo } from './cell-result';
 import { configHash, pretextKey, type StudyCell, type StudyPlan } from './plan';
 import { etaSeconds, formatDuration } from './eta';
 import { designCellCount } from './scales';
@@ -115,13 +115,16 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
       const cpuAtStart = process.cpuUsage();
       const stageStarted = new Map<string, number>();
       const stageSeconds: Record<string, number> = {};
+      const heldOut = new Map<number, number>();
       try {
         const results = await runPipeline({
           config: cell.config,
           runDir: dir,
           cacheDir: options.cacheDir,
           signal,
-          metric: () => undefined,
+          metric: (key, step, value) => {
+            if (key === 'pretext/heldout_top1') heldOut.set(step, value);
+          },
           stage: (kind, status, progress, message) => {
             if (status === 'running' && !stageStarted.has(kind)) stageStarted.set(kind, Date.now());
             if (status === 'succeeded' && stageStarted.has(kind)) stageSeconds[kind] = Number(((Date.now() - stageStarted.get(kind)!) / 1000).toFixed(1));
@@ -144,6 +147,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
           machine,
+          ...pretextHeldOut(cell, heldOut),
         });
         writeCellResult(dir, result);
         if (options.cellsDir) writeCommittedCell(options.cellsDir, result, cell.config);
@@ -165,6 +169,17 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
     bars.stop();
   }
   return summary;
+}
+
+/**
+ * The held-out pretext curve of this attempt. A cell resumed after its pretext stage (or that reused another cell's
+ * pretext) measured nothing here and records none.
+ */
+export function pretextHeldOut(cell: StudyCell, measured: ReadonlyMap<number, number>): Pick<CellRunOutcome, 'pretextHeldOut'> {
+  if (!measured.size) return {};
+  const { batchSize, permutations } = cell.config.pretext;
+  const curve = [...measured.entries()].sort((a, b) => a[0] - b[0]).map(([step, top1]) => ({ puzzles: step * batchSize, top1 }));
+  return { pretextHeldOut: { permutations, curve } };
 }
 
 /**

@@ -16,6 +16,8 @@ export const STUDY_ROWS = [
   'cc-hog',
   'cc-random-network',
   'regression-vgg-jigsaw++',
+  'rotation',
+  'cc-rotation',
 ] as const;
 export type StudyRow = (typeof STUDY_ROWS)[number];
 
@@ -34,7 +36,17 @@ export interface Scale {
   /** Test-split images every protocol is scored on. */
   testImages: number;
   /** Pretext training; rows without a pretext take only the net's shape from it (arch width, image size). */
-  pretext: { epochs: number; widthMultiplier: number; imageSize: number; batchSize: number; permutations?: number; learningRate?: number };
+  pretext: {
+    epochs: number;
+    widthMultiplier: number;
+    imageSize: number;
+    batchSize: number;
+    permutations?: number;
+    learningRate?: number;
+    /** Images kept out of pretext training to score it (`pretext/heldout_top1`, kept in the cell result). */
+    heldOutImages?: number;
+    heldOutEvery?: number;
+  };
   target: { epochs: number; widthMultiplier: number };
   clustering: { k: number; iterations: number };
   evaluation: {
@@ -98,8 +110,9 @@ export const SCALES: Record<ScaleName, Scale> = {
     evaluation: { protocols: ALL_PROTOCOLS, epochs: 5, trainEpochs: 1, trainLimit: 400 },
     clusterCounts: [5, 10, 20, 50],
     domainAblation: true,
-    // ≈ 4,850 CPU-seconds extrapolated from measured stage costs (tools/study/TIMINGS.md) ÷ ~1.7 busy threads.
-    projectedMinutes: 48,
+    // ≈ 4,850 CPU-seconds for the paper's 9 rows, extrapolated from measured stage costs (tools/study/TIMINGS.md)
+    // ÷ ~1.7 busy threads, measured at 45 min; + 6 cells of the Rotation rows at the same per-cell cost.
+    projectedMinutes: 55,
     reportSubdir: '',
   },
   medium: {
@@ -113,7 +126,8 @@ export const SCALES: Record<ScaleName, Scale> = {
     evalTrainImages: 50_000,
     testImages: 10_000,
     // 4 epochs = 200,000 puzzles: 4× the probe's budget, in which 30 permutations passed 10× chance at ~25,000.
-    pretext: { epochs: 4, widthMultiplier: 0.25, imageSize: 48, batchSize: 64, permutations: 100 },
+    // 1,000 of the 50,000 images score the pretext every 50,000 puzzles: each cell shows whether its pretext learnt.
+    pretext: { epochs: 4, widthMultiplier: 0.25, imageSize: 48, batchSize: 64, permutations: 100, heldOutImages: 1_000, heldOutEvery: 50_000 },
     target: { epochs: 10, widthMultiplier: 0.25 },
     clustering: { k: 100, iterations: 20 },
     evaluation: { protocols: ['linear', 'knn', 'nonlinear', 'finetune'], epochs: 10, trainEpochs: 5, trainLimit: 10_000, nonlinearLayers: ['conv3', 'conv5'] },

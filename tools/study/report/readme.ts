@@ -100,6 +100,29 @@ function stageTimeSection(cells: readonly CellResult[]): string[] {
   return ['### Wall time per stage', '', 'Over the cells that ran the stage (stages restored from a checkpoint or reused from another cell are not counted).', '', '| Stage | cells | mean | total |', '| --- | --- | --- | --- |', ...rows, ''];
 }
 
+/** Did each cell's pretext learn? Its held-out puzzle top-1 against chance (scales that hold images out). */
+export function pretextSection(cells: readonly CellResult[]): string[] {
+  const measured = cells.filter((cell) => cell.pretextHeldOut?.curve.length);
+  if (!measured.length) return [];
+  const rows = measured.map((cell) => {
+    const { permutations, curve } = cell.pretextHeldOut!;
+    const chance = 1 / permutations;
+    const points = curve.map((point) => `${(point.puzzles / 1000).toFixed(0)}k: ${pct(point.top1)}`).join(', ');
+    const final = curve.at(-1)!.top1;
+    return `| ${cell.id} | ${permutations} | ${pct(chance)} | ${points} | ${(final / chance).toFixed(1)}× |`;
+  });
+  return [
+    '## Did the pretext learn?',
+    '',
+    'Top-1 on one fixed puzzle per held-out image (images the pretext never trained on), as it trained; chance is 1 / permutations. Cells that reused another cell\'s pretext network show under that cell.',
+    '',
+    '| Cell | permutations | chance | held-out top-1 (puzzles trained) | final ÷ chance |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
+
 function anchorsSection(anchors: readonly AnchorCheck[]): string[] {
   const count = (outcome: string) => anchors.filter((anchor) => anchor.outcome === outcome).length;
   return [
@@ -218,6 +241,7 @@ export function readmeMarkdown(input: ReadmeInput): string {
     ...setupSection(plan, results),
     ...wallTimeSection(results.cells),
     ...stageTimeSection(results.cells),
+    ...pretextSection(results.cells),
     ...anchorsSection(input.anchors),
     '## Tables',
     '',
