@@ -1,13 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { deleteRuns } from './support/seed';
-import { deleteDatasets } from './support/seed-insights';
-import { registerDataset, seedEvaluatedRun } from './support/seed-results';
+import { deleteDatasets, seedClusterRun } from './support/seed-insights';
+import { addFigure, registerDataset, seedEvaluatedRun } from './support/seed-results';
 import { signIn } from './support/session';
 
 const stamp = Date.now().toString(36);
 const datasetName = `run-test-${stamp}`;
 const dataPath = `/e2e/run-page-${stamp}/images`;
 let runId = '';
+let clusterRunId = '';
 
 test.beforeAll(async () => {
   await registerDataset(datasetName, dataPath, 10_000);
@@ -25,7 +26,7 @@ test.beforeAll(async () => {
   });
 });
 test.afterAll(async () => {
-  await deleteRuns([runId]);
+  await deleteRuns([runId, clusterRunId]);
   await deleteDatasets([datasetName]);
 });
 
@@ -66,4 +67,14 @@ test('run page: section nav, single values as a table, accuracies in percent on 
   expect(favicon.status()).toBe(200);
   expect(favicon.headers()['content-type']).toContain('image/');
   expect(notFound).toEqual([]);
+});
+
+test('the cluster-neighbours figure says which cluster each row is', async ({ page }) => {
+  clusterRunId = await seedClusterRun(`neighbours-${stamp}`, { k: 60 });
+  await addFigure(clusterRunId, 'cluster-neighbours.png');
+  await signIn(page, `/runs/${clusterRunId}`);
+  // 60 clusters, 12 rows: every 5th by size; the seed's cluster at size rank r has id (r − 1) · 37 mod 60.
+  const figure = page.getByTestId('figure-cluster-neighbours.png');
+  await expect(figure).toContainText('Rows, top to bottom: cluster 0 (#1, 403 images), cluster 5 (#6, 306 images), cluster 10 (#11,');
+  await page.screenshot({ path: test.info().outputPath('run-page-neighbour-rows.png'), fullPage: true });
 });

@@ -62,6 +62,10 @@ export function RunView({ runId }: { runId: string }) {
   const restore = useMutation(trpc.runs.restore.mutationOptions({ onSuccess: refresh }));
   const setTags = useMutation(trpc.runs.setTags.mutationOptions({ onSuccess: refresh }));
   const now = useNow(run.data?.status === 'running');
+  const hasNeighbourFigure = Boolean(run.data?.artifacts.some((artifact) => artifact.name === 'cluster-neighbours.png'));
+  // The neighbours figure's rows are named from the cluster summary (which cluster each row is).
+  const clusterSummary = useQuery({ ...trpc.runs.clusters.queryOptions({ runId, page: 0, pageSize: 1 }), enabled: hasNeighbourFigure });
+  const neighbourRows = clusterSummary.data?.available ? clusterSummary.data.neighbourFigureRows : undefined;
 
   if (run.isLoading) return <p className="text-sm text-slate-500">Loading run…</p>;
   if (run.error) return <ErrorNotice error={run.error} />;
@@ -292,10 +296,10 @@ export function RunView({ runId }: { runId: string }) {
             <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
               {figures.map((artifact) => (
                 <figure key={artifact.id} className="rounded-md border border-slate-200 p-2" data-testid={`figure-${artifact.name}`}>
-                  <img src={`/api/artifacts/${artifact.id}`} alt={figureCaption(artifact.name, data.config) ?? artifact.name} className="mx-auto max-h-96 rounded-sm bg-white [image-rendering:pixelated]" />
+                  <img src={`/api/artifacts/${artifact.id}`} alt={figureCaption(artifact.name, data.config, neighbourRows) ?? artifact.name} className="mx-auto max-h-96 rounded-sm bg-white [image-rendering:pixelated]" />
                   <figcaption className="mt-2 text-xs text-slate-600">
                     <span className="font-mono text-slate-500">{artifact.name}</span>
-                    {figureCaption(artifact.name, data.config) && <span className="block">{figureCaption(artifact.name, data.config)}</span>}
+                    {figureCaption(artifact.name, data.config, neighbourRows) && <span className="block">{figureCaption(artifact.name, data.config, neighbourRows)}</span>}
                   </figcaption>
                 </figure>
               ))}

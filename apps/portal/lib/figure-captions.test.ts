@@ -16,5 +16,7 @@ describe('figure captions', () => {
     expect(figureCaption('cluster-neighbours.png', presetConfig('cc-hog', { data }))).toContain('on HOG descriptors');
     expect(figureCaption('example-puzzles.png', presetConfig('cc-jigsaw++', { data }))).toMatch(/jigsaw\+\+, 701 permutations.*up to 2\) framed in red.*50% of puzzles are made gray/);
     expect(figureCaption('other.png', {})).toBeUndefined();
+    const rows = [{ id: 7, rank: 1, size: 1200 }, { id: 3, rank: 6, size: 40 }];
+    expect(figureCaption('cluster-neighbours.png', presetConfig('cc-jigsaw++', { data }), rows)).toContain('2 clusters evenly spaced by size (largest at the top), one per row, with the 10 images nearest its centroid. Rows, top to bottom: cluster 7 (#1, 1,200 images), cluster 3 (#6, 40 images).');
   });
 });

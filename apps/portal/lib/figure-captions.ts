@@ -27,7 +27,14 @@ function finalNetwork(config: PipelineConfigView): string {
   return `the randomly initialised ${target.arch ?? 'alexnet'} network (not trained)`;
 }
 
-export function figureCaption(name: string, config: unknown): string | undefined {
+/** The clusters of the neighbours figure's rows, top to bottom (from the run's cluster summary). */
+export interface NeighbourRow {
+  id: number;
+  rank: number;
+  size: number;
+}
+
+export function figureCaption(name: string, config: unknown, neighbourRows?: readonly NeighbourRow[]): string | undefined {
   const c = (config ?? {}) as PipelineConfigView;
   if (name === 'conv1-filters.png') {
     return `conv1 filters of ${finalNetwork(c)}: one tile per filter, its RGB weights min–max scaled.`;
@@ -43,7 +50,10 @@ export function figureCaption(name: string, config: unknown): string | undefined
   if (name === 'cluster-neighbours.png') {
     const cl = c.clustering ?? {};
     const source = cl.source === 'hog' ? 'HOG descriptors' : cl.source === 'random-network' ? `${cl.layer ?? 'conv4'} features of a random network` : `${cl.layer ?? 'conv4'} features of the pretext network`;
-    return `Clusters of k-means (k = ${cl.k ?? '?'}) on ${source}: 12 clusters evenly spaced by size (largest at the top), one per row, with the 10 images nearest its centroid. Cluster ids, sizes and majority classes: the Clusters page.`;
+    const rows = neighbourRows?.length
+      ? ` Rows, top to bottom: ${neighbourRows.map((row) => `cluster ${row.id} (#${row.rank}, ${row.size.toLocaleString('en-US')} images)`).join(', ')}.`
+      : '';
+    return `Clusters of k-means (k = ${cl.k ?? '?'}) on ${source}: ${neighbourRows?.length ?? 12} clusters evenly spaced by size (largest at the top), one per row, with the 10 images nearest its centroid.${rows} Sizes and majority classes: the Clusters page.`;
   }
   return undefined;
 }

@@ -52,21 +52,25 @@ export function seedEvaluatedRun(run: SeededRun): Promise<string> {
         [runId, key, run.seed, points],
       );
     }
-    if (run.figures?.length) mkdirSync(join(artifactsDir(), runId), { recursive: true });
-    for (const [index, name] of (run.figures ?? []).entries()) {
-      const data = await sharp({ create: { width: 96, height: 64, channels: 3, background: ['#4f46e5', '#059669', '#d97706'][index % 3] } }).png().toBuffer();
-      writeFileSync(join(artifactsDir(), runId, name), data);
-      await client.query(`INSERT INTO "Artifact" (id, "runId", kind, name, uri, bytes, sha256) VALUES ($1, $2, 'figure', $3, $4, $5, $6)`, [
-        id('ar'),
-        runId,
-        name,
-        `${runId}/${name}`,
-        data.byteLength,
-        createHash('sha256').update(data).digest('hex'),
-      ]);
-    }
+    for (const [index, name] of (run.figures ?? []).entries()) await addFigure(runId, name, index, client);
     return runId;
   });
+}
+
+/** A small PNG stored as the run's figure artifact `name`, as the trainer uploads figures. */
+export async function addFigure(runId: string, name: string, index = 0, client?: import('pg').Client): Promise<void> {
+  if (!client) return withClient((own) => addFigure(runId, name, index, own));
+  const data = await sharp({ create: { width: 96, height: 64, channels: 3, background: ['#4f46e5', '#059669', '#d97706'][index % 3] } }).png().toBuffer();
+  mkdirSync(join(artifactsDir(), runId), { recursive: true });
+  writeFileSync(join(artifactsDir(), runId, name), data);
+  await client.query(`INSERT INTO "Artifact" (id, "runId", kind, name, uri, bytes, sha256) VALUES ($1, $2, 'figure', $3, $4, $5, $6)`, [
+    id('ar'),
+    runId,
+    name,
+    `${runId}/${name}`,
+    data.byteLength,
+    createHash('sha256').update(data).digest('hex'),
+  ]);
 }
 
 export function registerDataset(name: string, location: string, imageCount: number): Promise<void> {
