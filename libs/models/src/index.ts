@@ -15,6 +15,31 @@ export {
 export { alexnetSmall, type AlexnetSmallOptions } from './architectures/alexnet-small.js';
 export { vggSmall, type VggSmallOptions } from './architectures/vgg-small.js';
 
+// Dense heads for the detection and segmentation transfer tasks (issue 22).
+export { tapFeatures, type TappedFeatures } from './dense/dense-head-options.js';
+export {
+  buildCenterNet,
+  centerNetHeadOptionsSchema,
+  centerNetLoss,
+  centerNetPlanes,
+  type CenterNet,
+  type CenterNetHeadOptions,
+  type CenterNetLossWeights,
+} from './dense/centernet-head.js';
+export {
+  decodeCenterNet,
+  encodeCenterNetTargets,
+  gaussianRadius,
+  packCenterNetTargets,
+  packedTargetChannels,
+  type BoxObject,
+  type CenterNetGeometry,
+  type CenterNetTargets,
+  type DecodedBox,
+  type DecodeOptions,
+} from './dense/centernet-targets.js';
+export { buildFcnSegmenter, fcnHeadOptionsSchema, predictLabels, segmentationLoss, type FcnHeadOptions, type FcnSegmenter } from './dense/fcn-head.js';
+
 // The Jigsaw pretext net.
 export { jigsawNet, jigsawTrunk, jigsawNetOptionsSchema, JIGSAW_LAYERS, type JigsawNet, type JigsawNetOptions } from './jigsaw/jigsaw-net.js';
 
