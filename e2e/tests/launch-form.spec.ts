@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { withClient } from './support/seed';
+import { deleteRuns, withClient } from './support/seed';
 import { CIFAR_TEST, deleteDatasets } from './support/seed-insights';
+import { seedEvaluatedRun } from './support/seed-results';
 import { signIn } from './support/session';
 
 const stamp = Date.now().toString(36);
@@ -90,4 +91,26 @@ test('the launch form keeps every edit through presets, Quick, dataset picks and
   expect(sent!.config.data.path).toBe(CIFAR_TEST);
   expect(sent!.config.evaluation.test).toMatchObject({ path: CIFAR_TEST });
   expect(sent!.config.target.epochs).toBe(30);
+});
+
+test('a cloned run’s settings count as edits: Quick and presets keep them', async ({ page }) => {
+  const source = await seedEvaluatedRun({ name: `clone-src-${stamp}`, method: 'cc-jigsaw++', seed: 4, dataPath: '/data/clone-src', config: { clustering: { k: 77 }, pretext: { epochs: 9 } }, testSet: '/data/clone-src', linear: {} });
+  try {
+    await signIn(page, `/runs/new?from=${source}`);
+    await expect(page.getByLabel('Name (optional)')).toHaveValue(`clone-src-${stamp}-clone`);
+    await expect(page.locator('#field-clustering-k')).toHaveValue('77');
+    await expect(page.locator('#field-pretext-epochs')).toHaveValue('9');
+    await page.getByLabel('Quick variant (CPU-sized)').uncheck();
+    await page.getByLabel('Quick variant (CPU-sized)').check();
+    await expect(page.getByTestId('preset-notice')).toContainText('clustering.k = 77');
+    await expect(page.locator('#field-clustering-k')).toHaveValue('77');
+    await expect(page.locator('#field-pretext-epochs')).toHaveValue('9');
+    await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('4');
+    await expect(page.getByLabel('Training images (folder path on the workers)')).toHaveValue('/data/clone-src');
+    // what the source did not set follows Quick
+    await expect(page.locator('#field-target-epochs')).toHaveValue('3');
+    await page.screenshot({ path: test.info().outputPath('launch-form-clone.png'), fullPage: true });
+  } finally {
+    await deleteRuns([source]);
+  }
 });
