@@ -88,7 +88,7 @@ export function RunView({ runId }: { runId: string }) {
   const remaining = data.status === 'running' ? runEta(stages, now) : undefined;
   const clusterFiles = data.artifacts.filter((artifact) => artifact.kind === 'clusters').length;
   const requirements = (data.config as { requirements?: Requirements } | null)?.requirements;
-  const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => stage.kind === 'kmeans' && stage.status !== 'skipped');
+  const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => (stage.kind === 'kmeans' || stage.kind === 'pseudo-labels') && stage.status !== 'skipped');
 
   return (
     <div className="space-y-6">

@@ -47,6 +47,9 @@ export function figureCaption(name: string, config: unknown, neighbourRows?: rea
       `Each tile is standardised per channel and min–max scaled for display, so flat regions show as noise; ${percent(p.grayProbability)} of puzzles are made gray and ${percent(p.projectionProbability)} get a colour projection (the training augmentation), which adds colour fringes even on grayscale images.`
     );
   }
+  if (name === 'example-rotations.png') {
+    return 'Pretext examples (rotation): one row per image, shown turned 0°, 90°, 180° and 270° clockwise — the four classes the network predicts.';
+  }
   if (name === 'cluster-neighbours.png') {
     const cl = c.clustering ?? {};
     const source = cl.source === 'hog' ? 'HOG descriptors' : cl.source === 'random-network' ? `${cl.layer ?? 'conv4'} features of a random network` : `${cl.layer ?? 'conv4'} features of the pretext network`;
