@@ -16,11 +16,14 @@ const isFolder = (path: string) => existsSync(path) && statSync(path).isDirector
 /**
  * The labelled images scenes are made from, per split: `<root>/train/<class>/…` and `<root>/test/<class>/…` when
  * both exist (the CIFAR-10 folder layout), else two random halves of `<root>/<class>/…`, so no source image
- * appears in both splits.
+ * appears in both splits. (The pipeline should load through its own datasets.ts, which applies the registered
+ * dataset roots, and hand the ImageDatasets to generateSceneSplits.)
  */
 export async function loadSceneSources(root: string, options: SceneSourceOptions = {}): Promise<Record<SplitName, ImageDataset>> {
   const { size, channels, splitSeed = 0, ...loadOptions } = options;
-  const load = (path: string) => loadDataset({ kind: 'folder', path, labels: 'folders', size, channels }, loadOptions);
+  // 'auto' (not 'folders') so that the decode cache is shared with the pipeline's loads of the same folder; an
+  // unlabelled folder is then refused by generateSceneSplits with a clear message.
+  const load = (path: string) => loadDataset({ kind: 'folder', path, labels: 'auto', size, channels }, loadOptions);
   if (isFolder(join(root, 'train')) && isFolder(join(root, 'test'))) {
     return { train: await load(join(root, 'train')), test: await load(join(root, 'test')) };
   }
