@@ -18,3 +18,4 @@ export {
 } from './coco.js';
 export { ANNOTATIONS_FILE, readCocoFile, writeSceneFolder, type WrittenSplit } from './write-scene-folder.js';
 export { loadSceneSources, type SceneSourceOptions } from './load-scene-sources.js';
+export { drawBoxes, overlayLabels, vocColour, type Rgb } from './draw.js';
