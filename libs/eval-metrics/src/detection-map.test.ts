@@ -98,12 +98,16 @@ describe('detectionMap (COCO-style)', () => {
     expect(result.map50).toBeCloseTo(51 / 101, 12);
   });
 
-  it('keeps only the top detections per image', () => {
+  it('keeps only the top detections per image and class', () => {
     const object = { classId: 0, box: box(0, 0, 10, 10) };
     const falseAlarms = Array.from({ length: 3 }, (_, i) => ({ classId: 0, box: box(50 + i, 50, 5, 5), score: 0.9 }));
     const images = [{ groundTruth: [object], detections: [...falseAlarms, { ...object, score: 0.1 }] }];
     expect(detectionMap(images, { numClasses: 1, iouThresholds: [0.5], maxDetectionsPerImage: 3 }).map50).toBe(0);
     expect(detectionMap(images, { numClasses: 1, iouThresholds: [0.5] }).map50).toBeCloseTo(0.25, 12);
+    // Detections of another class do not use up this class's quota (COCOeval caps per image and category).
+    const otherClass = falseAlarms.map((d) => ({ ...d, classId: 1 }));
+    const mixed = [{ groundTruth: [object], detections: [...otherClass, { ...object, score: 0.1 }] }];
+    expect(detectionMap(mixed, { numClasses: 2, iouThresholds: [0.5], maxDetectionsPerImage: 3 }).map50).toBe(1);
   });
 
   it('names the image and field of bad input', () => {

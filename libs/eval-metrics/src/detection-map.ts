@@ -22,7 +22,7 @@ export interface DetectionMapOptions {
   numClasses: number;
   /** IoU thresholds; default COCO's 0.50, 0.55, …, 0.95. */
   iouThresholds?: readonly number[];
-  /** Highest-scoring detections kept per image (COCO: 100). */
+  /** Highest-scoring detections kept per image and class (COCOeval: maxDets 100, applied per image and category). */
   maxDetectionsPerImage?: number;
 }
 
@@ -72,7 +72,7 @@ export function detectionMap(images: readonly DetectionImage[], options: Detecti
   const perClass: ClassAveragePrecision[] = [];
   for (let classId = 0; classId < numClasses; classId++) {
     const groundTruthCount = images.reduce((n, image) => n + image.groundTruth.filter((g) => g.classId === classId).length, 0);
-    const ranked = images.map((image) => topDetections(image, maxDetections).filter((d) => d.classId === classId));
+    const ranked = images.map((image) => topDetections(image.detections.filter((d) => d.classId === classId), maxDetections));
     const detectionCount = ranked.reduce((n, dets) => n + dets.length, 0);
     const ap = thresholds.map((threshold) => {
       if (groundTruthCount === 0) return Number.NaN;
@@ -110,9 +110,9 @@ function validateImage(image: DetectionImage, index: number, numClasses: number)
   }
 }
 
-/** The image's detections by descending score (stable), cut to the per-image limit over all classes, as COCO does. */
-function topDetections(image: DetectionImage, limit: number): Detection[] {
-  return stableSortByScore(image.detections).slice(0, limit);
+/** One image's detections of one class by descending score (stable), cut to the limit (COCOeval's evaluateImg). */
+function topDetections(detections: readonly Detection[], limit: number): Detection[] {
+  return stableSortByScore(detections).slice(0, limit);
 }
 
 function stableSortByScore<T extends { score: number }>(items: readonly T[]): T[] {
