@@ -37,12 +37,17 @@ export function cheapestLeavingChance(results: readonly ProbeResult[]): ProbeRes
 const LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5'];
 
 /**
- * A curve that repeats one value from its second measurement on: the net answers the same permutation for every
- * held-out puzzle (top-1 = that permutation's share of the held-out set), i.e. training collapsed.
+ * Where a curve's tail repeats one value (at least 4 measurements, and at least half the curve): the net answers
+ * the same permutation for every held-out puzzle (top-1 = that permutation's share of the held-out set), i.e.
+ * training collapsed. Returns the puzzles trained when the flat tail began, else undefined.
  */
-export function isFlat(result: ProbeResult): boolean {
-  const later = result.curve.slice(1).map((point) => point.top1);
-  return later.length >= 3 && later.every((top1) => top1 === later[0]);
+export function flatFrom(result: ProbeResult): number | undefined {
+  const { curve } = result;
+  if (!curve.length) return undefined;
+  let start = curve.length - 1;
+  while (start > 0 && curve[start - 1]!.top1 === curve.at(-1)!.top1) start--;
+  const length = curve.length - start;
+  return length >= 4 && length * 2 >= curve.length ? curve[start]!.puzzles : undefined;
 }
 
 /** Cells that differ from another finished cell only in the learning rate, each with that reference cell. */
@@ -59,8 +64,9 @@ export function learningRatePairs(results: readonly ProbeResult[]): { cell: Prob
 function learningRateLines(results: readonly ProbeResult[]): string[] {
   return learningRatePairs(results).map(({ cell, reference }) => {
     const best = (result: ProbeResult) => Math.max(...result.curve.map((point) => point.top1));
-    const verdict = isFlat(cell)
-      ? `its held-out top-1 stayed at exactly ${percent(finalTop1(cell)!)} from the second measurement on — the net answers one permutation for every puzzle: training collapsed at this rate`
+    const flat = flatFrom(cell);
+    const verdict = flat !== undefined
+      ? `its held-out top-1 stayed at exactly ${percent(finalTop1(cell)!)} from ${flat.toLocaleString('en')} puzzles on — the net answers one permutation for every puzzle: training collapsed at this rate`
       : `final ${percent(finalTop1(cell)!)} (best ${percent(best(cell))})`;
     return `- Learning rate ${cell.learningRate} vs ${reference.learningRate} (${reference.id}): ${verdict}; at ${reference.learningRate}: final ${percent(finalTop1(reference)!)} (best ${percent(best(reference))}).`;
   });

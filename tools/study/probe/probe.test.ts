@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planProbe, PROBE_DESIGN } from './probe-plan';
-import { cheapestLeavingChance, isFlat, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
+import { cheapestLeavingChance, flatFrom, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
 import { curvePointSchema, type ProbeResult } from './probe-result';
 import { readRecords } from './run-probe';
 
@@ -69,13 +69,14 @@ describe('the pretext probe', () => {
 describe('learning-rate cells', () => {
   it('pairs a cell at another rate with its reference and says when its curve went flat (a collapsed net)', () => {
     const reference = result('jigsaw-p100-s48-w0.25', 100, [[5_000, 0.004], [10_000, 0.007], [15_000, 0.013], [20_000, 0.018]], 600);
-    const collapsed = { ...result('jigsaw-p100-s48-w0.25-lr0.05', 100, [[5_000, 0.013], [10_000, 0.011], [15_000, 0.011], [20_000, 0.011]], 600), learningRate: 0.05 };
-    expect(isFlat(collapsed)).toBe(true);
-    expect(isFlat(reference)).toBe(false);
+    const collapsed = { ...result('jigsaw-p100-s48-w0.25-lr0.05', 100, [[5_000, 0.013], [10_000, 0.012], [15_000, 0.011], [20_000, 0.011], [25_000, 0.011], [30_000, 0.011]], 600), learningRate: 0.05 };
+    expect(flatFrom(collapsed)).toBe(15_000);
+    expect(flatFrom(reference)).toBeUndefined();
+    expect(flatFrom({ ...collapsed, curve: collapsed.curve.slice(0, 5) })).toBeUndefined();
     expect(learningRatePairs([reference, collapsed])).toEqual([{ cell: collapsed, reference }]);
     expect(learningRatePairs([collapsed])).toEqual([]);
     const readme = probeReadme(planProbe('/data'), [reference, collapsed]);
-    expect(readme).toContain('- Learning rate 0.05 vs 0.01 (jigsaw-p100-s48-w0.25): its held-out top-1 stayed at exactly 1.1% from the second measurement on');
+    expect(readme).toContain('- Learning rate 0.05 vs 0.01 (jigsaw-p100-s48-w0.25): its held-out top-1 stayed at exactly 1.1% from 15,000 puzzles on');
     expect(readme).toContain('at 0.01: final 1.8% (best 1.8%)');
   });
 });
