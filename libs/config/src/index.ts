@@ -6,3 +6,4 @@ export * from './stages';
 export * from './study-tag';
 export * from './dataset-fields';
 export * from './config-overrides';
+export * from './sweep-grid';
