@@ -126,3 +126,49 @@ describe('averagePrecision', () => {
     expect(() => averagePrecision([], 0)).toThrow(/at least one ground-truth/);
   });
 });
+
+/**
+ * Random cases (seeded LCG: 12 images, 3 classes, jittered true positives, wrong classes, duplicates, false alarms)
+ * whose mAPs pycocotools 2.0.11's COCOeval computed (iouType 'bbox', stats[0..2]) from the same boxes written as
+ * COCO JSON; the generator below is the one that wrote them.
+ */
+function randomCase(seed: number): DetectionImage[] {
+  let state = seed;
+  const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const classes = 3;
+  return Array.from({ length: 12 }, () => {
+    const groundTruth = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => ({
+      classId: Math.floor(rand() * classes),
+      box: { x: Math.floor(rand() * 60), y: Math.floor(rand() * 60), w: 8 + Math.floor(rand() * 30), h: 8 + Math.floor(rand() * 30) },
+    }));
+    const detections = [];
+    for (const g of groundTruth) {
+      const copies = Math.floor(rand() * 3);
+      for (let c = 0; c < copies; c++) {
+        detections.push({
+          classId: rand() < 0.85 ? g.classId : Math.floor(rand() * classes),
+          score: Math.round(rand() * 1000) / 1000,
+          box: { x: g.box.x + (rand() - 0.5) * 8, y: g.box.y + (rand() - 0.5) * 8, w: g.box.w * (0.8 + rand() * 0.4), h: g.box.h * (0.8 + rand() * 0.4) },
+        });
+      }
+    }
+    for (let f = Math.floor(rand() * 3); f > 0; f--) {
+      detections.push({ classId: Math.floor(rand() * classes), score: Math.round(rand() * 1000) / 1000, box: { x: rand() * 60, y: rand() * 60, w: 5 + rand() * 30, h: 5 + rand() * 30 } });
+    }
+    return { groundTruth, detections };
+  });
+}
+
+describe('detectionMap against pycocotools', () => {
+  it.each([
+    [1, 0.13375508454206766, 0.3486297159127677, 0.06514615747289014],
+    [2, 0.18291195190947668, 0.4012101210121012, 0.12272120069149772],
+    [4, 0.1098134813481348, 0.31990341891331986, 0.005186232909005186],
+    [8, 0.09683872804431919, 0.23953061972863945, 0.07011931962427012],
+  ])('random case %i gives COCOeval\'s mAP, mAP@0.5 and mAP@0.75', (seed, map, map50, map75) => {
+    const result = detectionMap(randomCase(seed), { numClasses: 3 });
+    expect(result.map).toBeCloseTo(map, 12);
+    expect(result.map50).toBeCloseTo(map50, 12);
+    expect(result.map75).toBeCloseTo(map75, 12);
+  });
+});

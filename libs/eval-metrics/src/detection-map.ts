@@ -48,11 +48,20 @@ export interface DetectionMap {
   perClass: ClassAveragePrecision[];
 }
 
-/** 0.50, 0.55, …, 0.95 computed as integers / 100 so that 0.6 is exactly the double 0.6. */
-export const COCO_IOU_THRESHOLDS: readonly number[] = Array.from({ length: 10 }, (_, i) => (50 + 5 * i) / 100);
+/**
+ * numpy's linspace to the last bit (start + i·step, the end point set exactly), so that thresholds and recall points
+ * are the very doubles COCOeval compares with: its 0.9 is 0.8999999999999999 and its 0.35 is 0.35000000000000003.
+ */
+function linspace(start: number, stop: number, count: number): number[] {
+  const step = (stop - start) / (count - 1);
+  return Array.from({ length: count }, (_, i) => (i === count - 1 ? stop : i * step + start));
+}
 
-/** COCO's 101 recall points 0, 0.01, …, 1. */
-const RECALL_POINTS = Array.from({ length: 101 }, (_, i) => i / 100);
+/** COCOeval's IoU thresholds 0.50, 0.55, …, 0.95. */
+export const COCO_IOU_THRESHOLDS: readonly number[] = linspace(0.5, 0.95, 10);
+
+/** COCOeval's 101 recall points 0, 0.01, …, 1. */
+const RECALL_POINTS = linspace(0, 1, 101);
 
 /**
  * Detection mean average precision as pycocotools' COCOeval computes it (no crowd regions, one area range):
