@@ -15,7 +15,7 @@ export async function getRunHandler({ ctx, input }: { ctx: UserContext; input: R
       evalResults: { orderBy: [{ protocol: 'asc' }, { layer: 'asc' }] },
       claimedBy: { select: { name: true, host: true, backend: true } },
       project: { select: { slug: true, name: true } },
-      artifacts: { where: { kind: { not: 'checkpoint' } }, orderBy: { name: 'asc' }, select: { id: true, name: true, kind: true, bytes: true, createdAt: true } },
+      artifacts: { where: { kind: { notIn: ['checkpoint', 'shard'] } }, orderBy: { name: 'asc' }, select: { id: true, name: true, kind: true, bytes: true, createdAt: true } },
     },
   });
   if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} not found` });
