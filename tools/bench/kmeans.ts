@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { fitKMeans, gaussianMixture, WasmDistanceEngine, writeNpy } from '@ktlab/kmeans';
+import { median } from './support/statistics';
 
 const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/kmeans.py', import.meta.url));
@@ -44,11 +45,6 @@ interface SideResult {
   assignSeconds: number[];
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const gflops = (rows: number, k: number, dims: number, iterations: number, seconds: number) => (2 * rows * k * dims * iterations) / seconds / 1e9;
 
 function faissAvailable(): string | undefined {

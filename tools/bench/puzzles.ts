@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- puzzles [--images 3000] [--size 32] [--batch 256] [--repeats 5]`
+ * `npm run bench -- puzzles [--images 3000] [--size 32] [--batch 256] [--repeats 5] [--no-train]`
  *
  * Jigsaw++ puzzle throughput on real CIFAR-10 train images: ktlab's PuzzleSampler on the main thread, the
  * PuzzleSource worker pool (1 and 2 workers), and the numpy peer (tools/bench/peers/puzzles.py, written like
@@ -12,17 +12,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import {
-  BatchOrder,
-  generateMaximinPermutations,
-  PuzzleSampler,
-  PuzzleSource,
-  readPermutationFile,
-  shareImageStack,
-  type ImageStack,
-  type PermutationSet,
-} from '@ktlab/jigsaw';
+import { generateMaximinPermutations, PuzzleSampler, readPermutationFile, type ImageStack, type PermutationSet } from '@ktlab/jigsaw';
 import { loadCifarTrainSample, sharedDataRoot } from '../figures/cifar-train-sample';
+import { BatchOrder } from './support/puzzle-source/batch-order';
+import { PuzzleSource, shareImageStack } from './support/puzzle-source/puzzle-source';
+import { median } from './support/statistics';
 
 const sharedRoot = sharedDataRoot();
 const PYTHON = '/usr/bin/python3';
@@ -34,14 +28,10 @@ const options = new Command()
   .option('--batches <n>', 'batches per timed repeat', (v) => Number.parseInt(v, 10), 50)
   .option('--repeats <n>', 'timed repeats (the median is reported)', (v) => Number.parseInt(v, 10), 5)
   .option('--occluded <n>', 'Jigsaw++ maximum occluded tiles', (v) => Number.parseInt(v, 10), 2)
+  .option('--no-train', "skip the last row, the pipeline's Jigsaw net training rate (minutes of a CPU at full width)")
   .parse(process.argv)
-  .opts<{ images: number; size: number; batch: number; batches: number; repeats: number; occluded: number }>();
+  .opts<{ images: number; size: number; batch: number; batches: number; repeats: number; occluded: number; train: boolean }>();
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function loadPermutations(): Promise<{ set: PermutationSet; from: string }> {
   const reference = join(sharedRoot, 'reference', 'permutations_701.bin');
@@ -147,7 +137,7 @@ for (const [name, rates, note] of rows) {
 }
 // What generation has to keep up with: the pipeline's CC+Jigsaw++ pretext net (tools/bench/support/pipeline-nets.ts)
 // training on the backend the trainer would pick, at the pipeline's batch size, median of a few steps after a warm-up.
-const trainRate = await (async () => {
+async function jigsawTrainingRate(): Promise<{ backend: string; rate: number }> {
   const { selectBackend } = await import('@ktlab/tf-backend');
   const { buildPipelineNet, trainingSession } = await import('./support/pipeline-nets.js');
   const { pino } = await import('pino');
@@ -162,10 +152,13 @@ const trainRate = await (async () => {
   }
   session.dispose();
   return { backend: backend.name, rate: median(rates) };
-})();
-console.log(
-  `${pad(`Jigsaw net training (${trainRate.backend})`, 40)}${pad(trainRate.rate.toFixed(1), 20)}${pad('', 22)}` +
-    `puzzle generation is ${Math.round(median(pool2) / trainRate.rate)}x faster than training consumes`,
-);
+}
+if (options.train) {
+  const trainRate = await jigsawTrainingRate();
+  console.log(
+    `${pad(`Jigsaw net training (${trainRate.backend})`, 40)}${pad(trainRate.rate.toFixed(1), 20)}${pad('', 22)}` +
+      `puzzle generation is ${Math.round(median(pool2) / trainRate.rate)}x faster than training consumes`,
+  );
+}
 if ('missing' in peer) console.log(`\nnumpy peer skipped; install it with: ${peer.missing}`);
 console.log(`puzzles: puzzles_per_s=${Math.round(median(pool2))}`);

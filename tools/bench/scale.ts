@@ -48,7 +48,8 @@ import {
   type ShardedPoints,
   type ShardPartial,
 } from '@ktlab/kmeans';
-import { fmt, markdownTable, median, shardKey, shardStats, type ShardStats, type ShardTiming } from './support/scale-report';
+import { fmt, markdownTable, shardKey, shardStats, type ShardStats, type ShardTiming } from './support/scale-report';
+import { median } from './support/statistics';
 import { exited, repoRoot, spawnTrainer as spawnTrainerProcess, type Trainer, waitFor } from './support/trainer-processes';
 
 const PYTHON = '/usr/bin/python3';

@@ -33,7 +33,8 @@ import { createTestApi, type TestApi } from '@ktlab/api/testing';
 import type { RunConfigInput } from '@ktlab/config';
 import { ktlabHome, startEmbeddedPostgres, type RunningPostgres } from '@ktlab/db';
 import { ingestVerdict, type StoredCounts, summarize, verdictLine } from './support/ingest-plan';
-import { fmt, markdownTable, median } from './support/scale-report';
+import { fmt, markdownTable } from './support/scale-report';
+import { median } from './support/statistics';
 import { attemptsLine, countBy, interleave, LOG_METRICS_PATH, parseLogMetricsBody, SentLedger, soakFailures, summarizeAttempts } from './support/soak-report';
 import { sleep, spawnTrainer, stopProcesses, type Trainer, trainerTail, waitFor } from './support/trainer-processes';
 
@@ -274,7 +275,7 @@ try {
     counts = (
       await sql.query<StoredCounts>(
         `WITH sent AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[]) AS s("runId", key, step, value)),
-         stored AS (SELECT "runId", key, step, value FROM "MetricPoint" WHERE "runId" = ANY($5::text[]))
+         stored AS (SELECT s."runId", s.key, m.step, m.value FROM "MetricPoint" m JOIN "MetricSeries" s ON s.id = m."seriesId" WHERE s."runId" = ANY($5::text[]))
          SELECT (SELECT count(*) FROM stored)::int AS "rows",
                 (SELECT count(DISTINCT ("runId", key, step)) FROM stored)::int AS "distinct",
                 (SELECT count(DISTINCT (m."runId", m.key, m.step)) FROM stored m JOIN sent s USING ("runId", key, step) WHERE m.value = s.value)::int AS matching`,

@@ -111,7 +111,7 @@ async function bundleEntries(out: string): Promise<void> {
     banner: { js: banner(0) },
   });
   // Started by path (new URL('./puzzle-worker.js', …)) as a worker thread, so it is a bundle of its own.
-  const puzzleWorker = join(repoRoot, 'libs/jigsaw/src/source/puzzle-worker.ts');
+  const puzzleWorker = join(repoRoot, 'tools/bench/support/puzzle-source/puzzle-worker.ts');
   const puzzleWorkerOut = join(out, bundlePathOf(puzzleWorker));
   await build({
     ...common,

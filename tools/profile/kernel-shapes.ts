@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { selectBackend } from '@ktlab/tf-backend';
+import { median } from '../bench/support/statistics';
 
 const options = z
   .object({ batch: z.coerce.number().int().positive(), repeats: z.coerce.number().int().positive() })
@@ -17,7 +18,6 @@ const options = z
 await selectBackend({ prefer: 'ktlab-wasm' }, pino({ level: 'silent' }));
 const n = options.batch;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Median ms of `run` (its result is read back so asynchronous backends finish). */
 function time(run: () => tf.Tensor): number {

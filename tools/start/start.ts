@@ -153,7 +153,7 @@ for (let i = 1; i <= workers; i++) startTrainer(i);
 log(`ktlab is running: open ${url}  (${workers} trainer worker${workers === 1 ? '' : 's'}; Ctrl-C to stop)`);
 if (firstAdmin) {
   log(`first start: sign in as ${firstAdmin.email} with password ${firstAdmin.password}`);
-  log(`  (shown once; also saved to ${credentialsFile}, readable only by you — change it under Account)`);
+  log(`  (shown once; also saved to ${credentialsFile}, readable only by you — change it under Account: your name in the portal's header)`);
 } else {
   log(`sign in with your account (the first admin's generated password is in ${credentialsFile} unless removed)`);
 }

@@ -3,7 +3,7 @@
  * ran (measured wall time, machine, backend). The report reads only these files, whether the cell ran locally or
  * on the portal.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '@ktlab/data';
@@ -54,6 +54,10 @@ export const cellResultSchema = z.object({
   portalRunId: z.string().optional(),
   /** Training / test image counts as the pipeline saw them (from the config). */
   images: z.object({ train: z.number().int(), evalTrain: z.number().int(), test: z.number().int() }),
+  /** Pretext top-1 on held-out puzzles as it trained (scales that hold images out; chance is 1 / permutations). */
+  pretextHeldOut: z.object({ permutations: z.number().int(), curve: z.array(z.object({ puzzles: z.number().int(), top1: z.number() })) }).optional(),
+  /** The config the cell ran (kept in the committed copy, so a reader sees every setting behind a number). */
+  config: z.record(z.string(), z.unknown()).optional(),
 });
 export type CellResult = z.infer<typeof cellResultSchema>;
 
@@ -99,4 +103,34 @@ export function readCellResult(cellDir: string): CellResult | undefined {
 
 export function writeCellResult(cellDir: string, result: CellResult): void {
   writeFileAtomic(join(cellDir, CELL_RESULT_FILE), [Buffer.from(JSON.stringify(cellResultSchema.parse(result), null, 2))]);
+}
+
+/**
+ * The committed copy of a finished cell: `<report>/cells/<cell-id>.json` (e.g. docs/results/medium/cells/), with
+ * its config. A fresh clone or another machine skips the cells found there and reports them.
+ */
+export function committedCellPath(cellsDir: string, cellId: string): string {
+  return join(cellsDir, `${cellId}.json`);
+}
+
+export function readCommittedCell(cellsDir: string, cellId: string): CellResult | undefined {
+  const file = committedCellPath(cellsDir, cellId);
+  if (!existsSync(file)) return undefined;
+  const parsed = cellResultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a study cell result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export function writeCommittedCell(cellsDir: string, result: CellResult, config: StudyCell['config']): void {
+  mkdirSync(cellsDir, { recursive: true });
+  writeFileAtomic(committedCellPath(cellsDir, result.id), [Buffer.from(`${JSON.stringify(cellResultSchema.parse({ ...result, config }), null, 2)}\n`)]);
+}
+
+/** A cell's finished result for its current config: its working folder's, else the committed copy; undefined if neither. */
+export function finishedCell(cell: StudyCell, cellDir: string, cellsDir?: string): CellResult | undefined {
+  const hash = configHash(cell.config);
+  const local = readCellResult(cellDir);
+  if (local?.configHash === hash) return local;
+  const committed = cellsDir ? readCommittedCell(cellsDir, cell.id) : undefined;
+  return committed?.configHash === hash ? committed : undefined;
 }

@@ -6,6 +6,8 @@ describe('eta', () => {
     expect(etaSeconds([], 10, 30)).toBe(300);
     expect(etaSeconds([60, 120], 10, 30)).toBe(900);
     expect(etaSeconds([60], 0, 30)).toBe(0);
+    // A scale with no estimate yet: unknown until a cell finishes, printed as '?'.
+    expect(formatDuration(etaSeconds([], 10, Number.NaN))).toBe('?');
   });
 
   it('formats seconds, minutes and hours', () => {

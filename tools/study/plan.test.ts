@@ -81,3 +81,28 @@ describe('designCellCount', () => {
     for (const scale of Object.values(SCALES)) expect(designCellCount(scale)).toBe(planStudy({ scale, dataRoot }).cells.length);
   });
 });
+
+describe('the medium scale', () => {
+  const plan = planStudy({ scale: SCALES.medium, dataRoot });
+  const config = (id: string) => plan.cells.find((cell) => cell.id === id)!.config;
+
+  it('runs the 7 rows of issue #17 × 3 seeds on the whole train split, scored on the whole test split, plus k = 500', () => {
+    expect(plan.cells.filter((cell) => cell.group === 'main')).toHaveLength(21);
+    expect(plan.cells.filter((cell) => cell.group === 'clusters').map((cell) => cell.id)).toEqual(['k500-s0', 'k500-s1', 'k500-s2']);
+    expect(config('random-s0').data).toMatchObject({ path: `${dataRoot}/train`, limit: 50_000 });
+    expect(config('random-s0').evaluation.test).toMatchObject({ path: `${dataRoot}/test`, limit: 10_000 });
+    expect(config('jigsaw-s1').pretext).toMatchObject({ task: 'jigsaw', permutations: 100, epochs: 4 });
+    expect(config('jigsaw++-s2').pretext).toMatchObject({ task: 'jigsaw++', permutations: 100, maxOccludedTiles: 2 });
+    expect(config('supervised-s0').evaluation.nonlinearLayers).toEqual(['conv3', 'conv5']);
+  });
+
+  it('keeps the pretext training settings out of rows without a pretext, so their cells survive a change of them', () => {
+    const retrained = { ...SCALES.medium, pretext: { ...SCALES.medium.pretext, epochs: 9, permutations: 30, learningRate: 0.05 } };
+    const other = planStudy({ scale: retrained, dataRoot });
+    const hashOf = (p: typeof plan, id: string) => configHash(p.cells.find((cell) => cell.id === id)!.config);
+    for (const id of ['random-s0', 'supervised-s1', 'cc-hog-s2', 'cc-random-network-s0']) expect(hashOf(other, id)).toBe(hashOf(plan, id));
+    expect(hashOf(other, 'jigsaw-s0')).not.toBe(hashOf(plan, 'jigsaw-s0'));
+    // The random network still takes the scale's shape.
+    expect(config('cc-random-network-s0').pretext).toMatchObject({ task: 'none', widthMultiplier: 0.25, imageSize: 48 });
+  });
+});

@@ -56,7 +56,10 @@ function splitRef(dataRoot: string, split: 'train' | 'test', limit: number, subs
 export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: number): PipelineConfig {
   const input = findPreset(row).build({ data: splitRef(dataRoot, 'train', scale.trainImages), seed });
   if (input.kind !== 'pipeline') throw new Error(`preset ${row} is not a pipeline`);
-  input.pretext = { ...input.pretext, ...scale.pretext };
+  // A row without a pretext trains nothing there: it takes only the net's shape (the random network's width and
+  // image size), so its config (and hash) does not change when the scale's pretext training settings do.
+  const { widthMultiplier, imageSize } = scale.pretext;
+  input.pretext = input.pretext?.task === 'none' ? { ...input.pretext, widthMultiplier, imageSize } : { ...input.pretext, ...scale.pretext };
   input.target = { ...input.target, ...scale.target };
   input.clustering = { ...input.clustering, ...scale.clustering };
   input.evaluation = {
@@ -65,6 +68,7 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
     epochs: scale.evaluation.epochs,
     trainEpochs: scale.evaluation.trainEpochs,
     trainLimit: scale.evaluation.trainLimit,
+    ...(scale.evaluation.nonlinearLayers ? { nonlinearLayers: scale.evaluation.nonlinearLayers } : {}),
     // The heads learn from labelled train images and are scored on the test split.
     train: splitRef(dataRoot, 'train', scale.evalTrainImages),
     test: splitRef(dataRoot, 'test', scale.testImages),

@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
-import { cellResult, readCellResult, writeCellResult, type MachineInfo } from './cell-result';
+import { cellResult, finishedCell, writeCellResult, writeCommittedCell, type CellRunOutcome, type MachineInfo } from './cell-result';
 import { configHash, pretextKey, type StudyCell, type StudyPlan } from './plan';
 import { etaSeconds, formatDuration } from './eta';
 import { designCellCount } from './scales';
@@ -20,6 +20,8 @@ export interface LocalRunOptions {
   plan: StudyPlan;
   /** `.ktlab/study/<scale>` */
   studyDir: string;
+  /** Committed copies of finished cells (`docs/results/<scale>/cells`): read to skip cells, written as cells finish. */
+  cellsDir?: string;
   cacheDir: string;
   signal: AbortSignal;
   /** Plain log lines (no progress bars), for tests and logs. */
@@ -53,8 +55,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
   const backend = await selectBackend({}, pino({ level: 'silent' }));
   const summary: LocalRunSummary = { ran: [], skipped: [], failed: [] };
   const pending = plan.cells.filter((cell) => {
-    const done = readCellResult(cellDir(studyDir, cell.id));
-    if (done && done.configHash === configHash(cell.config)) {
+    if (finishedCell(cell, cellDir(studyDir, cell.id), options.cellsDir)) {
       summary.skipped.push(cell.id);
       return false;
     }
@@ -97,7 +98,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
         say(`${cell.id}: pretext network reused from ${owner} (identical seed, data and pretext settings)`);
       }
       const remaining = pending.length - index;
-      const eta = etaSeconds(durations, remaining, (plan.scale.projectedMinutes * 60) / designCellCount(plan.scale));
+      // A scale not sized yet (projectedMinutes 0) has no estimate until its first cell finishes: "?" rather than "0 s".
+      const eta = etaSeconds(durations, remaining, ((plan.scale.projectedMinutes || Number.NaN) * 60) / designCellCount(plan.scale));
       const etaText = `ETA ${formatDuration(eta)} (${remaining} cells left)`;
       overall?.update({ message: `${cell.id} — ${etaText}` });
       if (options.quiet) say(`[${index + 1}/${pending.length}] ${cell.id} — ${etaText}`);
@@ -113,13 +115,16 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
       const cpuAtStart = process.cpuUsage();
       const stageStarted = new Map<string, number>();
       const stageSeconds: Record<string, number> = {};
+      const heldOut = new Map<number, number>();
       try {
         const results = await runPipeline({
           config: cell.config,
           runDir: dir,
           cacheDir: options.cacheDir,
           signal,
-          metric: () => undefined,
+          metric: (key, step, value) => {
+            if (key === 'pretext/heldout_top1') heldOut.set(step, value);
+          },
           stage: (kind, status, progress, message) => {
             if (status === 'running' && !stageStarted.has(kind)) stageStarted.set(kind, Date.now());
             if (status === 'succeeded' && stageStarted.has(kind)) stageSeconds[kind] = Number(((Date.now() - stageStarted.get(kind)!) / 1000).toFixed(1));
@@ -133,7 +138,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
         const cpu = process.cpuUsage(cpuAtStart);
         durations.push(seconds);
         writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
-        writeCellResult(dir, cellResult(cell, {
+        const result = cellResult(cell, {
           results,
           wallSeconds: Number((seconds + previousSeconds(dir)).toFixed(1)),
           cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
@@ -142,7 +147,10 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
           machine,
-        }));
+          ...pretextHeldOut(cell, heldOut),
+        });
+        writeCellResult(dir, result);
+        if (options.cellsDir) writeCommittedCell(options.cellsDir, result, cell.config);
         summary.ran.push(cell.id);
         overall?.increment();
         say(`${cell.id}: done in ${formatDuration(seconds)}`);
@@ -161,6 +169,17 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
     bars.stop();
   }
   return summary;
+}
+
+/**
+ * The held-out pretext curve of this attempt. A cell resumed after its pretext stage (or that reused another cell's
+ * pretext) measured nothing here and records none.
+ */
+export function pretextHeldOut(cell: StudyCell, measured: ReadonlyMap<number, number>): Pick<CellRunOutcome, 'pretextHeldOut'> {
+  if (!measured.size) return {};
+  const { batchSize, permutations } = cell.config.pretext;
+  const curve = [...measured.entries()].sort((a, b) => a[0] - b[0]).map(([step, top1]) => ({ puzzles: step * batchSize, top1 }));
+  return { pretextHeldOut: { permutations, curve } };
 }
 
 /**

@@ -3,7 +3,7 @@
  * and cluster-domain ablations); they differ in images, epochs and network width. `quick` is sized from
  * measured per-cell timings to finish on a 2-core CPU in under an hour (see tools/study/README.md).
  */
-export const SCALE_NAMES = ['smoke', 'quick', 'full'] as const;
+export const SCALE_NAMES = ['smoke', 'quick', 'medium', 'full'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
 
 export const STUDY_ROWS = [
@@ -16,6 +16,8 @@ export const STUDY_ROWS = [
   'cc-hog',
   'cc-random-network',
   'regression-vgg-jigsaw++',
+  'rotation',
+  'cc-rotation',
 ] as const;
 export type StudyRow = (typeof STUDY_ROWS)[number];
 
@@ -33,7 +35,18 @@ export interface Scale {
   evalTrainImages: number;
   /** Test-split images every protocol is scored on. */
   testImages: number;
-  pretext: { epochs: number; widthMultiplier: number; imageSize: number; batchSize: number };
+  /** Pretext training; rows without a pretext take only the net's shape from it (arch width, image size). */
+  pretext: {
+    epochs: number;
+    widthMultiplier: number;
+    imageSize: number;
+    batchSize: number;
+    permutations?: number;
+    learningRate?: number;
+    /** Images kept out of pretext training to score it (`pretext/heldout_top1`, kept in the cell result). */
+    heldOutImages?: number;
+    heldOutEvery?: number;
+  };
   target: { epochs: number; widthMultiplier: number };
   clustering: { k: number; iterations: number };
   evaluation: {
@@ -43,6 +56,8 @@ export interface Scale {
     /** Nonlinear and fine-tuning epochs, and how many of the evaluation images they train on. */
     trainEpochs: number;
     trainLimit: number;
+    /** Taps of the nonlinear protocol (default: every conv layer). */
+    nonlinearLayers?: ('conv1' | 'conv2' | 'conv3' | 'conv4' | 'conv5')[];
   };
   /** Table 1 analog: CC+Jigsaw++ with these numbers of clusters (the main row's k is one of them). */
   clusterCounts: number[];
@@ -50,9 +65,16 @@ export interface Scale {
   domainAblation: boolean;
   /** Projected wall time on a 2-core CPU, from measured per-cell timings (minutes). */
   projectedMinutes: number;
+  /**
+   * Where the report goes, under `--out` (docs/results): '' for the quick scale (the report the README links),
+   * `medium` → docs/results/medium/. Each finished cell is also kept as `<report>/cells/<cell-id>.json`, which is
+   * committed, so a study grows across sittings and machines.
+   */
+  reportSubdir: string;
 }
 
 const ALL_PROTOCOLS: EvalProtocolName[] = ['linear', 'nonlinear', 'finetune'];
+
 
 export const SCALES: Record<ScaleName, Scale> = {
   smoke: {
@@ -70,10 +92,13 @@ export const SCALES: Record<ScaleName, Scale> = {
     clusterCounts: [5, 10],
     domainAblation: false,
     projectedMinutes: 2,
+    reportSubdir: 'smoke',
   },
   quick: {
     name: 'quick',
-    description: 'Every row and ablation × 3 seeds, sized for a 2-core CPU in under an hour: 800 train images, width-0.25 nets, 1–2 epochs.',
+    description:
+      'Every row and ablation × 3 seeds, sized for a 2-core CPU in under an hour: 800 train images, width-0.25 nets, 1–2 epochs. ' +
+      'It tests the plumbing and **cannot rank the methods**: at this size every linear probe lies within a few points and most orderings are not significant (the medium scale is the one that can).',
     rows: STUDY_ROWS,
     seeds: 3,
     trainImages: 800,
@@ -85,8 +110,32 @@ export const SCALES: Record<ScaleName, Scale> = {
     evaluation: { protocols: ALL_PROTOCOLS, epochs: 5, trainEpochs: 1, trainLimit: 400 },
     clusterCounts: [5, 10, 20, 50],
     domainAblation: true,
-    // ≈ 4,850 CPU-seconds extrapolated from measured stage costs (tools/study/TIMINGS.md) ÷ ~1.7 busy threads.
-    projectedMinutes: 48,
+    // ≈ 4,850 CPU-seconds for the paper's 9 rows, extrapolated from measured stage costs (tools/study/TIMINGS.md)
+    // ÷ ~1.7 busy threads, measured at 45 min; + 6 cells of the Rotation rows at the same per-cell cost.
+    projectedMinutes: 55,
+    reportSubdir: '',
+  },
+  medium: {
+    name: 'medium',
+    description:
+      'The whole CIFAR-10 train split (50,000 images) for pretext, clustering, pseudo-labels and the target, scored on the 10,000 test images; ' +
+      'width-0.25 nets, 100 permutations for Jigsaw and Jigsaw++ (701 stay at chance within a CPU budget: docs/results/probe), 3 seeds of the 7 rows issue #17 names.',
+    rows: ['random', 'supervised', 'jigsaw', 'jigsaw++', 'cc-jigsaw++', 'cc-hog', 'cc-random-network'],
+    seeds: 3,
+    trainImages: 50_000,
+    evalTrainImages: 50_000,
+    testImages: 10_000,
+    // 4 epochs = 200,000 puzzles: 4× the probe's budget, in which 30 permutations passed 10× chance at ~25,000.
+    // 1,000 of the 50,000 images score the pretext every 50,000 puzzles: each cell shows whether its pretext learnt.
+    pretext: { epochs: 4, widthMultiplier: 0.25, imageSize: 48, batchSize: 64, permutations: 100, heldOutImages: 1_000, heldOutEvery: 50_000 },
+    target: { epochs: 10, widthMultiplier: 0.25 },
+    clustering: { k: 100, iterations: 20 },
+    evaluation: { protocols: ['linear', 'knn', 'nonlinear', 'finetune'], epochs: 10, trainEpochs: 5, trainLimit: 10_000, nonlinearLayers: ['conv3', 'conv5'] },
+    clusterCounts: [100, 500],
+    domainAblation: false,
+    // Sized from the first measured cells (docs/results/medium); the ETA switches to measured cell times.
+    projectedMinutes: 0,
+    reportSubdir: 'medium',
   },
   full: {
     name: 'full',
@@ -104,6 +153,7 @@ export const SCALES: Record<ScaleName, Scale> = {
     domainAblation: true,
     // Extrapolated from the quick scale's measured per-image costs (TIMINGS.md): ~5 M CPU-seconds, i.e. weeks on 2 cores.
     projectedMinutes: 51_000,
+    reportSubdir: 'full',
   },
 };
 

@@ -68,6 +68,8 @@ program.action(async (options: {
     ...(options.only ? { only: options.only.split(',').map((row) => row.trim()).filter(Boolean) } : {}),
   });
   const studyDir = join(repoRoot(), '.ktlab', 'study', scale.name);
+  const outDir = resolve(repoRoot(), options.out, scale.reportSubdir);
+  const cellsDir = join(outDir, 'cells');
   if (options.planOnly) {
     for (const cell of plan.cells) console.log(`${cell.id.padEnd(34)} ${cell.group.padEnd(9)} ${cell.rowName}${cell.k ? ` k=${cell.k}` : ''}${cell.domain ? ` ${cell.domain}` : ''}`);
     for (const [alias, cell] of Object.entries(plan.aliases)) console.log(`${alias.padEnd(34)} = ${cell}`);
@@ -92,16 +94,15 @@ program.action(async (options: {
     if (options.portal) {
       await runOnPortal({ plan, studyDir, portalUrl: options.portal, email: options.email, password: options.password ?? process.env.KTLAB_PASSWORD, projectSlug: options.project, signal: controller.signal });
     } else {
-      const summary = await runLocally({ plan, studyDir, cacheDir: defaultCacheDir(), signal: controller.signal, quiet: !process.stdout.isTTY });
+      const summary = await runLocally({ plan, studyDir, cellsDir, cacheDir: defaultCacheDir(), signal: controller.signal, quiet: !process.stdout.isTTY });
       console.log(`ran ${summary.ran.length}, skipped ${summary.skipped.length} finished, failed ${summary.failed.length}`);
       for (const failure of summary.failed) console.log(`  ${failure.id}: ${failure.error}`);
       if (controller.signal.aborted) process.exit(130);
     }
   }
-  const results = loadStudyResults(plan, studyDir);
-  const outDir = resolve(repoRoot(), options.out);
+  const results = loadStudyResults(plan, studyDir, cellsDir);
   const written = await writeReport({ plan, results, outDir });
-  console.log(`report: ${written.map((file) => join(options.out, file)).join(', ')}`);
+  console.log(`report: ${written.map((file) => join(options.out, scale.reportSubdir, file)).join(', ')}`);
 });
 
 /** `--scale probe`: the pretext learning curves, resumable cell by cell, report in <out>/probe. */

@@ -62,9 +62,15 @@ function Nav() {
           <Link href="/runs/new" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
             New run
           </Link>
-          <span className="hidden text-sm text-slate-500 sm:inline" data-testid="signed-in-as">
+          <Link
+            href="/account"
+            title="Account: password and sessions"
+            aria-current={pathname.startsWith('/account') ? 'page' : undefined}
+            className="hidden text-sm text-slate-600 hover:text-slate-900 hover:underline sm:inline"
+            data-testid="signed-in-as"
+          >
             {user.name}
-          </span>
+          </Link>
           <button type="button" onClick={() => signOut.mutate()} className="text-sm text-slate-500 hover:text-slate-900">
             Sign out
           </button>

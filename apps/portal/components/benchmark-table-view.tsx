@@ -55,19 +55,21 @@ export function BenchmarkTableView({ study }: { study?: string }) {
       </EmptyState>
     );
   }
-  const select = (label: string, value: string | undefined, values: string[], onChange: (v: string) => void) => (
+  const select = (label: string, value: string | undefined, values: string[], onChange: (v: string) => void, labelOf: (v: string) => string = (v) => v) => (
     <label className="flex items-center gap-2 text-sm text-slate-600">
       {label}
       <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className="rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm">
         {values.map((v) => (
           <option key={v} value={v}>
-            {v}
+            {labelOf(v)}
           </option>
         ))}
       </select>
     </label>
   );
   const data = table.data;
+  const testSet = options.data.testSets.find((t) => t.dataset === dataset);
+  const testSetText = testSet ? `${testSet.label} (${testSet.images === null ? 'size not known' : `${testSet.images.toLocaleString('en-US')} images`})` : (dataset ?? '');
   const fileBase = `ktlab-${projectSlug}${study ? `-${study}` : ''}-${dataset}-${choice.by === 'layer' ? protocol : layer}-${metric}`;
   // A study named in the URL stays selectable even when none of its runs has results (yet).
   const studies = study && !options.data.studies.includes(study) ? [...options.data.studies, study] : options.data.studies;
@@ -83,7 +85,7 @@ export function BenchmarkTableView({ study }: { study?: string }) {
         {choice.by === 'layer'
           ? select('Protocol', protocol, options.data.protocols, (v) => setChoice({ ...choice, protocol: v }))
           : select('Layer', layer, options.data.layers, (v) => setChoice({ ...choice, layer: v }))}
-        {select('Dataset', dataset, options.data.datasets, (v) => setChoice({ ...choice, dataset: v }))}
+        {select('Dataset', dataset, options.data.datasets, (v) => setChoice({ ...choice, dataset: v }), (v) => options.data!.testSets.find((t) => t.dataset === v)?.label ?? v)}
         {select('Metric', metric, options.data.metrics, (v) => setChoice({ ...choice, metric: v }))}
         {data && (
           <div className="ml-auto flex gap-2">
@@ -97,7 +99,7 @@ export function BenchmarkTableView({ study }: { study?: string }) {
         )}
       </div>
       <ErrorNotice error={table.error} />
-      <Card title={`${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · ${dataset} · ${metric}${data?.scale === 100 ? ' (%)' : ''}`}>
+      <Card title={`${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · test set ${testSetText} · ${metric}${data?.scale === 100 ? ' (%)' : ''}`}>
         {!dataset ? (
           <p className="text-sm text-slate-500">No finished run of study {study} has evaluation results yet.</p>
         ) : !data ? (

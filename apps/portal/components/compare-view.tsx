@@ -1,8 +1,9 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
-import { formatMetric } from '../lib/format';
+import { usePathname, useRouter } from 'next/navigation';
+import { useState, type ReactNode } from 'react';
+import { formatMetric, formatMetricValue, formatPointDelta, isAccuracyMetric, meanStd } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { EvalTable } from './eval-table';
 import { OverlayChart, SERIES_COLORS } from './overlay-chart';
@@ -14,8 +15,37 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function CompareView({ runIds }: { runIds: string[] }) {
+/** A value and, for runs other than the baseline, its difference from the baseline's (pp for accuracies). */
+function ValueWithDelta({ name, value, baseline, isBaseline }: { name: string; value: number; baseline: number | undefined; isBaseline: boolean }) {
+  const delta = baseline === undefined || isBaseline ? undefined : value - baseline;
+  return (
+    <span className="inline-flex flex-col items-end leading-tight">
+      <span>{formatMetricValue(name, value)}</span>
+      {delta !== undefined && (
+        <span data-testid="delta" className={`text-xs font-normal ${delta > 0 ? 'text-emerald-700' : delta < 0 ? 'text-rose-700' : 'text-slate-500'}`}>
+          {isAccuracyMetric(name) ? formatPointDelta(delta) : delta === 0 ? '±0' : `${delta > 0 ? '+' : ''}${formatMetric(delta)}`}
+        </span>
+      )}
+      {isBaseline && <span className="text-xs font-normal text-slate-400">baseline</span>}
+    </span>
+  );
+}
+
+function MeanStd({ name, values }: { name: string; values: number[] }) {
+  const { mean, std } = meanStd(values);
+  const text = isAccuracyMetric(name) ? `${formatMetricValue(name, mean)} ± ${(std * 100).toFixed(1)}` : `${formatMetric(mean)} ± ${formatMetric(std)}`;
+  return (
+    <span data-testid="mean-std">
+      {text}
+      <span className="ml-1 text-xs font-normal text-slate-400">n={values.length}</span>
+    </span>
+  );
+}
+
+export function CompareView({ runIds, baselineId }: { runIds: string[]; baselineId?: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
   const [smoothing, setSmoothing] = useState(0);
   const compare = useQuery({ ...trpc.runs.compare.queryOptions({ ids: runIds }), enabled: runIds.length >= 2 });
   if (runIds.length < 2) {
@@ -32,13 +62,27 @@ export function CompareView({ runIds }: { runIds: string[] }) {
   if (compare.isLoading) return <p className="text-sm text-slate-500">Loading runs…</p>;
   if (compare.error) return <ErrorNotice error={compare.error} />;
   const data = compare.data!;
-  const evalKeys = [...new Set(data.runs.flatMap((run) => run.evalResults.map((r) => `${r.protocol}|${r.layer}|${r.dataset}|${r.metric}`)))].sort();
+  const baseline = data.runs.find((run) => run.id === baselineId) ?? data.runs[0];
+  const setBaseline = (id: string) => router.replace(`${pathname}?ids=${runIds.join(',')}&baseline=${id}`, { scroll: false });
+  const nameOf = (id: string) => data.runs.find((run) => run.id === id)?.name ?? id;
+  const groups = data.seedGroups.map((ids) => ({ ids, label: `${data.runs.find((run) => run.id === ids[0])?.method} × ${ids.length} seeds` }));
+  const runColumns = data.runs.map((run) => ({ key: run.id, label: run.name as ReactNode }));
+  const groupColumns = groups.map((group, index) => ({
+    key: `group-${index}`,
+    label: (
+      <span title={group.ids.map(nameOf).join(', ')}>
+        {group.label}
+        <span className="block font-normal normal-case tracking-normal">mean ± std</span>
+      </span>
+    ),
+  }));
+
   return (
     <div className="space-y-6">
       <Card title="Runs">
         <ul className="flex flex-wrap gap-3">
           {data.runs.map((run, index) => (
-            <li key={run.id} className="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm">
+            <li key={run.id} className={`flex items-center gap-2 rounded-md border px-3 py-2 text-sm ${run.id === baseline.id ? 'border-indigo-400 bg-indigo-50/50' : 'border-slate-200'}`}>
               <span className="h-2.5 w-2.5 rounded-full" style={{ background: SERIES_COLORS[index % SERIES_COLORS.length] }} />
               <Link href={`/runs/${run.id}`} className="font-medium text-indigo-700 hover:underline">
                 {run.name}
@@ -48,7 +92,108 @@ export function CompareView({ runIds }: { runIds: string[] }) {
             </li>
           ))}
         </ul>
+        <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2 text-sm text-slate-600">
+          <label className="flex items-center gap-2">
+            Baseline for the differences
+            <select aria-label="Baseline" value={baseline.id} onChange={(e) => setBaseline(e.target.value)} className="rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm">
+              {data.runs.map((run) => (
+                <option key={run.id} value={run.id}>
+                  {run.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {groups.length > 0 && (
+            <span data-testid="seed-groups">
+              Seeds of one config: {groups.map((group) => `${group.ids.map(nameOf).join(', ')}`).join('; ')}
+            </span>
+          )}
+        </div>
       </Card>
+      <Card title="Evaluation">
+        {data.testSets.length === 0 ? (
+          <p className="text-sm text-slate-500">No evaluation results yet.</p>
+        ) : (
+          <div className="space-y-6">
+            {data.testSets.map((testSet) => {
+              const results = data.runs.flatMap((run) => run.evalResults.filter((r) => r.dataset === testSet.dataset).map((r) => ({ ...r, runId: run.id })));
+              const rowKeys = [...new Set(results.map((r) => `${r.protocol}|${r.layer}|${r.metric}`))].sort();
+              return (
+                <section key={testSet.dataset} data-testid="compare-eval-set">
+                  <h3 className="mb-2 text-sm font-medium text-slate-800">
+                    Test set: <span data-testid="test-set-label">{testSet.label}</span>
+                    <span className="ml-1 font-normal text-slate-500">({testSet.images === null ? 'size not known: register the dataset to see it' : `${testSet.images.toLocaleString('en-US')} images`})</span>
+                  </h3>
+                  <EvalTable
+                    testId="compare-eval"
+                    corner="Protocol · layer (top-1 in %)"
+                    columns={[...runColumns, ...groupColumns]}
+                    rowLabelClassName="text-slate-700"
+                    rows={rowKeys.map((key) => {
+                      const [protocol, layer, metric] = key.split('|');
+                      const valueOf = (runId: string) => results.find((r) => r.runId === runId && r.protocol === protocol && r.layer === layer && r.metric === metric)?.value;
+                      const values = data.runs.map((run) => valueOf(run.id));
+                      const present = values.filter((v): v is number => v !== undefined);
+                      const best = Math.max(...present);
+                      const base = valueOf(baseline.id);
+                      return {
+                        key,
+                        label: [protocol, layer, metric === 'top1' ? undefined : metric].filter(Boolean).join(' · '),
+                        cells: {
+                          ...Object.fromEntries(
+                            data.runs.map((run, index) => {
+                              const value = values[index];
+                              if (value === undefined) return [run.id, undefined];
+                              return [run.id, { content: <ValueWithDelta name={metric} value={value} baseline={base} isBaseline={run.id === baseline.id} />, bold: value === best && present.length > 1 }];
+                            }),
+                          ),
+                          ...Object.fromEntries(
+                            groups.map((group, index) => {
+                              const groupValues = group.ids.map(valueOf).filter((v): v is number => v !== undefined);
+                              return [`group-${index}`, groupValues.length ? { content: <MeanStd name={metric} values={groupValues} /> } : undefined];
+                            }),
+                          ),
+                        },
+                      };
+                    })}
+                  />
+                </section>
+              );
+            })}
+          </div>
+        )}
+      </Card>
+      {data.summaryMetrics.length > 0 && (
+        <Card title="Single-value metrics">
+          <EvalTable
+            testId="compare-summary"
+            corner="Metric"
+            columns={[...runColumns, ...groupColumns]}
+            rowLabelClassName="font-mono text-xs text-slate-700"
+            rows={data.summaryMetrics.map((metric) => {
+              const base = metric.values[data.runs.findIndex((run) => run.id === baseline.id)] ?? undefined;
+              return {
+                key: metric.key,
+                label: metric.key,
+                cells: {
+                  ...Object.fromEntries(
+                    data.runs.map((run, index) => {
+                      const value = metric.values[index];
+                      return [run.id, value === null ? undefined : { content: <ValueWithDelta name={metric.key} value={value} baseline={base} isBaseline={run.id === baseline.id} /> }];
+                    }),
+                  ),
+                  ...Object.fromEntries(
+                    groups.map((group, index) => {
+                      const groupValues = group.ids.map((id) => metric.values[data.runs.findIndex((run) => run.id === id)]).filter((v): v is number => v !== null && v !== undefined);
+                      return [`group-${index}`, groupValues.length ? { content: <MeanStd name={metric.key} values={groupValues} /> } : undefined];
+                    }),
+                  ),
+                },
+              };
+            })}
+          />
+        </Card>
+      )}
       <Card title={`Configuration differences (${data.configDiff.length})`}>
         {data.configDiff.length === 0 ? (
           <p className="text-sm text-slate-500">The configurations are identical.</p>
@@ -82,7 +227,7 @@ export function CompareView({ runIds }: { runIds: string[] }) {
         )}
       </Card>
       <Card
-        title="Metrics"
+        title="Curves"
         actions={
           <label className="flex items-center gap-2 text-xs text-slate-600">
             Smoothing
@@ -91,40 +236,13 @@ export function CompareView({ runIds }: { runIds: string[] }) {
         }
       >
         {data.commonMetricKeys.length === 0 ? (
-          <p className="text-sm text-slate-500">These runs share no metric.</p>
+          <p className="text-sm text-slate-500">These runs share no metric logged more than once.</p>
         ) : (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             {data.commonMetricKeys.map((key) => (
               <OverlayChart key={key} metricKey={key} runs={data.runs.map((r) => ({ id: r.id, name: r.name }))} smoothing={smoothing} />
             ))}
           </div>
-        )}
-      </Card>
-      <Card title="Evaluation">
-        {evalKeys.length === 0 ? (
-          <p className="text-sm text-slate-500">No evaluation results yet.</p>
-        ) : (
-          <EvalTable
-            testId="compare-eval"
-            corner="Protocol · layer · dataset · metric"
-            columns={data.runs.map((run) => ({ key: run.id, label: run.name }))}
-            rowLabelClassName="text-slate-700"
-            rows={evalKeys.map((key) => {
-              const [protocol, layer, dataset, metric] = key.split('|');
-              const values = data.runs.map((run) => run.evalResults.find((r) => r.protocol === protocol && r.layer === layer && r.dataset === dataset && r.metric === metric)?.value);
-              const best = Math.max(...values.filter((v): v is number => v !== undefined));
-              return {
-                key,
-                label: [protocol, layer, dataset, metric].join(' · '),
-                cells: Object.fromEntries(
-                  data.runs.map((run, index) => {
-                    const value = values[index];
-                    return [run.id, value === undefined ? undefined : { content: formatMetric(value), bold: value === best && values.length > 1 }];
-                  }),
-                ),
-              };
-            })}
-          />
         )}
       </Card>
     </div>

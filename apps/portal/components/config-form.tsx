@@ -28,6 +28,28 @@ function humanize(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 }
 
+/** Labels for fields whose key alone is ambiguous (two "Image Size" fields mean different things). */
+const LABELS: Record<string, string> = {
+  imageSize: 'Working image size (px)',
+  'pretext.imageSize': 'Puzzle image size (px)',
+  'clustering.data': 'Clustering data (other than the training data)',
+  'pseudoLabels.data': 'Pseudo-label data (other than the clustering data)',
+  'evaluation.train': 'Evaluation training data',
+  'evaluation.test': 'Evaluation test data',
+};
+
+/** What an optional group that is not set means. */
+const NOT_SET: Record<string, string> = {
+  'clustering.data': 'Not set: clusters the run’s training data.',
+  'pseudoLabels.data': 'Not set: labels the clustering’s data.',
+  'evaluation.train': 'Not set: trains the probes on the run’s training data.',
+  'evaluation.test': 'Not set: reports on 20% held out of the probe data.',
+};
+
+function labelFor(path: Path): string {
+  return LABELS[path.join('.')] ?? humanize(String(path[path.length - 1]));
+}
+
 function setAt(root: Value, path: Path, value: Value): Value {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
@@ -47,7 +69,7 @@ const inputClass = 'w-full rounded-md border border-slate-300 bg-surface px-2 py
 
 function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; value: Value; path: Path; onChange: (v: Value) => void; error?: string }) {
   const id = `field-${path.join('-')}`;
-  const label = humanize(String(path[path.length - 1]));
+  const label = labelFor(path);
   let control;
   if (schema.enum) {
     control = (
@@ -127,8 +149,8 @@ function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; va
   );
 }
 
-function ObjectFields({ schema, value, path, onChange, errors }: { schema: JsonSchema; value: Record<string, Value> | undefined; path: Path; onChange: (path: Path, v: Value) => void; errors: FieldError[] }) {
-  const entries = Object.entries(schema.properties ?? {}).filter(([, s]) => s.const === undefined);
+function ObjectFields({ schema, value, path, onChange, errors, omit }: { schema: JsonSchema; value: Record<string, Value> | undefined; path: Path; onChange: (path: Path, v: Value) => void; errors: FieldError[]; omit: readonly string[] }) {
+  const entries = Object.entries(schema.properties ?? {}).filter(([key, s]) => s.const === undefined && !omit.includes([...path, key].join('.')));
   const leaves = entries.filter(([, s]) => s.type !== 'object' && !s.anyOf);
   const groups = entries.filter(([, s]) => s.type === 'object' || s.anyOf);
   return (
@@ -145,23 +167,24 @@ function ObjectFields({ schema, value, path, onChange, errors }: { schema: JsonS
         const present = value?.[key] !== undefined;
         const optional = !(schema.required ?? []).includes(key) && objectSchema.default === undefined;
         return (
-          <fieldset key={key} className="rounded-md border border-slate-200 p-3">
-            <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
-              {humanize(key)}
+          <fieldset key={key} className="rounded-md border border-slate-200 p-3" data-testid={`group-${[...path, key].join('.')}`}>
+            <legend className="flex items-center gap-2 px-1 text-sm font-semibold text-slate-700">
+              {labelFor([...path, key])}
               {optional && (
                 <button
                   type="button"
-                  className="ml-2 font-normal normal-case text-indigo-600 hover:underline"
+                  aria-label={`${present ? 'Remove' : 'Set'} ${labelFor([...path, key]).toLowerCase()}`}
+                  className="rounded border border-slate-300 px-1.5 py-0.5 text-xs font-normal text-indigo-700 hover:bg-indigo-50"
                   onClick={() => onChange([...path, key], present ? undefined : { path: '' })}
                 >
-                  {present ? 'remove' : 'set'}
+                  {present ? 'Remove' : 'Set…'}
                 </button>
               )}
             </legend>
             {present || !optional ? (
-              <ObjectFields schema={objectSchema} value={value?.[key] as Record<string, Value>} path={[...path, key]} onChange={onChange} errors={errors} />
+              <ObjectFields schema={objectSchema} value={value?.[key] as Record<string, Value>} path={[...path, key]} onChange={onChange} errors={errors} omit={omit} />
             ) : (
-              <p className="text-xs text-slate-400">Not set (uses the run’s training data).</p>
+              <p className="text-xs text-slate-400">{NOT_SET[[...path, key].join('.')] ?? 'Not set: the default applies.'}</p>
             )}
           </fieldset>
         );
@@ -170,14 +193,31 @@ function ObjectFields({ schema, value, path, onChange, errors }: { schema: JsonS
   );
 }
 
-export function ConfigForm({ schema, value, onChange, errors }: { schema: JsonSchema; value: Record<string, Value>; onChange: (next: Record<string, Value>) => void; errors: FieldError[] }) {
+/**
+ * `onChange` receives the whole next config and the dotted path the user edited; `omit` lists dotted paths the
+ * form leaves out (fields shown elsewhere on the page, so none appears twice).
+ */
+export function ConfigForm({
+  schema,
+  value,
+  onChange,
+  errors,
+  omit = [],
+}: {
+  schema: JsonSchema;
+  value: Record<string, Value>;
+  onChange: (next: Record<string, Value>, path: string, fieldValue: Value) => void;
+  errors: FieldError[];
+  omit?: readonly string[];
+}) {
   return (
     <ObjectFields
       schema={schema}
       value={value}
       path={[]}
       errors={errors}
-      onChange={(path, v) => onChange(setAt(value, path, v) as Record<string, Value>)}
+      omit={omit}
+      onChange={(path, v) => onChange(setAt(value, path, v) as Record<string, Value>, path.join('.'), v)}
     />
   );
 }

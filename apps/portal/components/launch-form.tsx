@@ -5,11 +5,12 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { configFieldErrors, pipelineConfigInputSchema, presets, runConfigInputSchema, runConfigSchema, smokeConfigInputSchema, type FieldError, type Requirements } from '@ktlab/config';
+import { applyPreset, describeApplied, getAt, leafPaths, setAt, type Edits } from '../lib/launch-config';
 import { withRequirements } from '../lib/requirements';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { ConfigForm, type JsonSchema } from './config-form';
-import { DatasetPicker, type DataChoice, type DatasetFormat, type EvalChoice } from './dataset-picker';
+import { DatasetPicker, type DataChoice, type DatasetFormat } from './dataset-picker';
 import { RequirementsFields } from './requirements-fields';
 import { SweepFields, parseSweepValues, type Sweep } from './sweep-fields';
 import { Card, ErrorNotice } from './ui/card';
@@ -26,19 +27,22 @@ const DEFAULT_DATA = '../shared/datasets/cifar10/train';
 /**
  * The preset's full config with every default filled in. An empty data path would fail validation and
  * leave the defaults out, so defaults are resolved with a placeholder path and the user's path put back.
- * Evaluation data picked from registered datasets replaces the defaults (training data, 20% held out).
  */
-function buildConfig(presetId: string, data: DataChoice, quick: boolean, seed: number, evaluation: EvalChoice = {}): Record<string, unknown> {
+function buildConfig(presetId: string, data: DataChoice, quick: boolean, seed: number): Record<string, unknown> {
   const preset = presets.find((p) => p.id === presetId)!;
   if (!preset.needsData) return runConfigSchema.parse(preset.build({ quick, seed })) as Record<string, unknown>;
   const config = runConfigSchema.parse(preset.build({ data: { path: data.path || '-', format: data.format }, quick, seed }));
-  if (config.kind === 'pipeline') {
-    config.data.path = data.path;
-    if (evaluation.train) config.evaluation.train = { path: evaluation.train.path, format: evaluation.train.format, subset: 'all' };
-    if (evaluation.test) config.evaluation.test = { path: evaluation.test.path, format: evaluation.test.format, subset: 'all' };
-  }
+  if (config.kind === 'pipeline') config.data.path = data.path;
   return config as Record<string, unknown>;
 }
+
+/** A registered dataset as the config refers to it (evaluation data is always used whole). */
+function datasetRef(dataset: { location: string; format: DatasetFormat } | undefined, subset?: 'all'): Record<string, unknown> | undefined {
+  return dataset && { path: dataset.location, format: dataset.format, ...(subset ? { subset } : {}) };
+}
+
+/** Fields of the generated form that the Run card shows instead (so no field appears twice). */
+const SHOWN_IN_RUN_CARD = ['seed', 'data.path'];
 
 /** The launch form; with `cloneFrom`, it starts from that run's method, config and tags. */
 export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
@@ -49,21 +53,37 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
   const [sweep, setSweep] = useState<Sweep>({ enabled: false, field: 'seed', values: '0, 1, 2' });
   const source = useQuery({ ...trpc.runs.get.queryOptions({ id: cloneFrom ?? '' }), enabled: Boolean(cloneFrom) });
   const [presetId, setPresetId] = useState('smoke');
-  const [dataPath, setDataPath] = useState(DEFAULT_DATA);
-  const [dataFormat, setDataFormat] = useState<DatasetFormat>('folder');
-  const [evaluation, setEvaluation] = useState<EvalChoice>({});
   const datasets = useQuery(trpc.datasets.list.queryOptions({ projectSlug }));
   const [quick, setQuick] = useState(true);
-  const [seed, setSeed] = useState(0);
   const [name, setName] = useState('');
   const [config, setConfig] = useState<Record<string, unknown>>(() => buildConfig('smoke', { path: DEFAULT_DATA, format: 'folder' }, true, 0));
+  /** What the user typed or picked, by dotted path: a preset or Quick never overwrites these. */
+  const [edits, setEdits] = useState<Edits>({});
+  const [notice, setNotice] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const preset = presets.find((p) => p.id === presetId)!;
 
-  const rebuild = (next: { presetId?: string; dataPath?: string; dataFormat?: DatasetFormat; quick?: boolean; seed?: number; evaluation?: EvalChoice }) => {
-    const merged = { presetId, dataPath, dataFormat, quick, seed, evaluation, ...next };
-    const built = buildConfig(merged.presetId, { path: merged.dataPath, format: merged.dataFormat }, merged.quick, merged.seed, merged.evaluation);
-    setConfig(withRequirements(built, config.requirements as Requirements | undefined));
+  /** Records the user's edit of one field (replacing earlier edits inside it) and shows the resulting config. */
+  const edit = (path: string, value: unknown, next: Record<string, unknown>) => {
+    setEdits((current) => {
+      const kept = Object.fromEntries(Object.entries(current).filter(([p]) => !p.startsWith(`${path}.`)));
+      return { ...kept, [path]: value };
+    });
+    setConfig(next);
+    setServerErrors([]);
+  };
+  const editField = (path: string, value: unknown) => edit(path, value, setAt(config, path, value));
+
+  /** Fills the config from a preset (or its Quick variant), keeping every field the user edited. */
+  const applyChoice = (nextPresetId: string, nextQuick: boolean) => {
+    const nextPreset = presets.find((p) => p.id === nextPresetId)!;
+    const data = (edits['data.path'] as string | undefined) ?? (getAt(config, 'data.path') as string | undefined) ?? DEFAULT_DATA;
+    const format = ((edits['data.format'] as DatasetFormat | undefined) ?? (getAt(config, 'data.format') as DatasetFormat | undefined) ?? 'folder');
+    const built = withRequirements(buildConfig(nextPresetId, { path: data, format }, nextQuick, 0), config.requirements as Requirements | undefined);
+    const kind = built.kind as 'pipeline' | 'smoke';
+    const applied = applyPreset(config, built, edits, [...Object.keys(jsonSchemas[kind].properties ?? {}), 'requirements']);
+    setConfig(applied.config);
+    setNotice(describeApplied(nextPreset.name, nextPreset.needsData ? nextQuick : undefined, applied, edits));
     setServerErrors([]);
   };
 
@@ -80,14 +100,14 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
     if (!run) return;
     const parsed = runConfigSchema.safeParse(run.config);
     if (!parsed.success) return;
-    if (presets.some((p) => p.id === run.method)) setPresetId(run.method);
-    setConfig(parsed.data as Record<string, unknown>);
-    if (parsed.data.kind === 'pipeline') {
-      setDataPath(parsed.data.data.path);
-      setDataFormat(parsed.data.data.format);
-      setEvaluation({ train: parsed.data.evaluation.train, test: parsed.data.evaluation.test });
-    }
-    setSeed(parsed.data.seed ?? 0);
+    const method = presets.some((p) => p.id === run.method) ? run.method : presetId;
+    setPresetId(method);
+    const cloned = parsed.data as Record<string, unknown>;
+    setConfig(cloned);
+    // What the source run set differently from its preset counts as edited: Quick or a preset change keeps it.
+    const data = parsed.data.kind === 'pipeline' ? parsed.data.data : { path: DEFAULT_DATA, format: 'folder' as const };
+    const reference = buildConfig(method, data, false, 0);
+    setEdits(Object.fromEntries(leafPaths(cloned).filter((path) => JSON.stringify(getAt(cloned, path)) !== JSON.stringify(getAt(reference, path))).map((path) => [path, getAt(cloned, path)])));
     setName(`${run.name}-clone`);
     setTagsText(run.tags.join(', '));
   }, [source.data]);
@@ -124,6 +144,7 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
   };
 
   const kind = (config.kind as 'pipeline' | 'smoke') ?? 'smoke';
+  const dataPathError = errors.find((e) => e.path === 'data.path')?.message;
   return (
     <form onSubmit={submit} className="space-y-6">
       <Card title="Method">
@@ -142,7 +163,7 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
                 checked={candidate.id === presetId}
                 onChange={() => {
                   setPresetId(candidate.id);
-                  rebuild({ presetId: candidate.id });
+                  applyChoice(candidate.id, quick);
                 }}
                 className="mt-0.5"
               />
@@ -153,6 +174,11 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
             </label>
           ))}
         </div>
+        {notice && (
+          <p className="mt-3 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="preset-notice" role="status">
+            {notice}
+          </p>
+        )}
       </Card>
       <Card title="Run">
         <div className="grid grid-cols-1 gap-3 md:grid-cols-4">
@@ -169,11 +195,8 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
             <input
               id="run-seed"
               type="number"
-              value={seed}
-              onChange={(e) => {
-                setSeed(Number(e.target.value));
-                rebuild({ seed: Number(e.target.value) });
-              }}
+              value={config.seed === undefined ? '' : String(config.seed)}
+              onChange={(e) => editField('seed', e.target.value === '' ? undefined : Number(e.target.value))}
               className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
             />
           </div>
@@ -184,7 +207,7 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
                 checked={quick}
                 onChange={(e) => {
                   setQuick(e.target.checked);
-                  rebuild({ quick: e.target.checked });
+                  applyChoice(presetId, e.target.checked);
                 }}
               />
               Quick variant (CPU-sized)
@@ -197,13 +220,14 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
                   id="run-dataset"
                   label="Training dataset"
                   datasets={datasets.data ?? []}
-                  value={{ path: dataPath, format: dataFormat }}
+                  value={getAt(config, 'data') as DataChoice | undefined}
                   noneLabel="Custom path"
                   onPick={(dataset) => {
                     if (!dataset) return;
-                    setDataPath(dataset.location);
-                    setDataFormat(dataset.format);
-                    rebuild({ dataPath: dataset.location, dataFormat: dataset.format });
+                    const next = setAt(setAt(config, 'data.path', dataset.location), 'data.format', dataset.format);
+                    setEdits((current) => ({ ...current, 'data.path': dataset.location, 'data.format': dataset.format }));
+                    setConfig(next);
+                    setServerErrors([]);
                   }}
                 />
               </div>
@@ -213,26 +237,24 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
                 </label>
                 <input
                   id="run-data"
-                  value={dataPath}
-                  onChange={(e) => {
-                    setDataPath(e.target.value);
-                    rebuild({ dataPath: e.target.value });
-                  }}
+                  value={String(getAt(config, 'data.path') ?? '')}
+                  onChange={(e) => editField('data.path', e.target.value)}
                   className="w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"
                 />
+                {dataPathError && (
+                  <p className="mt-1 text-xs text-rose-600" data-testid="error-data.path">
+                    {dataPathError}
+                  </p>
+                )}
               </div>
               <div className="md:col-span-2">
                 <DatasetPicker
                   id="run-eval-train"
                   label="Evaluation: train the probes on"
                   datasets={(datasets.data ?? []).filter((d) => d.labeled)}
-                  value={evaluation.train}
+                  value={getAt(config, 'evaluation.train') as DataChoice | undefined}
                   noneLabel="the training data (default)"
-                  onPick={(dataset) => {
-                    const next = { ...evaluation, train: dataset && { path: dataset.location, format: dataset.format } };
-                    setEvaluation(next);
-                    rebuild({ evaluation: next });
-                  }}
+                  onPick={(dataset) => editField('evaluation.train', datasetRef(dataset, 'all'))}
                 />
               </div>
               <div className="md:col-span-2">
@@ -240,13 +262,9 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
                   id="run-eval-test"
                   label="Evaluation: report on"
                   datasets={(datasets.data ?? []).filter((d) => d.labeled)}
-                  value={evaluation.test}
+                  value={getAt(config, 'evaluation.test') as DataChoice | undefined}
                   noneLabel="20% held out of the probe data (default)"
-                  onPick={(dataset) => {
-                    const next = { ...evaluation, test: dataset && { path: dataset.location, format: dataset.format } };
-                    setEvaluation(next);
-                    rebuild({ evaluation: next });
-                  }}
+                  onPick={(dataset) => editField('evaluation.test', datasetRef(dataset, 'all'))}
                 />
               </div>
               {datasets.data?.length === 0 && (
@@ -273,7 +291,7 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
         />
       </Card>
       <Card title="Configuration">
-        <ConfigForm schema={jsonSchemas[kind]} value={config} onChange={(next) => { setConfig(next); setServerErrors([]); }} errors={errors} />
+        <ConfigForm schema={jsonSchemas[kind]} value={config} omit={SHOWN_IN_RUN_CARD} onChange={(next, path, value) => edit(path, value, next)} errors={errors} />
       </Card>
       <Card title="Tags and sweep">
         <div className="space-y-4">

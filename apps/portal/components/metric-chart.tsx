@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { themedAxis, useChartTheme } from '../lib/chart-theme';
-import { formatMetric } from '../lib/format';
+import { formatMetricValue, isAccuracyMetric } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { ErrorNotice } from './ui/card';
 
@@ -50,11 +50,11 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
       width,
       height: 220,
       scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
-      axes: [themedAxis(theme), themedAxis(theme, { size: 60 })],
+      axes: [themedAxis(theme), themedAxis(theme, { size: 60, ...(isAccuracyMetric(metricKey) ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => `${+(v * 100).toFixed(1)}%`) } : {}) })],
       legend: { show: true },
       series: [
         { label: 'step' },
-        { label: metricKey, stroke: theme.primary, width: 1.5, value: (_u, v) => (v == null ? '—' : formatMetric(v)) },
+        { label: metricKey, stroke: theme.primary, width: 1.5, value: (_u, v) => (v == null ? '—' : formatMetricValue(metricKey, v)) },
         { label: 'min', stroke: theme.bandEdge, width: 0.5, show: true },
         { label: 'max', stroke: theme.bandEdge, width: 0.5, show: true },
       ],
@@ -99,7 +99,7 @@ export function MetricChart({ runId, metricKey, smoothing, logScale }: { runId: 
         <span className="text-xs text-slate-500" data-testid={`points-${metricKey}`}>
           {total} point{total === 1 ? '' : 's'}
           {series.data?.downsampled ? ' (downsampled, min/max band)' : ''}
-          {last ? ` · last ${formatMetric(last.value)} @ ${last.step}` : ''}
+          {last ? ` · last ${formatMetricValue(metricKey, last.value)} @ ${last.step}` : ''}
         </span>
       </div>
       {series.error && <ErrorNotice error={series.error} />}

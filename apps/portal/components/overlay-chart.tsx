@@ -3,7 +3,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { themedAxis, useChartTheme } from '../lib/chart-theme';
-import { formatMetric } from '../lib/format';
+import { formatMetricValue, isAccuracyMetric } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { smooth } from './metric-chart';
 import { ErrorNotice } from './ui/card';
@@ -37,7 +37,7 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
       width: container.current.clientWidth || 480,
       height: 220,
       scales: { x: { time: false } },
-      axes: [themedAxis(theme), themedAxis(theme, { size: 60 })],
+      axes: [themedAxis(theme), themedAxis(theme, { size: 60, ...(isAccuracyMetric(metricKey) ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => `${+(v * 100).toFixed(1)}%`) } : {}) })],
       series: [
         { label: 'step' },
         ...runs.map((run, index) => ({
@@ -45,7 +45,7 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
           stroke: index === 0 ? theme.primary : SERIES_COLORS[index % SERIES_COLORS.length],
           width: 1.5,
           spanGaps: true,
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatMetric(v)),
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatMetricValue(metricKey, v)),
         })),
       ],
     };

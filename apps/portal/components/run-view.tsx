@@ -5,7 +5,8 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { describeRequiredWorker, hasRequirements, WORKER_STAGE_KINDS, type Requirements } from '@ktlab/config';
 import { runEta, stageEta } from '../lib/eta';
-import { formatDuration, formatMetric, formatTime, runDuration } from '../lib/format';
+import { figureCaption } from '../lib/figure-captions';
+import { formatDuration, formatMetricValue, formatTime, runDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
 import { EvalTable } from './eval-table';
@@ -47,7 +48,9 @@ export function RunView({ runId }: { runId: string }) {
         onData: (event) => {
           if (event.type === 'metrics') {
             for (const key of event.keys ?? []) invalidate(trpc.runs.metricSeries.queryKey({ runId, key }));
-            if (event.keys?.some((key) => !run.data?.metricKeys.includes(key))) invalidate(trpc.runs.get.queryKey({ id: runId }));
+            // A new key, or a single value that became a curve, changes the page's layout.
+            const single = new Set(run.data?.singleValues.map((metric) => metric.key));
+            if (event.keys?.some((key) => !run.data?.metricKeys.includes(key) || single.has(key))) invalidate(trpc.runs.get.queryKey({ id: runId }));
           } else invalidate(trpc.runs.get.queryKey({ id: runId }));
         },
       },
@@ -59,18 +62,33 @@ export function RunView({ runId }: { runId: string }) {
   const restore = useMutation(trpc.runs.restore.mutationOptions({ onSuccess: refresh }));
   const setTags = useMutation(trpc.runs.setTags.mutationOptions({ onSuccess: refresh }));
   const now = useNow(run.data?.status === 'running');
+  const hasNeighbourFigure = Boolean(run.data?.artifacts.some((artifact) => artifact.name === 'cluster-neighbours.png'));
+  // The neighbours figure's rows are named from the cluster summary (which cluster each row is).
+  const clusterSummary = useQuery({ ...trpc.runs.clusters.queryOptions({ runId, page: 0, pageSize: 1 }), enabled: hasNeighbourFigure });
+  const neighbourRows = clusterSummary.data?.available ? clusterSummary.data.neighbourFigureRows : undefined;
 
   if (run.isLoading) return <p className="text-sm text-slate-500">Loading run…</p>;
   if (run.error) return <ErrorNotice error={run.error} />;
   const data = run.data!;
   const active = data.status === 'queued' || data.status === 'running';
   const stages = [...data.stages].sort((a, b) => a.ordinal - b.ordinal || stageRank(a.kind) - stageRank(b.kind));
-  const layers = [...new Set(data.evalResults.map((r) => r.layer))];
-  const protocols = [...new Set(data.evalResults.map((r) => `${r.protocol} · ${r.metric}`))];
+  const singleKeys = new Set(data.singleValues.map((metric) => metric.key));
+  const curveKeys = data.metricKeys.filter((key) => !singleKeys.has(key));
+  const figures = data.artifacts.filter((artifact) => artifact.kind === 'figure');
+  const files = data.artifacts.filter((artifact) => artifact.kind !== 'clusters');
+  const sections = [
+    { id: 'stages', label: 'Stages' },
+    { id: 'logs', label: 'Logs' },
+    { id: 'metrics', label: 'Metrics' },
+    ...(data.evalResults.length > 0 ? [{ id: 'evaluation', label: 'Evaluation' }] : []),
+    ...(figures.length > 0 ? [{ id: 'figures', label: 'Figures' }] : []),
+    ...(data.artifacts.length > 0 ? [{ id: 'files', label: 'Files' }] : []),
+    { id: 'config', label: 'Config' },
+  ];
   const remaining = data.status === 'running' ? runEta(stages, now) : undefined;
   const clusterFiles = data.artifacts.filter((artifact) => artifact.kind === 'clusters').length;
   const requirements = (data.config as { requirements?: Requirements } | null)?.requirements;
-  const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => stage.kind === 'kmeans' && stage.status !== 'skipped');
+  const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => (stage.kind === 'kmeans' || stage.kind === 'pseudo-labels') && stage.status !== 'skipped');
 
   return (
     <div className="space-y-6">
@@ -130,6 +148,13 @@ export function RunView({ runId }: { runId: string }) {
         Tags <TagList tags={data.tags} onRemove={(tag) => setTags.mutate({ id: runId, tags: data.tags.filter((t) => t !== tag) })} />
         <TagInput onAdd={(tag) => setTags.mutate({ id: runId, tags: [...data.tags, tag] })} />
       </div>
+      <nav aria-label="Run sections" className="sticky top-0 z-10 -mx-1 flex flex-wrap gap-1 border-b border-slate-200 bg-surface/95 px-1 py-2 text-sm backdrop-blur" data-testid="run-sections">
+        {sections.map((section) => (
+          <a key={section.id} href={`#${section.id}`} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+            {section.label}
+          </a>
+        ))}
+      </nav>
       <ErrorNotice error={cancel.error ?? trash.error ?? restore.error ?? setTags.error} />
       {data.waitingFor && (
         <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="run-waiting-for">
@@ -146,6 +171,7 @@ export function RunView({ runId }: { runId: string }) {
           <pre className="mt-1 whitespace-pre-wrap font-mono text-xs">{data.error}</pre>
         </div>
       )}
+      <div id="stages" className="scroll-mt-14">
       <Card title="Stages">
         {stages.length === 0 ? (
           <p className="text-sm text-slate-500">{data.status === 'queued' ? 'Waiting for a worker to claim the run.' : 'No stage reported yet.'}</p>
@@ -173,8 +199,12 @@ export function RunView({ runId }: { runId: string }) {
           </ol>
         )}
       </Card>
+      </div>
       <RunShards runId={runId} active={active} />
-      <RunLogs runId={runId} active={active} />
+      <div id="logs" className="scroll-mt-14">
+        <RunLogs runId={runId} active={active} />
+      </div>
+      <div id="metrics" className="scroll-mt-14">
       <Card
         title="Metrics"
         actions={
@@ -197,44 +227,90 @@ export function RunView({ runId }: { runId: string }) {
             <EmptyState title="No metrics yet">Charts appear here as soon as the worker reports its first points.</EmptyState>
           )
         ) : (
-          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-            {data.metricKeys.map((key) => (
-              <MetricChart key={key} runId={runId} metricKey={key} smoothing={smoothing} logScale={logScale} />
-            ))}
+          <div className="space-y-4">
+            {data.singleValues.length > 0 && (
+              <div>
+                <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Single values (logged once)</h3>
+                <EvalTable
+                  testId="single-values"
+                  corner="Metric"
+                  columns={[{ key: 'value', label: 'Value' }]}
+                  rowLabelClassName="font-mono text-xs text-slate-700"
+                  rows={data.singleValues.map((metric) => ({ key: metric.key, label: metric.key, cells: { value: { content: formatMetricValue(metric.key, metric.value) } } }))}
+                />
+              </div>
+            )}
+            {curveKeys.length > 0 && (
+              <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+                {curveKeys.map((key) => (
+                  <MetricChart key={key} runId={runId} metricKey={key} smoothing={smoothing} logScale={logScale} />
+                ))}
+              </div>
+            )}
           </div>
         )}
       </Card>
+      </div>
       {data.evalResults.length > 0 && (
-        <Card title="Evaluation">
-          <EvalTable
-            corner="Protocol"
-            columns={layers.map((layer) => ({ key: layer, label: layer }))}
-            rows={protocols.map((protocol) => ({
-              key: protocol,
-              label: protocol,
-              cells: Object.fromEntries(
-                layers.map((layer) => {
-                  const cell = data.evalResults.find((r) => `${r.protocol} · ${r.metric}` === protocol && r.layer === layer);
-                  return [layer, cell ? { content: formatMetric(cell.value) } : undefined];
-                }),
-              ),
-            }))}
-          />
-        </Card>
+        <div id="evaluation" className="scroll-mt-14">
+          <Card title="Evaluation">
+            <div className="space-y-5">
+              {data.testSets.map((testSet) => {
+                const results = data.evalResults.filter((r) => r.dataset === testSet.dataset);
+                const layers = [...new Set(results.map((r) => r.layer))];
+                const protocols = [...new Set(results.map((r) => `${r.protocol}|${r.metric}`))];
+                return (
+                  <section key={testSet.dataset} data-testid="run-eval-set">
+                    <h3 className="mb-1 text-sm font-medium text-slate-800">
+                      Test set: <span data-testid="test-set-label">{testSet.label}</span>
+                      <span className="ml-1 font-normal text-slate-500">({testSet.images === null ? 'size not known: register the dataset to see it' : `${testSet.images.toLocaleString('en-US')} images`})</span>
+                    </h3>
+                    <EvalTable
+                      testId="run-eval"
+                      corner="Protocol (top-1 in %)"
+                      columns={layers.map((layer) => ({ key: layer, label: layer }))}
+                      rows={protocols.map((key) => {
+                        const [protocol, metric] = key.split('|');
+                        return {
+                          key,
+                          label: metric === 'top1' ? protocol : `${protocol} · ${metric}`,
+                          cells: Object.fromEntries(
+                            layers.map((layer) => {
+                              const cell = results.find((r) => r.protocol === protocol && r.metric === metric && r.layer === layer);
+                              return [layer, cell ? { content: formatMetricValue(metric, cell.value) } : undefined];
+                            }),
+                          ),
+                        };
+                      })}
+                    />
+                  </section>
+                );
+              })}
+            </div>
+          </Card>
+        </div>
       )}
-      {data.artifacts.length > 0 && (
-        <Card title="Figures and files">
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-            {data.artifacts
-              .filter((artifact) => artifact.kind === 'figure')
-              .map((artifact) => (
+      {figures.length > 0 && (
+        <div id="figures" className="scroll-mt-14">
+          <Card title="Figures">
+            <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+              {figures.map((artifact) => (
                 <figure key={artifact.id} className="rounded-md border border-slate-200 p-2" data-testid={`figure-${artifact.name}`}>
-                  <img src={`/api/artifacts/${artifact.id}`} alt={artifact.name} className="mx-auto max-h-96 rounded-sm bg-white [image-rendering:pixelated]" />
-                  <figcaption className="mt-1 text-center text-xs text-slate-500">{artifact.name}</figcaption>
+                  <img src={`/api/artifacts/${artifact.id}`} alt={figureCaption(artifact.name, data.config, neighbourRows) ?? artifact.name} className="mx-auto max-h-96 rounded-sm bg-white [image-rendering:pixelated]" />
+                  <figcaption className="mt-2 text-xs text-slate-600">
+                    <span className="font-mono text-slate-500">{artifact.name}</span>
+                    {figureCaption(artifact.name, data.config, neighbourRows) && <span className="block">{figureCaption(artifact.name, data.config, neighbourRows)}</span>}
+                  </figcaption>
                 </figure>
               ))}
-          </div>
-          <ul className="mt-3 divide-y divide-slate-100 text-sm">
+            </div>
+          </Card>
+        </div>
+      )}
+      {data.artifacts.length > 0 && (
+        <div id="files" className="scroll-mt-14">
+        <Card title="Files">
+          <ul className="divide-y divide-slate-100 text-sm">
             {clusterFiles > 0 && (
               <li className="flex items-center justify-between py-1.5">
                 <Link href={`/runs/${runId}/clusters`} className="text-indigo-700 hover:underline">
@@ -243,7 +319,7 @@ export function RunView({ runId }: { runId: string }) {
                 <span className="text-xs text-slate-500">{clusterFiles} files · shown in the cluster browser</span>
               </li>
             )}
-            {data.artifacts.filter((artifact) => artifact.kind !== 'clusters').map((artifact) => (
+            {files.map((artifact) => (
               <li key={artifact.id} className="flex items-center justify-between py-1.5">
                 <a href={`/api/artifacts/${artifact.id}`} className="font-mono text-indigo-700 hover:underline" download={artifact.name}>
                   {artifact.name}
@@ -255,10 +331,13 @@ export function RunView({ runId }: { runId: string }) {
             ))}
           </ul>
         </Card>
+        </div>
       )}
-      <Card title="Configuration">
-        <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-700">{JSON.stringify(data.config, null, 2)}</pre>
-      </Card>
+      <div id="config" className="scroll-mt-14">
+        <Card title="Configuration">
+          <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-700">{JSON.stringify(data.config, null, 2)}</pre>
+        </Card>
+      </div>
     </div>
   );
 }

@@ -2,11 +2,11 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
 import { presets } from '@ktlab/config';
-import { parseConfigFilter } from '../lib/config-filter';
-import { formatTime, runDuration } from '../lib/format';
+import { formatPercent, formatTime, runDuration } from '../lib/format';
+import { columnLabel, evalValue, parseColumn, parseRunFilter, SUGGESTED_COLUMNS, type RunColumn } from '../lib/run-filter';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
@@ -18,35 +18,113 @@ import { TagList } from './ui/tag-list';
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
 type SortKey = 'createdAt' | 'name' | 'status' | 'method';
+const SORT_KEYS: readonly string[] = ['createdAt', 'name', 'status', 'method'];
 const PAGE_SIZE = 50;
+const DEFAULT_COLUMNS = ['dataset', 'eval.linear.best'];
 
-export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { initialTags?: string[]; initialMethod?: string; sweepId?: string }) {
+/** The table's state as the URL carries it (`/runs?status=succeeded&filter=eval.linear.conv3>0.5&cols=…`). */
+export interface RunsTableParams {
+  status?: string;
+  method?: string;
+  q?: string;
+  tag?: string;
+  filter?: string;
+  sort?: string;
+  order?: string;
+  cols?: string;
+  view?: string;
+  page?: string;
+  sweep?: string;
+}
+
+function toSearch(state: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function showConfigValue(value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function configAt(config: unknown, path: string): unknown {
+  let node = config;
+  for (const key of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const pathname = usePathname();
   const { projectSlug } = useSession();
-  const [status, setStatus] = useState<Status[]>([]);
-  const [method, setMethod] = useState(initialMethod);
-  const [search, setSearch] = useState('');
-  const [tags, setTags] = useState<string[]>(initialTags);
-  const [configText, setConfigText] = useState('');
-  const [view, setView] = useState<'active' | 'deleted'>('active');
+  const sweepId = params.sweep;
+  const [status, setStatus] = useState<Status[]>(() => (params.status ?? '').split(',').filter((s): s is Status => (STATUSES as readonly string[]).includes(s)));
+  const [method, setMethod] = useState(params.method ?? '');
+  const [search, setSearch] = useState(params.q ?? '');
+  const [tags, setTags] = useState<string[]>(() => (params.tag ?? '').split(',').filter(Boolean));
+  const [filterText, setFilterText] = useState(params.filter ?? '');
+  const [view, setView] = useState<'active' | 'deleted'>(params.view === 'deleted' ? 'deleted' : 'active');
   const [grouped, setGrouped] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
-  const [sort, setSort] = useState<{ key: SortKey; order: 'asc' | 'desc' }>({ key: 'createdAt', order: 'desc' });
-  const [page, setPage] = useState(0);
-  const configFilter = parseConfigFilter(configText);
+  const [sort, setSort] = useState<{ key: string; order: 'asc' | 'desc' }>(() => ({
+    key: params.sort && (SORT_KEYS.includes(params.sort) || params.sort.startsWith('eval.')) ? params.sort : 'createdAt',
+    order: params.order === 'asc' ? 'asc' : 'desc',
+  }));
+  const [columnIds, setColumnIds] = useState<string[]>(() => (params.cols !== undefined ? params.cols.split(',').filter(Boolean) : DEFAULT_COLUMNS));
+  const [newColumn, setNewColumn] = useState('');
+  const [columnError, setColumnError] = useState<string | undefined>();
+  const [page, setPage] = useState(() => Math.max(0, Number(params.page ?? 1) - 1) || 0);
+  const runFilter = parseRunFilter(filterText);
+  const columns = columnIds.map(parseColumn).filter((c): c is RunColumn => !('error' in c));
+  const sortEval = sort.key.startsWith('eval.') ? parseColumn(sort.key) : undefined;
+
+  // The URL follows the table (filters, sort, columns, page): a link or a reload shows the same runs.
+  useEffect(() => {
+    const search_ = toSearch({
+      status: status.join(',') || undefined,
+      method: method || undefined,
+      q: search || undefined,
+      tag: tags.join(',') || undefined,
+      filter: filterText.trim() || undefined,
+      sort: sort.key === 'createdAt' ? undefined : sort.key,
+      order: sort.order === 'desc' ? undefined : sort.order,
+      cols: columnIds.join(',') === DEFAULT_COLUMNS.join(',') ? undefined : columnIds.join(','),
+      view: view === 'active' ? undefined : view,
+      page: page === 0 ? undefined : String(page + 1),
+      sweep: sweepId,
+    });
+    // The history entry only: Next keeps its router in step, and typing a filter costs no server round trip.
+    if (search_ !== window.location.search) window.history.replaceState(null, '', `${pathname}${search_}`);
+  }, [status, method, search, tags, filterText, sort, columnIds, view, page, sweepId, pathname]);
+
   const filters = {
     projectSlug,
     status,
     method: method || undefined,
     search: search || undefined,
     tags: tags.length ? tags : undefined,
-    config: configFilter.filters.length ? configFilter.filters : undefined,
+    config: runFilter.config.length ? runFilter.config : undefined,
+    evals: runFilter.evals.length ? runFilter.evals : undefined,
     sweepId,
     view,
   };
-  const list = useQuery({ ...trpc.runs.list.queryOptions({ ...filters, sort: sort.key, order: sort.order, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
-  const groups = useQuery({ ...trpc.runs.groups.queryOptions(filters), enabled: grouped });
+  const list = useQuery({
+    ...trpc.runs.list.queryOptions({
+      ...filters,
+      sort: SORT_KEYS.includes(sort.key) ? (sort.key as SortKey) : 'createdAt',
+      sortEval: sortEval && 'field' in sortEval ? sortEval.field : undefined,
+      order: sort.order,
+      page,
+      pageSize: PAGE_SIZE,
+    }),
+    placeholderData: keepPreviousData,
+    // An invalid filter lists nothing rather than every run: the error says what to fix.
+    enabled: !runFilter.error,
+  });
+  const groups = useQuery({ ...trpc.runs.groups.queryOptions(filters), enabled: grouped && !runFilter.error });
   const invalidate = useThrottledInvalidate(700);
   useSubscription(
     trpc.runs.watchAll.subscriptionOptions(undefined, {
@@ -72,20 +150,35 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
     setStatus((current) => (current.includes(value) ? current.filter((s) => s !== value) : [...current, value]));
   };
   const toggleSelected = (id: string) => setSelected((current) => (current.includes(id) ? current.filter((s) => s !== id) : [...current, id]));
-  const sortBy = (key: SortKey) => setSort((current) => ({ key, order: current.key === key && current.order === 'desc' ? 'asc' : 'desc' }));
-  const header = (key: SortKey, label: string) => (
+  const sortBy = (key: string) => {
+    setPage(0);
+    setSort((current) => ({ key, order: current.key === key && current.order === 'desc' ? 'asc' : 'desc' }));
+  };
+  const addColumn = () => {
+    const parsed = parseColumn(newColumn);
+    if ('error' in parsed) return setColumnError(parsed.error);
+    setColumnError(undefined);
+    setNewColumn('');
+    if (!columns.some((c) => c.id === parsed.id)) setColumnIds([...columnIds, parsed.id]);
+  };
+  const removeColumn = (id: string) => {
+    setColumnIds(columns.filter((c) => c.id !== id).map((c) => c.id));
+    if (sort.key === id) setSort({ key: 'createdAt', order: 'desc' });
+  };
+  const header = (key: string, label: string) => (
     <th className="px-3 py-2 text-left font-medium">
-      <button type="button" onClick={() => sortBy(key)} className="inline-flex items-center gap-1 hover:text-slate-900">
+      <button type="button" onClick={() => sortBy(key)} className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900">
         {label}
         {sort.key === key && <span aria-hidden>{sort.order === 'asc' ? '▲' : '▼'}</span>}
       </button>
     </th>
   );
 
-  const total = list.data?.total ?? 0;
+  // While the filter is invalid nothing is listed: the count of the last valid filter would mislead.
+  const total = runFilter.error ? 0 : (list.data?.total ?? 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const now = Date.now();
-  const filtered = status.length > 0 || Boolean(method || search || tags.length || configFilter.filters.length || sweepId);
+  const filtered = status.length > 0 || Boolean(method || search || tags.length || filterText.trim() || sweepId);
   const pageIds = list.data?.runs.map((r) => r.id) ?? [];
   const allSelected = pageIds.length > 0 && pageIds.every((id) => selected.includes(id));
 
@@ -133,14 +226,16 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
           className="w-44 rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm"
         />
         <input
-          aria-label="Config filter"
-          placeholder="config: clustering.k=1000"
-          value={configText}
+          aria-label="Filter"
+          title="Comma-separated: eval.<protocol>.<layer> with > >= < <= = (layer best: the best layer), or a config field = value"
+          placeholder="eval.linear.conv3>0.5, clustering.k=1000"
+          value={filterText}
           onChange={(e) => {
             resetPage();
-            setConfigText(e.target.value);
+            setFilterText(e.target.value);
           }}
-          className={`w-56 rounded-md border bg-surface px-2 py-1 font-mono text-xs ${configFilter.error ? 'border-rose-400' : 'border-slate-300'}`}
+          aria-invalid={Boolean(runFilter.error)}
+          className={`w-72 rounded-md border bg-surface px-2 py-1 font-mono text-xs ${runFilter.error ? 'border-rose-400' : 'border-slate-300'}`}
         />
         <label className="flex items-center gap-1.5 text-sm text-slate-600">
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} /> Group by method
@@ -161,7 +256,41 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
           ))}
         </div>
       </div>
-      {configFilter.error && <p className="text-xs text-rose-600">{configFilter.error}</p>}
+      {runFilter.error && (
+        <p className="rounded-md border border-rose-200 bg-rose-50 px-3 py-1.5 text-sm text-rose-700" role="alert" data-testid="filter-error">
+          Filter not applied: {runFilter.error}
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+        <label htmlFor="add-column">Add column</label>
+        <input
+          id="add-column"
+          list="run-column-options"
+          value={newColumn}
+          onChange={(e) => setNewColumn(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              addColumn();
+            }
+          }}
+          placeholder="eval.linear.conv3, clustering.k, dataset"
+          className="w-64 rounded-md border border-slate-300 bg-surface px-2 py-1 font-mono text-xs"
+        />
+        <datalist id="run-column-options">
+          {SUGGESTED_COLUMNS.map((id) => (
+            <option key={id} value={id} />
+          ))}
+        </datalist>
+        <Button variant="secondary" onClick={addColumn} disabled={!newColumn.trim()}>
+          Add
+        </Button>
+        {columnError && (
+          <span className="text-xs text-rose-600" data-testid="column-error">
+            {columnError}
+          </span>
+        )}
+      </div>
       {tags.length > 0 && (
         <div className="flex items-center gap-2 text-sm text-slate-600">
           Tagged <TagList tags={tags} onRemove={(tag) => setTags(tags.filter((t) => t !== tag))} />
@@ -239,6 +368,21 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
                 {header('name', 'Name')}
                 {header('method', 'Method')}
                 {header('status', 'Status')}
+                {columns.map((column) => (
+                  <th key={column.id} className={`whitespace-nowrap px-3 py-2 font-medium ${column.kind === 'eval' ? 'text-right' : 'text-left'}`} data-testid={`column-${column.id}`}>
+                    {column.kind === 'eval' ? (
+                      <button type="button" onClick={() => sortBy(column.id)} className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900" title={`Sort by ${column.id}`}>
+                        {columnLabel(column)}
+                        {sort.key === column.id && <span aria-hidden>{sort.order === 'asc' ? '▲' : '▼'}</span>}
+                      </button>
+                    ) : (
+                      columnLabel(column)
+                    )}
+                    <button type="button" onClick={() => removeColumn(column.id)} aria-label={`Remove column ${column.id}`} className="ml-1 text-slate-400 hover:text-rose-600">
+                      ×
+                    </button>
+                  </th>
+                ))}
                 <th className="px-3 py-2 text-left font-medium">Tags</th>
                 <th className="px-3 py-2 text-left font-medium">Worker</th>
                 {header('createdAt', 'Created')}
@@ -248,19 +392,26 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
             <tbody className="divide-y divide-slate-100">
               {list.isLoading && (
                 <tr>
-                  <td colSpan={8} className="px-3 py-6 text-center text-slate-400">
+                  <td colSpan={8 + columns.length} className="px-3 py-6 text-center text-slate-400">
                     Loading runs…
                   </td>
                 </tr>
               )}
-              {list.data?.runs.length === 0 && (
+              {runFilter.error && (
                 <tr>
-                  <td colSpan={8} className="px-3 py-6 text-center text-slate-400">
+                  <td colSpan={8 + columns.length} className="px-3 py-6 text-center text-slate-400">
+                    Fix the filter above to list runs.
+                  </td>
+                </tr>
+              )}
+              {!runFilter.error && list.data?.runs.length === 0 && (
+                <tr>
+                  <td colSpan={8 + columns.length} className="px-3 py-6 text-center text-slate-400">
                     {view === 'deleted' ? 'The trash is empty.' : 'No run matches these filters.'}
                   </td>
                 </tr>
               )}
-              {list.data?.runs.map((run) => (
+              {!runFilter.error && list.data?.runs.map((run) => (
                 <tr key={run.id} className={selected.includes(run.id) ? 'bg-indigo-50/50' : 'hover:bg-slate-50'}>
                   <td className="px-3 py-2">
                     <input type="checkbox" aria-label={`Select ${run.name}`} checked={selected.includes(run.id)} onChange={() => toggleSelected(run.id)} />
@@ -285,6 +436,28 @@ export function RunsTable({ initialTags = [], initialMethod = '', sweepId }: { i
                       </span>
                     )}
                   </td>
+                  {columns.map((column) => {
+                    if (column.kind === 'dataset') {
+                      return (
+                        <td key={column.id} className="px-3 py-2 text-slate-600" title={run.dataset?.path}>
+                          {run.dataset ? run.dataset.name ?? <span className="font-mono text-xs">{run.dataset.path}</span> : '—'}
+                        </td>
+                      );
+                    }
+                    if (column.kind === 'config') {
+                      return (
+                        <td key={column.id} className="px-3 py-2 font-mono text-xs text-slate-600">
+                          {showConfigValue(configAt(run.config, column.path))}
+                        </td>
+                      );
+                    }
+                    const value = evalValue(run.evalResults, column.field);
+                    return (
+                      <td key={column.id} className="px-3 py-2 text-right tabular-nums text-slate-700">
+                        {value === undefined ? '—' : column.field.metric.startsWith('top') ? formatPercent(value) : value.toFixed(3)}
+                      </td>
+                    );
+                  })}
                   <td className="px-3 py-2">
                     <TagList tags={run.tags} onSelect={(tag) => !tags.includes(tag) && (resetPage(), setTags([...tags, tag]))} />
                   </td>

@@ -50,7 +50,7 @@ export function seedFinishedRun(method: string, name: string, seed: number, top1
  * Points 0…count-1 of a run's key, valued by the SQL expression `value` of the step `s`, with the summaries
  * the portal keeps at ingest (written straight into the tables, as the ingest path would store them).
  */
-async function insertSeries(client: pg.Client, runId: string, key: string, count: number, value: string): Promise<void> {
+export async function insertSeries(client: pg.Client, runId: string, key: string, count: number, value: string): Promise<void> {
   const series = await client.query<{ id: number }>(
     `INSERT INTO "MetricSeries" ("runId", key) VALUES ($1, $2) ON CONFLICT ("runId", key) DO UPDATE SET key = excluded.key RETURNING id`,
     [runId, key],

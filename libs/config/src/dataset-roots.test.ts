@@ -11,7 +11,7 @@ import {
   parseDatasetRoots,
   resolveDatasetInRoots,
 } from './dataset-roots';
-import { datasetFields, datasetRefSchema, pipelineConfigSchema, runConfigSchema } from './index';
+import { datasetFields, datasetRefSchema, fileFields, pipelineConfigSchema, runConfigSchema } from './index';
 
 describe('dataset roots', () => {
   let base: string;
@@ -124,5 +124,14 @@ describe('datasetFields', () => {
     expect(fields.map((f) => f.ref.path)).toEqual(['/a', '/b', '/c', '/d', '/e']);
     expect(datasetFields(runConfigSchema.parse({ kind: 'smoke' }))).toEqual([]);
     expect(datasetFields(runConfigSchema.parse({ kind: 'pipeline', data: ref('/a') })).map((f) => f.field)).toEqual(['data']);
+  });
+});
+
+describe('fileFields', () => {
+  it('lists the permutation file when a config names one, with its field', () => {
+    const data = { path: '/a' };
+    expect(fileFields(runConfigSchema.parse({ kind: 'pipeline', data }))).toEqual([]);
+    expect(fileFields(runConfigSchema.parse({ kind: 'pipeline', data, pretext: { permutationsFile: 'ref/p.bin' } }))).toEqual([{ field: 'pretext.permutationsFile', path: 'ref/p.bin' }]);
+    expect(fileFields(runConfigSchema.parse({ kind: 'smoke' }))).toEqual([]);
   });
 });

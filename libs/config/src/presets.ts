@@ -14,7 +14,35 @@ export interface Preset {
   needsData: boolean;
   /** A reference the paper lists beside the methods (the supervised upper bound): never marked best in a table. */
   reference?: boolean;
-  build(options: { data?: DatasetRefInput; quick?: boolean; seed?: number }): RunConfigInput;
+  build(options: PresetOptions): RunConfigInput;
+}
+
+export interface PresetOptions {
+  data?: DatasetRefInput;
+  quick?: boolean;
+  seed?: number;
+  /**
+   * Train the pretext with the permutation set the papers released instead of generating one: Jigsaw++ presets
+   * the CVPR 2018 set of 701, the Jigsaw preset the ECCV 2016 set of 100 (it has no released set of 1000).
+   * Presets without a Jigsaw pretext ignore it.
+   */
+  referencePermutations?: boolean;
+  /** The folder holding `reference/`: `../shared` (relative to the repository root, as the portal names datasets) unless given. */
+  sharedDir?: string;
+}
+
+/** The permutation sets released with the papers, by size, relative to the shared folder (see its README). */
+export const REFERENCE_PERMUTATION_FILES: Readonly<Record<'jigsaw' | 'jigsaw++', { permutations: number; file: string }>> = {
+  'jigsaw++': { permutations: 701, file: 'reference/permutations_701.bin' },
+  jigsaw: { permutations: 100, file: 'reference/permutations_100_max.bin' },
+};
+
+export const DEFAULT_SHARED_DIR = '../shared';
+
+/** The pretext settings that train with the released permutation set of `task` from `sharedDir`. */
+export function referencePermutations(task: 'jigsaw' | 'jigsaw++', sharedDir = DEFAULT_SHARED_DIR): { permutations: number; permutationsFile: string } {
+  const { permutations, file } = REFERENCE_PERMUTATION_FILES[task];
+  return { permutations, permutationsFile: `${sharedDir.replace(/\/+$/, '')}/${file}` };
 }
 
 type PipelineOverrides = Omit<Extract<RunConfigInput, { kind: 'pipeline' }>, 'kind' | 'data' | 'seed'>;
@@ -44,7 +72,7 @@ function pipelinePreset(
     name,
     description,
     needsData: true,
-    build({ data, quick = false, seed = 0 }) {
+    build({ data, quick = false, seed = 0, referencePermutations: reference = false, sharedDir }) {
       if (!data) throw new Error(`preset ${id} needs a dataset`);
       const config: Extract<RunConfigInput, { kind: 'pipeline' }> = {
         kind: 'pipeline',
@@ -54,6 +82,8 @@ function pipelinePreset(
         evaluation: { protocols: ['linear', 'knn', 'nonlinear', 'finetune'], ...overrides.evaluation },
         data,
       };
+      const task = config.pretext?.task ?? 'jigsaw++';
+      if (reference && (task === 'jigsaw' || task === 'jigsaw++')) config.pretext = { ...config.pretext, ...referencePermutations(task, sharedDir) };
       if (quick) {
         // Sized for a 2-core CPU: ~11 minutes for CC+Jigsaw++ on CIFAR-10 (8.6 measured before nonlinear/finetune; see README).
         config.data = { ...data, limit: data.limit ?? 5_000 };
@@ -103,6 +133,14 @@ export const presets: Preset[] = [
     pretext: { task: 'jigsaw++', arch: 'vgg' },
     clustering: { layer: 'conv4' },
   }),
+  pipelinePreset('rotation', 'Rotation', 'Rotation pretext (Gidaris et al. 2018: predict which of 0/90/180/270° an image was turned by) on AlexNet-style, evaluated directly.', {
+    pretext: { task: 'rotation' },
+    ...noTransfer,
+  }),
+  pipelinePreset('cc-rotation', 'CC+Rotation', 'Rotation on AlexNet-style → cluster its conv4 features → train a fresh AlexNet-style net on the cluster ids (the transfer is pretext-agnostic).', {
+    pretext: { task: 'rotation', arch: 'alexnet' },
+    clustering: { layer: 'conv4' },
+  }),
   pipelinePreset('cc-hog', 'CC+HOG', 'Cluster HOG descriptors instead of learnt features → AlexNet-style target (baseline).', {
     pretext: { task: 'none' },
     clustering: { source: 'hog' },
@@ -124,6 +162,6 @@ export function findPreset(id: string): Preset {
 }
 
 /** The full, validated config of a preset. */
-export function presetConfig(id: string, options: Parameters<Preset['build']>[0] = {}): RunConfig {
+export function presetConfig(id: string, options: PresetOptions = {}): RunConfig {
   return runConfigSchema.parse(findPreset(id).build(options));
 }

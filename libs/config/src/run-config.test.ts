@@ -28,13 +28,33 @@ describe('runConfigSchema', () => {
       kind: 'pipeline',
       data: { path: '' },
       clustering: { k: 1, iterations: 0 },
-      pretext: { task: 'rotation' },
+      pretext: { task: 'colorization' },
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.errors.map((e) => e.path).sort();
     expect(paths).toEqual(['clustering.iterations', 'clustering.k', 'data.path', 'pretext.task']);
     expect(result.errors.find((e) => e.path === 'data.path')?.message).toMatch(/dataset path is required/);
+  });
+
+  it('names the known pretext tasks and evaluation protocols when a config names another', () => {
+    const result = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { task: 'colorization' }, evaluation: { protocols: ['linear', 'svm'] } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { path: 'pretext.task', message: expect.stringMatching(/"none".*"jigsaw".*"jigsaw\+\+".*"rotation"/) },
+      { path: 'evaluation.protocols.1', message: expect.stringMatching(/"linear".*"nonlinear".*"finetune".*"knn"/) },
+    ]);
+  });
+
+  it('takes a permutation file for the pretext, and refuses an empty path at its field', () => {
+    const config = runConfigSchema.parse({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutations: 100, permutationsFile: ' ../shared/reference/permutations_100_max.bin ' } });
+    expect(config.kind === 'pipeline' && config.pretext.permutationsFile).toBe('../shared/reference/permutations_100_max.bin');
+    expect(runConfigSchema.parse({ kind: 'pipeline', data: { path: '/d' } })).not.toHaveProperty('pretext.permutationsFile');
+    expect(parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutationsFile: ' ' } })).toEqual({
+      ok: false,
+      errors: [{ path: 'pretext.permutationsFile', message: 'a permutation file path is required (leave the field out to generate the set)' }],
+    });
   });
 
   it('rejects an unknown kind', () => {
@@ -123,6 +143,20 @@ describe('presets', () => {
     expect(quick.evaluation.nonlinearLayers).toEqual(['conv3', 'conv5']);
     expect(quick.evaluation.trainEpochs).toBeLessThan(full.evaluation.trainEpochs);
     expect(quick.evaluation.trainLimit).toBeLessThanOrEqual(2_500);
+  });
+
+  it('presets name the released permutation files when asked, with the count those files hold', () => {
+    const pretext = (id: string, options = {}) => {
+      const config = presetConfig(id, { data: { path: '/d' }, referencePermutations: true, ...options });
+      if (config.kind !== 'pipeline') throw new Error('expected a pipeline');
+      return config.pretext;
+    };
+    expect(pretext('cc-jigsaw++')).toMatchObject({ permutations: 701, permutationsFile: '../shared/reference/permutations_701.bin' });
+    expect(pretext('cc-vgg-jigsaw++', { quick: true, sharedDir: '/srv/shared/' })).toMatchObject({ permutations: 701, permutationsFile: '/srv/shared/reference/permutations_701.bin' });
+    expect(pretext('jigsaw')).toMatchObject({ permutations: 100, permutationsFile: '../shared/reference/permutations_100_max.bin' });
+    expect(pretext('cc-hog')).not.toHaveProperty('permutationsFile');
+    const generated = presetConfig('cc-jigsaw++', { data: { path: '/d' } });
+    expect(generated.kind === 'pipeline' && generated.pretext.permutationsFile).toBeUndefined();
   });
 
   it('the regression preset distils the VGG teacher', () => {

@@ -3,6 +3,7 @@
  * Every field has a default, so `{ kind: 'pipeline' }` is a complete config; presets fill in the paper's rows.
  */
 import { z } from 'zod';
+import { evalProtocolSchema } from './eval-protocols';
 import { requirementsSchema } from './requirements';
 
 export const datasetRefSchema = z.object({
@@ -19,8 +20,17 @@ export type DatasetRefInput = z.input<typeof datasetRefSchema>;
 
 export const archSchema = z.enum(['alexnet', 'vgg']);
 
+/**
+ * The pretext tasks a run may name (`none`: no pretext). Each has an implementation in libs/pipeline's pretext
+ * task registry, which is typed against this list: a name here without one is a type error there.
+ */
+export const PRETEXT_TASKS = ['none', 'jigsaw', 'jigsaw++', 'rotation'] as const;
+export const pretextTaskSchema = z.enum(PRETEXT_TASKS);
+export type PretextTaskName = z.infer<typeof pretextTaskSchema>;
+
 export const pretextSchema = z.object({
-  task: z.enum(['none', 'jigsaw', 'jigsaw++']).default('jigsaw++'),
+  /** Jigsaw / Jigsaw++: predict the permutation of 9 shuffled tiles; rotation: predict which of 0/90/180/270° an image was turned by. */
+  task: pretextTaskSchema.default('jigsaw++'),
   arch: archSchema.default('alexnet'),
   /** Puzzles are cut from images resized to this size (CIFAR-10 is upscaled: 32px puzzles have 7px tiles). */
   imageSize: z.number().int().min(24).max(1024).default(64),
@@ -31,23 +41,44 @@ export const pretextSchema = z.object({
   learningRate: z.number().positive().max(10).default(0.01),
   /** Size of the permutation set (the paper: 1000 for Jigsaw, 701 for Jigsaw++). */
   permutations: z.number().int().min(2).max(5000).default(701),
+  /**
+   * Train with this permutation set instead of generating one: a file in the paper's `.bin` format (int32 n,
+   * int32 9, n × 9 1-indexed tile indices), e.g. `../shared/reference/permutations_701.bin`. It must hold exactly
+   * `permutations` permutations. Read by the worker, inside `KTLAB_DATASET_ROOTS` like the datasets.
+   */
+  permutationsFile: z.string().trim().min(1, 'a permutation file path is required (leave the field out to generate the set)').optional(),
   /** Jigsaw++: at most this many of the 9 tiles come from another image. */
   maxOccludedTiles: z.number().int().min(0).max(8).default(2),
   grayProbability: z.number().min(0).max(1).default(0.5),
   projectionProbability: z.number().min(0).max(1).default(0.25),
   /**
-   * Images kept out of pretext training to measure it: a fixed set of puzzles is cut from them, and the net's
-   * top-1 on those puzzles is recorded as `pretext/heldout_top1` (the learning curve; chance is 1 / permutations).
-   * 0: every image trains and nothing is measured.
+   * Images kept out of pretext training to measure it: a fixed set of examples is made from them (one puzzle per
+   * image; for rotation, its four rotations), and the net's top-1 on those is recorded as `pretext/heldout_top1`
+   * (the learning curve; chance is 1 / permutations, or 1/4). 0: every image trains and nothing is measured.
    */
   heldOutImages: z.number().int().min(0).max(100_000).default(0),
-  /** Puzzles trained between two held-out measurements; 0: once per epoch. */
+  /** Images trained between two held-out measurements; 0: once per epoch. */
   heldOutEvery: z.number().int().min(0).default(0),
 });
 
-export const clusteringSchema = z.object({
-  /** What produces the features that are clustered. */
-  source: z.enum(['pretext', 'hog', 'random-network']).default('pretext'),
+/**
+ * Pseudo-labels made elsewhere (`clustering.source: 'file'`), matched to the pseudo-label dataset's images by
+ * their path relative to the dataset folder. Images the file does not label are counted and left out.
+ */
+export const labelsFileSchema = z.object({
+  /** CSV `path,label`, JSON lines (`{"path": …, "label": …}`, or a run's `labels.ktpl`), or an int32 `.npy`. */
+  path: z.string().trim().min(1, 'a labels file path is required'),
+  /** `auto`: by the file's extension (.csv, .jsonl / .ktpl / .json, .npy). */
+  format: z.enum(['auto', 'csv', 'jsonl', 'npy']).default('auto'),
+  /** `.npy` only: a text file naming the images in the array's order, one relative path a line. */
+  imageList: z.string().trim().min(1).optional(),
+});
+export type LabelsFileRef = z.infer<typeof labelsFileSchema>;
+
+const clusteringFields = z.object({
+  /** What produces the features that are clustered, or `file`: pseudo-labels read from `labelsFile` (no k-means). */
+  source: z.enum(['pretext', 'hog', 'random-network', 'file']).default('pretext'),
+  labelsFile: labelsFileSchema.optional(),
   layer: z.string().default('conv4'),
   /** Max-pool grid of the tapped layer (the paper: 5x5 for AlexNet conv4). */
   grid: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([3, 3]),
@@ -65,6 +96,13 @@ export const clusteringSchema = z.object({
   data: datasetRefSchema.optional(),
 });
 
+function checkLabelsFile(clustering: { source: string; labelsFile?: unknown }, ctx: z.RefinementCtx): void {
+  if (clustering.source === 'file' && !clustering.labelsFile) ctx.addIssue({ code: 'custom', path: ['labelsFile'], message: 'required when clustering.source is "file"' });
+  if (clustering.source !== 'file' && clustering.labelsFile) ctx.addIssue({ code: 'custom', path: ['labelsFile'], message: 'only read when clustering.source is "file"' });
+}
+
+export const clusteringSchema = clusteringFields.superRefine(checkLabelsFile);
+
 export const pseudoLabelsSchema = z.object({
   /** Assign pseudo-labels on another dataset than the clustering's (Table 2). */
   data: datasetRefSchema.optional(),
@@ -81,7 +119,6 @@ export const targetSchema = z.object({
   classBalanced: z.boolean().default(true),
 });
 
-export const evalProtocolSchema = z.enum(['linear', 'nonlinear', 'finetune', 'knn']);
 export const convLayerSchema = z.enum(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']);
 
 export const evaluationSchema = z.object({
@@ -162,7 +199,11 @@ export const pipelineConfigInputSchema = pipelineConfigSchema
   .extend({
     data: strictDatasetRefSchema,
     pretext: pretextSchema.strict().prefault({}),
-    clustering: clusteringSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
+    clustering: clusteringFields
+      .extend({ data: strictDatasetRefSchema.optional(), labelsFile: labelsFileSchema.strict().optional() })
+      .strict()
+      .superRefine(checkLabelsFile)
+      .prefault({}),
     pseudoLabels: pseudoLabelsSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
     target: targetSchema.strict().prefault({}),
     evaluation: evaluationSchema.extend({ train: strictDatasetRefSchema.optional(), test: strictDatasetRefSchema.optional() }).strict().prefault({}),

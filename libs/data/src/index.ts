@@ -23,8 +23,3 @@ export { halves, shuffleIndices, splitIndices } from './splits/split-indices.js'
 
 export { isPathWithin, PathEscapeError, resolveInside } from './paths/resolve-inside.js';
 export { defaultCacheDir, repoRoot, sharedDir } from './paths/locations.js';
-
-export { downloadArchive, type DownloadOptions } from './download/download-archive.js';
-export { extractTar, type ExtractedEntry } from './download/extract-tar.js';
-export type { ExpectedChecksum } from './download/checksum.js';
-export { CIFAR10_BINARY_ARCHIVE, MNIST_FILES, downloadCifar10Binary, downloadMnist } from './download/official-datasets.js';

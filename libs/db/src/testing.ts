@@ -11,14 +11,17 @@ import { applyMigrations } from './migrate';
 import { ktlabHome } from './paths';
 
 export const TEST_ADMIN_URL_ENV = 'KTLAB_TEST_ADMIN_URL';
+const DEFAULT_TEST_PG_PORT = 54339;
 
 /** Starts (or finds) the server used by the whole test run; returns an admin URL for creating databases. */
 export async function startTestServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
   const external = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (external) return { adminUrl: external, stop: async () => undefined };
-  const port = Number(process.env.KTLAB_TEST_PG_PORT ?? 54339);
+  const port = Number(process.env.KTLAB_TEST_PG_PORT ?? DEFAULT_TEST_PG_PORT);
+  // One data folder per port: two test runs on two ports (two terminals, two agents) never share a server's files.
+  const folder = port === DEFAULT_TEST_PG_PORT ? 'postgres-test' : `postgres-test-${port}`;
   const server: RunningPostgres = await startEmbeddedPostgres({
-    home: join(ktlabHome(), 'postgres-test'),
+    home: join(ktlabHome(), folder),
     port,
     database: 'postgres',
   });

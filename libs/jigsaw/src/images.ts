@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * A stack of same-sized uint8 images, interleaved: `data[((n·height + y)·width + x)·channels + c]`.
  * Channels 1 (gray, turned into 3 equal channels when sampled) or 3 (RGB). `data` may live on a
- * SharedArrayBuffer, which is how PuzzleSource hands it to workers without copies.
+ * SharedArrayBuffer, so worker threads can sample from the same images without copies.
  */
 export interface ImageStack {
   readonly data: Uint8Array;

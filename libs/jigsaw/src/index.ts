@@ -14,9 +14,4 @@ export { MAX_OCCLUDED_LIMIT, parsePuzzleConfig, puzzleConfigSchema, type PuzzleC
 export type { PuzzlePlan, TileSource } from './puzzle/puzzle-plan';
 export { renderPuzzle } from './puzzle/render-puzzle';
 export { PuzzleSampler, type PuzzleBatch, type PuzzleSamplerOptions } from './puzzle/puzzle-sampler';
-export { unshufflePuzzle } from './puzzle/unshuffle';
-
-// Off-thread batch production
-export { BatchOrder } from './source/batch-order';
-export { PuzzleSource, shareImageStack, type PuzzleSourceOptions } from './source/puzzle-source';
 

@@ -2,7 +2,22 @@ export { fitKMeans, type KMeansOptions, type KMeansFit, type IterationMetrics } 
 export { assignToModel, type Assignment, type AssignOptions } from './assign.js';
 export type { KMeansModel, TrainingSummary } from './model.js';
 export { saveModel, loadModel, encodeArtifact, decodeArtifact, ARTIFACT_VERSION } from './artifact.js';
-export { writePseudoLabels, readPseudoLabels, type PseudoLabels } from './pseudo-labels.js';
+export { writePseudoLabels, writePseudoLabelsCsv, readPseudoLabels, type PseudoLabels } from './pseudo-labels.js';
+export {
+  labelFileFormat,
+  parseLabelsCsv,
+  parseLabelsJsonl,
+  parseLabelsNpy,
+  matchLabelsToImages,
+  labelCsvLine,
+  csvField,
+  LabelFileError,
+  MAX_LABEL_FILE_CLASSES,
+  type LabelEntry,
+  type LabelFileContents,
+  type LabelFileFormat,
+  type MatchedLabels,
+} from './label-file.js';
 export { writeNpy, readNpy, parseNpy, encodeNpy, encodeNpyHeader, type NpyContents, type NpyDtype } from './npy.js';
 export { exportClusteringNpy, type ClusteringExport } from './npy-export.js';
 export { labelAgreement, type LabelAgreement } from './metrics.js';
@@ -13,9 +28,8 @@ export { fitPreprocessing, applyPreprocessing, type Preprocessing, type Preproce
 export { toRowBlocks, type RowBlocks } from './matrix.js';
 export type { DistanceEngine, ClusterAccumulation } from './engine/distance-engine.js';
 export { WasmDistanceEngine, type WasmEngineOptions } from './engine/wasm-engine.js';
-export { TfDistanceEngine, type TfEngineOptions } from './engine/tf-engine.js';
 export { loadLloydKernel, type KernelVariant } from './engine/wasm-kernel.js';
-export { defaultDistanceEngine, selectDistanceEngine, useWebGpuForKMeans, type EngineSelection } from './engine/select-engine.js';
+export { defaultDistanceEngine, useWebGpuForKMeans } from './engine/select-engine.js';
 export { WebGpuDistanceEngine, type GpuDeviceLike, type WebGpuEngineOptions } from './engine/webgpu-engine.js';
 export { WasmMatrixMultiplier } from './engine/wasm-gemm.js';
 export { gaussianMixture, type GaussianMixture, type GaussianMixtureOptions } from './synthetic.js';

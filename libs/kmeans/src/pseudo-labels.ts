@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { labelCsvLine } from './label-file.js';
 
 export const PSEUDO_LABELS_VERSION = 1;
 
@@ -42,6 +43,28 @@ export async function writePseudoLabels(path: string, pseudoLabels: PseudoLabels
   for (let i = 0; i < ids.length; i++) {
     if (labels[i] < 0 || labels[i] >= k) throw new RangeError(`label ${labels[i]} of ${ids[i]} is outside [0, ${k})`);
     await write(JSON.stringify(distances ? { id: ids[i], label: labels[i], distance: distances[i] } : { id: ids[i], label: labels[i] }));
+  }
+  stream.end();
+  await once(stream, 'finish');
+}
+
+/**
+ * The same labels as CSV `path,label` (a header line, then one image a line), the form other tools and
+ * `clustering.source: 'file'` read back: ids are the images' paths relative to the dataset folder.
+ */
+export async function writePseudoLabelsCsv(path: string, pseudoLabels: Pick<PseudoLabels, 'ids' | 'labels'>): Promise<void> {
+  const { ids, labels } = pseudoLabels;
+  if (ids.length !== labels.length) throw new RangeError(`${ids.length} ids but ${labels.length} labels`);
+  const stream = createWriteStream(path);
+  const write = async (text: string): Promise<void> => {
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
+  await write('path,label\n');
+  const linesPerChunk = 4096;
+  for (let start = 0; start < ids.length; start += linesPerChunk) {
+    let chunk = '';
+    for (let i = start; i < Math.min(ids.length, start + linesPerChunk); i++) chunk += labelCsvLine(ids[i], labels[i]) + '\n';
+    await write(chunk);
   }
   stream.end();
   await once(stream, 'finish');

@@ -15,6 +15,31 @@ export {
 export { alexnetSmall, type AlexnetSmallOptions } from './architectures/alexnet-small.js';
 export { vggSmall, type VggSmallOptions } from './architectures/vgg-small.js';
 
+// Dense heads for the detection and segmentation transfer tasks (issue 22).
+export { tapFeatures, type TappedFeatures } from './dense/dense-head-options.js';
+export {
+  buildCenterNet,
+  centerNetHeadOptionsSchema,
+  centerNetLoss,
+  centerNetPlanes,
+  type CenterNet,
+  type CenterNetHeadOptions,
+  type CenterNetLossWeights,
+} from './dense/centernet-head.js';
+export {
+  decodeCenterNet,
+  encodeCenterNetTargets,
+  gaussianRadius,
+  packCenterNetTargets,
+  packedTargetChannels,
+  type BoxObject,
+  type CenterNetGeometry,
+  type CenterNetTargets,
+  type DecodedBox,
+  type DecodeOptions,
+} from './dense/centernet-targets.js';
+export { buildFcnSegmenter, fcnHeadOptionsSchema, predictLabels, segmentationLoss, type FcnHeadOptions, type FcnSegmenter } from './dense/fcn-head.js';
+
 // The Jigsaw pretext net.
 export { jigsawNet, jigsawTrunk, jigsawNetOptionsSchema, JIGSAW_LAYERS, type JigsawNet, type JigsawNetOptions } from './jigsaw/jigsaw-net.js';
 
@@ -55,11 +80,10 @@ export { hogBagOfWords } from './hog/hog-bag-of-words.js';
 // Save / load / checkpoints.
 export { DirectoryIOHandler, MODEL_JSON, WEIGHTS_BIN } from './io/directory-io-handler.js';
 export { saveModel, loadModel } from './io/save-load-model.js';
-export { saveCheckpoint, loadCheckpoint, type TrainingCheckpoint } from './io/training-checkpoint.js';
 
 // Training helpers.
 export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
-export { stepLr, cosineLr, type LrSchedule } from './training/lr-schedule.js';
+export { cosineLr, type LrSchedule } from './training/lr-schedule.js';
 export { trainStep, trainStepAsync } from './training/train-step.js';
 export { regressionStep, regressionStepAsync } from './training/regression-step.js';
 

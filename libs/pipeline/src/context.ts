@@ -1,4 +1,4 @@
-import type { PipelineConfig, PipelineStageKind } from '@ktlab/config';
+import type { EvalProtocolName, PipelineConfig, PipelineStageKind } from '@ktlab/config';
 import type { ShardedPoints } from '@ktlab/kmeans';
 import type { FeatureShardRef } from './sharding/shard-plan';
 
@@ -6,7 +6,7 @@ export type StageKind = PipelineStageKind;
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
 export interface EvalResult {
-  protocol: 'linear' | 'nonlinear' | 'finetune' | 'knn';
+  protocol: EvalProtocolName;
   layer: string;
   dataset: string;
   metric: string;

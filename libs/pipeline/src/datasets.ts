@@ -23,8 +23,13 @@ export interface OpenOptions {
   field?: string;
 }
 
+/** A dataset reference opened: its chosen images, and the id of every image of the dataset before subset and limit. */
+export interface RunDataset extends ImageDataset {
+  sourceIds: readonly string[];
+}
+
 /** Datasets opened by the running pipeline; cleared when it ends, so a long-lived worker does not keep them. */
-const opened = new Map<string, Promise<ImageDataset>>();
+const opened = new Map<string, Promise<RunDataset>>();
 
 export function forgetOpenedDatasets(): void {
   opened.clear();
@@ -35,7 +40,7 @@ export function describeRef(ref: DatasetRef): string {
 }
 
 /** Opens a dataset reference without remembering it (shard workers keep their own, shorter-lived copy). */
-export async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+export async function openUncached(ref: DatasetRef, options: OpenOptions): Promise<RunDataset> {
   const full = await loadWithinRoots(ref, options);
   if (full.skipped.length > 0) options.log?.(`${ref.path}: ${describeSkipped(full.skipped)}`);
   options.onSkipped?.(full.skipped.length);
@@ -48,7 +53,7 @@ export async function openUncached(ref: DatasetRef, options: OpenOptions): Promi
   if (ref.limit !== undefined && ref.limit < indices.length) indices = indices.slice(0, ref.limit);
   // Keep the dataset's own order inside the chosen subset: stable ids, cache-friendly reads.
   const sorted = Int32Array.from(indices).sort();
-  return { ...subsetDataset(full, sorted), skipped: full.skipped };
+  return { ...subsetDataset(full, sorted), skipped: full.skipped, sourceIds: full.ids };
 }
 
 async function loadWithinRoots(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
@@ -78,7 +83,7 @@ export function describeSkipped(skipped: readonly SkippedFile[]): string {
 }
 
 /** Opens (once per pipeline run) a dataset reference at a working size. */
-export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<ImageDataset> {
+export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<RunDataset> {
   // Only the decode parameters identify an opened dataset (a stage opening it again does not log twice).
   const key = JSON.stringify([ref, options.size, options.seed, options.cacheDir]);
   let promise = opened.get(key);
@@ -98,7 +103,7 @@ export function asImages(dataset: ImageDataset) {
  * A run's dataset at a working size, reporting its unreadable files to the run: a log line naming a few and the
  * metric `data/skipped` (the count; the largest over the run's datasets is what a chart shows last).
  */
-export function openRunDataset(context: PipelineContext, ref: DatasetRef, size: number): Promise<ImageDataset> {
+export function openRunDataset(context: PipelineContext, ref: DatasetRef, size: number): Promise<RunDataset> {
   return openDataset(ref, {
     size,
     seed: context.config.seed,

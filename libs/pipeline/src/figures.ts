@@ -2,7 +2,8 @@
  * The paper's figures for a run, as PNG files in `<runDir>/figures/`:
  * - conv1 filters of the evaluated network (Figure 4);
  * - the images nearest to a sample of centroids, one row per cluster (Figure 5);
- * - example pretext puzzles as the network sees them (shuffled, standardised tiles; Jigsaw++ occluders outlined).
+ * - example pretext puzzles as the network sees them (shuffled, standardised tiles; Jigsaw++ occluders outlined);
+ * - for the rotation pretext, example images in their four rotations.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { readPseudoLabels } from '@ktlab/kmeans';
 import type { ImageDataset } from '@ktlab/data';
 import type { PuzzleBatch } from '@ktlab/jigsaw';
+import type { RotationBatch } from './pretext/rotation-sampler';
 
 /** RGB canvas helper: a w×h white image with `paste` for square RGB tiles. */
 class Canvas {
@@ -65,7 +67,14 @@ export async function conv1FiltersFigure(model: tf.LayersModel, path: string): P
 
 /** For `clusters` evenly spaced clusters (by size order), the `perCluster` images closest to the centroid. */
 export async function clusterNeighboursFigure(labelsPath: string, data: ImageDataset, path: string, clusters = 12, perCluster = 10): Promise<void> {
-  const { labels, distances, k } = await readPseudoLabels(labelsPath);
+  const { ids, labels, distances, k } = await readPseudoLabels(labelsPath);
+  // Pseudo-labels read from a file may leave images out: members are found by id, not by position.
+  const indexOf = new Map(data.ids.map((id, index) => [id, index]));
+  const imageOf = ids.map((id) => {
+    const index = indexOf.get(id);
+    if (index === undefined) throw new Error(`pseudo-labelled image ${id} is not in the dataset`);
+    return index;
+  });
   const members = Array.from({ length: k }, () => [] as number[]);
   labels.forEach((label, index) => members[label].push(index));
   const bySize = members.map((m, id) => ({ id, m })).filter((c) => c.m.length > 0).sort((a, b) => b.m.length - a.m.length);
@@ -78,7 +87,8 @@ export async function clusterNeighboursFigure(labelsPath: string, data: ImageDat
   const bytes = size * size * data.channels;
   chosen.forEach(({ m }, row) => {
     const nearest = distances ? [...m].sort((a, b) => distances[a] - distances[b]) : m;
-    nearest.slice(0, perCluster).forEach((image, column) => {
+    nearest.slice(0, perCluster).forEach((member, column) => {
+      const image = imageOf[member];
       canvas.paste(data.images.subarray(image * bytes, (image + 1) * bytes), size, data.channels, gap + column * (size * scale + gap), gap + row * (size * scale + gap), scale);
     });
   });
@@ -118,6 +128,24 @@ export async function examplePuzzlesFigure(batch: Pick<PuzzleBatch, 'size' | 'ti
       }
       canvas.paste(tile, t, 3, x0, y0, scale);
     }
+  }
+  mkdirSync(join(path, '..'), { recursive: true });
+  await canvas.toPng(path);
+}
+
+/** One row per image: its rotations in label order (0°, 90°, 180°, 270° clockwise), as the rotation net sees them. */
+export async function exampleRotationsFigure(batch: RotationBatch, path: string, rotations = 4): Promise<void> {
+  const { imageSize: s, channels } = batch;
+  const scale = Math.max(1, Math.floor(64 / s));
+  const gap = 3;
+  const cell = s * scale + gap;
+  const rows = Math.ceil(batch.size / rotations);
+  const canvas = new Canvas(rotations * cell + gap, rows * cell + gap);
+  const bytes = s * s * channels;
+  for (let example = 0; example < batch.size; example++) {
+    const column = example % rotations;
+    const row = Math.floor(example / rotations);
+    canvas.paste(batch.images.subarray(example * bytes, (example + 1) * bytes), s, channels, gap + column * cell, gap + row * cell, scale);
   }
   mkdirSync(join(path, '..'), { recursive: true });
   await canvas.toPng(path);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PipelineConfig } from '@ktlab/config';
 import { puzzleGeometry } from '@ktlab/jigsaw';
-import { alexnetSmall, buildTrunk, jigsawNet, transferConvWeights, vggSmall, type JigsawNet } from '@ktlab/models';
+import { alexnetSmall, buildClassifier, buildTrunk, jigsawNet, transferConvWeights, vggSmall, type JigsawNet } from '@ktlab/models';
 
 export type Arch = 'alexnet' | 'vgg';
 
@@ -35,6 +35,16 @@ export function pretextTileSize(config: PipelineConfig): number {
 export function pretextNetFor(config: PipelineConfig, tileSize: number, numPermutations: number): JigsawNet {
   const { arch, widthMultiplier } = config.pretext;
   return jigsawNet({ arch, tileSize, numPermutations, widthMultiplier, seed: config.seed, ...CONV1 });
+}
+
+/**
+ * The rotation pretext net: the pretext trunk on whole `pretext.imageSize` images, then an fc head (fc6, fc7)
+ * and a softmax over the `classes` rotations. The model shares the trunk's layers, so training it trains the trunk.
+ */
+export function rotationNetFor(config: PipelineConfig, classes: number): { model: tf.LayersModel; trunk: tf.LayersModel } {
+  const { arch, imageSize, widthMultiplier } = config.pretext;
+  const trunk = trunkFor(arch, imageSize, widthMultiplier, config.seed);
+  return { model: buildClassifier(trunk, { numClasses: classes, seed: config.seed + 1, name: 'rotation_net' }), trunk };
 }
 
 /** A trunk at a new input size carrying the conv weights of `source`. */

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { readPseudoLabels } from '@ktlab/kmeans';
+import { readNpy, readPseudoLabels } from '@ktlab/kmeans';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -191,15 +191,27 @@ describe('runPipeline', () => {
   it('evaluates the Random row and the CC+HOG baseline', async () => {
     const random = context(tinyConfig(data, { pretext: { task: 'none' }, target: { objective: 'none', widthMultiplier: 0.1 } }), mkdtempSync(join(tmpdir(), 'ktlab-run-')), cacheDir);
     const randomResults = await runPipeline(random.ctx);
-    expect(randomResults.length).toBe(4);
+    const cells = ['linear:conv1', 'knn:conv1', 'linear:conv5', 'knn:conv5'];
+    expect(randomResults.map((r) => `${r.protocol}:${r.layer}`)).toEqual(cells);
+    expect(random.stages.filter((s) => s.status === 'skipped').map((s) => s.kind)).toEqual(['pretext', 'features', 'kmeans', 'pseudo-labels']);
+    // no training: the evaluated net is the random trunk, and only the eval cells log losses
+    expect([...random.metrics.keys()].filter((k) => !k.startsWith('eval/') && !k.startsWith('data/'))).toEqual([]);
+    for (const r of randomResults) expect(random.metrics.get(`eval/${r.protocol}/${r.layer}/top1@0`)).toBe(r.value);
     const hog = context(
       tinyConfig(data, { pretext: { task: 'none' }, clustering: { source: 'hog', k: 3, iterations: 2 } }),
       mkdtempSync(join(tmpdir(), 'ktlab-run-')),
       cacheDir,
     );
     const hogResults = await runPipeline(hog.ctx);
-    expect(hogResults.length).toBe(4);
-    expect(hog.stages.find((s) => s.kind === 'pretext')?.status).toBe('skipped');
+    expect(hogResults.map((r) => `${r.protocol}:${r.layer}`)).toEqual(cells);
+    expect(hog.stages.filter((s) => s.status === 'skipped').map((s) => s.kind)).toEqual(['pretext']);
+    // HOG descriptors of the 40 readable images, clustered into 3 pseudo-labels the target was trained on
+    const hogLabels = await readPseudoLabels(join(hog.ctx.runDir, 'pseudo-labels/labels.ktpl'));
+    expect(hogLabels.labels).toHaveLength(40);
+    expect(hogLabels.labels.every((label) => label >= 0 && label < 3)).toBe(true);
+    expect(hog.metrics.get('kmeans/inertia@2')).toBeGreaterThan(0);
+    expect(hog.metrics.get('target/epoch_loss@0')).toBeGreaterThan(0);
+    expect((await readNpy(join(hog.ctx.runDir, 'features/clustering.npy'))).shape[0]).toBe(40);
   });
 
   it('fails clearly when evaluation has no labels', async () => {

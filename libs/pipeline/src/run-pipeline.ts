@@ -16,6 +16,7 @@ import { StageCheckpoints } from './io/checkpoints';
 import { kmeansStage, pseudoLabelsStage, type KMeansOutputs, type PseudoLabelOutputs } from './stages/clustering.stage';
 import { evaluateStage } from './stages/evaluate.stage';
 import { featuresStage, type FeaturesOutputs } from './stages/features.stage';
+import { labelsFileStage } from './stages/labels-file.stage';
 import { pretextStage, type PretextOutputs } from './stages/pretext.stage';
 import { targetStage, type TargetOutputs } from './stages/target.stage';
 
@@ -24,14 +25,17 @@ export const STAGE_ORDER: readonly StageKind[] = PIPELINE_STAGES;
 /** Which stages a config runs (the others are reported as skipped). */
 export function plannedStages(config: PipelineContext['config']): Set<StageKind> {
   const usesClusters = config.target.objective === 'cluster-classification';
+  // Pseudo-labels read from a file replace features and k-means (and the pretext they would come from).
+  const labelsFromFile = usesClusters && config.clustering.source === 'file';
   // Regression distils the teacher's features directly: it needs them, not clusters.
-  const usesFeatures = usesClusters || config.target.objective === 'regression';
-  const needsPretext = config.pretext.task !== 'none';
+  const usesFeatures = (usesClusters && !labelsFromFile) || config.target.objective === 'regression';
+  const needsPretext = config.pretext.task !== 'none' && !labelsFromFile;
   return new Set(
     STAGE_ORDER.filter((kind) => {
       if (kind === 'pretext') return needsPretext;
       if (kind === 'features') return usesFeatures;
-      if (kind === 'kmeans' || kind === 'pseudo-labels') return usesClusters;
+      if (kind === 'kmeans') return usesClusters && !labelsFromFile;
+      if (kind === 'pseudo-labels') return usesClusters;
       return true;
     }),
   );
@@ -103,7 +107,9 @@ async function runStages(context: PipelineContext): Promise<EvalResult[]> {
   const pretext = await stage<PretextOutputs | undefined>('pretext', () => pretextStage(context, checkpoints));
   const features = await stage<FeaturesOutputs>('features', () => featuresStage(context, checkpoints, pretext));
   const kmeans = await stage<KMeansOutputs>('kmeans', () => kmeansStage(context, checkpoints, features!));
-  const pseudoLabels = await stage<PseudoLabelOutputs>('pseudo-labels', () => pseudoLabelsStage(context, checkpoints, features!, kmeans!));
+  const pseudoLabels = await stage<PseudoLabelOutputs>('pseudo-labels', () =>
+    context.config.clustering.source === 'file' ? labelsFileStage(context, checkpoints) : pseudoLabelsStage(context, checkpoints, features!, kmeans!),
+  );
   const target = await stage<TargetOutputs>('cluster-classification', () => targetStage(context, checkpoints, pretext, pseudoLabels, features));
   const evaluation = await stage<{ results: EvalResult[] }>('eval', () => evaluateStage(context, checkpoints, target!));
   await writeFigures(context, target!, pseudoLabels);

@@ -20,6 +20,7 @@ import {
   type SelectBackendOptions,
 } from './backend-choice.js';
 import { cpuHost } from './native/cpu-host.js';
+import { loadNativeBinding } from './native/load-binding.js';
 import { KTLAB_WASM_BACKEND, registerKtlabWasmBackend } from './wasm/ktlab-wasm-backend.js';
 import { adapterLabel } from './webgpu/adapter.js';
 import { registerWebGpuBackend, WEBGPU_BACKEND } from './webgpu/webgpu-backend.js';
@@ -41,14 +42,7 @@ async function activate(name: string): Promise<void> {
 
 /** The native binding registers the 'tensorflow' backend on import. */
 async function activateNative(packageName: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<Activated> {
-  let binding: { version?: Record<string, string> };
-  try {
-    binding = (await import(/* @vite-ignore */ packageName)) as typeof binding;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error(`${packageName} is not installed`);
-    throw new Error(`${packageName} is installed but failed to load: ${(error as Error).message}`);
-  }
+  const binding = await loadNativeBinding(packageName);
   await activate('tensorflow');
   const gpu = packageName === '@tensorflow/tfjs-node-gpu';
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, markdownTable, median, shardKey, shardStats, unionLength, type ShardTiming } from './scale-report';
+import { fmt, markdownTable, shardKey, shardStats, unionLength, type ShardTiming } from './scale-report';
 
 const task = (shard: number, worker: string, createdAt: number, startedAt: number, finishedAt: number, iteration = 1): ShardTiming => ({
   kind: 'kmeans-map',
@@ -52,13 +52,7 @@ describe('unionLength', () => {
   });
 });
 
-describe('median, fmt and markdownTable', () => {
-  it('takes the middle value, or the mean of the two middle ones', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([])).toBeNaN();
-  });
-
+describe('fmt and markdownTable', () => {
   it('prints n/a for values that are not finite', () => {
     expect(fmt(1.23456, 2)).toBe('1.23');
     expect(fmt(Number.NaN)).toBe('n/a');

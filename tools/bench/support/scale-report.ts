@@ -1,3 +1,5 @@
+import { median } from './statistics';
+
 /**
  * Pure helpers of `npm run bench -- scale`: per-shard timings (from the ShardTask rows' createdAt / startedAt /
  * finishedAt) turned into the numbers the report prints, and the markdown tables it prints them in.
@@ -53,13 +55,6 @@ export function unionLength(intervals: ReadonlyArray<readonly [number, number]>)
   }
   if (end > start) total += end - start;
   return total;
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function shardStats(rows: readonly ShardTiming[], computeMs: ReadonlyMap<string, number>): ShardStats {

@@ -36,6 +36,42 @@ export function cheapestLeavingChance(results: readonly ProbeResult[]): ProbeRes
 
 const LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5'];
 
+/**
+ * Where a curve's tail repeats one value (at least 4 measurements, and at least half the curve): the net answers
+ * the same permutation for every held-out puzzle (top-1 = that permutation's share of the held-out set), i.e.
+ * training collapsed. Returns the puzzles trained when the flat tail began, else undefined.
+ */
+export function flatFrom(result: ProbeResult): number | undefined {
+  const { curve } = result;
+  if (!curve.length) return undefined;
+  let start = curve.length - 1;
+  while (start > 0 && curve[start - 1]!.top1 === curve.at(-1)!.top1) start--;
+  const length = curve.length - start;
+  return length >= 4 && length * 2 >= curve.length ? curve[start]!.puzzles : undefined;
+}
+
+/** Cells that differ from another finished cell only in the learning rate, each with that reference cell. */
+export function learningRatePairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
+  const same = (a: ProbeResult, b: ProbeResult) => a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier;
+  return results
+    .filter((cell) => cell.learningRate !== PROBE_DESIGN.learningRate)
+    .flatMap((cell) => {
+      const reference = results.find((other) => other.learningRate === PROBE_DESIGN.learningRate && same(cell, other));
+      return reference ? [{ cell, reference }] : [];
+    });
+}
+
+function learningRateLines(results: readonly ProbeResult[]): string[] {
+  return learningRatePairs(results).map(({ cell, reference }) => {
+    const best = (result: ProbeResult) => Math.max(...result.curve.map((point) => point.top1));
+    const flat = flatFrom(cell);
+    const verdict = flat !== undefined
+      ? `its held-out top-1 stayed at exactly ${percent(finalTop1(cell)!)} from ${flat.toLocaleString('en')} puzzles on — the net answers one permutation for every puzzle: training collapsed at this rate`
+      : `final ${percent(finalTop1(cell)!)} (best ${percent(best(cell))})`;
+    return `- Learning rate ${cell.learningRate} vs ${reference.learningRate} (${reference.id}): ${verdict}; at ${reference.learningRate}: final ${percent(finalTop1(reference)!)} (best ${percent(best(reference))}).`;
+  });
+}
+
 export function probeReadme(cells: readonly ProbeCell[], results: readonly ProbeResult[]): string {
   const d = PROBE_DESIGN;
   const byId = new Map(results.map((result) => [result.id, result]));
@@ -76,6 +112,8 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
   } else {
     lines.push(results.length ? `No finished cell has reached ${LEAVES_CHANCE_FACTOR}× chance yet.` : 'No cell has finished yet.');
   }
+  const rateLines = learningRateLines(results);
+  if (rateLines.length) lines.push('', ...rateLines);
   const pending = cells.filter((cell) => !byId.has(cell.id));
   if (pending.length) {
     const perCell = results.length ? results.reduce((sum, result) => sum + result.cpuSeconds, 0) / results.length / 60 : undefined;

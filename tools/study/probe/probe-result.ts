@@ -18,6 +18,8 @@ export const probeResultSchema = z.object({
   permutations: z.number().int(),
   imageSize: z.number().int(),
   widthMultiplier: z.number(),
+  /** Files written before the grid had a learning-rate axis ran at the presets' 0.01. */
+  learningRate: z.number().positive().default(0.01),
   configHash: z.string(),
   trainImages: z.number().int(),
   heldOutImages: z.number().int(),
@@ -34,6 +36,7 @@ export const probeResultSchema = z.object({
   finishedAt: z.string(),
 });
 export type ProbeResult = z.infer<typeof probeResultSchema>;
+export type ProbeResultInput = z.input<typeof probeResultSchema>;
 
 export function probeResultPath(cellsDir: string, id: string): string {
   return join(cellsDir, `${id}.json`);
@@ -45,7 +48,7 @@ export function readProbeResult(cellsDir: string, id: string): ProbeResult | und
   return probeResultSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
-export function writeProbeResult(cellsDir: string, result: ProbeResult): void {
+export function writeProbeResult(cellsDir: string, result: ProbeResultInput): void {
   mkdirSync(cellsDir, { recursive: true });
   writeFileAtomic(probeResultPath(cellsDir, result.id), [Buffer.from(`${JSON.stringify(probeResultSchema.parse(result), null, 2)}\n`)]);
 }

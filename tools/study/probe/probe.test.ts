@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planProbe, PROBE_DESIGN } from './probe-plan';
-import { cheapestLeavingChance, probeReadme, puzzlesToLeaveChance } from './probe-report';
+import { cheapestLeavingChance, flatFrom, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
 import { curvePointSchema, type ProbeResult } from './probe-result';
 import { readRecords } from './run-probe';
 
@@ -14,6 +14,7 @@ const result = (id: string, permutations: number, curve: [number, number][], cpu
   permutations,
   imageSize: 48,
   widthMultiplier: 0.25,
+  learningRate: 0.01,
   configHash: 'h',
   trainImages: 10_000,
   heldOutImages: 1_000,
@@ -30,10 +31,13 @@ const result = (id: string, permutations: number, curve: [number, number][], cpu
 describe('the pretext probe', () => {
   it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
     const cells = planProbe('/data/cifar10');
-    expect(cells).toHaveLength(16);
-    expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
-    expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
     const first = cells[0]!.config;
+    expect(cells).toHaveLength(17);
+    expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
+    expect(cells[4]!.id).toBe('jigsaw-p100-s48-w0.25-lr0.05');
+    expect(cells[4]!.config.pretext.learningRate).toBe(0.05);
+    expect(first.pretext.learningRate).toBe(PROBE_DESIGN.learningRate);
+    expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
     expect(first.data).toMatchObject({ path: '/data/cifar10/train', limit: PROBE_DESIGN.trainImages + PROBE_DESIGN.heldOutImages });
     expect(first.pretext).toMatchObject({ task: 'jigsaw', permutations: 30, maxOccludedTiles: 0, heldOutImages: PROBE_DESIGN.heldOutImages });
     expect(cells.find((cell) => cell.task === 'jigsaw++')!.config.pretext.maxOccludedTiles).toBeGreaterThan(0);
@@ -57,8 +61,23 @@ describe('the pretext probe', () => {
     const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
     expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
-    expect(readme).toContain('Pending (15 of 16)');
-    expect(readme).toContain('about 5.0 CPU-hours remain');
+    expect(readme).toContain('Pending (16 of 17)');
+    expect(readme).toContain('about 5.3 CPU-hours remain');
+  });
+});
+
+describe('learning-rate cells', () => {
+  it('pairs a cell at another rate with its reference and says when its curve went flat (a collapsed net)', () => {
+    const reference = result('jigsaw-p100-s48-w0.25', 100, [[5_000, 0.004], [10_000, 0.007], [15_000, 0.013], [20_000, 0.018]], 600);
+    const collapsed = { ...result('jigsaw-p100-s48-w0.25-lr0.05', 100, [[5_000, 0.013], [10_000, 0.012], [15_000, 0.011], [20_000, 0.011], [25_000, 0.011], [30_000, 0.011]], 600), learningRate: 0.05 };
+    expect(flatFrom(collapsed)).toBe(15_000);
+    expect(flatFrom(reference)).toBeUndefined();
+    expect(flatFrom({ ...collapsed, curve: collapsed.curve.slice(0, 5) })).toBeUndefined();
+    expect(learningRatePairs([reference, collapsed])).toEqual([{ cell: collapsed, reference }]);
+    expect(learningRatePairs([collapsed])).toEqual([]);
+    const readme = probeReadme(planProbe('/data'), [reference, collapsed]);
+    expect(readme).toContain('- Learning rate 0.05 vs 0.01 (jigsaw-p100-s48-w0.25): its held-out top-1 stayed at exactly 1.1% from 15,000 puzzles on');
+    expect(readme).toContain('at 0.01: final 1.8% (best 1.8%)');
   });
 });
 

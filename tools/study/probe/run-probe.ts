@@ -65,7 +65,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[
     const startedAt = Date.now();
     const cpuAtStart = process.cpuUsage();
     const loadAtStart = Number(loadavg()[0]!.toFixed(2));
-    options.say(`${cell.id}: ${cell.task}, ${cell.permutations} permutations, ${cell.imageSize}px puzzles, width ${cell.widthMultiplier}`);
+    options.say(`${cell.id}: ${cell.task}, ${cell.permutations} permutations, ${cell.imageSize}px puzzles, width ${cell.widthMultiplier}, learning rate ${cell.learningRate}`);
     try {
       const results = await runPipeline({
         config: cell.config,
@@ -96,6 +96,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[
         permutations: cell.permutations,
         imageSize: cell.imageSize,
         widthMultiplier: cell.widthMultiplier,
+        learningRate: cell.learningRate,
         configHash: hash,
         trainImages: PROBE_DESIGN.trainImages,
         heldOutImages: PROBE_DESIGN.heldOutImages,

@@ -1,7 +1,7 @@
-/** The finished cells of a planned study, read from their folders (`cell.json`). */
+/** The finished cells of a planned study: each from its working folder (`cell.json`), else its committed copy. */
 import { join } from 'node:path';
-import { readCellResult, type CellResult } from '../cell-result';
-import { configHash, type StudyPlan } from '../plan';
+import { finishedCell, readCellResult, readCommittedCell, type CellResult } from '../cell-result';
+import { type StudyPlan } from '../plan';
 
 export interface StudyResults {
   cells: CellResult[];
@@ -11,13 +11,15 @@ export interface StudyResults {
   stale: string[];
 }
 
-export function loadStudyResults(plan: StudyPlan, studyDir: string): StudyResults {
+/** @param cellsDir the committed cell copies (`docs/results/<scale>/cells`), if the scale keeps them. */
+export function loadStudyResults(plan: StudyPlan, studyDir: string, cellsDir?: string): StudyResults {
   const results: StudyResults = { cells: [], missing: [], stale: [] };
   for (const cell of plan.cells) {
-    const result = readCellResult(join(studyDir, cell.id));
-    if (!result) results.missing.push(cell.id);
-    else if (result.configHash !== configHash(cell.config)) results.stale.push(cell.id);
-    else results.cells.push(result);
+    const dir = join(studyDir, cell.id);
+    const finished = finishedCell(cell, dir, cellsDir);
+    if (finished) results.cells.push(finished);
+    else if (readCellResult(dir) || (cellsDir && readCommittedCell(cellsDir, cell.id))) results.stale.push(cell.id);
+    else results.missing.push(cell.id);
   }
   return results;
 }

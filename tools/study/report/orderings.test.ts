@@ -35,6 +35,7 @@ describe('orderingChecks', () => {
     expect(claims).toContain('CC+vgg-Jigsaw++ > CC+Jigsaw++ (linear, conv5)');
     expect(claims).toContain('Supervised > CC+HOG (best linear layer)');
     expect(claims).toContain('CC+Jigsaw++ > CC+HOG (best linear layer)');
+    expect(claims).toContain('CC+Rotation > Rotation (linear, conv5)');
     expect(claims.some((claim) => claim.startsWith('more clusters help: best k=20 > k=5'))).toBe(true);
     expect(checks.find((check) => check.claim.startsWith('more clusters help'))!.detail).toMatch(/peaks at k=20, inside the range 5, 10, 20, 50/);
     expect(checks.filter((check) => check.outcome !== 'held').map((check) => check.claim)).toEqual([]);

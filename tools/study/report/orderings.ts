@@ -79,18 +79,23 @@ export function orderingChecks(cells: readonly CellResult[]): OrderingCheck[] {
       checks.push(compare(`CC+Jigsaw++ > Jigsaw++ (linear, ${l})`, 'Table 4: knowledge transfer improves the deeper layers', '>', layer('cc-jigsaw++', 'linear', l), layer('jigsaw++', 'linear', l)));
     }
   }
+  if (present('cc-rotation') && present('rotation')) {
+    for (const l of ['conv4', 'conv5']) {
+      checks.push(compare(`CC+Rotation > Rotation (linear, ${l})`, 'Sec. 3: the transfer is agnostic to the pretext task (here a second one, rotation)', '>', layer('cc-rotation', 'linear', l), layer('rotation', 'linear', l)));
+    }
+  }
   if (present('cc-vgg-jigsaw++') && present('cc-jigsaw++')) {
     for (const l of ['conv4', 'conv5']) {
       checks.push(compare(`CC+vgg-Jigsaw++ > CC+Jigsaw++ (linear, ${l})`, 'Tables 3–4: a deeper pretext network transfers better', '>', layer('cc-vgg-jigsaw++', 'linear', l), layer('cc-jigsaw++', 'linear', l)));
     }
   }
   if (present('random')) {
-    for (const row of ['jigsaw', 'jigsaw++', 'cc-jigsaw++', 'cc-vgg-jigsaw++', 'cc-hog', 'cc-random-network', 'regression-vgg-jigsaw++', 'supervised']) {
+    for (const row of ['jigsaw', 'jigsaw++', 'cc-jigsaw++', 'cc-vgg-jigsaw++', 'cc-hog', 'cc-random-network', 'regression-vgg-jigsaw++', 'rotation', 'cc-rotation', 'supervised']) {
       if (present(row)) checks.push(compare(`${name(row)} > Random (best linear layer)`, 'Table 4: every method beats random weights', '>', best(row), best('random')));
     }
   }
   if (present('supervised')) {
-    for (const row of ['jigsaw', 'jigsaw++', 'cc-jigsaw++', 'cc-vgg-jigsaw++', 'cc-hog', 'cc-random-network', 'regression-vgg-jigsaw++']) {
+    for (const row of ['jigsaw', 'jigsaw++', 'cc-jigsaw++', 'cc-vgg-jigsaw++', 'cc-hog', 'cc-random-network', 'regression-vgg-jigsaw++', 'rotation', 'cc-rotation']) {
       if (present(row)) checks.push(compare(`Supervised > ${name(row)} (best linear layer)`, 'Table 4: supervised training is the upper bound', '>', best('supervised'), best(row)));
     }
   }

@@ -4,6 +4,7 @@ import { formatDuration } from '../eta';
 import type { StudyPlan } from '../plan';
 import type { Table } from './aggregate';
 import type { StudyResults } from './load-results';
+import type { AnchorCheck } from './anchors';
 import { SIGNIFICANCE_RULE, type OrderingCheck } from './orderings';
 import { tableMarkdown } from './tables';
 import type { Summary } from './stats';
@@ -13,6 +14,7 @@ export interface ReadmeInput {
   results: StudyResults;
   tables: Table[];
   checks: OrderingCheck[];
+  anchors: AnchorCheck[];
   plots: { file: string; caption: string }[];
   generatedAt: Date;
   /** Classes of the evaluation data set, for the chance level; unknown when the folder is not readable. */
@@ -98,6 +100,75 @@ function stageTimeSection(cells: readonly CellResult[]): string[] {
   return ['### Wall time per stage', '', 'Over the cells that ran the stage (stages restored from a checkpoint or reused from another cell are not counted).', '', '| Stage | cells | mean | total |', '| --- | --- | --- | --- |', ...rows, ''];
 }
 
+/** Did each cell's pretext learn? Its held-out puzzle top-1 against chance (scales that hold images out). */
+export function pretextSection(cells: readonly CellResult[]): string[] {
+  const measured = cells.filter((cell) => cell.pretextHeldOut?.curve.length);
+  if (!measured.length) return [];
+  const rows = measured.map((cell) => {
+    const { permutations, curve } = cell.pretextHeldOut!;
+    const chance = 1 / permutations;
+    const points = curve.map((point) => `${(point.puzzles / 1000).toFixed(0)}k: ${pct(point.top1)}`).join(', ');
+    const final = curve.at(-1)!.top1;
+    return `| ${cell.id} | ${permutations} | ${pct(chance)} | ${points} | ${(final / chance).toFixed(1)}× |`;
+  });
+  return [
+    '## Did the pretext learn?',
+    '',
+    'Top-1 on one fixed puzzle per held-out image (images the pretext never trained on), as it trained; chance is 1 / permutations. Cells that reused another cell\'s pretext network show under that cell.',
+    '',
+    '| Cell | permutations | chance | held-out top-1 (puzzles trained) | final ÷ chance |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
+
+function anchorsSection(anchors: readonly AnchorCheck[]): string[] {
+  const count = (outcome: string) => anchors.filter((anchor) => anchor.outcome === outcome).length;
+  return [
+    '## Sanity anchors',
+    '',
+    'Numbers the protocols and baselines must reach before the orderings below mean anything; a failed anchor is reported, not hidden.',
+    '',
+    `${count('met')} met, ${count('failed')} failed, ${count('pending')} pending.`,
+    '',
+    '| Anchor | Outcome | Numbers |',
+    '| --- | --- | --- |',
+    ...anchors.map((anchor) => `| ${anchor.anchor} | **${anchor.outcome}** | ${anchor.detail} |`),
+    '',
+  ];
+}
+
+/** Planned cells without a result, with their cost estimated from the finished cells of the same row (CPU time). */
+export function pendingSection(plan: StudyPlan, results: StudyResults): string[] {
+  const missing = plan.cells.filter((cell) => results.missing.includes(cell.id) || results.stale.includes(cell.id));
+  if (!missing.length) return [];
+  const cpuOf = (cells: readonly CellResult[]) => {
+    const measured = cells.filter((cell) => cell.cpuSeconds !== undefined);
+    return measured.length ? measured.reduce((sum, cell) => sum + cell.cpuSeconds!, 0) / measured.length : undefined;
+  };
+  const overall = cpuOf(results.cells);
+  let total = 0;
+  let unknown = 0;
+  const rows = missing.map((cell) => {
+    const sameRow = cpuOf(results.cells.filter((done) => done.row === cell.row && done.group === cell.group));
+    const estimate = sameRow ?? overall;
+    if (estimate === undefined) unknown++;
+    else total += estimate;
+    return `| ${cell.id} | ${cell.rowName}${cell.k ? ` k=${cell.k}` : ''}${cell.domain ? ` ${cell.domain}` : ''} | ${estimate === undefined ? '—' : `${formatDuration(estimate)}${sameRow === undefined ? ' (all-cell mean)' : ''}`} |`;
+  });
+  return [
+    '## Pending cells',
+    '',
+    `${missing.length} of ${plan.cells.length} planned cells have no result yet. Estimated CPU time from the finished cells of the same row (else the mean of all finished cells): ${formatDuration(total)}${unknown ? ` plus ${unknown} cell(s) with no estimate` : ''}; on 2 cores at ~1.7 busy threads that is about ${formatDuration(total / 1.7)} of wall time.`,
+    '',
+    '| Cell | Row | CPU estimate |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
+
 function checksSection(checks: readonly OrderingCheck[]): string[] {
   const count = (outcome: string) => checks.filter((check) => check.outcome === outcome).length;
   return [
@@ -170,6 +241,8 @@ export function readmeMarkdown(input: ReadmeInput): string {
     ...setupSection(plan, results),
     ...wallTimeSection(results.cells),
     ...stageTimeSection(results.cells),
+    ...pretextSection(results.cells),
+    ...anchorsSection(input.anchors),
     '## Tables',
     '',
     ...tables.map(tableMarkdown),
@@ -178,5 +251,6 @@ export function readmeMarkdown(input: ReadmeInput): string {
     ...plots.flatMap((plot) => [`![${plot.caption}](${plot.file})`, '', `*${plot.caption}*`, '']),
     ...checksSection(checks),
     ...readingSection(tables, checks, input.classes),
+    ...pendingSection(plan, results),
   ].join('\n');
 }

@@ -46,11 +46,11 @@ describe('writeReport', () => {
     expect(readme).toContain('Test CPU, 2 cores');
     expect(readme).toContain('missing jigsaw-s2');
     // 27 main + 9 clusters + 9 domain cells, one missing, 60 s each.
-    expect(readme).toContain('| **Total** | 44 | **44 min 00 s** | 1 min 00 s | — |');
+    expect(readme).toContain('| **Total** | 50 | **50 min 00 s** | 1 min 00 s | — |');
     expect(readme).toContain('## Which orderings held');
     expect(readme).toMatch(/Of \d+ checks: \d+ held, 0 did not hold/);
     expect(readme).toContain('![Table 4 analog — linear probe per conv layer: accuracy per layer per method.](accuracy-per-layer-linear.png)');
     expect(readme).toContain('- Linear probe on conv4: highest CC+vgg-Jigsaw++ (44.0%), lowest Random (17.0%); the Supervised reference reaches 62.0%.');
-    expect(readme).toContain('| eval | 44 | 1 min 00 s | 44 min 00 s |');
+    expect(readme).toContain('| eval | 50 | 1 min 00 s | 50 min 00 s |');
   });
 });

@@ -28,7 +28,7 @@ export function syntheticCell(cell: StudyCell, valueOf: ValueOf, protocols = ['l
 export const paperLikeValue: ValueOf = (cell, protocol, layer) => {
   const rank: Record<string, number> = {
     random: 0.15, jigsaw: 0.3, 'jigsaw++': 0.32, 'cc-hog': 0.28, 'cc-random-network': 0.25, 'cc-jigsaw++': 0.38,
-    'cc-vgg-jigsaw++': 0.42, 'regression-vgg-jigsaw++': 0.33, supervised: 0.6,
+    'cc-vgg-jigsaw++': 0.42, 'regression-vgg-jigsaw++': 0.33, supervised: 0.6, rotation: 0.29, 'cc-rotation': 0.36,
   };
   let value = rank[cell.row]! + (protocol === 'linear' ? 0 : 0.05) + (layer === 'conv4' ? 0.02 : 0);
   if (cell.k !== undefined && cell.group === 'clusters') value += cell.k === 5 ? -0.05 : cell.k === 10 ? -0.02 : cell.k === 50 ? -0.01 : 0;

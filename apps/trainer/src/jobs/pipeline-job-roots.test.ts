@@ -38,4 +38,27 @@ describe('pipeline job and KTLAB_DATASET_ROOTS', () => {
     await expect(pipelineJob(context)).rejects.toThrow(/^evaluation\.test: ".*elsewhere" is outside the allowed dataset folders/);
     expect(touched).toEqual([]);
   });
+
+  it('fails a run whose pretext.permutationsFile lies outside the roots before any stage, naming the field', async () => {
+    vi.stubEnv('KTLAB_DATASET_ROOTS', join(base, 'datasets'));
+    const config = runConfigSchema.parse({ kind: 'pipeline', data: { path: join(base, 'datasets', 'train') }, pretext: { permutations: 100, permutationsFile: join(base, 'elsewhere', 'p.bin') } });
+    const touched: string[] = [];
+    const context = {
+      runId: 'r2',
+      attempt: 2,
+      config,
+      signal: new AbortController().signal,
+      finishedStages: new Set<string>(),
+      metric: async () => void touched.push('metric'),
+      stage: async () => void touched.push('stage'),
+      log: () => undefined,
+      uploadArtifact: async () => void touched.push('upload'),
+      checkpoints: () => {
+        touched.push('checkpoints');
+        return { restore: async () => 'none' as const, push: async () => undefined };
+      },
+    } satisfies JobContext;
+    await expect(pipelineJob(context)).rejects.toThrow(/^pretext\.permutationsFile: ".*p\.bin" is outside the allowed dataset folders/);
+    expect(touched).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 /** A knowledge-transfer pipeline run (libs/pipeline), in the run's folder under KTLAB_HOME/runs/. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetFields, type PipelineConfig } from '@ktlab/config';
+import { datasetFields, fileFields, type PipelineConfig } from '@ktlab/config';
 import { datasetRootsFromEnv, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
 import { ktlabHome } from '@ktlab/db/paths';
 import { runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
@@ -16,6 +16,7 @@ export const pipelineJob: Job = async (context) => {
   // each is checked again when it is opened.
   if (datasetRoots.length > 0) {
     for (const { field, ref } of datasetFields(config)) await resolveDatasetInRoots(field, ref.path, datasetRoots, process.cwd());
+    for (const { field, path } of fileFields(config)) await resolveDatasetInRoots(field, path, datasetRoots, process.cwd());
   }
   const home = ktlabHome();
   const runDir = join(home, 'runs', context.runId);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../testing';
 import { handleArtifactDownload, handleArtifactUpload, handleRunFileDownload } from './artifact-http';
-import { readArtifact, storeArtifact } from './artifact-store';
+import { ArtifactTooLargeError, MAX_ARTIFACT_BYTES, openArtifactStream, readArtifact, storeArtifact } from './artifact-store';
 
 describe('artifacts over HTTP', () => {
   let api: TestApi;
@@ -51,6 +51,73 @@ describe('artifacts over HTTP', () => {
     const outsider = await api.newUser('outsider', { projects: [] });
     expect((await get(id, outsider.cookie)).status).toBe(404);
     expect((await get(id)).status).toBe(401);
+  });
+
+  it('streams a run file to members with its length, type and file name; others and unknown ids get 404', async () => {
+    const run = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const worker = await api.newWorker('w');
+    await worker.caller.worker.claim({ workerId: worker.workerId });
+    // a float32 .npy of 3 x 2 sent as a stream in two chunks, as the worker sends files from its run folder
+    const npy = new Uint8Array(200).map((_, i) => i);
+    const chunks = [npy.slice(0, 120), npy.slice(120)];
+    const body = new ReadableStream<Uint8Array>({ start(controller) { for (const chunk of chunks) controller.enqueue(chunk); controller.close(); } });
+    const uploaded = await handleArtifactUpload(
+      new Request(`http://portal/api/artifacts/${run.id}/features-clustering.npy?kind=features`, { method: 'PUT', headers: { authorization: `Bearer ${worker.secret}` }, body, duplex: 'half' } as RequestInit),
+      { db: api.db, events: api.events },
+      run.id,
+      'features-clustering.npy',
+    );
+    expect(uploaded.status).toBe(200);
+    const { id, bytes } = (await uploaded.json()) as { id: string; bytes: number };
+    expect(bytes).toBe(200);
+    expect((await api.user.runs.get({ id: run.id })).artifacts).toMatchObject([{ name: 'features-clustering.npy', kind: 'features', bytes: 200 }]);
+
+    const member = await api.newUser('member', { projects: ['default'], role: 'member' });
+    const download = await get(id, member.cookie);
+    expect(download.status).toBe(200);
+    expect(download.body).toBeInstanceOf(ReadableStream);
+    expect(download.headers.get('content-length')).toBe('200');
+    expect(download.headers.get('content-type')).toBe('application/x-npy');
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename="features-clustering.npy"');
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(npy);
+
+    const outsider = await api.newUser('outsider', { projects: [] });
+    expect((await get(id, outsider.cookie)).status).toBe(404);
+    expect((await get('no-such-artifact', member.cookie)).status).toBe(404);
+    expect((await get(id)).status).toBe(401);
+    // worker-only files are not downloads
+    expect((await put(run.id, 'shard-features-0.npy', worker.secret, npy, 'shard')).status).toBe(200);
+    const shard = await api.db.artifact.findUniqueOrThrow({ where: { runId_name: { runId: run.id, name: 'shard-features-0.npy' } } });
+    expect((await get(shard.id, member.cookie)).status).toBe(404);
+    expect((await api.user.runs.get({ id: run.id })).artifacts.map((a) => a.name)).toEqual(['features-clustering.npy']);
+  });
+
+  it('refuses uploads over their kind\'s limit, by declared length or as the stream arrives, leaving nothing', async () => {
+    const run = await api.user.runs.create({ method: 'smoke', config: { kind: 'smoke' } });
+    const worker = await api.newWorker('w');
+    await worker.caller.worker.claim({ workerId: worker.workerId });
+    const declared = await handleArtifactUpload(
+      new Request(`http://portal/api/artifacts/${run.id}/results.json?kind=eval-table`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${worker.secret}`, 'content-length': String(MAX_ARTIFACT_BYTES + 1) },
+      }),
+      { db: api.db, events: api.events },
+      run.id,
+      'results.json',
+    );
+    expect(declared.status).toBe(413);
+    const stream = new ReadableStream<Uint8Array>({ start(controller) { controller.enqueue(new Uint8Array(6)); controller.enqueue(new Uint8Array(6)); controller.close(); } });
+    await expect(storeArtifact(run.id, 'big.npy', stream, 10)).rejects.toBeInstanceOf(ArtifactTooLargeError);
+    expect(readdirSync(join(process.env.KTLAB_ARTIFACTS!, run.id))).toEqual([]);
+    expect(await api.db.artifact.count({ where: { runId: run.id } })).toBe(0);
+  });
+
+  it('a streamed download of a file that no longer matches its sha256 fails instead of completing', async () => {
+    const stored = await storeArtifact('run1', 'eval.csv', new TextEncoder().encode('a,b\n'));
+    await storeArtifact('run1', 'eval.csv', new TextEncoder().encode('a,c\n'));
+    const { stream, bytes } = await openArtifactStream(stored.uri, stored.sha256);
+    expect(bytes).toBe(4);
+    await expect(new Response(stream).arrayBuffer()).rejects.toThrow(/sha256 mismatch/);
   });
 
   it('refuses to serve a file that no longer matches its sha256', async () => {

@@ -16,10 +16,13 @@ import { findSessionUser, readCookie, SESSION_COOKIE } from '../auth/session';
 import { requireRunAccess } from '../services/access';
 import type { ContextDeps } from '../trpc/context';
 import { CHECKPOINT_MANIFEST, pruneCheckpointBlobs } from './checkpoint-gc';
-import { assertArtifactName, contentType, MAX_ARTIFACT_BYTES, readArtifact, storeArtifact } from './artifact-store';
+import { ArtifactTooLargeError, assertArtifactName, contentType, maxArtifactBytes, openArtifactStream, readArtifact, storeArtifact } from './artifact-store';
 import { crossSiteReason } from '../auth/csrf';
 
-const KINDS = new Set(['figure', 'eval-table', 'log', 'checkpoint', 'features', 'centroids', 'pseudo-labels', 'clusters', 'shard']);
+const KINDS = new Set(['figure', 'eval-table', 'log', 'checkpoint', 'features', 'centroids', 'pseudo-labels', 'model', 'clusters', 'shard']);
+
+/** What members download: not the worker-only checkpoint and shard files. */
+const DOWNLOADABLE_KINDS = new Set([...KINDS].filter((kind) => kind !== 'checkpoint' && kind !== 'shard'));
 
 /** Files of sharded stages, exchanged between the run's worker and the workers executing its shards. */
 const SHARD_KIND = 'shard';
@@ -41,9 +44,8 @@ export async function handleArtifactUpload(request: Request, deps: ContextDeps, 
       return error(409, `run ${runId} is not held by a worker of this token`);
     }
   }
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_ARTIFACT_BYTES) return error(413, `artifacts are limited to ${MAX_ARTIFACT_BYTES} bytes`);
-  const body = new Uint8Array(await request.arrayBuffer());
-  if (body.byteLength > MAX_ARTIFACT_BYTES) return error(413, `artifacts are limited to ${MAX_ARTIFACT_BYTES} bytes`);
+  const limit = maxArtifactBytes(kind);
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return error(413, `${kind} artifacts are limited to ${limit} bytes`);
   try {
     assertArtifactName(name);
   } catch (cause) {
@@ -51,8 +53,10 @@ export async function handleArtifactUpload(request: Request, deps: ContextDeps, 
   }
   let stored;
   try {
-    stored = await storeArtifact(runId, name, body);
+    // written to disk as it arrives: a features file of a large dataset is never held in memory
+    stored = await storeArtifact(runId, name, request.body ?? new Uint8Array(0), limit);
   } catch (cause) {
+    if (cause instanceof ArtifactTooLargeError) return error(413, `${kind} artifacts are limited to ${limit} bytes`);
     // Nothing is recorded: the row is written only after the file is complete on disk. 507 (Insufficient
     // Storage) tells the worker that sending again will not help, so its run fails with this message.
     return error(507, `could not store artifact ${name}: ${(cause as Error).message}`);
@@ -62,7 +66,7 @@ export async function handleArtifactUpload(request: Request, deps: ContextDeps, 
     create: { runId, name, kind, uri: stored.uri, bytes: BigInt(stored.bytes), sha256: stored.sha256 },
     update: { kind, uri: stored.uri, bytes: BigInt(stored.bytes), sha256: stored.sha256 },
   });
-  if (kind === 'checkpoint' && name === CHECKPOINT_MANIFEST) await pruneCheckpointBlobs(deps.db, runId, body);
+  if (kind === 'checkpoint' && name === CHECKPOINT_MANIFEST) await pruneCheckpointBlobs(deps.db, runId, await readArtifact(stored.uri, stored.sha256));
   return Response.json({ id: artifact.id, sha256: stored.sha256, bytes: stored.bytes });
 }
 
@@ -77,12 +81,15 @@ export async function handleArtifactDownload(request: Request, deps: ContextDeps
     if (cause instanceof TRPCError) return error(404, `artifact ${artifactId} not found`);
     throw cause;
   }
+  if (!DOWNLOADABLE_KINDS.has(artifact.kind)) return error(404, `artifact ${artifactId} not found`);
   try {
-    const data = await readArtifact(artifact.uri, artifact.sha256);
-    return new Response(new Uint8Array(data), {
+    const { stream, bytes } = await openArtifactStream(artifact.uri, artifact.sha256);
+    return new Response(stream, {
       headers: {
         'content-type': contentType(artifact.name),
-        'content-disposition': `inline; filename="${artifact.name}"`,
+        'content-length': String(bytes),
+        // figures are shown in the page; every other file is saved under its name
+        'content-disposition': `${artifact.kind === 'figure' || artifact.kind === 'clusters' ? 'inline' : 'attachment'}; filename="${artifact.name}"`,
         'cache-control': 'private, max-age=3600',
       },
     });

@@ -8,6 +8,8 @@ import type { Db } from '@ktlab/db';
 export const SESSION_COOKIE = 'ktlab_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 const PREFIX = 'kts_';
+/** How stale a session's lastSeenAt may get before a request refreshes it. */
+export const LAST_SEEN_RESOLUTION_MS = 5 * 60 * 1000;
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -28,6 +30,10 @@ export async function findSessionUser(db: Db, secret: string | undefined) {
     include: { user: { select: { id: true, email: true, name: true, isAdmin: true } } },
   });
   if (!session || session.expiresAt.getTime() <= Date.now()) return undefined;
+  // The account page lists sessions with when each was last used; one write per session every few minutes.
+  if (Date.now() - session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+    await db.session.updateMany({ where: { id: session.id }, data: { lastSeenAt: new Date() } });
+  }
   return { sessionId: session.id, ...session.user };
 }
 

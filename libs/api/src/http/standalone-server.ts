@@ -1,4 +1,5 @@
 /** The API on a plain Node HTTP server (no Next.js): integration tests and head-less use. */
+import { once } from 'node:events';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { ContextDeps, TransportInfo } from '../trpc/context';
@@ -35,7 +36,8 @@ export async function startApiServer(deps: ContextDeps, port = 0, host = '127.0.
       const response = await route(request, url, deps, { remoteAddress: req.socket.remoteAddress });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+        // waits for the socket to drain, so a large file is streamed, not queued in memory
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) if (!res.write(chunk)) await once(res, 'drain');
       }
       res.end();
     } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedFile } from '../test-support/shared-data';
+import { sharedFile } from '../testing/shared-data';
 import { decodePermutationBin, encodePermutationBin } from './bin-format';
 import { generateMaximinPermutations } from './generate-maximin';
 import { hammingStats } from './hamming';

@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { generateMaximinPermutations } from '../permutations/generate-maximin';
 import { permutationAt, TILE_COUNT } from '../permutations/permutation-set';
-import { randomImages } from '../test-support/random-images';
+import { randomImages } from '../testing/random-images';
 import { ColourMode } from './colour';
 import { tileWindowOrigin } from './geometry';
 import { normaliseTiles } from './normalise';
 import { PuzzleSampler } from './puzzle-sampler';
-import { unshufflePuzzle } from './unshuffle';
 
 const permutations = generateMaximinPermutations({ count: 50, seed: 1 });
 const images = randomImages(12, 32, 32);
 const indices = Array.from({ length: 12 }, (_, i) => i);
+
+/** Slot s of a puzzle shows cell order[s]: puts the tiles back in grid order. */
+function unshufflePuzzle(puzzle: Float32Array, order: ArrayLike<number>): Float32Array {
+  const tileLength = puzzle.length / TILE_COUNT;
+  const grid = new Float32Array(puzzle.length);
+  for (let slot = 0; slot < TILE_COUNT; slot++) grid.set(puzzle.subarray(slot * tileLength, (slot + 1) * tileLength), order[slot]! * tileLength);
+  return grid;
+}
 
 describe('PuzzleSampler', () => {
   it('shapes a batch as [B, 9, t, t, 3] with labels in range', () => {

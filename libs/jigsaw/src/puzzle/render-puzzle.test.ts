@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageStack } from '../images';
-import { randomImages } from '../test-support/random-images';
+import { randomImages } from '../testing/random-images';
 import { ColourMode } from './colour';
 import { puzzleGeometry } from './geometry';
 import type { PuzzlePlan, TileSource } from './puzzle-plan';

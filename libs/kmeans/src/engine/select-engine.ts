@@ -1,32 +1,11 @@
 /**
- * Picks the distance engine for this host: the fused WGSL engine when a WebGPU device is given (a GPU worker's,
- * from tf-backend's webgpu runtime), TensorFlow.js when its active backend is a GPU one (or when asked),
- * otherwise the WASM SIMD engine, which beats TensorFlow.js's CPU backends by a wide margin.
+ * The k-means distance engine of this process: the fused WGSL engine on a GPU worker's WebGPU device (shared
+ * from tf-backend's webgpu runtime), otherwise the WASM SIMD engine, which beats TensorFlow.js's CPU backends by
+ * a wide margin.
  */
-import type * as TF from '@tensorflow/tfjs-core';
 import type { DistanceEngine } from './distance-engine.js';
-import { TfDistanceEngine } from './tf-engine.js';
 import { WasmDistanceEngine } from './wasm-engine.js';
 import { WebGpuDistanceEngine, type GpuDeviceLike } from './webgpu-engine.js';
-
-const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
-
-export interface EngineSelection {
-  /** The TensorFlow.js namespace in use, if any. */
-  tf?: typeof TF;
-  /** Use TensorFlow.js whatever its backend (e.g. tfjs-node-gpu, whose backend is named "tensorflow"). */
-  preferTf?: boolean;
-  threads?: number;
-  /** A WebGPU device: distances and argmin in one WGSL kernel (`WebGpuDistanceEngine`). */
-  webgpuDevice?: GpuDeviceLike;
-}
-
-export function selectDistanceEngine(selection: EngineSelection = {}): DistanceEngine {
-  const { tf } = selection;
-  if (selection.webgpuDevice) return new WebGpuDistanceEngine(selection.webgpuDevice);
-  if (tf && (selection.preferTf || GPU_BACKENDS.has(tf.getBackend()))) return new TfDistanceEngine(tf);
-  return new WasmDistanceEngine({ threads: selection.threads });
-}
 
 let processDevice: GpuDeviceLike | undefined;
 

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosineLr, stepLr } from './lr-schedule.js';
-
-describe('stepLr', () => {
-  it('divides by 1/gamma at each milestone', () => {
-    const lr = stepLr({ base: 0.01, milestones: [30, 10, 20] });
-    expect([0, 9, 10, 19, 20, 30, 99].map(lr)).toEqual([0.01, 0.01, 0.001, 0.001, 0.01 * 0.01, 0.01 * 0.001, 0.01 * 0.001].map((v) => expect.closeTo(v, 12)));
-  });
-  it('rejects nonsense', () => {
-    expect(() => stepLr({ base: 0, milestones: [] })).toThrow(/base/);
-    expect(() => stepLr({ base: 0.1, milestones: [], gamma: 0 })).toThrow(/gamma/);
-  });
-});
+import { cosineLr } from './lr-schedule.js';
 
 describe('cosineLr', () => {
   it('warms up linearly, then follows half a cosine from base to min', () => {
@@ -24,7 +13,13 @@ describe('cosineLr', () => {
     const values = Array.from({ length: 100 }, (_, i) => lr(10 + i));
     expect(values.every((v, i) => i === 0 || v <= values[i - 1])).toBe(true);
   });
-  it('rejects a warm-up as long as the schedule', () => {
+  it('without warm-up or floor: base/2 · (1 + cos(π · epoch / epochs)), the pipeline\'s per-epoch rate', () => {
+    const lr = cosineLr({ base: 0.05, total: 4 });
+    expect([0, 1, 2, 3, 4].map(lr)).toEqual([0, 1, 2, 3, 4].map((epoch) => 0.5 * 0.05 * (1 + Math.cos((Math.PI * epoch) / 4))));
+    expect(lr(0)).toBe(0.05);
+  });
+  it('rejects a warm-up as long as the schedule, and a schedule of no length', () => {
     expect(() => cosineLr({ base: 1, total: 10, warmup: 10 })).toThrow(/warmup/);
+    expect(() => cosineLr({ base: 1, total: 0 })).toThrow(/total/);
   });
 });

@@ -18,9 +18,11 @@ import {
   saveModel,
   toRowBlocks,
   writePseudoLabels,
+  writePseudoLabelsCsv,
   type IterationMetrics,
   type KMeansModel,
   type PreprocessingOptions,
+  type PseudoLabels,
   type ShardedPoints,
 } from '@ktlab/kmeans';
 import { throttle, throwIfAborted, type PipelineContext, type ShardQueue } from '../context';
@@ -158,19 +160,36 @@ export async function pseudoLabelsStage(
     ? await assignInShards(context, sharded.queue, sharded.shards, kmeans.artifact)
     : await assignToModel(model, (await readNpy(join(context.runDir, features.labeling.file))).data as Float32Array);
   const data = await openRunDataset(context, labelingData(context), features.imageSize);
+  const pseudoLabels = { k: model.k, model: kmeans.artifact, ids: data.ids, labels: assignment.labels, distances: assignment.distances };
+  return recordPseudoLabels(context, checkpoints, pseudoLabels, data.labels);
+}
+
+/**
+ * Writes the run's pseudo-labels — `labels.ktpl` (what later stages and the cluster browser read) and
+ * `labels.csv` (`path,label`, for other tools and `clustering.source: 'file'`) — and their statistics:
+ * clusters used and, given the images' ground truth (aligned with `pseudoLabels.ids`), NMI / ARI / purity.
+ */
+export async function recordPseudoLabels(
+  context: PipelineContext,
+  checkpoints: StageCheckpoints,
+  pseudoLabels: PseudoLabels,
+  groundTruth: Int32Array | undefined,
+): Promise<PseudoLabelOutputs> {
   const file = 'pseudo-labels/labels.ktpl';
+  const csv = 'pseudo-labels/labels.csv';
   mkdirSync(join(context.runDir, 'pseudo-labels'), { recursive: true });
-  await writePseudoLabels(join(context.runDir, file), { k: model.k, model: kmeans.artifact, ids: data.ids, labels: assignment.labels, distances: assignment.distances });
-  const used = new Set(assignment.labels).size;
+  await writePseudoLabels(join(context.runDir, file), pseudoLabels);
+  await writePseudoLabelsCsv(join(context.runDir, csv), pseudoLabels);
+  const used = new Set(pseudoLabels.labels).size;
   await context.metric('pseudo-labels/clusters_used', 0, used);
-  if (data.labels) {
-    const agreement = labelAgreement(assignment.labels, data.labels);
+  if (groundTruth) {
+    const agreement = labelAgreement(pseudoLabels.labels, groundTruth);
     await context.metric('pseudo-labels/nmi', 0, agreement.nmi);
     await context.metric('pseudo-labels/ari', 0, agreement.ari);
     await context.metric('pseudo-labels/purity', 0, agreement.purity);
     context.log(`pseudo-labels vs ground truth: NMI ${agreement.nmi.toFixed(3)}, ARI ${agreement.ari.toFixed(3)}, purity ${agreement.purity.toFixed(3)}`);
   }
-  const outputs = { file, k: model.k };
-  checkpoints.complete('pseudo-labels', outputs, [file]);
+  const outputs = { file, k: pseudoLabels.k };
+  checkpoints.complete('pseudo-labels', outputs, [file, csv]);
   return outputs;
 }

@@ -1,8 +1,8 @@
 /**
  * Stage 6: what transferred, scored on labelled images (trained on `evaluation.train`, top-1 on
- * `evaluation.test`). Per conv layer of the evaluated net: a linear probe and kNN on frozen features (one
- * forward pass per split serves every layer), and the nonlinear protocol (conv1…convk frozen, the rest
- * retrained); once for the whole net, finetune (conv weights transferred, fresh fc, all trained).
+ * `evaluation.test`). The protocols come from the evaluation registry (eval/eval-protocols.ts): frozen-feature
+ * protocols (linear probe, kNN) per conv layer from one forward pass per split that serves every layer; trained
+ * protocols (nonlinear: conv1…convk frozen, the rest retrained; finetune: the whole net) one training run each.
  * Each (protocol, layer) cell is saved as it finishes, so a stopped evaluation resumes where it was.
  */
 import { rmSync } from 'node:fs';
@@ -13,11 +13,8 @@ import { loadModel } from '@ktlab/models';
 import { throttle, throwIfAborted, type EvalResult, type PipelineContext } from '../context';
 import { describeRef, openRunDataset } from '../datasets';
 import { EvalCells } from '../eval/eval-cells';
-import { FINETUNE_LAYER, finetuneAccuracy } from '../eval/finetune';
+import { EVAL_PROTOCOL_REGISTRY, evalProtocol, protocolLayers, protocolOfKind, type EvalProtocol } from '../eval/eval-protocols';
 import { frozenFeatures } from '../eval/frozen-features';
-import { knnAccuracy } from '../eval/knn';
-import { linearProbe } from '../eval/linear-probe';
-import { nonlinearAccuracy } from '../eval/nonlinear';
 import type { StageCheckpoints } from '../io/checkpoints';
 import type { TargetOutputs } from './target.stage';
 
@@ -62,17 +59,26 @@ interface Cell {
   layer: string;
 }
 
+/**
+ * The (protocol, layer) cells of a run's evaluation, in one order whatever was restored: frozen-feature cells by
+ * layer (protocols in registry order within a layer), then trained cells by protocol and layer.
+ */
+export function evaluationCells(evaluation: PipelineContext['config']['evaluation']): { frozen: Cell[]; trained: Cell[] } {
+  const chosen = (Object.keys(EVAL_PROTOCOL_REGISTRY) as EvalResult['protocol'][]).filter((name) => evaluation.protocols.includes(name)).map(evalProtocol);
+  const ofKind = (kind: EvalProtocol['kind']) => chosen.filter((protocol) => protocol.kind === kind);
+  const frozen = ofKind('frozen-features');
+  return {
+    frozen: evaluation.layers.flatMap((layer) => frozen.filter((protocol) => protocolLayers(protocol.name, evaluation).includes(layer)).map((protocol) => ({ protocol: protocol.name, layer }))),
+    trained: ofKind('trained').flatMap((protocol) => protocolLayers(protocol.name, evaluation).map((layer) => ({ protocol: protocol.name, layer }))),
+  };
+}
+
 export async function evaluateStage(context: PipelineContext, checkpoints: StageCheckpoints, target: TargetOutputs): Promise<{ results: EvalResult[] }> {
   const { config } = context;
   const cfg = config.evaluation;
   const sets = await evaluationSets(context);
   const cells = new EvalCells(context.runDir);
-  const has = (protocol: EvalResult['protocol']) => cfg.protocols.includes(protocol);
-  const frozenCells: Cell[] = cfg.layers.flatMap((layer) => (['linear', 'knn'] as const).filter(has).map((protocol) => ({ protocol, layer })));
-  const trainedCells: Cell[] = [
-    ...(has('nonlinear') ? (cfg.nonlinearLayers ?? cfg.layers).map((layer) => ({ protocol: 'nonlinear' as const, layer })) : []),
-    ...(has('finetune') ? [{ protocol: 'finetune' as const, layer: FINETUNE_LAYER }] : []),
-  ];
+  const { frozen: frozenCells, trained: trainedCells } = evaluationCells(cfg);
   // Progress: frozen-feature cells are cheap next to a training run; weigh a trained cell as 4 of them.
   const total = frozenCells.length + 4 * trainedCells.length;
   let doneWeight = 0;
@@ -102,10 +108,7 @@ export async function evaluateStage(context: PipelineContext, checkpoints: Stage
         progress: { from, to: doneWeight / total, label: `${cell.protocol} ${cell.layer}` },
       };
       await context.stage('eval', 'running', from, `${cell.protocol} ${cell.layer}: training on ${trainedData.train.count} images`);
-      const value =
-        cell.protocol === 'finetune'
-          ? await finetuneAccuracy(context, trained, trainedData, run)
-          : await nonlinearAccuracy(context, trained, cell.layer, trainedData, run);
+      const value = await protocolOfKind(cell.protocol, 'trained').train(context, trained, cell.layer, trainedData, run);
       await record(cell, value);
       // The cell's result is saved; its training checkpoint is no longer needed.
       rmSync(join(context.runDir, 'eval', `${cell.protocol}-${cell.layer}`), { recursive: true, force: true });
@@ -133,8 +136,6 @@ async function frozenFeatureCells(
   record: (cell: Cell, value: number) => Promise<void>,
   cellDone: () => number,
 ): Promise<void> {
-  const { config } = context;
-  const cfg = config.evaluation;
   const layers = [...new Set(cells.map((cell) => cell.layer))];
   const report = throttle(1000, (label: string, done: number, count: number) => context.stage('eval', 'running', 0, `${label} features: ${done}/${count} images`));
   const extract = (data: ImageDataset, label: string) =>
@@ -151,21 +152,9 @@ async function frozenFeatureCells(
     if (!train || !test) throw new Error(`eval: no ${layer} features were extracted`);
     for (const cell of cells.filter((c) => c.layer === layer)) {
       throwIfAborted(context.signal);
-      let value: number;
-      if (cell.protocol === 'linear') {
-        await context.stage('eval', 'running', cellDone(), `${layer}: linear probe on ${train.dims} dims`);
-        value = await linearProbe(train, test, {
-          numClasses: sets.numClasses,
-          epochs: cfg.epochs,
-          seed: config.seed,
-          signal: context.signal,
-          onEpoch: (epoch, loss) => void context.metric(`eval/linear/${layer}/loss`, epoch, loss),
-        });
-      } else {
-        await context.stage('eval', 'running', cellDone(), `${layer}: kNN on ${train.dims} dims`);
-        value = await knnAccuracy(train, test, { k: cfg.knnNeighbours, numClasses: sets.numClasses });
-      }
-      await record(cell, value);
+      const protocol = protocolOfKind(cell.protocol, 'frozen-features');
+      await context.stage('eval', 'running', cellDone(), `${layer}: ${protocol.describe(train.dims)}`);
+      await record(cell, await protocol.score(context, layer, train, test, sets.numClasses));
     }
     context.log(`eval ${layer}: ${cells.filter((c) => c.layer === layer).map((c) => c.protocol).join(', ')} done`);
   }

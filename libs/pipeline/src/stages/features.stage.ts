@@ -57,6 +57,8 @@ async function sourceNetwork(context: PipelineContext, pretext: PretextOutputs |
       return undefined;
     case 'random-network':
       return trunkFor(config.pretext.arch, size, config.pretext.widthMultiplier, config.seed + 101);
+    case 'file':
+      throw new Error('clustering.source is "file": it gives pseudo-labels, not features; target.objective "regression" needs a network\'s or HOG features');
     case 'pretext': {
       if (!pretext) throw new Error('clustering.source is "pretext" but pretext.task is "none": choose a pretext task or another source');
       const trained = await loadModel(join(context.runDir, pretext.trunkDir));

@@ -1,49 +1,51 @@
-/** Stage 1: train the pretext network on Jigsaw / Jigsaw++ puzzles of the unlabelled training images. */
+/**
+ * Stage 1: train the pretext network on the unlabelled training images. The task (Jigsaw, Jigsaw++, rotation)
+ * comes from the pretext task registry; this stage holds what every task shares: the images, the training
+ * loop, the held-out measurement and the saved trunk.
+ */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { shuffleIndices } from '@ktlab/data';
-import { generateMaximinPermutations, PuzzleSampler, type PuzzleBatch } from '@ktlab/jigsaw';
 import { saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
 import { asImages, openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
-import { examplePuzzlesFigure } from '../figures';
-import { pretextNetFor } from '../nets';
+import type { PreparedPretext, PretextExamples } from '../pretext/pretext-task';
+import { pretextTask } from '../pretext/pretext-tasks';
 import { fit } from '../training/fit';
 
 export interface PretextOutputs {
   /** The trained trunk (conv layers), relative to the run folder. */
   trunkDir: string;
-  tileSize: number;
+  /** Side of the trunk's input while training the pretext (a Jigsaw tile, or the whole image for rotation). */
+  inputSize: number;
+  /** Classes of the pretext head (permutations, or 4 rotations). */
+  classes: number;
 }
 
 export async function pretextStage(context: PipelineContext, checkpoints: StageCheckpoints): Promise<PretextOutputs | undefined> {
   const { config } = context;
   const cfg = config.pretext;
   if (cfg.task === 'none') return undefined;
-  const data = await openRunDataset(context, config.data, cfg.imageSize);
-  const permutations = generateMaximinPermutations({ count: cfg.permutations, seed: config.seed });
-  const sampler = new PuzzleSampler({
-    images: asImages(data) as ConstructorParameters<typeof PuzzleSampler>[0]['images'],
-    permutations,
-    config: {
-      grayProbability: cfg.grayProbability,
-      projectionProbability: cfg.projectionProbability,
-      maxOccluded: cfg.task === 'jigsaw++' ? cfg.maxOccludedTiles : 0,
-    },
+  const task = pretextTask(cfg.task);
+  let count = 0;
+  const pretext = await task.prepare(context, async () => {
+    const data = await openRunDataset(context, config.data, cfg.imageSize);
+    count = data.count;
+    return asImages(data);
   });
-  const tileSize = sampler.geometry.tileSize;
-  context.log(`pretext: ${cfg.task} on ${data.count} images at ${cfg.imageSize}px, tiles ${tileSize}px, ${permutations.size} permutations`);
-  try {
-    const examples = sampler.sample(Int32Array.from({ length: Math.min(6, data.count) }, (_, i) => i), config.seed, 0);
-    await examplePuzzlesFigure(examples, join(context.runDir, 'figures', 'example-puzzles.png'));
-  } catch (error) {
-    // A figure is a by-product: failing to draw it is logged, never fails the run.
-    context.log(`figures: example puzzles: ${(error as Error).message}`);
+  context.log(`pretext: ${cfg.task} on ${count} images at ${cfg.imageSize}px, ${pretext.description}`);
+  if (pretext.figure) {
+    try {
+      await pretext.figure.draw(Int32Array.from({ length: Math.min(6, count) }, (_, i) => i), config.seed, join(context.runDir, 'figures', pretext.figure.name));
+    } catch (error) {
+      // A figure is a by-product: failing to draw it is logged, never fails the run.
+      context.log(`figures: ${pretext.figure.name}: ${(error as Error).message}`);
+    }
   }
-  const { model, trunk } = pretextNetFor(config, tileSize, permutations.size);
-  const heldOut = heldOutPuzzles(context, sampler, data.count);
-  const trainImages = data.count - (heldOut?.images ?? 0);
+  const { model, trunk } = pretext.build();
+  const heldOut = heldOutExamples(context, pretext, count);
+  const trainImages = count - (heldOut?.images ?? 0);
   const batchesPerEpoch = Math.ceil(trainImages / cfg.batchSize);
   const measureEvery = cfg.heldOutEvery > 0 ? Math.max(1, Math.round(cfg.heldOutEvery / cfg.batchSize)) : batchesPerEpoch;
   await fit({
@@ -57,64 +59,62 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
     seed: config.seed,
     order: (epoch) => shuffleIndices(trainImages, config.seed * 7919 + epoch),
     batch: (indices, step) => {
-      const puzzles = sampler.sample(indices, config.seed, step);
-      return {
-        x: tf.tensor5d(puzzles.tiles, [puzzles.size, 9, tileSize, tileSize, 3]),
-        y: tf.tensor1d(puzzles.labels, 'int32'),
-      };
+      const examples = pretext.sample(indices, config.seed, step);
+      return { x: tf.tensor(examples.x, [examples.size, ...examples.shape]), y: tf.tensor1d(examples.labels, 'int32') };
     },
+    step: task.step,
     checkpointDir: join(context.runDir, 'pretext', 'checkpoint'),
     context,
     afterStep: async (stepsDone, endOfEpoch) => {
       if (!heldOut || !(endOfEpoch || stepsDone % measureEvery === 0)) return;
-      const top1 = await heldOutTop1(model, heldOut.puzzles, tileSize);
+      const top1 = await heldOutTop1(model, heldOut.examples);
       await context.metric('pretext/heldout_top1', stepsDone, top1);
-      await context.metric('pretext/puzzles_seen', stepsDone, stepsDone * cfg.batchSize);
+      await context.metric('pretext/puzzles_seen', stepsDone, stepsDone * cfg.batchSize * pretext.examplesPerImage);
       context.log(
-        `pretext: held-out top-1 ${(100 * top1).toFixed(1)}% after ${stepsDone * cfg.batchSize} puzzles ` +
-          `(${heldOut.puzzles.size} puzzles of ${heldOut.images} held-out images; chance ${(100 / permutations.size).toFixed(2)}%)`,
+        `pretext: held-out top-1 ${(100 * top1).toFixed(1)}% after ${stepsDone * cfg.batchSize * pretext.examplesPerImage} ${pretext.examplesName} ` +
+          `(${heldOut.examples.size} ${pretext.examplesName} of ${heldOut.images} held-out images; chance ${(100 / pretext.classes).toFixed(2)}%)`,
       );
     },
   });
   await saveModel(trunk, join(context.runDir, 'pretext', 'trunk'));
   model.dispose();
-  const outputs = { trunkDir: 'pretext/trunk', tileSize };
+  const outputs: PretextOutputs = { trunkDir: 'pretext/trunk', inputSize: pretext.inputSize, classes: pretext.classes };
   checkpoints.complete('pretext', outputs, ['pretext/trunk/model.json']);
   return outputs;
 }
 
-/** Puzzles measured per forward pass: bounds the memory of a held-out measurement. */
+/** Examples measured per forward pass: bounds the memory of a held-out measurement. */
 const MEASURE_BATCH = 128;
 
 /**
- * The last `pretext.heldOutImages` images of the dataset, kept out of training, and one fixed puzzle per image
- * cut from them (a seed of their own, so the same puzzles are measured after every step and on a resume).
+ * The last `pretext.heldOutImages` images of the dataset, kept out of training, and a fixed set of examples
+ * made from them (a seed of their own, so the same examples are measured after every step and on a resume).
  */
-function heldOutPuzzles(context: PipelineContext, sampler: PuzzleSampler, count: number): { images: number; puzzles: PuzzleBatch } | undefined {
+function heldOutExamples(context: PipelineContext, pretext: PreparedPretext, count: number): { images: number; examples: PretextExamples } | undefined {
   const requested = context.config.pretext.heldOutImages;
   if (requested === 0) return undefined;
   if (requested >= count) {
     throw new Error(`pretext.heldOutImages (${requested}) must be smaller than the dataset (${count} images): nothing would be left to train on`);
   }
   const indices = Int32Array.from({ length: requested }, (_, i) => count - requested + i);
-  return { images: requested, puzzles: sampler.sample(indices, context.config.seed + HELD_OUT_SEED, 0) };
+  return { images: requested, examples: pretext.sample(indices, context.config.seed + HELD_OUT_SEED, 0) };
 }
 
 const HELD_OUT_SEED = 104_729;
 
-/** Top-1 accuracy of the Jigsaw net's permutation prediction on `puzzles` (inference mode). */
-export async function heldOutTop1(model: tf.LayersModel, puzzles: PuzzleBatch, tileSize: number): Promise<number> {
-  const tileFloats = 9 * tileSize * tileSize * 3;
+/** Top-1 accuracy of the pretext net's prediction on `examples` (inference mode). */
+export async function heldOutTop1(model: tf.LayersModel, examples: PretextExamples): Promise<number> {
+  const floats = examples.shape.reduce((a, b) => a * b, 1);
   let correct = 0;
-  for (let start = 0; start < puzzles.size; start += MEASURE_BATCH) {
-    const size = Math.min(MEASURE_BATCH, puzzles.size - start);
+  for (let start = 0; start < examples.size; start += MEASURE_BATCH) {
+    const size = Math.min(MEASURE_BATCH, examples.size - start);
     const best = tf.tidy(() => {
-      const x = tf.tensor5d(puzzles.tiles.subarray(start * tileFloats, (start + size) * tileFloats), [size, 9, tileSize, tileSize, 3]);
+      const x = tf.tensor(examples.x.subarray(start * floats, (start + size) * floats), [size, ...examples.shape]);
       return (model.predict(x) as tf.Tensor).argMax(-1);
     });
     const predicted = await best.data();
     best.dispose();
-    for (let i = 0; i < size; i++) if (predicted[i] === puzzles.labels[start + i]) correct++;
+    for (let i = 0; i < size; i++) if (predicted[i] === examples.labels[start + i]) correct++;
   }
-  return correct / Math.max(1, puzzles.size);
+  return correct / Math.max(1, examples.size);
 }

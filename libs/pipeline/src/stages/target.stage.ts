@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { subsetDataset, type ImageDataset } from '@ktlab/data';
 import { readPseudoLabels } from '@ktlab/kmeans';
 import { loadModel, saveModel } from '@ktlab/models';
 import type { PipelineContext } from '../context';
@@ -47,6 +48,23 @@ async function trainClassifier(context: PipelineContext, images: ReturnType<type
   return model;
 }
 
+/**
+ * The images cluster classification trains on and their pseudo-labels, lined up by image id: the pseudo-label
+ * dataset's images in its order, less those a labels file left without a label.
+ */
+export async function pseudoLabelledImages(context: PipelineContext, pseudoLabels: PseudoLabelOutputs): Promise<{ images: ImageDataset; ids: string[]; labels: Int32Array; k: number }> {
+  const data = await openRunDataset(context, labelingData(context), context.config.imageSize);
+  const pseudo = await readPseudoLabels(join(context.runDir, pseudoLabels.file));
+  const indexOf = new Map(data.ids.map((id, index) => [id, index]));
+  const indices = Int32Array.from(pseudo.ids, (id) => {
+    const index = indexOf.get(id);
+    if (index === undefined) throw new Error(`pseudo-labelled image ${id} is not in the pseudo-label dataset ${labelingData(context).path}`);
+    return index;
+  });
+  const sameOrder = indices.length === data.count && indices.every((index, position) => index === position);
+  return { images: sameOrder ? data : subsetDataset(data, indices), ids: pseudo.ids, labels: pseudo.labels, k: pseudo.k };
+}
+
 export async function targetStage(
   context: PipelineContext,
   checkpoints: StageCheckpoints,
@@ -62,10 +80,8 @@ export async function targetStage(
   switch (cfg.objective) {
     case 'cluster-classification': {
       if (!pseudoLabels) throw new Error('target.objective "cluster-classification" needs the clustering stages');
-      const data = await open(labelingData(context));
-      const labels = await readPseudoLabels(join(context.runDir, pseudoLabels.file));
-      if (labels.labels.length !== data.count) throw new Error(`pseudo-labels cover ${labels.labels.length} images, the dataset has ${data.count}`);
-      model = await trainClassifier(context, asImages(data), labels.labels, pseudoLabels.k, cfg.classBalanced);
+      const training = await pseudoLabelledImages(context, pseudoLabels);
+      model = await trainClassifier(context, asImages(training.images), training.labels, training.k, cfg.classBalanced);
       break;
     }
     case 'supervised': {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '@ktlab/data';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, SgdMomentum, trainStepAsync } from '@ktlab/models';
+import { cosineLr, loadModel, saveModel, SgdMomentum, trainStepAsync } from '@ktlab/models';
 import { throttle, throwIfAborted, type PipelineContext, type StageKind } from '../context';
 import { loadTensorMap, saveTensorMap } from '../io/tensor-file';
 import { eventLoopYielder } from './event-loop-yielder';
@@ -47,10 +47,6 @@ export interface FitOptions {
   afterStep?(stepsDone: number, endOfEpoch: boolean): Promise<void> | void;
 }
 
-export function cosineLearningRate(base: number, epoch: number, epochs: number): number {
-  return 0.5 * base * (1 + Math.cos((Math.PI * epoch) / Math.max(1, epochs)));
-}
-
 interface EpochRecord {
   epochsDone: number;
   step: number;
@@ -76,9 +72,11 @@ export async function fit(options: FitOptions): Promise<void> {
   const report = throttle(1000, (progress: number, message: string) => context.stage(options.stage, 'running', progress, message));
   let step = start.step;
   const yieldToEventLoop = eventLoopYielder(YIELD_EVERY_MS);
+  // Per epoch, from the base rate to 0 over the fit (a fit shorter than an epoch keeps the base rate).
+  const learningRateAt = cosineLr({ base: options.learningRate, total: Math.max(1, options.epochs) });
   try {
     for (let epoch = start.epochsDone; epoch < Math.ceil(options.epochs); epoch++) {
-      const learningRate = cosineLearningRate(options.learningRate, epoch, options.epochs);
+      const learningRate = learningRateAt(epoch);
       const order = options.order(epoch);
       const batches = Math.min(batchesPerEpoch, Math.ceil(((options.epochs - epoch) * options.examples) / options.batchSize));
       let epochLoss = 0;

@@ -43,15 +43,12 @@ export interface AssemblyKernels {
     inStrideJ: number,
     outStrideQ: number,
   ): void;
-  /** acc[i] += x[i] for `count` float32 values. */
-  accumulate(acc: number, x: number, count: number): void;
 }
 
 const MODULE_FILES = {
   maxPoolGrad: 'max-pool-grad.wasm',
   copyRuns: 'transpose.wasm',
   transposeTiles: 'transpose.wasm',
-  accumulate: 'accumulate.wasm',
 } as const;
 
 const compiled = new Map<string, WebAssembly.Module>();
@@ -94,7 +91,6 @@ export function assemblyKernelsFor(memory: WebAssembly.Memory): AssemblyKernels 
       maxPoolGrad: instantiate('maxPoolGrad', memory, byFile),
       copyRuns: instantiate('copyRuns', memory, byFile),
       transposeTiles: instantiate('transposeTiles', memory, byFile),
-      accumulate: instantiate('accumulate', memory, byFile),
     };
     instances.set(memory, kernels);
   }

@@ -1,6 +1,7 @@
 import { ablationOfTag, MAIN_GROUP, presets, studyOfTag, studyTag } from '@ktlab/config';
 import { benchmarkToCsv, benchmarkToMarkdown } from '../../benchmarks/benchmark-export';
 import { buildBenchmarkTable, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
+import { describeTestSets } from '../../compare/test-set';
 import { requireMembership } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { BenchmarkOptionsInput, BenchmarkTableInput } from './benchmarks.schema';
@@ -16,18 +17,21 @@ function benchmarkRuns(projectId: string, study: string | undefined) {
  */
 export async function benchmarkOptionsHandler({ ctx, input }: { ctx: UserContext; input: BenchmarkOptionsInput }) {
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
-  const [rows, evaluatedRuns] = await Promise.all([
+  const [rows, evaluatedRuns, registered] = await Promise.all([
     ctx.db.evalResult.groupBy({
       by: ['protocol', 'dataset', 'metric', 'layer'],
       where: { run: benchmarkRuns(project.id, input.study) },
     }),
     ctx.db.run.findMany({ where: { ...benchmarkRuns(project.id, undefined), evalResults: { some: {} } }, select: { tags: true } }),
+    ctx.db.dataset.findMany({ where: { projectId: project.id }, select: { name: true, location: true, imageCount: true } }),
   ]);
   const distinct = (pick: (row: (typeof rows)[number]) => string) => [...new Set(rows.map(pick))].sort();
   const studies = new Set(evaluatedRuns.flatMap((run) => run.tags.map(studyOfTag).filter((study) => study !== undefined)));
   return {
     protocols: orderColumns(distinct((r) => r.protocol)),
     datasets: distinct((r) => r.dataset),
+    /** The datasets by registered name, with their sizes (the `datasets` values stay the keys to ask for). */
+    testSets: describeTestSets(distinct((r) => r.dataset), registered),
     metrics: distinct((r) => r.metric),
     layers: orderColumns(distinct((r) => r.layer)),
     studies: [...studies].sort(),

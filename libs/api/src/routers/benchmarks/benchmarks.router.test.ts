@@ -29,7 +29,15 @@ describe('benchmarks router', () => {
     await runWith('random', { conv1: 0.99 }, 'succeeded', 'other');
 
     const options = await api.user.benchmarks.options({});
-    expect(options).toEqual({ protocols: ['linear'], datasets: ['cifar10-test'], metrics: ['top1'], layers: ['conv1', 'conv2'], studies: [] });
+    expect(options).toEqual({
+      protocols: ['linear'],
+      datasets: ['cifar10-test'],
+      // not registered in this project: named as the results name it, size unknown
+      testSets: [{ dataset: 'cifar10-test', label: 'cifar10-test', images: null }],
+      metrics: ['top1'],
+      layers: ['conv1', 'conv2'],
+      studies: [],
+    });
     const table = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns: { by: 'layer', protocol: 'linear' } });
     expect(table.columns).toEqual(['conv1', 'conv2']);
     expect(table.rows.map((r) => r.method)).toEqual(['jigsaw', 'cc-jigsaw++']);

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { clusterSpriteArtifact, readClusterSummary } from '../../artifacts/cluster-summary';
+import { neighbourFigureRows } from '../../artifacts/neighbour-figure';
 import { requireRunAccess } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { RunClustersInput } from './clusters.schema';
@@ -39,6 +40,8 @@ export async function runClustersHandler({ ctx, input }: { ctx: UserContext; inp
     labeled: summary.clusters.some((cluster) => cluster.majorityClass !== undefined),
     thumbSize: summary.thumbSize,
     perCluster: summary.perCluster,
+    /** The clusters of the run's cluster-neighbours figure, one per row, top to bottom. */
+    neighbourFigureRows: neighbourFigureRows(summary.clusters),
     /** Every non-empty cluster's size, largest first. */
     sizes: summary.clusters.map((cluster) => cluster.size),
     page: input.page,

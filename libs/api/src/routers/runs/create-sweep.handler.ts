@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { ZodRealError } from 'zod';
-import { fieldErrorsOf, runConfigInputSchema } from '@ktlab/config';
+import { fieldErrorsOf, runConfigInputSchema, sweepCombinations, sweepValueLabel } from '@ktlab/config';
 import type { Prisma } from '@ktlab/db';
 import { requireMembership } from '../../services/access';
 import { assertRunDatasetsInRoots } from '../../services/run-dataset-roots';
@@ -10,17 +10,26 @@ import type { UserContext } from '../../trpc/user-context';
 import { withConfigValue } from './config-path';
 import type { CreateSweepInput } from './create-sweep.schema';
 
-/** One run per value of the swept field, all validated before any is created, sharing one sweep id. */
+/**
+ * One run per combination of the axes' values, all validated before any is created, sharing one sweep id. A
+ * combination the config schema refuses refuses the whole sweep, reported at the axis whose field it concerns.
+ */
 export async function createSweepHandler({ ctx, input }: { ctx: UserContext; input: CreateSweepInput }) {
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
-  const values = [...new Set(input.values)];
-  const configs = values.map((value) => {
-    const parsed = runConfigInputSchema.safeParse(withConfigValue(input.config, input.field, value));
+  const combinations = sweepCombinations(input.axes);
+  const configs = combinations.map((combination) => {
+    const config = combination.reduce<unknown>((acc, { field, value }) => withConfigValue(acc, field, value), input.config);
+    const parsed = runConfigInputSchema.safeParse(config);
     if (!parsed.success) {
-      // A misspelled swept field (`clustering.kk`) is an unknown field here, reported at the sweep's `field`.
       const [first] = fieldErrorsOf(parsed.error);
-      const message = `${input.field} = ${String(value)}: ${first.path}: ${first.message}`;
-      throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new ZodRealError([{ code: 'custom', path: ['field'], message, input: input.field }]) });
+      const axisIndex = input.axes.findIndex(({ field }) => first.path === field || first.path.startsWith(`${field}.`));
+      const axis = axisIndex >= 0 ? input.axes[axisIndex] : undefined;
+      const value = axis ? combination[axisIndex].value : undefined;
+      const message = `${axis ? `${axis.field} = ${sweepValueLabel(value!)}: ` : ''}${first.path}: ${first.message}`;
+      // A misspelled swept field (`clustering.kk`) is an unknown field: the field is wrong; otherwise the value is.
+      const unknownField = first.message.startsWith('unknown field');
+      const path = !axis ? ['config'] : input.singleField ? ['field'] : ['axes', axisIndex, unknownField ? 'field' : 'values'];
+      throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new ZodRealError([{ code: 'custom', path, message, input: axis?.field }]) });
     }
     return parsed.data;
   });
@@ -31,7 +40,7 @@ export async function createSweepHandler({ ctx, input }: { ctx: UserContext; inp
       ctx.db.run.create({
         data: {
           projectId: project.id,
-          name: `${input.name}-${String(values[index])}`,
+          name: [input.name, ...combinations[index].map(({ value }) => sweepValueLabel(value))].join('-'),
           method: input.method,
           priority: input.priority,
           tags: [...new Set(input.tags)],

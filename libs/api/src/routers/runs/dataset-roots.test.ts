@@ -98,6 +98,18 @@ describe('KTLAB_DATASET_ROOTS on runs.create, runs.createSweep and runs.import',
     await expect(api.user.runs.import({ ...imported, config: pipeline() })).resolves.toMatchObject({ created: true });
   });
 
+  it('checks the pretext permutation file against the roots like a dataset, at its own field', async () => {
+    const permutationsFile = join(base, 'shared', 'reference', 'permutations_100.bin');
+    mkdirSync(join(base, 'shared-real', 'reference'), { recursive: true });
+    writeFileSync(permutationsFile, 'bytes the worker reads');
+    const withFile = (path: string) => pipeline({ pretext: { permutations: 100, permutationsFile: path } });
+    await expect(api.user.runs.create({ method: 'jigsaw', config: withFile(permutationsFile) })).resolves.toMatchObject({ id: expect.any(String) });
+    const { fields, message } = await refusedFields(api.user.runs.create({ method: 'jigsaw', config: withFile(join(outside, 'admin-credentials')) }));
+    expect(fields).toEqual(['config.pretext.permutationsFile']);
+    expect(message).toMatch(/^config\.pretext\.permutationsFile: ".*admin-credentials" is outside the allowed dataset folders/);
+    expect(await api.db.run.count()).toBe(1);
+  });
+
   it('allows any path when KTLAB_DATASET_ROOTS is unset', async () => {
     vi.stubEnv('KTLAB_DATASET_ROOTS', '');
     await expect(api.user.runs.create({ method: 'x', config: pipeline({ data: { path: '/anywhere/at/all' } }) })).resolves.toMatchObject({ id: expect.any(String) });

@@ -1,39 +1,77 @@
+import { Prisma } from '@ktlab/db';
 import { requireMembership } from '../../services/access';
 import { waitingForEach } from '../../services/run-queue';
 import type { UserContext } from '../../trpc/user-context';
-import type { ListRunsInput } from './list.schema';
+import type { EvalField, ListRunsInput } from './list.schema';
 import { runFilter } from './run-filter';
+
+const RUN_ROW = {
+  id: true,
+  name: true,
+  method: true,
+  status: true,
+  attempt: true,
+  tags: true,
+  sweepId: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  deletedAt: true,
+  importedFrom: true,
+  error: true,
+  config: true,
+  claimedBy: { select: { name: true } },
+  evalResults: { select: { protocol: true, layer: true, metric: true, value: true } },
+} as const;
+
+/** One page of ids ordered by an eval result (the best over test sets, or over layers for `best`), runs without it last. */
+async function idsByEval(ctx: UserContext, where: Prisma.RunWhereInput, input: ListRunsInput, sortEval: EvalField): Promise<string[]> {
+  const matching = (await ctx.db.run.findMany({ where, select: { id: true } })).map((run) => run.id);
+  if (matching.length === 0) return [];
+  const layer = sortEval.layer === 'best' ? null : sortEval.layer;
+  const direction = input.order === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const rows = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT r.id FROM "Run" r
+    LEFT JOIN LATERAL (
+      SELECT max(e.value) AS value FROM "EvalResult" e
+      WHERE e."runId" = r.id AND e.protocol = ${sortEval.protocol} AND e.metric = ${sortEval.metric} AND (${layer}::text IS NULL OR e.layer = ${layer})
+    ) ev ON true
+    WHERE r.id = ANY(${matching}::text[])
+    ORDER BY ev.value ${direction} NULLS LAST, r.id ${direction}
+    LIMIT ${input.pageSize} OFFSET ${input.page * input.pageSize}`;
+  return rows.map((row) => row.id);
+}
 
 export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input: ListRunsInput }) {
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
   const where = runFilter(project.id, input);
-  const [total, runs] = await Promise.all([
+  const [total, runs, datasets] = await Promise.all([
     ctx.db.run.count({ where }),
-    ctx.db.run.findMany({
-      where,
-      orderBy: [{ [input.sort]: input.order }, { id: input.order }],
-      skip: input.page * input.pageSize,
-      take: input.pageSize,
-      select: {
-        id: true,
-        name: true,
-        method: true,
-        status: true,
-        attempt: true,
-        tags: true,
-        sweepId: true,
-        createdAt: true,
-        startedAt: true,
-        finishedAt: true,
-        deletedAt: true,
-        importedFrom: true,
-        error: true,
-        claimedBy: { select: { name: true } },
-      },
-    }),
+    input.sortEval
+      ? idsByEval(ctx, where, input, input.sortEval).then(async (ids) => {
+          const found = await ctx.db.run.findMany({ where: { id: { in: ids } }, select: RUN_ROW });
+          return ids.map((id) => found.find((run) => run.id === id)!);
+        })
+      : ctx.db.run.findMany({
+          where,
+          orderBy: [{ [input.sort]: input.order }, { id: input.order }],
+          skip: input.page * input.pageSize,
+          take: input.pageSize,
+          select: RUN_ROW,
+        }),
+    ctx.db.dataset.findMany({ where: { projectId: project.id }, select: { name: true, location: true } }),
   ]);
   const waiting = await waitingForEach(ctx.db, runs.filter((run) => run.status === 'queued').map((run) => run.id));
-  return { total, page: input.page, pageSize: input.pageSize, runs: runs.map((run) => ({ ...run, waitingFor: waiting.get(run.id) ?? null })) };
+  const datasetName = (config: unknown) => {
+    const path = (config as { data?: { path?: string } } | null)?.data?.path;
+    return path === undefined ? null : { path, name: datasets.find((dataset) => dataset.location === path)?.name ?? null };
+  };
+  return {
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+    runs: runs.map((run) => ({ ...run, waitingFor: waiting.get(run.id) ?? null, dataset: datasetName(run.config) })),
+  };
 }
 
 /** Run counts per method and status under the same filters: the runs table's "group by method" view. */

@@ -16,6 +16,24 @@ export const configFilterSchema = z.object({
 });
 export type ConfigFilter = z.infer<typeof configFilterSchema>;
 
+/**
+ * An evaluation result as a runs-table field: `eval.linear.conv3` is the linear probe's top-1 at conv3 (the best
+ * over test sets when there are several); layer `best` is the best over layers.
+ */
+export const evalFieldSchema = z.object({
+  protocol: z.string().trim().min(1).max(40).regex(/^[a-z]+$/, 'a protocol such as linear, knn, nonlinear, finetune'),
+  layer: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'a layer such as conv3, or best'),
+  metric: z.string().trim().min(1).max(40).default('top1'),
+});
+export type EvalField = z.infer<typeof evalFieldSchema>;
+
+/** `eval.linear.conv3 > 0.5`: runs whose result compares so with the value. */
+export const evalFilterSchema = evalFieldSchema.extend({
+  op: z.enum(['>', '>=', '<', '<=', '=']),
+  value: z.number().finite(),
+});
+export type EvalFilter = z.infer<typeof evalFilterSchema>;
+
 export const listRunsInput = z.object({
   projectSlug: z.string().min(1).max(100).optional(),
   status: z.array(runStatusSchema).optional(),
@@ -24,6 +42,7 @@ export const listRunsInput = z.object({
   /** Runs carrying every one of these tags. */
   tags: z.array(z.string().trim().min(1).max(64)).max(20).optional(),
   config: z.array(configFilterSchema).max(10).optional(),
+  evals: z.array(evalFilterSchema).max(10).optional(),
   sweepId: z.string().max(64).optional(),
   createdAfter: z.date().optional(),
   createdBefore: z.date().optional(),
@@ -31,6 +50,8 @@ export const listRunsInput = z.object({
   view: z.enum(['active', 'deleted']).default('active'),
   sort: z.enum(['createdAt', 'name', 'status', 'method']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
+  /** Sort by an evaluation result instead of `sort` (runs without it last, whatever the order). */
+  sortEval: evalFieldSchema.optional(),
   page: z.number().int().min(0).default(0),
   pageSize: z.number().int().min(1).max(200).default(50),
 });

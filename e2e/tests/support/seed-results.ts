@@ -1,0 +1,80 @@
+/**
+ * Finished pipeline runs with what Compare and the run page show: evaluation results on a named test set,
+ * metrics logged once (final values) and curves, figures stored as artifacts (as the trainer uploads them).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { insertSeries, withClient } from './seed';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const artifactsDir = () => process.env.KTLAB_ARTIFACTS ?? join(process.env.KTLAB_HOME ?? `${root}/.ktlab/e2e`, 'artifacts');
+const id = (prefix: string) => `${prefix}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+
+export interface SeededRun {
+  name: string;
+  method: string;
+  seed: number;
+  /** Merged into a pipeline config on `dataPath`. */
+  config?: Record<string, unknown>;
+  dataPath: string;
+  /** The test set as the pipeline names it in its results. */
+  testSet: string;
+  /** Linear-probe top-1 (a fraction) per layer. */
+  linear: Record<string, number>;
+  /** Metrics logged once: key → value. */
+  singles?: Record<string, number>;
+  /** Curves: key → number of points (a decaying loss). */
+  curves?: Record<string, number>;
+  figures?: string[];
+}
+
+export function seedEvaluatedRun(run: SeededRun): Promise<string> {
+  return withClient(async (client) => {
+    const runId = id('e2eres');
+    const config = { kind: 'pipeline', seed: run.seed, imageSize: 32, data: { path: run.dataPath, format: 'folder', subset: 'all', limit: 5000 }, ...run.config };
+    await client.query(
+      `INSERT INTO "Run" (id, "projectId", name, method, config, status, "createdAt", "startedAt", "finishedAt", tags)
+       SELECT $1, id, $2, $3, $4::jsonb, 'succeeded', now(), now() - interval '9 minutes', now(), ARRAY['e2e'] FROM "Project" WHERE slug = 'default'`,
+      [runId, run.name, run.method, JSON.stringify(config)],
+    );
+    for (const [layer, value] of Object.entries(run.linear)) {
+      await client.query(`INSERT INTO "EvalResult" (id, "runId", protocol, layer, dataset, metric, value) VALUES ($1, $2, 'linear', $3, $4, 'top1', $5)`, [id('ev'), runId, layer, run.testSet, value]);
+    }
+    for (const [key, value] of Object.entries(run.singles ?? {})) {
+      await insertSeries(client, runId, key, 1, String(Number(value)));
+    }
+    for (const [key, points] of Object.entries(run.curves ?? {})) {
+      await insertSeries(client, runId, key, points, `2.3 * exp(-s / 20.0) + ${Number(run.seed) * 0.05}`);
+    }
+    for (const [index, name] of (run.figures ?? []).entries()) await addFigure(runId, name, index, client);
+    return runId;
+  });
+}
+
+/** A small PNG stored as the run's figure artifact `name`, as the trainer uploads figures. */
+export async function addFigure(runId: string, name: string, index = 0, client?: import('pg').Client): Promise<void> {
+  if (!client) return withClient((own) => addFigure(runId, name, index, own));
+  const data = await sharp({ create: { width: 96, height: 64, channels: 3, background: ['#4f46e5', '#059669', '#d97706'][index % 3] } }).png().toBuffer();
+  mkdirSync(join(artifactsDir(), runId), { recursive: true });
+  writeFileSync(join(artifactsDir(), runId, name), data);
+  await client.query(`INSERT INTO "Artifact" (id, "runId", kind, name, uri, bytes, sha256) VALUES ($1, $2, 'figure', $3, $4, $5, $6)`, [
+    id('ar'),
+    runId,
+    name,
+    `${runId}/${name}`,
+    data.byteLength,
+    createHash('sha256').update(data).digest('hex'),
+  ]);
+}
+
+export function registerDataset(name: string, location: string, imageCount: number): Promise<void> {
+  return withClient(async (client) => {
+    await client.query(
+      `INSERT INTO "Dataset" (id, "projectId", name, format, location, "imageCount", labeled) SELECT $1, id, $2, 'folder', $3, $4, true FROM "Project" WHERE slug = 'default'`,
+      [id('ds'), name, location, imageCount],
+    );
+  });
+}

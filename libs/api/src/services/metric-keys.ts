@@ -1,0 +1,24 @@
+import type { Db } from '@ktlab/db';
+
+export interface MetricKeySummary {
+  key: string;
+  /** 1 or 2: whether the run logged the key once or more than once (counting stops at 2). */
+  points: number;
+  /** The value at the last step. */
+  last: number;
+}
+
+/**
+ * A run's metric keys that hold points, sorted, each with whether it holds one point or more and its last value.
+ * Per series, counting stops at the second point and the last value is one index probe, so a 1M-point series
+ * costs as little as a single value.
+ */
+export async function metricKeySummaries(db: Db, runId: string): Promise<MetricKeySummary[]> {
+  return db.$queryRaw<MetricKeySummary[]>`
+    SELECT s.key,
+      (SELECT count(*)::int FROM (SELECT 1 FROM "MetricPoint" p WHERE p."seriesId" = s.id LIMIT 2) two) AS points,
+      (SELECT p.value FROM "MetricPoint" p WHERE p."seriesId" = s.id ORDER BY p.step DESC LIMIT 1) AS last
+    FROM "MetricSeries" s
+    WHERE s."runId" = ${runId} AND EXISTS (SELECT 1 FROM "MetricPoint" p WHERE p."seriesId" = s.id)
+    ORDER BY s.key`;
+}
