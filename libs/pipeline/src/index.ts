@@ -22,3 +22,4 @@ export {
 } from './sharding/shard-plan';
 export { featureRows, imageRange } from './sharding/feature-rows';
 export { decodeNetwork, encodeNetwork } from './sharding/network-bytes';
+export { evalResultsCsv, listRunDownloads, renameModelWeights, writeRunDownloads, type DownloadKind, type RunDownload } from './io/run-downloads';

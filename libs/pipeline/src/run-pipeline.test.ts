@@ -10,6 +10,7 @@ const silentLogger = pino({ level: 'silent' });
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineConfigSchema, type PipelineConfig } from '@ktlab/config';
 import type { PipelineContext, StageKind, StageStatus } from './context';
+import { listRunDownloads } from './io/run-downloads';
 import { plannedStages, runPipeline } from './run-pipeline';
 
 /** Two visually distinct classes (stripes vs. blobs) at odd sizes, plus a broken file: a messy little folder. */
@@ -156,6 +157,15 @@ describe('runPipeline', () => {
       expect(meta.format).toBe('png');
       expect(meta.width).toBeGreaterThan(20);
     }
+    // the run's downloads: centroids [k, dims], the pseudo-labels of labels.ktpl as .npy and CSV, both models, the table
+    expect(listRunDownloads(runDir).map((file) => file.name)).toEqual([
+      'features-clustering.npy', 'centroids.npy', 'pseudo-labels.npy', 'pseudo-labels.csv', 'eval.csv',
+      'pretext-weights.bin', 'pretext-model.json', 'target-weights.bin', 'target-model.json',
+    ]);
+    const features = await readNpy(join(runDir, 'features/clustering.npy'));
+    expect((await readNpy(join(runDir, 'kmeans/centroids.npy'))).shape).toEqual([4, features.shape[1]]);
+    expect(Array.from((await readNpy(join(runDir, 'pseudo-labels/labels.npy'))).data)).toEqual(Array.from(resumedLabels.labels));
+    expect(readFileSync(join(runDir, 'eval.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + results.length);
   });
 
   it('measures the pretext on held-out images as it trains, and trains only on the others', async () => {

@@ -19,6 +19,7 @@ import { featuresStage, type FeaturesOutputs } from './stages/features.stage';
 import { labelsFileStage } from './stages/labels-file.stage';
 import { pretextStage, type PretextOutputs } from './stages/pretext.stage';
 import { targetStage, type TargetOutputs } from './stages/target.stage';
+import { writeRunDownloads } from './io/run-downloads';
 
 export const STAGE_ORDER: readonly StageKind[] = PIPELINE_STAGES;
 
@@ -113,5 +114,7 @@ async function runStages(context: PipelineContext): Promise<EvalResult[]> {
   const target = await stage<TargetOutputs>('cluster-classification', () => targetStage(context, checkpoints, pretext, pseudoLabels, features));
   const evaluation = await stage<{ results: EvalResult[] }>('eval', () => evaluateStage(context, checkpoints, target!));
   await writeFigures(context, target!, pseudoLabels);
-  return evaluation?.results ?? [];
+  const results = evaluation?.results ?? [];
+  await writeRunDownloads(context.runDir, results);
+  return results;
 }
