@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { configFieldErrors, pipelineConfigInputSchema, presets, runConfigInputSchema, runConfigSchema, smokeConfigInputSchema, type FieldError, type Requirements } from '@ktlab/config';
 import { applyPreset, describeApplied, getAt, leafPaths, setAt, type Edits } from '../lib/launch-config';
 import { withRequirements } from '../lib/requirements';
+import { parseSweep, sweepFieldSuggestions, sweepServerErrors, type SweepDraft } from '../lib/sweep-grid';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { ConfigForm, type JsonSchema } from './config-form';
 import { DatasetPicker, type DataChoice, type DatasetFormat } from './dataset-picker';
 import { RequirementsFields } from './requirements-fields';
-import { SweepFields, parseSweepValues, type Sweep } from './sweep-fields';
+import { SweepFields } from './sweep-fields';
 import { Card, ErrorNotice } from './ui/card';
 
 // Requirements have their own fields (RequirementsFields), so the generated form leaves them out.
@@ -50,7 +51,13 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
   const router = useRouter();
   const { projectSlug } = useSession();
   const [tagsText, setTagsText] = useState('');
-  const [sweep, setSweep] = useState<Sweep>({ enabled: false, field: 'seed', values: '0, 1, 2' });
+  const [sweep, setSweepDraft] = useState<SweepDraft>({ enabled: false, axes: [{ field: 'seed', values: '0, 1, 2' }] });
+  /** The API's refusal of the last sweep: by axis, and whether all of it is shown at a field; cleared when the sweep is edited. */
+  const [sweepRefusal, setSweepRefusal] = useState<{ axisErrors: Record<number, string>; placed: boolean }>({ axisErrors: {}, placed: false });
+  const setSweep = (next: SweepDraft) => {
+    setSweepDraft(next);
+    setSweepRefusal({ axisErrors: {}, placed: false });
+  };
   const source = useQuery({ ...trpc.runs.get.queryOptions({ id: cloneFrom ?? '' }), enabled: Boolean(cloneFrom) });
   const [presetId, setPresetId] = useState('smoke');
   const datasets = useQuery(trpc.datasets.list.queryOptions({ projectSlug }));
@@ -112,12 +119,20 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
     setTagsText(run.tags.join(', '));
   }, [source.data]);
   const tags = tagsText.split(',').map((t) => t.trim()).filter(Boolean);
-  const sweepValues = parseSweepValues(sweep.values);
-  const sweepError = sweep.enabled ? sweepValues.error : undefined;
+  // Every value of every axis is checked against the config as the API will (a few hundred parses at most).
+  const sweepGrid = useMemo(() => (sweep.enabled ? parseSweep(sweep, config) : undefined), [sweep, config]);
+  const sweepError = sweepGrid?.error;
+  const sweepSuggestions = useMemo(() => sweepFieldSuggestions(config), [config]);
 
   const createSweep = useMutation(
     trpc.runs.createSweep.mutationOptions({
       onSuccess: (result) => router.push(`/runs?sweep=${result.sweepId}`),
+      onError: (error, variables) => {
+        const placed = sweepServerErrors((error.data as { fieldErrors?: FieldError[] } | undefined)?.fieldErrors ?? [], variables.axes ?? []);
+        const atFields = Object.keys(placed.axisErrors).length + placed.configErrors.length;
+        setSweepRefusal({ axisErrors: placed.axisErrors, placed: atFields > 0 && placed.general.length === 0 });
+        setServerErrors(placed.configErrors);
+      },
     }),
   );
 
@@ -135,9 +150,9 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
     event.preventDefault();
     const parsed = runConfigInputSchema.safeParse(config);
     if (!parsed.success) return;
-    if (sweep.enabled) {
-      if (sweepValues.error) return;
-      createSweep.mutate({ projectSlug, method: presetId, name: name.trim() || presetId, config: parsed.data, tags, field: sweep.field, values: sweepValues.values });
+    if (sweepGrid) {
+      if (sweepGrid.error) return;
+      createSweep.mutate({ projectSlug, method: presetId, name: name.trim() || presetId, config: parsed.data, tags, axes: sweepGrid.axes });
       return;
     }
     create.mutate({ projectSlug, method: presetId, name: name.trim() || undefined, config: parsed.data, tags });
@@ -301,17 +316,25 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
             </label>
             <input id="run-tags" value={tagsText} onChange={(e) => setTagsText(e.target.value)} placeholder="baseline, table-1" className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm md:w-1/2" />
           </div>
-          <SweepFields sweep={sweep} onChange={setSweep} error={sweepError} count={sweepValues.values.length} />
+          <SweepFields
+            sweep={sweep}
+            onChange={setSweep}
+            parsed={sweepGrid}
+            config={config}
+            name={name.trim() || presetId}
+            suggestions={sweepSuggestions}
+            serverAxisErrors={sweepRefusal.axisErrors}
+          />
         </div>
       </Card>
-      <ErrorNotice error={(create.error && !serverErrors.length ? create.error : null) ?? createSweep.error} />
+      <ErrorNotice error={(create.error && !serverErrors.length ? create.error : null) ?? (createSweep.error && !sweepRefusal.placed ? createSweep.error : null)} />
       <div className="flex items-center gap-3">
         <button
           type="submit"
           disabled={errors.length > 0 || Boolean(sweepError) || create.isPending || createSweep.isPending}
           className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-50"
         >
-          {create.isPending || createSweep.isPending ? 'Launching…' : sweep.enabled ? `Launch sweep (${sweepValues.values.length} runs)` : 'Launch run'}
+          {create.isPending || createSweep.isPending ? 'Launching…' : sweepGrid ? `Launch sweep (${sweepGrid.count} run${sweepGrid.count === 1 ? '' : 's'})` : 'Launch run'}
         </button>
         {errors.length > 0 && <span className="text-sm text-rose-600">{errors.length} field{errors.length > 1 ? 's need' : ' needs'} attention</span>}
       </div>
