@@ -4,6 +4,7 @@
  * editable with the schema's own bounds and choices, and errors appear next to the field they concern.
  */
 import type { FieldError } from '@ktlab/config';
+import { textFieldValue } from '../lib/launch-config';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -36,6 +37,17 @@ const LABELS: Record<string, string> = {
   'pseudoLabels.data': 'Pseudo-label data (other than the clustering data)',
   'evaluation.train': 'Evaluation training data',
   'evaluation.test': 'Evaluation test data',
+  'pretext.permutationsFile': 'Permutation set file (.bin)',
+  'clustering.labelsFile': 'Pseudo-labels file (source "file")',
+  'clustering.labelsFile.path': 'Labels file path',
+  'clustering.labelsFile.imageList': 'Image list (.npy only)',
+};
+
+/** What a field expects, shown under it (file paths a worker reads). */
+const HINTS: Record<string, string> = {
+  'pretext.permutationsFile': 'Empty: a set is generated. A path the workers read (e.g. ../shared/reference/permutations_701.bin), inside the dataset roots when KTLAB_DATASET_ROOTS is set; it must hold exactly as many permutations as the Permutations field says.',
+  'clustering.labelsFile.path': 'CSV path,label; JSON lines (a run’s labels.ktpl too); or an int32 .npy with an image list. Image paths are relative to the pseudo-label data; the file must lie inside the dataset roots when KTLAB_DATASET_ROOTS is set.',
+  'clustering.labelsFile.imageList': 'A text file naming the .npy’s images in order, one a line (inside the dataset roots too).',
 };
 
 /** What an optional group that is not set means. */
@@ -44,6 +56,7 @@ const NOT_SET: Record<string, string> = {
   'pseudoLabels.data': 'Not set: labels the clustering’s data.',
   'evaluation.train': 'Not set: trains the probes on the run’s training data.',
   'evaluation.test': 'Not set: reports on 20% held out of the probe data.',
+  'clustering.labelsFile': 'Not set: pseudo-labels come from k-means. To train on labels made elsewhere, choose source "file" and set the file here.',
 };
 
 function labelFor(path: Path): string {
@@ -67,9 +80,10 @@ function errorFor(errors: FieldError[], path: Path): string | undefined {
 
 const inputClass = 'w-full rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
-function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; value: Value; path: Path; onChange: (v: Value) => void; error?: string }) {
+function Leaf({ schema, value, path, onChange, error, optional }: { schema: JsonSchema; value: Value; path: Path; onChange: (v: Value) => void; error?: string; optional: boolean }) {
   const id = `field-${path.join('-')}`;
   const label = labelFor(path);
+  const hint = HINTS[path.join('.')];
   let control;
   if (schema.enum) {
     control = (
@@ -132,7 +146,7 @@ function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; va
       </div>
     );
   } else {
-    control = <input id={id} type="text" className={inputClass} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
+    control = <input id={id} type="text" className={inputClass} value={String(value ?? '')} onChange={(e) => onChange(textFieldValue(e.target.value, optional))} />;
   }
   return (
     <div>
@@ -140,6 +154,7 @@ function Leaf({ schema, value, path, onChange, error }: { schema: JsonSchema; va
         {label}
       </label>
       {control}
+      {hint && !error && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
       {error && (
         <p className="mt-1 text-xs text-rose-600" data-testid={`error-${path.join('.')}`}>
           {error}
@@ -158,7 +173,15 @@ function ObjectFields({ schema, value, path, onChange, errors, omit }: { schema:
       {leaves.length > 0 && (
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {leaves.map(([key, child]) => (
-            <Leaf key={key} schema={child} value={value?.[key]} path={[...path, key]} onChange={(v) => onChange([...path, key], v)} error={errorFor(errors, [...path, key])} />
+            <Leaf
+              key={key}
+              schema={child}
+              value={value?.[key]}
+              path={[...path, key]}
+              onChange={(v) => onChange([...path, key], v)}
+              error={errorFor(errors, [...path, key])}
+              optional={!(schema.required ?? []).includes(key) && child.default === undefined}
+            />
           ))}
         </div>
       )}
@@ -166,6 +189,7 @@ function ObjectFields({ schema, value, path, onChange, errors, omit }: { schema:
         const objectSchema = child.anyOf?.find((s) => s.type === 'object') ?? child;
         const present = value?.[key] !== undefined;
         const optional = !(schema.required ?? []).includes(key) && objectSchema.default === undefined;
+        const groupError = errorFor(errors, [...path, key]);
         return (
           <fieldset key={key} className="rounded-md border border-slate-200 p-3" data-testid={`group-${[...path, key].join('.')}`}>
             <legend className="flex items-center gap-2 px-1 text-sm font-semibold text-slate-700">
@@ -181,6 +205,11 @@ function ObjectFields({ schema, value, path, onChange, errors, omit }: { schema:
                 </button>
               )}
             </legend>
+            {groupError && (
+              <p className="mb-2 text-xs text-rose-600" data-testid={`error-${[...path, key].join('.')}`}>
+                {groupError}
+              </p>
+            )}
             {present || !optional ? (
               <ObjectFields schema={objectSchema} value={value?.[key] as Record<string, Value>} path={[...path, key]} onChange={onChange} errors={errors} omit={omit} />
             ) : (

@@ -1,6 +1,6 @@
 import { presetConfig, runConfigInputSchema } from '@ktlab/config';
 import { describe, expect, it } from 'vitest';
-import { applyPreset, describeApplied, getAt, leafPaths, setAt } from './launch-config';
+import { applyPreset, describeApplied, getAt, leafPaths, setAt, textFieldValue } from './launch-config';
 
 const PIPELINE_KEYS = ['kind', 'seed', 'imageSize', 'data', 'pretext', 'clustering', 'pseudoLabels', 'target', 'evaluation', 'requirements'];
 const SMOKE_KEYS = ['kind', 'seed', 'steps', 'batchSize', 'learningRate', 'stepDelayMs', 'requirements'];
@@ -45,5 +45,20 @@ describe('launch form: presets fill only untouched fields', () => {
 
   it('lists leaves with arrays as values', () => {
     expect(leafPaths({ a: { b: 1, c: [1, 2] }, d: 'x' })).toEqual(['a.b', 'a.c', 'd']);
+  });
+});
+
+describe('launch form: text fields', () => {
+  it('leaves an emptied optional text field out of the config, and keeps a required one as typed', () => {
+    // pretext.permutationsFile: cleared means "generate the set", not an empty path the schema refuses.
+    expect(textFieldValue('', true)).toBeUndefined();
+    expect(textFieldValue('  ', true)).toBeUndefined();
+    expect(textFieldValue('../shared/reference/permutations_701.bin', true)).toBe('../shared/reference/permutations_701.bin');
+    // data.path, clustering.labelsFile.path: required, so an empty value stays and is reported at the field.
+    expect(textFieldValue('', false)).toBe('');
+    const cleared = setAt(config('jigsaw++', true), 'pretext.permutationsFile', textFieldValue('', true));
+    expect(getAt(cleared, 'pretext.permutationsFile')).toBeUndefined();
+    expect(runConfigInputSchema.safeParse(cleared).success).toBe(true);
+    expect(runConfigInputSchema.safeParse(setAt(cleared, 'pretext.permutationsFile', '')).success).toBe(false);
   });
 });

@@ -77,3 +77,11 @@ export function describeApplied(presetName: string, quick: boolean | undefined, 
   const kept = applied.kept.length === 0 ? '' : `; kept your edits: ${applied.kept.map((path) => `${path} = ${edits[path] === undefined ? 'not set' : JSON.stringify(edits[path])}`).join(', ')}`;
   return `${source} ${filled}${kept}.`;
 }
+
+/**
+ * A text field's value for the config: an optional one left empty (`pretext.permutationsFile`) is left out, so
+ * its absence applies instead of an empty path the schema refuses; a required one keeps what was typed.
+ */
+export function textFieldValue(text: string, optional: boolean): string | undefined {
+  return optional && text.trim() === '' ? undefined : text;
+}
