@@ -105,7 +105,7 @@ export function RunView({ runId }: { runId: string }) {
           </h1>
           <p className="mt-1 text-sm text-slate-500">
             Created {formatTime(data.createdAt)} · duration {runDuration(data)} · attempt {data.attempt}
-            {data.claimedBy ? ` · on ${data.claimedBy.name} (${data.claimedBy.backend ?? 'unknown backend'})` : ''}
+            {data.claimedBy ? ` · on ${data.claimedBy.name} (${data.claimedBy.backend ?? 'unknown backend'})` : data.lastWorkerName ? ` · ran on ${data.lastWorkerName}` : ''}
             {data.importedFrom && <span data-testid="run-imported"> · ran outside the portal ({data.importedFrom}) and was published into it</span>}
             {hasRequirements(requirements) && <span data-testid="run-requirements"> · requires {describeRequiredWorker(requirements)}</span>}
             {data.queuePosition !== undefined ? ` · ${data.queuePosition} run(s) ahead in the queue` : ''}

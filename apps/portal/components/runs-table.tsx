@@ -461,7 +461,9 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
                   <td className="px-3 py-2">
                     <TagList tags={run.tags} onSelect={(tag) => !tags.includes(tag) && (resetPage(), setTags([...tags, tag]))} />
                   </td>
-                  <td className="px-3 py-2 text-slate-600">{run.claimedBy?.name ?? '—'}</td>
+                  <td className="px-3 py-2 text-slate-600" title={run.claimedBy ? 'running on this worker' : run.lastWorkerName ? 'last ran on this worker' : undefined}>
+                    {run.claimedBy?.name ?? run.lastWorkerName ?? '—'}
+                  </td>
                   <td className="px-3 py-2 text-slate-600">{formatTime(run.createdAt)}</td>
                   <td className="px-3 py-2 tabular-nums text-slate-600">{runDuration(run, now)}</td>
                 </tr>

@@ -35,6 +35,7 @@ export async function claimNextRun(db: Db, workerId: string, lease = leaseMs()):
     UPDATE "Run" SET
       status = 'running',
       "claimedById" = ${workerId},
+      "lastWorkerName" = (SELECT name FROM "Worker" WHERE id = ${workerId}),
       attempt = attempt + 1,
       "startedAt" = COALESCE("startedAt", now()),
       "leaseUntil" = now() + make_interval(secs => ${lease / 1000})

@@ -21,6 +21,7 @@ const RUN_ROW = {
   error: true,
   config: true,
   claimedBy: { select: { name: true } },
+  lastWorkerName: true,
   evalResults: { select: { protocol: true, layer: true, metric: true, value: true } },
 } as const;
 

@@ -54,6 +54,12 @@ describe('worker router', () => {
     const run = await api.user.runs.get({ id: high.id });
     expect(run.status).toBe('succeeded');
     expect(run.stages.map((s) => s.status)).toEqual(['succeeded']);
+    // the lease is released, but the run still says where it ran
+    expect(run.claimedBy).toBeNull();
+    expect(run.lastWorkerName).toBe('runner');
+    const listed = await api.user.runs.list({});
+    expect(listed.runs.find((row) => row.id === high.id)).toMatchObject({ claimedBy: null, lastWorkerName: 'runner' });
+    expect(listed.runs.find((row) => row.id === low.id)).toMatchObject({ claimedBy: null, lastWorkerName: null });
     expect(run.evalResults[0]?.value).toBeCloseTo(0.42);
     const series = await api.user.runs.metricSeries({ runId: high.id, key: 'loss' });
     expect(series.points.map((p) => p.step)).toEqual([0, 1, 2, 3]);
