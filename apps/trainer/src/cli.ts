@@ -17,7 +17,7 @@ import { presets, type PipelineConfig } from '@ktlab/config';
 import { formatConfigText } from '@ktlab/config/config-text';
 import { sharedDir } from '@ktlab/data';
 import { ktlabHome } from '@ktlab/db/paths';
-import { runPipeline, type EvalResult } from '@ktlab/pipeline';
+import { listRunDownloads, runPipeline, type EvalResult } from '@ktlab/pipeline';
 import { readRunManifest, writeRunManifest } from '@ktlab/publish';
 import { selectBackend } from '@ktlab/tf-backend';
 import { shareGpuWithKMeans } from './gpu-kmeans';
@@ -158,6 +158,8 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
     console.log(`${protocol.padEnd(10)}${cells.map((c) => (c ? `${(c.value * 100).toFixed(1)}%` : '—').padStart(9)).join('')}`);
   }
   console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min; results in ${join(runDir, 'results.json')}`);
+  const downloads = listRunDownloads(runDir);
+  if (downloads.length > 0) console.log(`files: ${downloads.map((file) => file.path).join(', ')}`);
   console.log(`show it in the portal: npm run ktlab -- publish ${runDir} --portal http://localhost:3000`);
 });
 

@@ -1,10 +1,13 @@
 /**
  * The trainer against the real API over HTTP and a real Postgres: spawned worker processes, as in production.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { parseNpy, readPseudoLabels } from '@ktlab/kmeans';
+import { loadModel } from '@ktlab/models';
 import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from './test-support';
 
@@ -80,7 +83,7 @@ describe('trainer daemon', () => {
     expect(done.attempt).toBe(2);
   }, 120_000);
 
-  it('runs a knowledge-transfer pipeline as a portal run: stages, metrics, eval results and figures arrive', async () => {
+  it('runs a knowledge-transfer pipeline as a portal run: stages, metrics, eval results, figures and downloads arrive, and a downloaded model loads', async () => {
     const data = await writeTinyImageFolder(mkdtempSync(join(tmpdir(), 'ktlab-trainer-data-')));
     const run = await portal.api.user.runs.create({
       method: 'cc-hog',
@@ -109,7 +112,43 @@ describe('trainer daemon', () => {
     ]);
     expect(done.evalResults.map((r) => `${r.protocol}:${r.layer}`).sort()).toEqual(['knn:conv1', 'knn:conv5', 'linear:conv1', 'linear:conv5']);
     expect(done.metricKeys).toContain('kmeans/inertia');
-    expect(done.artifacts.map((a) => a.name).sort()).toEqual(['cluster-neighbours.png', 'clusters-sprite-000.png', 'clusters-summary.json', 'conv1-filters.png', 'results.json']);
+    expect(done.artifacts.map((a) => `${a.kind} ${a.name}`).sort()).toEqual([
+      'centroids centroids.npy',
+      'figure cluster-neighbours.png',
+      'clusters clusters-sprite-000.png',
+      'clusters clusters-summary.json',
+      'eval-table eval.csv',
+      'eval-table results.json',
+      'features features-clustering.npy',
+      'figure conv1-filters.png',
+      'model target-model.json',
+      'model target-weights.bin',
+      'pseudo-labels pseudo-labels.csv',
+      'pseudo-labels pseudo-labels.npy',
+    ].sort());
+    // what a member downloads from the run page: the same bytes as the worker's run folder; the model pair loads
+    const member = await portal.api.newUser('pipeline downloader', { projects: ['default'], role: 'member' });
+    const downloaded = new Map<string, Buffer>();
+    for (const artifact of done.artifacts.filter((a) => ['centroids', 'pseudo-labels', 'model', 'eval-table', 'features'].includes(a.kind))) {
+      const response = await fetch(`${portal.url}/api/artifacts/${artifact.id}`, { headers: { cookie: member.cookie } });
+      expect(response.status, artifact.name).toBe(200);
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${artifact.name}"`);
+      downloaded.set(artifact.name, Buffer.from(await response.arrayBuffer()));
+    }
+    const runDir = join(home, 'runs', run.id);
+    expect(downloaded.get('pseudo-labels.csv')).toEqual(readFileSync(join(runDir, 'pseudo-labels', 'labels.csv')));
+    expect(downloaded.get('features-clustering.npy')).toEqual(readFileSync(join(runDir, 'features', 'clustering.npy')));
+    expect(downloaded.get('eval.csv')!.toString().trim().split('\n')).toHaveLength(1 + done.evalResults.length);
+    const centroids = parseNpy(new Uint8Array(downloaded.get('centroids.npy')!));
+    expect(centroids.shape[0]).toBe(3);
+    expect(Array.from(parseNpy(new Uint8Array(downloaded.get('pseudo-labels.npy')!)).data)).toEqual(Array.from((await readPseudoLabels(join(runDir, 'pseudo-labels', 'labels.ktpl'))).labels));
+    const fetchFunc = async (url: string | URL | Request) => {
+      const bytes = downloaded.get(new URL(String(url)).pathname.slice(1));
+      return bytes ? new Response(new Uint8Array(bytes)) : new Response('not found', { status: 404 });
+    };
+    const loaded = await tf.loadLayersModel('http://downloads.test/target-model.json', { fetchFunc });
+    const original = await loadModel(join(runDir, 'target', 'model'));
+    expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(original.getWeights().map((w) => Array.from(w.dataSync())));
     const clusters = await portal.api.user.runs.clusters({ runId: run.id });
     expect(clusters.available && clusters.k).toBe(3);
     const logs = await portal.api.user.runs.logs({ runId: run.id, limit: 1000 });

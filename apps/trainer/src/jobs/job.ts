@@ -1,5 +1,5 @@
 import type { RunConfig, WorkerStageKind } from '@ktlab/config';
-import type { EvalResult, PipelineContext, StageStatus } from '@ktlab/pipeline';
+import type { DownloadKind, EvalResult, PipelineContext, StageStatus } from '@ktlab/pipeline';
 
 export type { EvalResult, StageStatus };
 /** The pipeline's stages, plus `train` for single-stage jobs such as the worker check. */
@@ -17,8 +17,8 @@ export interface JobContext {
   metric(key: string, step: number, value: number): Promise<void>;
   stage(kind: StageKind, ordinal: number, status: StageStatus, progress: number, message?: string): Promise<void>;
   log(message: string): void;
-  /** Hands a file to the portal, shown on the run page (figures) and downloadable. */
-  uploadArtifact(kind: 'figure' | 'eval-table' | 'log' | 'clusters', name: string, data: Uint8Array): Promise<void>;
+  /** Hands a file to the portal, shown on the run page (figures) and downloadable; `{ file }` is streamed from disk. */
+  uploadArtifact(kind: 'figure' | 'eval-table' | 'log' | 'clusters' | DownloadKind, name: string, data: Uint8Array | { file: string }): Promise<void>;
   /** The run folder's checkpoint copy on the portal, so another machine can resume the run. */
   checkpoints(runDir: string): RunCheckpoints;
   /** Hands k-means shards to the run queue (absent: the worker does not share work). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { datasetFields, fileFields, type PipelineConfig } from '@ktlab/config';
 import { datasetRootsFromEnv, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
 import { ktlabHome } from '@ktlab/db/paths';
-import { runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
+import { listRunDownloads, renameModelWeights, runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
 import type { Job } from './job';
 import { killSwitchFromEnv } from './test-kill-switch';
 
@@ -52,6 +52,7 @@ export const pipelineJob: Job = async (context) => {
     log: context.log,
   });
   await uploadResults(context, runDir, evalResults);
+  await uploadDownloads(context, runDir);
   return { evalResults };
 };
 
@@ -74,5 +75,28 @@ async function uploadResults(context: Parameters<Job>[0], runDir: string, evalRe
       await context.uploadArtifact('clusters', `clusters-${name}`, readFileSync(join(clusters, name)));
     }
     await context.uploadArtifact('clusters', 'clusters-summary.json', readFileSync(join(clusters, 'summary.json')));
+  }
+}
+
+/** An upload the portal refused as larger than it accepts (HTTP 413). */
+const tooLarge = (error: unknown) => (error as { status?: number } | undefined)?.status === 413;
+
+/**
+ * The files people download from the run page (libs/pipeline listRunDownloads): features, centroids,
+ * pseudo-labels, the evaluation table and the models, each model.json with its weight paths renamed to the
+ * flat names its weights are uploaded as. Large files are streamed from disk. Every upload replaces the file
+ * of that name, so a resumed or re-claimed run sends them again without duplicates. A file larger than the
+ * portal accepts is left in the worker's run folder and logged; the run still succeeds.
+ */
+export async function uploadDownloads(context: Parameters<Job>[0], runDir: string): Promise<void> {
+  for (const file of listRunDownloads(runDir)) {
+    const path = join(runDir, file.path);
+    const data = file.weightsPrefix === undefined ? { file: path } : new TextEncoder().encode(renameModelWeights(readFileSync(path, 'utf8'), file.weightsPrefix));
+    try {
+      await context.uploadArtifact(file.kind, file.name, data);
+    } catch (error) {
+      if (!tooLarge(error)) throw error;
+      context.log(`${file.name} (${file.bytes} bytes) is larger than the portal accepts: not downloadable from the run page; it stays in ${path} on this worker`);
+    }
   }
 }

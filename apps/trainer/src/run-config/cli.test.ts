@@ -137,6 +137,9 @@ describe('ktlab run', SPAWNING, () => {
     expect(points).toContainEqual({ key: 'pretext/permutations', step: 0, value: 100 });
     expect(points.some((point) => point.key === 'pretext/epoch_loss' && point.value > 0)).toBe(true);
     expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ preset: 'custom', seed: 2 });
+    // the downloadable files, in the run folder as on the run page
+    expect(result.stdout).toContain('\nfiles: eval.csv, pretext/trunk/weights.bin, pretext/trunk/model.json, target/model/weights.bin, target/model/model.json\n');
+    expect(readFileSync(join(runDir, 'eval.csv'), 'utf8')).toMatch(/^protocol,layer,dataset,metric,value\nknn,conv1,.*,top1,[\d.]+\n$/);
 
     // The same folder with another config is refused before any training, naming what differs.
     const other = await ktlab(['run', '--config', config, '--run-dir', runDir, '--set', 'pretext.epochs=2']);
