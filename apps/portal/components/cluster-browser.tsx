@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { formatMetric } from '../lib/format';
+import { formatMetric, formatPercent } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { SizeHistogram } from './size-histogram';
 import { Button } from './ui/button';
@@ -89,7 +89,7 @@ export function ClusterBrowser({ runId }: { runId: string }) {
           <>
             <Stat label="NMI" value={agreement.nmi.toFixed(3)} hint="vs ground-truth classes" />
             <Stat label="ARI" value={agreement.ari.toFixed(3)} hint="adjusted Rand index" />
-            <Stat label="Purity" value={agreement.purity.toFixed(3)} hint="majority class share" />
+            <Stat label="Purity" value={formatPercent(agreement.purity)} hint="share of images in their cluster's majority class" />
           </>
         ) : (
           <div className="col-span-2 rounded-lg border border-dashed border-slate-300 px-4 py-3 text-sm text-slate-500 md:col-span-3">

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { presets } from '@ktlab/config';
-import { formatPercent, formatTime, runDuration } from '../lib/format';
+import { formatMetricValue, formatPercent, formatTime, runDuration } from '../lib/format';
 import { columnLabel, evalValue, parseColumn, parseRunFilter, SUGGESTED_COLUMNS, type RunColumn } from '../lib/run-filter';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
@@ -79,6 +79,7 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
   const [page, setPage] = useState(() => Math.max(0, Number(params.page ?? 1) - 1) || 0);
   const runFilter = parseRunFilter(filterText);
   const columns = columnIds.map(parseColumn).filter((c): c is RunColumn => !('error' in c));
+  const metricKeys = columns.flatMap((c) => (c.kind === 'metric' ? [c.key] : []));
   const sortEval = sort.key.startsWith('eval.') ? parseColumn(sort.key) : undefined;
 
   // The URL follows the table (filters, sort, columns, page): a link or a reload shows the same runs.
@@ -116,6 +117,7 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
       ...filters,
       sort: SORT_KEYS.includes(sort.key) ? (sort.key as SortKey) : 'createdAt',
       sortEval: sortEval && 'field' in sortEval ? sortEval.field : undefined,
+      metricColumns: metricKeys.length ? metricKeys : undefined,
       order: sort.order,
       page,
       pageSize: PAGE_SIZE,
@@ -369,7 +371,7 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
                 {header('method', 'Method')}
                 {header('status', 'Status')}
                 {columns.map((column) => (
-                  <th key={column.id} className={`whitespace-nowrap px-3 py-2 font-medium ${column.kind === 'eval' ? 'text-right' : 'text-left'}`} data-testid={`column-${column.id}`}>
+                  <th key={column.id} className={`whitespace-nowrap px-3 py-2 font-medium ${column.kind === 'eval' || column.kind === 'metric' ? 'text-right' : 'text-left'}`} data-testid={`column-${column.id}`}>
                     {column.kind === 'eval' ? (
                       <button type="button" onClick={() => sortBy(column.id)} className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900" title={`Sort by ${column.id}`}>
                         {columnLabel(column)}
@@ -448,6 +450,14 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
                       return (
                         <td key={column.id} className="px-3 py-2 font-mono text-xs text-slate-600">
                           {showConfigValue(configAt(run.config, column.path))}
+                        </td>
+                      );
+                    }
+                    if (column.kind === 'metric') {
+                      const logged = run.metrics[column.key];
+                      return (
+                        <td key={column.id} className="px-3 py-2 text-right tabular-nums text-slate-700">
+                          {logged === undefined ? '—' : formatMetricValue(column.key, logged)}
                         </td>
                       );
                     }

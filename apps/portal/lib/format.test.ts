@@ -3,7 +3,7 @@ import { formatMetricValue, formatPercent, formatPointDelta, isAccuracyMetric, m
 
 describe('one unit for accuracies', () => {
   it('recognises accuracy metrics by name', () => {
-    for (const key of ['top1', 'eval/linear/conv3/top1', 'pretext/heldout_top1', 'train/acc', 'val.accuracy']) expect(isAccuracyMetric(key)).toBe(true);
+    for (const key of ['top1', 'eval/linear/conv3/top1', 'pretext/heldout_top1', 'train/acc', 'val.accuracy', 'pseudo-labels/purity']) expect(isAccuracyMetric(key)).toBe(true);
     for (const key of ['train/loss', 'kmeans/objective', 'top1_count', 'nmi']) expect(isAccuracyMetric(key)).toBe(false);
   });
 

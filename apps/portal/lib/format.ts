@@ -23,9 +23,9 @@ export function formatMetric(value: number): string {
   return value.toFixed(4).replace(/\.?0+$/, '');
 }
 
-/** Metrics that are accuracies (fractions in 0..1 as logged and stored): shown as percent everywhere. */
+/** Metrics that are accuracies or shares such as cluster purity (fractions in 0..1 as logged and stored): shown as percent everywhere. */
 export function isAccuracyMetric(name: string): boolean {
-  return /(^|[/._-])(top1|top5|top-1|top-5|acc|accuracy)$/i.test(name);
+  return /(^|[/._-])(top1|top5|top-1|top-5|acc|accuracy|purity)$/i.test(name);
 }
 
 /** An accuracy fraction as percent with one decimal, e.g. 0.7642 → "76.4%". */

@@ -32,6 +32,9 @@ describe('runs table filters', () => {
     expect(parseColumn('eval.linear.best')).toEqual({ kind: 'eval', id: 'eval.linear.best', field: { protocol: 'linear', layer: 'best', metric: 'top1' } });
     expect(parseColumn('clustering.k')).toEqual({ kind: 'config', id: 'config.clustering.k', path: 'clustering.k' });
     expect(parseColumn('dataset')).toEqual({ kind: 'dataset', id: 'dataset' });
+    expect(parseColumn('metric.pseudo-labels/nmi')).toEqual({ kind: 'metric', id: 'metric.pseudo-labels/nmi', key: 'pseudo-labels/nmi' });
+    expect(parseColumn('metric.')).toMatchObject({ error: expect.stringContaining('metric.<logged key>') });
+    expect(parseColumn('metric.a b')).toMatchObject({ error: expect.stringContaining('metric.<logged key>') });
     expect(parseColumn('config.nope')).toEqual({ error: '“config.nope” is not a config field' });
     const results = [
       { protocol: 'linear', layer: 'conv1', metric: 'top1', value: 0.3 },

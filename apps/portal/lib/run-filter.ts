@@ -2,12 +2,12 @@
  * The runs table's filter box and columns. Filters: comma-separated `field op value`, where field is
  * `eval.<protocol>.<layer>[.<metric>]` (layer `best`: the best over layers; ops > >= < <= =; accuracies as
  * fractions or with %) or a config field (`clustering.k=1000`, optionally written `config.clustering.k`; op =).
- * Columns: `eval.<protocol>.<layer>`, `config.<path>` or `dataset`. Anything else is an error naming the term.
+ * Columns: `eval.<protocol>.<layer>`, `config.<path>`, `metric.<logged key>` (its last value) or `dataset`. Anything else is an error naming the term.
  */
 import { pipelineConfigSchema, smokeConfigSchema } from '@ktlab/config';
 import { z } from 'zod';
 
-export const PROTOCOLS = ['linear', 'knn', 'nonlinear', 'finetune'] as const;
+export const PROTOCOLS = ['linear', 'knn', 'nonlinear', 'finetune', 'detection', 'segmentation'] as const;
 const EVAL_OPS = ['>', '>=', '<', '<=', '='] as const;
 type EvalOp = (typeof EVAL_OPS)[number];
 
@@ -105,7 +105,14 @@ export function parseRunFilter(text: string): ParsedRunFilter {
   return parsed;
 }
 
-export type RunColumn = { kind: 'eval'; id: string; field: EvalField } | { kind: 'config'; id: string; path: string } | { kind: 'dataset'; id: 'dataset' };
+export type RunColumn =
+  | { kind: 'eval'; id: string; field: EvalField }
+  | { kind: 'config'; id: string; path: string }
+  | { kind: 'metric'; id: string; key: string }
+  | { kind: 'dataset'; id: 'dataset' };
+
+/** Metric keys as the trainer logs them: slash-separated words, e.g. pseudo-labels/nmi. */
+const METRIC_KEY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 export function parseColumn(id: string): RunColumn | { error: string } {
   const text = id.trim();
@@ -113,6 +120,10 @@ export function parseColumn(id: string): RunColumn | { error: string } {
   if (text.startsWith('eval.')) {
     const field = parseEvalField(text);
     return typeof field === 'string' ? { error: field } : { kind: 'eval', id: text, field };
+  }
+  if (text.startsWith('metric.')) {
+    const key = text.slice('metric.'.length);
+    return METRIC_KEY.test(key) ? { kind: 'metric', id: text, key } : { error: `“${text}”: write metric.<logged key>, e.g. metric.pseudo-labels/nmi` };
   }
   const path = parseConfigField(text);
   return typeof path === 'string' ? { kind: 'config', id: `config.${path}`, path } : path;
@@ -127,6 +138,7 @@ export function evalValue(results: readonly { protocol: string; layer: string; m
 export function columnLabel(column: RunColumn): string {
   if (column.kind === 'dataset') return 'Dataset';
   if (column.kind === 'config') return column.path;
+  if (column.kind === 'metric') return column.key;
   const { protocol, layer, metric } = column.field;
   return `${protocol} ${layer === 'best' ? 'best layer' : layer}${metric === 'top1' ? ' top-1' : ` ${metric}`}`;
 }
@@ -139,6 +151,10 @@ export const SUGGESTED_COLUMNS = [
   'eval.knn.best',
   'eval.nonlinear.best',
   'eval.finetune.all',
+  'metric.pseudo-labels/nmi',
+  'metric.pseudo-labels/purity',
+  'metric.kmeans/inertia',
+  'metric.pretext/heldout_top1',
   'config.seed',
   'config.clustering.k',
   'config.clustering.layer',

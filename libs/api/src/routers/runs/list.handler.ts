@@ -43,6 +43,21 @@ async function idsByEval(ctx: UserContext, where: Prisma.RunWhereInput, input: L
   return rows.map((row) => row.id);
 }
 
+/** The last logged value of each of `keys` per run (a key a run never logged is absent from its record). */
+async function lastMetricValues(ctx: UserContext, runIds: string[], keys: string[]): Promise<Map<string, Record<string, number>>> {
+  const byRun = new Map<string, Record<string, number>>();
+  if (runIds.length === 0 || keys.length === 0) return byRun;
+  const rows = await ctx.db.$queryRaw<{ runId: string; key: string; value: number | null }[]>`
+    SELECT s."runId", s.key, (SELECT p.value FROM "MetricPoint" p WHERE p."seriesId" = s.id ORDER BY p.step DESC LIMIT 1) AS value
+    FROM "MetricSeries" s
+    WHERE s."runId" = ANY(${runIds}::text[]) AND s.key = ANY(${keys}::text[])`;
+  for (const row of rows) {
+    if (row.value === null) continue;
+    byRun.set(row.runId, { ...byRun.get(row.runId), [row.key]: row.value });
+  }
+  return byRun;
+}
+
 export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input: ListRunsInput }) {
   const project = await requireMembership(ctx.db, ctx.user.id, input.projectSlug);
   const where = runFilter(project.id, input);
@@ -62,7 +77,10 @@ export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input:
         }),
     ctx.db.dataset.findMany({ where: { projectId: project.id }, select: { name: true, location: true } }),
   ]);
-  const waiting = await waitingForEach(ctx.db, runs.filter((run) => run.status === 'queued').map((run) => run.id));
+  const [waiting, lastValues] = await Promise.all([
+    waitingForEach(ctx.db, runs.filter((run) => run.status === 'queued').map((run) => run.id)),
+    lastMetricValues(ctx, runs.map((run) => run.id), input.metricColumns ?? []),
+  ]);
   const datasetName = (config: unknown) => {
     const path = (config as { data?: { path?: string } } | null)?.data?.path;
     return path === undefined ? null : { path, name: datasets.find((dataset) => dataset.location === path)?.name ?? null };
@@ -71,7 +89,7 @@ export async function listRunsHandler({ ctx, input }: { ctx: UserContext; input:
     total,
     page: input.page,
     pageSize: input.pageSize,
-    runs: runs.map((run) => ({ ...run, waitingFor: waiting.get(run.id) ?? null, dataset: datasetName(run.config) })),
+    runs: runs.map((run) => ({ ...run, waitingFor: waiting.get(run.id) ?? null, dataset: datasetName(run.config), metrics: lastValues.get(run.id) ?? {} })),
   };
 }
 

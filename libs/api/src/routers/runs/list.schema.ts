@@ -52,6 +52,8 @@ export const listRunsInput = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   /** Sort by an evaluation result instead of `sort` (runs without it last, whatever the order). */
   sortEval: evalFieldSchema.optional(),
+  /** Logged metric keys (e.g. `pseudo-labels/nmi`) whose last value each listed run carries, for metric columns. */
+  metricColumns: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
   page: z.number().int().min(0).default(0),
   pageSize: z.number().int().min(1).max(200).default(50),
 });

@@ -106,6 +106,22 @@ describe('runs table features', () => {
     expect(page.testSets).toEqual([{ dataset: '/data/train [1000] (held-out 20%)', label: 'train-set, first 1,000, 20% held out', images: 200 }]);
   });
 
+  it('metric columns: each listed run carries the last logged value of the keys asked for, and nothing else', async () => {
+    const logged = await api.user.runs.create({ method: 'smoke', name: 'logged', config: { kind: 'smoke' } });
+    await api.user.runs.create({ method: 'smoke', name: 'silent', config: { kind: 'smoke' } });
+    const w = await api.newWorker('metrics');
+    await w.caller.worker.claim({ workerId: w.workerId });
+    const at = (key: string, step: number, value: number) => ({ key, step, value, wallTime: new Date() });
+    // sent out of step order: the column shows the value at the last step, not the last one received
+    await w.caller.worker.logMetrics({ workerId: w.workerId, runId: logged.id, points: [at('loss', 2, 0.5), at('loss', 0, 2), at('pseudo-labels/nmi', 0, 0.31), at('other', 0, 7)] });
+    const rows = (await api.user.runs.list({ metricColumns: ['loss', 'pseudo-labels/nmi', 'never-logged'], sort: 'name', order: 'asc' })).runs;
+    expect(rows.map((row) => [row.name, row.metrics])).toEqual([
+      ['logged', { loss: 0.5, 'pseudo-labels/nmi': 0.31 }],
+      ['silent', {}],
+    ]);
+    expect((await api.user.runs.list({ search: 'logged' })).runs[0]?.metrics).toEqual({});
+  });
+
   it('filters and sorts by eval results (a layer, or the best over layers); rows carry config, results and the dataset by name', async () => {
     const project = await api.db.project.findFirstOrThrow({ where: { slug: 'default' } });
     await api.db.dataset.create({ data: { projectId: project.id, name: 'my-images', format: 'folder', location: '/data/cifar' } });
