@@ -114,3 +114,116 @@ test('a cloned run’s settings count as edits: Quick and presets keep them', as
     await deleteRuns([source]);
   }
 });
+
+/** Answers a tRPC call (batched, superjson) with a BAD_REQUEST carrying these field errors, as the API refuses. */
+function refusal(fieldErrors: { path: string; message: string }[]) {
+  const error = { json: { message: fieldErrors[0].message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400, fieldErrors } } };
+  return { status: 400, contentType: 'application/json', body: JSON.stringify([{ error }]) };
+}
+
+/** The input of a batched tRPC request: the body is { "0": { json: input } }. */
+function trpcInput<T>(body: unknown): T {
+  const parsed = body as { json?: T } & Record<string, { json: T }>;
+  return (parsed.json ?? parsed['0']?.json) as T;
+}
+
+test('a grid sweep: several fields, the run count and each field’s error before launching, at most 64 runs, the Table 2 domains', async ({ page }) => {
+  const train = '/data/grid/train';
+  await signIn(page, '/runs/new');
+  await page.getByLabel('CC+Jigsaw++').check();
+  await page.getByLabel('Training images (folder path on the workers)').fill(train);
+  await page.getByLabel('Launch a sweep').check();
+  // One field to start with: the seeds.
+  await expect(page.locator('#sweep-field-0')).toHaveValue('seed');
+  await expect(page.getByTestId('sweep-count')).toContainText('3 runs, grouped as one sweep; at most 64.');
+
+  await page.getByRole('button', { name: 'Add a field' }).click();
+  await page.locator('#sweep-field-1').fill('clustering.k');
+  await page.locator('#sweep-values-1').fill('50, 100');
+  await expect(page.getByTestId('sweep-count')).toContainText('6 runs (3 × 2)');
+  await expect(page.getByTestId('sweep-count')).toContainText('First run: cc-jigsaw++-0-50.');
+  await expect(page.getByRole('button', { name: 'Launch sweep (6 runs)' })).toBeEnabled();
+
+  // Errors at their field, before anything is sent: a misspelled field, a repeated value, a field swept twice.
+  await page.locator('#sweep-field-1').fill('clustering.kk');
+  await expect(page.getByTestId('sweep-axis-error-1')).toHaveText('clustering.kk = 50: clustering.kk: unknown field "kk"');
+  await expect(page.getByRole('button', { name: /^Launch sweep/ })).toBeDisabled();
+  await page.locator('#sweep-field-1').fill('clustering.k');
+  await page.locator('#sweep-values-1').fill('50, 100, 50');
+  await expect(page.getByTestId('sweep-axis-error-1')).toHaveText('clustering.k: the value 50 is given twice');
+  await page.locator('#sweep-values-1').fill('50, 100');
+  await page.locator('#sweep-field-1').fill('seed');
+  await expect(page.getByTestId('sweep-axis-error-1')).toHaveText('seed is swept twice');
+  await page.locator('#sweep-field-1').fill('clustering.k');
+
+  // More than 64 runs: refused with the count.
+  await page.locator('#sweep-values-1').fill(Array.from({ length: 22 }, (_, i) => 10 + i).join(', '));
+  await expect(page.getByTestId('sweep-count')).toHaveText('this sweep makes 66 runs (3 × 22); a sweep launches at most 64');
+  await expect(page.getByRole('button', { name: 'Launch sweep (66 runs)' })).toBeDisabled();
+
+  // Table 2: cluster on half A; pseudo-label half A, half B, the test images (beside the train folder).
+  await page.getByRole('button', { name: 'Table 2: cluster domain' }).click();
+  await expect(page.locator('#sweep-field-0')).toHaveValue('clustering.data');
+  await expect(page.locator('#sweep-field-1')).toHaveValue('pseudoLabels.data');
+  await expect(page.locator('#sweep-values-1')).toHaveValue('first-half, second-half, /data/grid/test');
+  await expect(page.getByTestId('sweep-axis-values-1')).toContainText('3 values: train.first-half, train.second-half, test');
+  await page.locator('#sweep-values-1').fill('first-half, /data/grid/test#quarter');
+  await expect(page.getByTestId('sweep-axis-error-1')).toHaveText('"quarter" in "/data/grid/test#quarter" is not a subset (all, first-half, second-half)');
+  await page.locator('#sweep-values-1').fill('first-half, second-half, /data/grid/test');
+  await page.getByRole('button', { name: 'Add a field' }).click();
+  await page.locator('#sweep-field-2').fill('seed');
+  await page.locator('#sweep-values-2').fill('0, 1');
+  await expect(page.getByTestId('sweep-count')).toContainText('6 runs (1 × 3 × 2)');
+  await page.screenshot({ path: test.info().outputPath('launch-form-grid-sweep.png'), fullPage: true });
+
+  // What is sent is the grid; the API's refusal of a swept folder is shown at that field (answered here: nothing is queued).
+  let sent: { name: string; axes: { field: string; values: unknown[] }[] } | undefined;
+  await page.route('**/api/trpc/runs.createSweep**', async (route) => {
+    sent = trpcInput(route.request().postDataJSON());
+    await route.fulfill(refusal([{ path: 'config.pseudoLabels.data.path', message: '"/data/grid/test" is outside the allowed dataset folders (/data/grid/train)' }]));
+  });
+  await page.getByRole('button', { name: 'Launch sweep (6 runs)' }).click();
+  await expect.poll(() => sent?.axes.length).toBe(3);
+  expect(sent!.name).toBe('cc-jigsaw++');
+  const halfA = expect.objectContaining({ path: train, format: 'folder', subset: 'first-half' });
+  expect(sent!.axes).toEqual([
+    { field: 'clustering.data', values: [halfA] },
+    { field: 'pseudoLabels.data', values: [halfA, expect.objectContaining({ path: train, subset: 'second-half' }), expect.objectContaining({ path: '/data/grid/test', subset: 'all' })] },
+    { field: 'seed', values: [0, 1] },
+  ]);
+  await expect(page.getByTestId('sweep-axis-error-1')).toHaveText('pseudoLabels.data.path: "/data/grid/test" is outside the allowed dataset folders (/data/grid/train)');
+});
+
+test('pseudo-labels from a file and a permutation set file are set in the launch form; a path outside the dataset roots is refused at its field', async ({ page }) => {
+  await signIn(page, '/runs/new');
+  await page.getByLabel('CC+Jigsaw++').check();
+  await page.getByLabel('Training images (folder path on the workers)').fill('/data/labels/train');
+
+  // The permutation set: a path, or empty to generate one (an emptied field is left out, not an error).
+  const permutations = page.locator('#field-pretext-permutationsFile');
+  await expect(page.getByLabel('Permutation set file (.bin)')).toHaveCount(1);
+  await permutations.fill('/data/labels/permutations_701.bin');
+  await permutations.fill('');
+  await expect(page.getByTestId('error-pretext.permutationsFile')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Launch run' })).toBeEnabled();
+  await permutations.fill('/data/labels/permutations_701.bin');
+
+  // Source "file" needs the labels file: said at its group until it is set.
+  await page.locator('#field-clustering-source').selectOption('file');
+  await expect(page.getByTestId('error-clustering.labelsFile')).toHaveText('required when clustering.source is "file"');
+  await page.getByRole('button', { name: 'Set pseudo-labels file (source "file")' }).click();
+  await page.locator('#field-clustering-labelsFile-path').fill('/home/me/released.csv');
+  await expect(page.getByTestId('error-clustering.labelsFile')).toHaveCount(0);
+  await expect(page.getByTestId('group-clustering.labelsFile')).toContainText('inside the dataset roots');
+
+  let sent: { config: { pretext: Record<string, unknown>; clustering: Record<string, unknown> } } | undefined;
+  await page.route('**/api/trpc/runs.create**', async (route) => {
+    sent = trpcInput(route.request().postDataJSON());
+    await route.fulfill(refusal([{ path: 'config.clustering.labelsFile.path', message: '"/home/me/released.csv" is outside the allowed dataset folders (/data)' }]));
+  });
+  await page.getByRole('button', { name: 'Launch run' }).click();
+  await expect.poll(() => sent?.config.clustering.source).toBe('file');
+  expect(sent!.config.clustering.labelsFile).toMatchObject({ path: '/home/me/released.csv' });
+  expect(sent!.config.pretext.permutationsFile).toBe('/data/labels/permutations_701.bin');
+  await expect(page.getByTestId('error-clustering.labelsFile.path')).toHaveText('"/home/me/released.csv" is outside the allowed dataset folders (/data)');
+});
