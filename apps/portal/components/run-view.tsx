@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { describeRequiredWorker, hasRequirements, WORKER_STAGE_KINDS, type Requirements } from '@ktlab/config';
 import { runEta, stageEta } from '../lib/eta';
 import { figureCaption } from '../lib/figure-captions';
+import { downloadGroups, formatBytes, isDownloadKind } from '../lib/run-downloads';
 import { formatDuration, formatMetricValue, formatTime, runDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { useThrottledInvalidate } from '../lib/use-throttled-invalidate';
@@ -75,18 +76,20 @@ export function RunView({ runId }: { runId: string }) {
   const singleKeys = new Set(data.singleValues.map((metric) => metric.key));
   const curveKeys = data.metricKeys.filter((key) => !singleKeys.has(key));
   const figures = data.artifacts.filter((artifact) => artifact.kind === 'figure');
-  const files = data.artifacts.filter((artifact) => artifact.kind !== 'clusters');
+  const downloads = downloadGroups(data.artifacts);
+  const files = data.artifacts.filter((artifact) => artifact.kind !== 'clusters' && !isDownloadKind(artifact.kind));
+  const clusterFiles = data.artifacts.filter((artifact) => artifact.kind === 'clusters').length;
   const sections = [
     { id: 'stages', label: 'Stages' },
     { id: 'logs', label: 'Logs' },
     { id: 'metrics', label: 'Metrics' },
     ...(data.evalResults.length > 0 ? [{ id: 'evaluation', label: 'Evaluation' }] : []),
+    ...(downloads.length > 0 ? [{ id: 'downloads', label: 'Downloads' }] : []),
     ...(figures.length > 0 ? [{ id: 'figures', label: 'Figures' }] : []),
-    ...(data.artifacts.length > 0 ? [{ id: 'files', label: 'Files' }] : []),
+    ...(files.length > 0 || clusterFiles > 0 ? [{ id: 'files', label: 'Files' }] : []),
     { id: 'config', label: 'Config' },
   ];
   const remaining = data.status === 'running' ? runEta(stages, now) : undefined;
-  const clusterFiles = data.artifacts.filter((artifact) => artifact.kind === 'clusters').length;
   const requirements = (data.config as { requirements?: Requirements } | null)?.requirements;
   const hasClusters = data.artifacts.some((artifact) => artifact.name === 'clusters-summary.json') || stages.some((stage) => (stage.kind === 'kmeans' || stage.kind === 'pseudo-labels') && stage.status !== 'skipped');
 
@@ -290,6 +293,32 @@ export function RunView({ runId }: { runId: string }) {
           </Card>
         </div>
       )}
+      {downloads.length > 0 && (
+        <div id="downloads" className="scroll-mt-14">
+          <Card title="Downloads">
+            <div className="space-y-4" data-testid="run-downloads">
+              {downloads.map((group) => (
+                <section key={group.kind} data-testid={`downloads-${group.kind}`}>
+                  <h3 className="text-sm font-medium text-slate-800">{group.label}</h3>
+                  <p className="mt-0.5 text-xs text-slate-500">{group.description}</p>
+                  <ul className="mt-1 divide-y divide-slate-100 text-sm">
+                    {group.files.map((artifact) => (
+                      <li key={artifact.id} className="flex items-center justify-between gap-4 py-1.5">
+                        <a href={`/api/artifacts/${artifact.id}`} className="break-all font-mono text-indigo-700 hover:underline" download={artifact.name} data-testid={`download-${artifact.name}`}>
+                          {artifact.name}
+                        </a>
+                        <span className="shrink-0 text-xs text-slate-500">
+                          {artifact.kind} · {formatBytes(artifact.bytes)}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ))}
+            </div>
+          </Card>
+        </div>
+      )}
       {figures.length > 0 && (
         <div id="figures" className="scroll-mt-14">
           <Card title="Figures">
@@ -307,7 +336,7 @@ export function RunView({ runId }: { runId: string }) {
           </Card>
         </div>
       )}
-      {data.artifacts.length > 0 && (
+      {(files.length > 0 || clusterFiles > 0) && (
         <div id="files" className="scroll-mt-14">
         <Card title="Files">
           <ul className="divide-y divide-slate-100 text-sm">
@@ -325,7 +354,7 @@ export function RunView({ runId }: { runId: string }) {
                   {artifact.name}
                 </a>
                 <span className="text-xs text-slate-500">
-                  {artifact.kind} · {(artifact.bytes / 1024).toFixed(1)} KiB
+                  {artifact.kind} · {formatBytes(artifact.bytes)}
                 </span>
               </li>
             ))}
