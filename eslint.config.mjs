@@ -1,8 +1,10 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * Module boundaries (Nx tags): apps may use any lib; a feature lib uses data-access and util libs; a
- * data-access lib uses util libs; a util lib uses only util libs. Nothing imports an app.
+ * Module boundaries (Nx tags), two axes. Type: apps may use any lib; a feature lib uses data-access and util
+ * libs; a data-access lib uses util libs; a util lib uses only util libs. Nothing imports an app.
+ * Scope: web (portal, api, db), compute (tf-backend, models, kmeans, jigsaw, data, scenes, eval-metrics,
+ * pipeline), shared (config, random), worker (trainer, publish) and tool (tools, e2e): see depConstraints.
  */
 export default [
   ...nx.configs['flat/base'],
@@ -26,6 +28,13 @@ export default [
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            // Scopes: the web side (portal, API, database) never loads TF.js, image decoding or k-means; the
+            // compute side never touches the database; only the worker side (trainer, publish) and tools join them.
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+            { sourceTag: 'scope:compute', onlyDependOnLibsWithTags: ['scope:compute', 'scope:shared'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:worker', 'scope:web', 'scope:compute', 'scope:shared'] },
+            { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: ['scope:worker', 'scope:web', 'scope:compute', 'scope:shared'] },
           ],
         },
       ],
