@@ -6,11 +6,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { evalProtocolSchema } from '@ktlab/config';
 import { writeFileAtomic } from '@ktlab/data';
 import { configHash, type StudyCell } from './plan';
 
 export const evalResultSchema = z.object({
-  protocol: z.enum(['linear', 'nonlinear', 'finetune', 'knn']),
+  protocol: evalProtocolSchema,
   layer: z.string(),
   dataset: z.string(),
   metric: z.string(),

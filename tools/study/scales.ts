@@ -3,6 +3,8 @@
  * and cluster-domain ablations); they differ in images, epochs and network width. `quick` is sized from
  * measured per-cell timings to finish on a 2-core CPU in under an hour (see tools/study/README.md).
  */
+import type { EvalProtocolName } from '@ktlab/config';
+
 export const SCALE_NAMES = ['smoke', 'quick', 'medium', 'full'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
 
@@ -21,7 +23,7 @@ export const STUDY_ROWS = [
 ] as const;
 export type StudyRow = (typeof STUDY_ROWS)[number];
 
-export type EvalProtocolName = 'linear' | 'nonlinear' | 'finetune' | 'knn';
+export type { EvalProtocolName };
 
 export interface Scale {
   name: ScaleName;

@@ -3,14 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ablationLabel, MAIN_GROUP, studyOfTag, studyTag } from '@ktlab/config';
+import { ablationLabel, EVAL_PROTOCOL_INFO, MAIN_GROUP, studyOfTag, studyTag, type EvalProtocolName } from '@ktlab/config';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 import { EvalTable } from './eval-table';
 import { Button } from './ui/button';
 import { Card, EmptyState, ErrorNotice } from './ui/card';
 
-type Protocol = 'linear' | 'nonlinear' | 'finetune' | 'knn';
 
 function download(name: string, type: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -32,10 +31,12 @@ export function BenchmarkTableView({ study }: { study?: string }) {
   const { projectSlug } = useSession();
   const options = useQuery(trpc.benchmarks.options.queryOptions({ projectSlug, study }));
   const [choice, setChoice] = useState<{ by: 'layer' | 'protocol'; protocol?: string; layer?: string; dataset?: string; metric?: string }>({ by: 'layer' });
-  const protocol = (choice.protocol ?? options.data?.protocols[0]) as Protocol | undefined;
+  const protocol = (choice.protocol ?? options.data?.protocols[0]) as EvalProtocolName | undefined;
   const layer = choice.layer ?? options.data?.layers.at(-1);
   const dataset = choice.dataset ?? options.data?.datasets[0];
-  const metric = choice.metric ?? (options.data?.metrics.includes('top1') ? 'top1' : options.data?.metrics[0]);
+  // Unless one is chosen, the protocol's headline metric (detection: map50, segmentation: miou), else top-1.
+  const headline = choice.by === 'layer' && protocol ? EVAL_PROTOCOL_INFO[protocol]?.metrics[0] : undefined;
+  const metric = choice.metric ?? [headline, 'top1'].find((m) => m && options.data?.metrics.includes(m)) ?? options.data?.metrics[0];
   const columns = choice.by === 'layer' ? (protocol ? { by: 'layer' as const, protocol } : undefined) : layer ? { by: 'protocol' as const, layer } : undefined;
   const table = useQuery({
     ...trpc.benchmarks.table.queryOptions({ projectSlug, study, dataset: dataset ?? '', metric: metric ?? 'top1', columns: columns ?? { by: 'layer', protocol: 'linear' } }),
@@ -83,7 +84,7 @@ export function BenchmarkTableView({ study }: { study?: string }) {
           })}
         {select('Columns', choice.by === 'layer' ? 'layers' : 'protocols', ['layers', 'protocols'], (v) => setChoice({ ...choice, by: v === 'layers' ? 'layer' : 'protocol' }))}
         {choice.by === 'layer'
-          ? select('Protocol', protocol, options.data.protocols, (v) => setChoice({ ...choice, protocol: v }))
+          ? select('Protocol', protocol, options.data.protocols, (v) => setChoice({ ...choice, protocol: v, metric: undefined }))
           : select('Layer', layer, options.data.layers, (v) => setChoice({ ...choice, layer: v }))}
         {select('Dataset', dataset, options.data.datasets, (v) => setChoice({ ...choice, dataset: v }), (v) => options.data!.testSets.find((t) => t.dataset === v)?.label ?? v)}
         {select('Metric', metric, options.data.metrics, (v) => setChoice({ ...choice, metric: v }))}

@@ -37,6 +37,18 @@ describe('runConfigSchema', () => {
     expect(result.errors.find((e) => e.path === 'data.path')?.message).toMatch(/dataset path is required/);
   });
 
+  it('leaves evaluation.dense out unless given (stored configs hash as before), and checks it field by field', () => {
+    const plain = runConfigSchema.parse({ kind: 'pipeline', data: { path: '/d' } });
+    expect(plain.kind === 'pipeline' && Object.keys(plain.evaluation)).not.toContain('dense');
+    const given = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, evaluation: { protocols: ['detection', 'segmentation'], dense: { canvasSize: 64 } } });
+    expect(given).toMatchObject({ ok: true, config: { evaluation: { dense: { modes: ['frozen', 'finetune'], canvasSize: 64, trainScenes: 1000, testScenes: 250 } } } });
+    const bad = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, evaluation: { dense: { canvasSize: 100, modes: ['thawed'], scenes: 3 } } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.map((e) => e.path).sort()).toEqual(['evaluation.dense.canvasSize', 'evaluation.dense.modes.0', 'evaluation.dense.scenes']);
+    expect(bad.errors.find((e) => e.path === 'evaluation.dense.canvasSize')?.message).toMatch(/multiple of 16/);
+  });
+
   it('names the known pretext tasks and evaluation protocols when a config names another', () => {
     const result = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { task: 'colorization' }, evaluation: { protocols: ['linear', 'svm'] } });
     expect(result.ok).toBe(false);

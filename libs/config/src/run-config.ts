@@ -3,7 +3,7 @@
  * Every field has a default, so `{ kind: 'pipeline' }` is a complete config; presets fill in the paper's rows.
  */
 import { z } from 'zod';
-import { evalProtocolSchema } from './eval-protocols';
+import { denseEvaluationSchema, evalProtocolSchema } from './eval-protocols';
 import { requirementsSchema } from './requirements';
 
 export const datasetRefSchema = z.object({
@@ -143,6 +143,8 @@ export const evaluationSchema = z.object({
    * seeded shuffle; quick runs). Linear probes and kNN always use them all; every protocol scores the full test set.
    */
   trainLimit: z.number().int().positive().optional(),
+  /** detection and segmentation: their scenes (made from the evaluation images, `trainLimit` included) and training. */
+  dense: denseEvaluationSchema.optional(),
   /**
    * Labelled data for the evaluation heads: train on `train`, report on `test`. Defaults: `train` is the run's
    * training data (it must then have labels), `test` a seeded 20% of it held out from `train`.
@@ -206,7 +208,10 @@ export const pipelineConfigInputSchema = pipelineConfigSchema
       .prefault({}),
     pseudoLabels: pseudoLabelsSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
     target: targetSchema.strict().prefault({}),
-    evaluation: evaluationSchema.extend({ train: strictDatasetRefSchema.optional(), test: strictDatasetRefSchema.optional() }).strict().prefault({}),
+    evaluation: evaluationSchema
+      .extend({ train: strictDatasetRefSchema.optional(), test: strictDatasetRefSchema.optional(), dense: denseEvaluationSchema.strict().optional() })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -85,6 +85,7 @@ export { saveModel, loadModel } from './io/save-load-model.js';
 export { SgdMomentum, sgdOptionsSchema, type SgdOptions, type SgdParameter } from './training/sgd-momentum.js';
 export { cosineLr, type LrSchedule } from './training/lr-schedule.js';
 export { trainStep, trainStepAsync } from './training/train-step.js';
+export { lossStep, lossStepAsync } from './training/loss-step.js';
 export { regressionStep, regressionStepAsync } from './training/regression-step.js';
 
 export { parseOptions } from './parse-options.js';

@@ -3,7 +3,8 @@
  * - conv1 filters of the evaluated network (Figure 4);
  * - the images nearest to a sample of centroids, one row per cluster (Figure 5);
  * - example pretext puzzles as the network sees them (shuffled, standardised tiles; Jigsaw++ occluders outlined);
- * - for the rotation pretext, example images in their four rotations.
+ * - for the rotation pretext, example images in their four rotations;
+ * - for the detection and segmentation protocols, test scenes with their truth beside the prediction.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,4 +150,33 @@ export async function exampleRotationsFigure(batch: RotationBatch, path: string,
   }
   mkdirSync(join(path, '..'), { recursive: true });
   await canvas.toPng(path);
+}
+
+/**
+ * The dense protocols' examples: one row per test scene, the ground truth (boxes, or the class map blended in)
+ * on the left and the prediction on the right, each shown at twice its size; colours are the classes' VOC colours.
+ */
+export async function denseExamplesFigure(examples: readonly { truth: SquareRaster; predicted: SquareRaster }[], path: string): Promise<void> {
+  if (examples.length === 0) throw new Error('no examples to draw');
+  const size = examples[0].truth.width;
+  const scale = Math.max(1, Math.floor(192 / size));
+  const gap = 4;
+  const cell = size * scale + gap;
+  const canvas = new Canvas(2 * cell + gap, examples.length * cell + gap);
+  examples.forEach(({ truth, predicted }, row) => {
+    for (const [column, image] of [truth, predicted].entries()) {
+      if (image.width !== size || image.height !== size) throw new Error(`example ${row} is ${image.width}×${image.height}, not ${size}×${size}`);
+      canvas.paste(image.data, size, image.channels, gap + column * cell, gap + row * cell, scale);
+    }
+  });
+  mkdirSync(join(path, '..'), { recursive: true });
+  await canvas.toPng(path);
+}
+
+/** A square interleaved uint8 image (the scenes library's Raster). */
+interface SquareRaster {
+  width: number;
+  height: number;
+  channels: number;
+  data: Uint8Array;
 }

@@ -121,9 +121,9 @@ describe('the rotation pretext through the pipeline on a tiny folder', () => {
     for (const result of results) {
       expect(result).toMatchObject({ metric: 'top1', dataset: expect.stringContaining('held-out 20%') });
       expect(run.metrics.get(`eval/${result.protocol}/${result.layer}/top1@0`)).toBe(result.value);
-      // each (protocol, layer) cell is saved in the run folder as it finishes
+      // each (protocol, layer) cell is saved in the run folder as it finishes: its rows, one per metric
       const saved = JSON.parse(readFileSync(join(run.ctx.runDir, 'eval', 'results', `${result.protocol}-${result.layer}.json`), 'utf8')) as unknown;
-      expect(saved).toEqual(result);
+      expect(saved).toEqual([result]);
     }
   });
 

@@ -8,7 +8,10 @@ import { writeRunManifest } from './run-manifest';
 const root = mkdtempSync(join(tmpdir(), 'ktlab-publish-folder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const results = [{ protocol: 'linear', layer: 'conv1', dataset: 'test', metric: 'top1', value: 0.4 }];
+const results = [
+  { protocol: 'linear', layer: 'conv1', dataset: 'test', metric: 'top1', value: 0.4 },
+  { protocol: 'detection', layer: 'all', dataset: 'test', metric: 'map50', value: 0.3 },
+];
 
 function folder(name: string, files: Record<string, unknown>): string {
   const dir = join(root, name);

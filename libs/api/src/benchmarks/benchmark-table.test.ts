@@ -43,6 +43,9 @@ describe('buildBenchmarkTable', () => {
 
   it('orders layers by depth, then protocols, then the rest', () => {
     expect(orderColumns(['conv10x', 'knn', 'conv5', 'linear', 'conv1'])).toEqual(['conv1', 'conv5', 'linear', 'knn', 'conv10x']);
+    // The dense protocols' rows: trunk frozen before fine-tuned; the transfer protocols after the classification ones.
+    expect(orderColumns(['all', 'frozen', 'conv5'])).toEqual(['conv5', 'frozen', 'all']);
+    expect(orderColumns(['segmentation', 'finetune', 'detection'])).toEqual(['finetune', 'detection', 'segmentation']);
   });
 
   it('exports CSV with unrounded numbers and Markdown with the best cells in bold', () => {

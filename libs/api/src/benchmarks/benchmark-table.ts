@@ -37,8 +37,9 @@ export interface BenchmarkTable {
 }
 
 
-const LAYER_ORDER = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'];
-const PROTOCOL_ORDER = ['linear', 'nonlinear', 'knn', 'finetune'];
+/** `frozen` and `all` are the dense protocols' rows (trunk frozen, fine-tuned); `all` is also finetune's. */
+const LAYER_ORDER = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8', 'frozen', 'all'];
+const PROTOCOL_ORDER = ['linear', 'nonlinear', 'knn', 'finetune', 'detection', 'segmentation'];
 
 function rank(order: string[], value: string): number {
   const index = order.indexOf(value);

@@ -7,6 +7,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { EVAL_PROTOCOL_INFO, type EvalProtocolInfo, type EvalProtocolName, type PipelineConfig } from '@ktlab/config';
 import type { ImageDataset } from '@ktlab/data';
 import type { PipelineContext } from '../context';
+import { denseLayers } from './dense/dense-settings';
+import { DETECTION, SEGMENTATION } from './dense/dense-tasks';
+import { denseTransfer } from './dense/dense-transfer';
 import { FINETUNE_LAYER, finetuneAccuracy } from './finetune';
 import { knnAccuracy } from './knn';
 import { linearProbe, type ProbeData } from './linear-probe';
@@ -25,14 +28,17 @@ export interface FrozenFeaturesProtocol extends EvalProtocolInfo {
 export interface TrainedProtocol extends EvalProtocolInfo {
   name: EvalProtocolName;
   kind: 'trained';
-  /** Trains (part of) the evaluated net again for `layer` and returns its top-1 on the test images. */
+  /**
+   * Trains (part of) the evaluated net again for `layer` and returns its scores on the test images, one per
+   * metric of its description (`EVAL_PROTOCOL_INFO[name].metrics`: top-1 of a classifier, mAP, mean IoU).
+   */
   train(
     context: PipelineContext,
     evaluated: tf.LayersModel,
     layer: string,
     data: { train: ImageDataset; test: ImageDataset; numClasses: number },
     run: Pick<TrainAndScoreOptions, 'checkpointDir' | 'progress'>,
-  ): Promise<number>;
+  ): Promise<Record<string, number>>;
 }
 
 export type EvalProtocol = FrozenFeaturesProtocol | TrainedProtocol;
@@ -67,12 +73,22 @@ export const EVAL_PROTOCOL_REGISTRY: Readonly<Record<EvalProtocolName, EvalProto
   nonlinear: protocol<TrainedProtocol>({
     name: 'nonlinear',
     kind: 'trained',
-    train: (context, evaluated, layer, data, run) => nonlinearAccuracy(context, evaluated, layer, data, run),
+    train: async (context, evaluated, layer, data, run) => ({ top1: await nonlinearAccuracy(context, evaluated, layer, data, run) }),
   }),
   finetune: protocol<TrainedProtocol>({
     name: 'finetune',
     kind: 'trained',
-    train: (context, evaluated, _layer, data, run) => finetuneAccuracy(context, evaluated, data, run),
+    train: async (context, evaluated, _layer, data, run) => ({ top1: await finetuneAccuracy(context, evaluated, data, run) }),
+  }),
+  detection: protocol<TrainedProtocol>({
+    name: 'detection',
+    kind: 'trained',
+    train: (context, evaluated, layer, data, run) => denseTransfer(context, DETECTION, evaluated, layer, data, run),
+  }),
+  segmentation: protocol<TrainedProtocol>({
+    name: 'segmentation',
+    kind: 'trained',
+    train: (context, evaluated, layer, data, run) => denseTransfer(context, SEGMENTATION, evaluated, layer, data, run),
   }),
 };
 
@@ -99,5 +115,7 @@ export function protocolLayers(name: EvalProtocolName, evaluation: PipelineConfi
       return [...(evaluation.nonlinearLayers ?? evaluation.layers)];
     case 'whole-net':
       return [FINETUNE_LAYER];
+    case 'evaluation.dense.modes':
+      return denseLayers(evaluation);
   }
 }

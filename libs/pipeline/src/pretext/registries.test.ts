@@ -34,7 +34,7 @@ describe('the evaluation protocol registry', () => {
     }
     expect(evalProtocol('knn').kind).toBe('frozen-features');
     expect(() => protocolOfKind('finetune', 'frozen-features')).toThrow('eval protocol finetune is a trained protocol, not frozen-features');
-    expect(() => evalProtocol('svm' as EvalProtocolName)).toThrow('evaluation.protocols: unknown protocol "svm"; known: linear, knn, nonlinear, finetune');
+    expect(() => evalProtocol('svm' as EvalProtocolName)).toThrow('evaluation.protocols: unknown protocol "svm"; known: linear, knn, nonlinear, finetune, detection, segmentation');
   });
 
   it('lays out the cells: frozen-feature protocols per layer, then each trained protocol at its layers', () => {
@@ -50,6 +50,14 @@ describe('the evaluation protocol registry', () => {
       { protocol: 'nonlinear', layer: 'conv3' },
       { protocol: 'finetune', layer: 'all' },
     ]);
+    // The dense protocols report one row per mode (frozen trunk, fine-tuned: `all`), after the classification ones.
+    const dense = evaluationCells(evaluation({ protocols: ['segmentation', 'finetune', 'detection'], dense: { modes: ['finetune'] } }));
+    expect(dense.trained).toEqual([
+      { protocol: 'finetune', layer: 'all' },
+      { protocol: 'detection', layer: 'all' },
+      { protocol: 'segmentation', layer: 'all' },
+    ]);
+    expect(evaluationCells(evaluation({ protocols: ['detection'] })).trained.map((c) => c.layer)).toEqual(['frozen', 'all']);
     // Without nonlinearLayers, nonlinear reports at every evaluated layer; a protocol left out has no cells.
     expect(evaluationCells(evaluation({ protocols: ['nonlinear'], layers: ['conv1', 'conv5'] }))).toEqual({
       frozen: [],

@@ -2,12 +2,15 @@
  * Stage 6: what transferred, scored on labelled images (trained on `evaluation.train`, top-1 on
  * `evaluation.test`). The protocols come from the evaluation registry (eval/eval-protocols.ts): frozen-feature
  * protocols (linear probe, kNN) per conv layer from one forward pass per split that serves every layer; trained
- * protocols (nonlinear: conv1…convk frozen, the rest retrained; finetune: the whole net) one training run each.
+ * protocols (nonlinear: conv1…convk frozen, the rest retrained; finetune: the whole net; detection and
+ * segmentation: a dense head on scenes made from the evaluation images, trunk frozen or fine-tuned) one training
+ * run each, a row per metric.
  * Each (protocol, layer) cell is saved as it finishes, so a stopped evaluation resumes where it was.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { EVAL_PROTOCOL_INFO } from '@ktlab/config';
 import { shuffleIndices, splitIndices, subsetDataset, type ImageDataset } from '@ktlab/data';
 import { loadModel } from '@ktlab/models';
 import { throttle, throwIfAborted, type EvalResult, type PipelineContext } from '../context';
@@ -47,7 +50,10 @@ async function evaluationSets(context: PipelineContext): Promise<EvaluationSets>
   return { train: subsetDataset(train, trainRows), test: subsetDataset(train, testRows), numClasses, name: `${describeRef(trainRef)} (held-out 20%)` };
 }
 
-/** The images nonlinear and finetune train on: all of the evaluation training set, or `trainLimit` of them. */
+/**
+ * The images the trained protocols learn from (nonlinear, finetune; detection and segmentation make their training
+ * scenes from them): all of the evaluation training set, or `trainLimit` of them.
+ */
 function trainedProtocolsSet(context: PipelineContext, train: ImageDataset): ImageDataset {
   const limit = context.config.evaluation.trainLimit;
   if (limit === undefined || limit >= train.count) return train;
@@ -82,13 +88,19 @@ export async function evaluateStage(context: PipelineContext, checkpoints: Stage
   // Progress: frozen-feature cells are cheap next to a training run; weigh a trained cell as 4 of them.
   const total = frozenCells.length + 4 * trainedCells.length;
   let doneWeight = 0;
-  const record = async (cell: Cell, value: number) => {
-    cells.save({ ...cell, dataset: sets.name, metric: 'top1', value });
-    await context.metric(`eval/${cell.protocol}/${cell.layer}/top1`, 0, value);
+  /** Saves a cell's scores, one row per metric of its protocol, in the protocol's metric order. */
+  const record = async (cell: Cell, values: Record<string, number>): Promise<EvalResult[]> => {
+    const metrics = EVAL_PROTOCOL_INFO[cell.protocol].metrics;
+    const missing = metrics.filter((metric) => !(metric in values));
+    if (missing.length) throw new Error(`eval ${cell.protocol} ${cell.layer}: no ${missing.join(', ')} in its scores`);
+    const rows = metrics.map((metric) => ({ ...cell, dataset: sets.name, metric, value: values[metric] }));
+    cells.save(rows);
+    for (const row of rows) await context.metric(`eval/${cell.protocol}/${cell.layer}/${row.metric}`, 0, row.value);
+    return rows;
   };
   const restored = (cell: Cell): boolean => {
     const saved = cells.get(cell.protocol, cell.layer);
-    if (saved) context.log(`eval ${cell.protocol} ${cell.layer}: ${(saved.value * 100).toFixed(1)}% (restored)`);
+    if (saved) context.log(`eval ${cell.protocol} ${cell.layer}: ${describeScores(saved)} (restored)`);
     return saved !== undefined;
   };
 
@@ -108,17 +120,16 @@ export async function evaluateStage(context: PipelineContext, checkpoints: Stage
         progress: { from, to: doneWeight / total, label: `${cell.protocol} ${cell.layer}` },
       };
       await context.stage('eval', 'running', from, `${cell.protocol} ${cell.layer}: training on ${trainedData.train.count} images`);
-      const value = await protocolOfKind(cell.protocol, 'trained').train(context, trained, cell.layer, trainedData, run);
-      await record(cell, value);
+      const rows = await record(cell, await protocolOfKind(cell.protocol, 'trained').train(context, trained, cell.layer, trainedData, run));
       // The cell's result is saved; its training checkpoint is no longer needed.
       rmSync(join(context.runDir, 'eval', `${cell.protocol}-${cell.layer}`), { recursive: true, force: true });
-      context.log(`eval ${cell.protocol} ${cell.layer}: ${(value * 100).toFixed(1)}%`);
+      context.log(`eval ${cell.protocol} ${cell.layer}: ${describeScores(rows)}`);
     }
   } finally {
     trained.dispose();
   }
-  // One order whatever was restored: linear/kNN by layer, then nonlinear by layer, then finetune.
-  const results = [...frozenCells, ...trainedCells].map((cell) => {
+  // One order whatever was restored: linear/kNN by layer, then nonlinear by layer, finetune, detection, segmentation.
+  const results = [...frozenCells, ...trainedCells].flatMap((cell) => {
     const result = cells.get(cell.protocol, cell.layer);
     if (!result) throw new Error(`eval: the result of ${cell.protocol} ${cell.layer} is missing from ${join(context.runDir, 'eval', 'results')}`);
     return result;
@@ -127,13 +138,18 @@ export async function evaluateStage(context: PipelineContext, checkpoints: Stage
   return { results };
 }
 
+/** `top1 46.9%` or `map50 12.0%, map 4.1%`: a cell's rows for the log. */
+function describeScores(rows: readonly EvalResult[]): string {
+  return rows.length === 1 && rows[0].metric === 'top1' ? `${(rows[0].value * 100).toFixed(1)}%` : rows.map((r) => `${r.metric} ${(r.value * 100).toFixed(1)}%`).join(', ');
+}
+
 /** Linear probe and kNN for the missing cells, from one multi-layer forward pass per split. */
 async function frozenFeatureCells(
   context: PipelineContext,
   trained: tf.LayersModel,
   sets: EvaluationSets,
   cells: Cell[],
-  record: (cell: Cell, value: number) => Promise<void>,
+  record: (cell: Cell, values: Record<string, number>) => Promise<unknown>,
   cellDone: () => number,
 ): Promise<void> {
   const layers = [...new Set(cells.map((cell) => cell.layer))];
@@ -154,7 +170,7 @@ async function frozenFeatureCells(
       throwIfAborted(context.signal);
       const protocol = protocolOfKind(cell.protocol, 'frozen-features');
       await context.stage('eval', 'running', cellDone(), `${layer}: ${protocol.describe(train.dims)}`);
-      await record(cell, await protocol.score(context, layer, train, test, sets.numClasses));
+      await record(cell, { top1: await protocol.score(context, layer, train, test, sets.numClasses) });
     }
     context.log(`eval ${layer}: ${cells.filter((c) => c.layer === layer).map((c) => c.protocol).join(', ')} done`);
   }

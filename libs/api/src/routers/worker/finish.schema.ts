@@ -1,7 +1,8 @@
+import { evalProtocolSchema } from '@ktlab/config';
 import { z } from 'zod';
 
 export const evalResultSchema = z.object({
-  protocol: z.enum(['linear', 'nonlinear', 'finetune', 'knn']),
+  protocol: evalProtocolSchema,
   layer: z.string().min(1).max(64),
   dataset: z.string().min(1).max(200),
   metric: z.string().min(1).max(64),
