@@ -113,6 +113,13 @@ describe('resilience', () => {
       expect(results(first)).toEqual(results(second));
       // the portal's run page lists results, not the checkpoint files behind them
       expect(first!.artifacts.some((artifact) => artifact.kind === 'checkpoint')).toBe(false);
+      // machine B uploads the downloads from the folder it restored: the same files, the same bytes as the uninterrupted run's
+      const downloads = (run: typeof first) =>
+        run!.artifacts.filter((artifact) => ['features', 'centroids', 'pseudo-labels', 'model', 'eval-table'].includes(artifact.kind)).map((artifact) => artifact.name);
+      expect(downloads(first)).toEqual(downloads(second));
+      expect(downloads(first)).toEqual(expect.arrayContaining(['features-clustering.npy', 'centroids.npy', 'pseudo-labels.npy', 'pseudo-labels.csv', 'target-model.json', 'target-weights.bin', 'eval.csv']));
+      const sha256 = async (runId: string, name: string) => (await api.db.artifact.findUniqueOrThrow({ where: { runId_name: { runId, name } } })).sha256;
+      for (const name of ['features-clustering.npy', 'centroids.npy', 'pseudo-labels.npy', 'pseudo-labels.csv']) expect(await sha256(first!.id, name), name).toBe(await sha256(second!.id, name));
     },
     400_000,
   );
