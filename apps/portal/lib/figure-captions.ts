@@ -7,6 +7,7 @@ interface PipelineConfigView {
   pretext?: { task?: string; arch?: string; permutations?: number; maxOccludedTiles?: number; grayProbability?: number; projectionProbability?: number };
   clustering?: { source?: string; layer?: string; k?: number };
   target?: { arch?: string; objective?: string };
+  evaluation?: { dense?: { canvasSize?: number } };
 }
 
 const OBJECTIVES: Record<string, string> = {
@@ -57,6 +58,17 @@ export function figureCaption(name: string, config: unknown, neighbourRows?: rea
       ? ` Rows, top to bottom: ${neighbourRows.map((row) => `cluster ${row.id} (#${row.rank}, ${row.size.toLocaleString('en-US')} images)`).join(', ')}.`
       : '';
     return `Clusters of k-means (k = ${cl.k ?? '?'}) on ${source}: ${neighbourRows?.length ?? 12} clusters evenly spaced by size (largest at the top), one per row, with the 10 images nearest its centroid.${rows} Sizes and majority classes: the Clusters page.`;
+  }
+  const dense = /^(detection|segmentation)-(frozen|all)\.png$/.exec(name);
+  if (dense) {
+    const [, task, layer] = dense;
+    const size = c.evaluation?.dense?.canvasSize ?? 96;
+    const trunk = layer === 'frozen' ? 'conv1…conv5 frozen, only the head trained' : 'the whole trunk fine-tuned with the head';
+    const shown =
+      task === 'detection'
+        ? 'the ground-truth boxes (left) and the predicted boxes with score ≥ 0.3 (right), outlined in their classes’ VOC colours'
+        : 'the ground-truth class map (left) and the predicted one (right), blended in their classes’ VOC colours (background left clear)';
+    return `${task === 'detection' ? 'Detection' : 'Segmentation'} on test scenes (${size}×${size}, test images pasted on backgrounds; ${trunk}): one row per scene, ${shown}.`;
   }
   return undefined;
 }
