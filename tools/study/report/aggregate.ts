@@ -74,9 +74,12 @@ export function buildTable(options: {
   rowHeader: string;
   rows: { key: string; label: string; reference?: boolean }[];
   values: Map<string, Map<string, number[]>>;
+  /** Column order (those with values); default: layers in network order, then the rest alphabetically. */
+  columnOrder?: readonly string[];
 }): Table {
   const rows = options.rows.filter((row) => options.values.has(row.key));
-  const columns = sortLayers([...options.values.values()].flatMap((columns) => [...columns.keys()]));
+  const present = [...options.values.values()].flatMap((columns) => [...columns.keys()]);
+  const columns = options.columnOrder ? options.columnOrder.filter((column) => present.includes(column)) : sortLayers(present);
   const cells = rows.map((row) => columns.map((column) => {
     const values = options.values.get(row.key)?.get(column);
     return values?.length ? summarize(values) : undefined;

@@ -26,6 +26,11 @@ describe('readingSection', () => {
     expect(lines).not.toContain('Table 4 analog — linear probe per conv layer: every mean');
   });
 
+  it('does not compare mAP and mean IoU (the transfer table) with a classifier’s chance level', () => {
+    const transfer = table('table3-transfer', 'Table 3 analog — transfer: classification, detection, segmentation', [0.05, 0.08]);
+    expect(readingSection([transfer, nearChance], [], 10).join('\n')).not.toContain('Table 3 analog — transfer: classification, detection, segmentation: every mean');
+  });
+
   it('judges chance by the class count: 16% is far above chance for 100 classes', () => {
     expect(readingSection([nearChance], [], 100).join('\n')).not.toContain('chance');
   });

@@ -24,6 +24,9 @@ export function studyTables(cells: readonly CellResult[]): Table[] {
     tables.push(buildTable({ id: spec.id, title: spec.title, caption: spec.caption, rowHeader: 'Method', rows, values }));
   }
 
+  const transfer = transferTable(main, rows);
+  if (transfer) tables.push(transfer);
+
   const clusterCells = cells.filter((cell) => cell.row === 'cc-jigsaw++' && cell.k !== undefined && cell.group !== 'domain');
   const ks = [...new Set(clusterCells.map((cell) => cell.k!))].sort((a, b) => a - b);
   if (ks.length > 1) {
@@ -50,6 +53,49 @@ export function studyTables(cells: readonly CellResult[]): Table[] {
     }));
   }
   return tables;
+}
+
+/**
+ * The paper's Table 3 as a whole: per method, what transfers to classification, detection and segmentation, each
+ * the fine-tuned result (`all`), then the dense protocols with the trunk frozen where the cells have them.
+ */
+export const TRANSFER_COLUMNS = [
+  { column: 'classification top-1', protocol: 'finetune', layer: 'all', metric: 'top1' },
+  { column: 'detection mAP@0.5', protocol: 'detection', layer: 'all', metric: 'map50' },
+  { column: 'detection mAP@[.5:.95]', protocol: 'detection', layer: 'all', metric: 'map' },
+  { column: 'segmentation mIoU', protocol: 'segmentation', layer: 'all', metric: 'miou' },
+  { column: 'detection mAP@0.5, frozen', protocol: 'detection', layer: 'frozen', metric: 'map50' },
+  { column: 'segmentation mIoU, frozen', protocol: 'segmentation', layer: 'frozen', metric: 'miou' },
+] as const;
+
+/** The transfer table, when some cell has a detection or segmentation result; undefined otherwise. */
+export function transferTable(cells: readonly CellResult[], rows: { key: string; label: string; reference?: boolean }[]): Table | undefined {
+  const values = new Map<string, Map<string, number[]>>();
+  let dense = false;
+  for (const cell of cells) {
+    for (const spec of TRANSFER_COLUMNS) {
+      for (const result of cell.results) {
+        if (result.protocol !== spec.protocol || result.layer !== spec.layer || result.metric !== spec.metric) continue;
+        dense ||= spec.protocol !== 'finetune';
+        const columns = values.get(cell.row) ?? new Map<string, number[]>();
+        values.set(cell.row, columns);
+        columns.set(spec.column, [...(columns.get(spec.column) ?? []), result.value]);
+      }
+    }
+  }
+  if (!dense) return undefined;
+  return buildTable({
+    id: 'table3-transfer',
+    title: 'Table 3 analog — transfer: classification, detection, segmentation',
+    caption:
+      'Each column fine-tunes the whole transferred network (the paper\'s protocol) unless marked frozen (conv1…conv5 frozen, only the head trained). ' +
+      'Classification: top-1 test accuracy (%); detection: COCO mAP (%) of a CenterNet-style head on conv5; segmentation: mean IoU (%, classes + background) of an FCN-32s-style head on conv5 — ' +
+      'both on scenes of 2–4 test images pasted on backgrounds (libs/scenes), not PASCAL VOC: compare methods, not the paper\'s numbers.',
+    rowHeader: 'Method',
+    rows,
+    values,
+    columnOrder: TRANSFER_COLUMNS.map((spec) => spec.column),
+  });
 }
 
 const fmt = (value: number) => (value * 100).toFixed(1);
