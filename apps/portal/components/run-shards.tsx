@@ -1,16 +1,13 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { FEATURE_STEP, SHARD_KIND_LABEL } from '@ktlab/config';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './ui/button';
 import { Card, ErrorNotice } from './ui/card';
 
-const STEP_LABEL: Record<string, string> = {
-  features: 'features',
-  'kmeans-sample': 'k-means init sample',
-  'kmeans-map': 'k-means iteration',
-  assign: 'pseudo-label assignment',
-};
+/** Each kind's label; a kind this portal does not know yet is shown by its name. */
+const STEP_LABEL: Readonly<Record<string, string | undefined>> = SHARD_KIND_LABEL;
 
 /**
  * Shards of a run split across workers (clustering.shardRows > 0): per stage step, how many shards are done,
@@ -54,7 +51,7 @@ export function RunShards({ runId, active }: { runId: string; active: boolean })
                   <td className="py-1.5 pr-3">
                     {STEP_LABEL[step.kind] ?? step.kind}
                     {step.kind === 'kmeans-map' ? ` ${step.iteration}` : ''}
-                    {step.kind === 'features' ? (step.iteration === 1 ? ' (pseudo-label data)' : ' (clustering data)') : ''}
+                    {step.kind === 'features' ? (step.iteration === FEATURE_STEP.labeling ? ' (pseudo-label data)' : ' (clustering data)') : ''}
                   </td>
                   <td className="py-1.5 pr-3">
                     <div className="flex items-center gap-2">

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type { RunFiles } from '@ktlab/pipeline';
 import type { CheckpointTransport } from './checkpoint-sync';
-import type { RunFiles } from './shards/kmeans-shard-tasks';
 import { isTransient, withRetry } from './retry';
 
 export type ArtifactKind = 'figure' | 'eval-table' | 'log' | 'checkpoint' | 'clusters' | 'shard' | 'features' | 'centroids' | 'pseudo-labels' | 'model';

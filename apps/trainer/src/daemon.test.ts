@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { parseNpy, readPseudoLabels } from '@ktlab/kmeans';
+import { parseNpy, readPseudoLabels } from '@ktlab/pipeline';
 import { loadModel } from '@ktlab/models';
 import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder } from './test-support';

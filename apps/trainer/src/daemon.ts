@@ -4,9 +4,11 @@
  * Cancel (from the portal) and shutdown (SIGTERM/SIGINT) stop the job at its next step boundary; on
  * shutdown the run is handed back to the queue, to be resumed by the next worker.
  */
-import type { RunConfig, WorkerCapabilities } from '@ktlab/config';
 import os from 'node:os';
 import { join } from 'node:path';
+import type { RunConfig, WorkerCapabilities } from '@ktlab/config';
+import { ktlabHome } from '@ktlab/db/paths';
+import type { RunFiles } from '@ktlab/pipeline';
 import type { PortalClient } from './api-client';
 import type { ArtifactUploader } from './artifact-uploader';
 import { workerCapabilities } from './capabilities';
@@ -17,8 +19,6 @@ import type { HeartbeatAnswer, LeaseHeartbeat } from './lease-heartbeat';
 import { LogShipper } from './log-shipper';
 import { MetricSpool } from './metric-spool';
 import { MetricsReporter, replaySpooledMetrics } from './metrics-reporter';
-import type { RunFiles } from './shards/kmeans-shard-tasks';
-import { QueueShards } from './shards/queue-shards';
 import { createRunShardQueue } from './shards/run-shard-queue';
 import { ShardExecutor } from './shards/shard-executor';
 import { shardLimitFromEnv } from './shards/test-shard-limit';
@@ -94,7 +94,8 @@ export class TrainerDaemon {
     if (this.options.shardFiles) {
       // no limit unless a scale-out test asks for one (KTLAB_TEST_MAX_SHARDS under a test runner)
       const maxShards = shardLimitFromEnv(process.env, this.log);
-      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, leases: heartbeat, maxShards, log: this.log });
+      const cacheDir = process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache');
+      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, cacheDir, leases: heartbeat, maxShards, log: this.log });
     }
     try {
       while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {
@@ -200,15 +201,6 @@ export class TrainerDaemon {
       uploadArtifact: async (kind, name, data) => {
         if (this.options.uploadArtifact) await this.options.uploadArtifact(run.id, kind, name, data);
       },
-      shardFeatures: this.shards
-        ? (features, dims, rowsPerShard) =>
-            QueueShards.publish(
-              { client, workerId, runId: run.id, files: this.options.shardFiles!, executor: this.shards!, signal: controller.signal },
-              features,
-              dims,
-              rowsPerShard,
-            )
-        : undefined,
       shardQueue:
         this.shards && this.options.shardFiles
           ? createRunShardQueue({ client, workerId, runId: run.id, files: this.options.shardFiles, executor: this.shards, signal: controller.signal })

@@ -8,13 +8,13 @@
  */
 import os from 'node:os';
 import { join } from 'node:path';
-import { ktlabHome } from '@ktlab/db/paths';
 import { pino } from 'pino';
+import { ktlabHome } from '@ktlab/db/paths';
+import { shareGpuWithKMeans } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';
 import { createArtifactUploader, createCheckpointTransport, createShardFiles } from './artifact-uploader';
 import { workerCapabilities } from './capabilities';
-import { shareGpuWithKMeans } from './gpu-kmeans';
 import { TrainerDaemon } from './daemon';
 import { LeaseHeartbeat } from './lease-heartbeat';
 

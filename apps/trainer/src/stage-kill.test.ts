@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerToken, storedMetricPoints } from '@ktlab/api';
 import type { RunConfigInput } from '@ktlab/config';
-import { loadModel } from '@ktlab/kmeans';
+import { loadKMeansModel } from '@ktlab/pipeline';
 import { exited, spawnTrainer, useTestPortal, writeTinyImageFolder, type TrainerProcess } from './test-support';
 
 process.env.KTLAB_ARTIFACTS ??= mkdtempSync(join(tmpdir(), 'ktlab-stage-kill-artifacts-'));
@@ -131,7 +131,7 @@ describe('SIGKILL during each stage kind', () => {
     };
     // the centroids file's header also records when it was written and how long the fit took: compare the model
     const centroids = async (id: string) => {
-      const { k, dims, centroids: values, preprocessing } = await loadModel(runFile(id, 'kmeans', (o) => o.artifact));
+      const { k, dims, centroids: values, preprocessing } = await loadKMeansModel(runFile(id, 'kmeans', (o) => o.artifact));
       return { k, dims, centroids: [...values], preprocessing };
     };
     expect(await centroids(runId)).toEqual(await centroids(referenceId));

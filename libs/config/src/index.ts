@@ -3,6 +3,7 @@ export * from './eval-protocols';
 export * from './requirements';
 export * from './presets';
 export * from './stages';
+export * from './shard-kinds';
 export * from './study-tag';
 export * from './dataset-fields';
 export * from './config-overrides';

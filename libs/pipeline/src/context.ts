@@ -1,6 +1,4 @@
-import type { EvalProtocolName, PipelineConfig, PipelineStageKind } from '@ktlab/config';
-import type { ShardedPoints } from '@ktlab/kmeans';
-import type { FeatureShardRef } from './sharding/shard-plan';
+import type { EvalProtocolName, PipelineConfig, PipelineStageKind, ShardKind } from '@ktlab/config';
 
 export type StageKind = PipelineStageKind;
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -29,30 +27,25 @@ export interface PipelineContext {
   /** Called after an epoch checkpoint is complete on disk (the trainer copies it to the portal). */
   checkpointed?(): Promise<void> | void;
   /**
-   * Shares the clustering features out as shards for `clustering.shardRows` > 0: the trainer hands them to the
-   * run queue so other workers execute the k-means steps; without it the shards stay in this process.
-   */
-  shardFeatures?(features: Float32Array, dims: number, rowsPerShard: number): Promise<ShardedPoints>;
-  /**
-   * The run's shard queue, for `clustering.shardRows` > 0: feature extraction and the pseudo-label assignment
-   * become one task per row range that any worker may execute; without it they run in this process.
+   * The run's shard queue, for `clustering.shardRows` > 0: feature extraction, the k-means steps and the
+   * pseudo-label assignment become one task per row range that any worker may execute (libs/pipeline/src/sharding
+   * plans and executes them); without it they run in this process.
    */
   shardQueue?: ShardQueue;
 }
 
-/** The kinds of shard task the pipeline enqueues itself (the k-means steps go through `ShardedPoints`). */
-export type PipelineShardKind = 'features' | 'assign';
-
+/**
+ * How the run's worker hands shard tasks out: the transport only (the trainer's is the portal's shard queue and
+ * run files). Tasks are planned, executed and merged by libs/pipeline/src/sharding.
+ */
 export interface ShardQueue {
   /**
    * Enqueues one task per input (shard = index; idempotent for the same step) and waits until every one has
    * put its output file; resolves with those names in shard order. `onProgress` hears the shards done.
    */
-  runStep(kind: PipelineShardKind, step: number, inputs: readonly Record<string, unknown>[], onProgress?: (done: number, total: number) => void): Promise<string[]>;
+  runStep(kind: ShardKind, step: number, inputs: readonly Record<string, unknown>[], onProgress?: (done: number, total: number) => void): Promise<string[]>;
   putFile(name: string, data: Uint8Array): Promise<void>;
   getFile(name: string): Promise<Uint8Array>;
-  /** k-means over feature shards already put as the run's files. */
-  points(shards: readonly FeatureShardRef[], dims: number): ShardedPoints;
 }
 
 export class PipelineAbortedError extends Error {

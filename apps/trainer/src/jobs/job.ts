@@ -21,9 +21,7 @@ export interface JobContext {
   uploadArtifact(kind: 'figure' | 'eval-table' | 'log' | 'clusters' | DownloadKind, name: string, data: Uint8Array | { file: string }): Promise<void>;
   /** The run folder's checkpoint copy on the portal, so another machine can resume the run. */
   checkpoints(runDir: string): RunCheckpoints;
-  /** Hands k-means shards to the run queue (absent: the worker does not share work). */
-  shardFeatures?: PipelineContext['shardFeatures'];
-  /** The run's shard queue for sharded feature extraction and assignment (absent: they run in this process). */
+  /** The run's shard queue: sharded features, k-means and assignment go through it (absent: they run in this process). */
   shardQueue?: PipelineContext['shardQueue'];
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writePseudoLabels, writePseudoLabelsCsv } from '@ktlab/kmeans';
+import { writePseudoLabels, writePseudoLabelsCsv } from '@ktlab/pipeline';
 import { saveModel } from '@ktlab/models';
 import type { JobContext } from './job';
 import { uploadDownloads } from './pipeline.job';

@@ -47,7 +47,6 @@ export const pipelineJob: Job = async (context) => {
       return reported;
     },
     checkpointed: () => checkpoints.push().then(() => killSwitch.checkpointPushed()),
-    shardFeatures: context.shardFeatures,
     shardQueue: context.shardQueue,
     log: context.log,
   });

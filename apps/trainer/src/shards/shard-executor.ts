@@ -1,19 +1,20 @@
 /**
- * Any worker's side of sharded stages: claim one queued shard task (of any run, or of one run while its own
- * worker waits on it), execute it under a renewed lease, and report the output or the error.
+ * Any worker's side of sharded stages, the transport: claim one queued shard task (of any run, or of one run while
+ * its own worker waits on it), have libs/pipeline execute it (`executeShardTask`) under a renewed lease, and report
+ * the output or the error.
  */
-import { defaultDistanceEngine, type DistanceEngine } from '@ktlab/kmeans';
+import { executeShardTask, ShardWorkerState, type RunFiles, type ShardWorkerOptions } from '@ktlab/pipeline';
 import type { PortalClient } from '../api-client';
 import { isTransient, withRetry } from '../retry';
-import { executeAssignShard, executeFeatureShard, FeatureShardState } from './feature-shard-tasks';
-import { executeKMeansShard, FeatureShardCache, type KMeansShardTask, type RunFiles } from './kmeans-shard-tasks';
 
 export interface ShardExecutorOptions {
   client: PortalClient;
   workerId: string;
   files: RunFiles;
-  /** Default: a multithreaded wasm engine, created when the first shard arrives. */
-  engine?: DistanceEngine;
+  /** Default: a multithreaded distance engine, created when the first k-means or assignment shard arrives. */
+  engine?: ShardWorkerOptions['engine'];
+  /** The decode cache for feature shards' datasets. */
+  cacheDir?: string;
   /**
    * Renews the leases of the shards being executed off the main thread (the daemon's heartbeat thread), so a
    * shard's synchronous work cannot let them lapse. Without it a timer on the main thread renews them.
@@ -32,42 +33,17 @@ export interface ShardLeases {
 }
 
 export class ShardExecutor {
-  private readonly cache = new FeatureShardCache();
-  private readonly featureState = new FeatureShardState();
-  private engine?: DistanceEngine;
-  private ownsEngine = false;
+  private readonly state: ShardWorkerState;
   executed = 0;
   private claimed = 0;
 
   constructor(private readonly options: ShardExecutorOptions) {
-    this.engine = options.engine;
+    this.state = new ShardWorkerState({ engine: options.engine, cacheDir: options.cacheDir });
   }
 
-  /** Releases the engine's threads if this executor created them. */
-  async close(): Promise<void> {
-    if (this.ownsEngine) await this.engine?.dispose();
-    this.engine = undefined;
-    this.featureState.dispose();
-  }
-
-  private execute(task: KMeansShardTask): Promise<string> {
-    const { files } = this.options;
-    switch (task.kind) {
-      case 'features':
-        return executeFeatureShard(task, files, this.featureState);
-      case 'assign':
-        return executeAssignShard(task, files, this.engineForShards(), this.cache);
-      default:
-        return executeKMeansShard(task, files, this.engineForShards(), this.cache);
-    }
-  }
-
-  private engineForShards(): DistanceEngine {
-    if (!this.engine) {
-      this.engine = defaultDistanceEngine();
-      this.ownsEngine = true;
-    }
-    return this.engine;
+  /** Releases what the executed shards left loaded (the network, the engine's threads if this executor created them). */
+  close(): Promise<void> {
+    return this.state.dispose();
   }
 
   /** Claims and executes one shard task; false when none was queued. */
@@ -83,7 +59,7 @@ export class ShardExecutor {
       ? undefined
       : setInterval(() => void client.shards.heartbeat.mutate({ workerId, taskIds: [task.id] }).catch(() => undefined), this.options.renewMs ?? 5_000);
     try {
-      const output = await this.execute(task);
+      const output = await executeShardTask(task, this.options.files, this.state);
       await withRetry(() => client.shards.finish.mutate({ outcome: 'succeeded', workerId, taskId: task.id, output }), { retryIf: isTransient, retries: 50 });
       this.executed++;
     } catch (error) {

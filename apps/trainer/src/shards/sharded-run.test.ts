@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerToken } from '@ktlab/api';
-import { loadModel, readNpy, readPseudoLabels } from '@ktlab/kmeans';
+import { loadKMeansModel, readNpy, readPseudoLabels } from '@ktlab/pipeline';
 import { exited, spawnTrainer, useTestPortal, waitFor, writeTinyImageFolder, type TrainerProcess } from '../test-support';
 
 describe('sharded features, k-means and assignment across trainer processes', () => {
@@ -49,7 +49,7 @@ describe('sharded features, k-means and assignment across trainer processes', ()
     return {
       clustering: await readNpy(join(dir, 'features', 'clustering.npy')),
       labeling: await readNpy(join(dir, 'features', 'labeling.npy')),
-      model: await loadModel(join(dir, 'kmeans', 'centroids.ktkm')),
+      model: await loadKMeansModel(join(dir, 'kmeans', 'centroids.ktkm')),
       labels: pseudoLabels.labels,
       distances: pseudoLabels.distances,
     };

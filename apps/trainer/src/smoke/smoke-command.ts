@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { smokeConfigSchema } from '@ktlab/config';
+import { shareGpuWithKMeans } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
-import { shareGpuWithKMeans } from '../gpu-kmeans';
 import type { JobContext } from '../jobs/job';
 import { smokeJob } from '../jobs/smoke.job';
 

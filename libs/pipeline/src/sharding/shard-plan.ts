@@ -1,28 +1,28 @@
 /**
  * What the sharded feature and pseudo-label steps hand to other workers, and how their results are put back
- * together: pure planning and merging, shared by the run's worker (libs/pipeline stages) and the workers
- * that execute the shards (apps/trainer/src/shards). The plan depends only on the row count and
- * `clustering.shardRows`, never on how many workers there are.
+ * together: pure planning and merging, shared by the run's worker (libs/pipeline stages) and the workers that
+ * execute the shards (shard-tasks.ts). The plan depends only on the row count and `clustering.shardRows`, never
+ * on how many workers there are.
  */
 import { z } from 'zod';
-import { datasetRefSchema } from '@ktlab/config';
+import { datasetRefSchema, type FeatureRole } from '@ktlab/config';
 import { planShards } from '@ktlab/kmeans';
 
-/** Which dataset's features a step extracts: the clustering data, or the pseudo-label data when it differs. */
-export type FeatureRole = 'clustering' | 'labeling';
-
-/** A step's number in the shard queue (its `iteration`): the two feature extractions are separate steps. */
-export const FEATURE_STEP: Record<FeatureRole, number> = { clustering: 0, labeling: 1 };
-
-/** Names of the run files of sharded features and assignment (flat: artifact names have no folders). */
+/** Names of a sharded run's files (flat: artifact names have no folders). */
 export const shardFileName = {
   /** The network features are extracted with, as put by the run's worker. */
   network: 'shard-features-network.bin',
-  /** Same names as the k-means shards' feature files (apps/trainer kmeansOutputName.features). */
+  /** A feature shard: put by a 'features' task, or by the run's worker when it shares features it extracted itself. */
   features: (role: FeatureRole, shard: number) => `shard-features-${role}-${shard}.npy`,
   /** The k-means model the assignment shards read. */
   model: 'shard-assign-model.ktkm',
   assignment: (shard: number) => `shard-assign-${shard}.bin`,
+  /** One shard's rows drawn for the k-means init sample. */
+  kmeansSample: (shard: number) => `shard-kmeans-sample-${shard}.npy`,
+  /** The centroids (and preprocessing) a k-means iteration's map tasks read, as a k-means artifact. */
+  kmeansStep: (iteration: number) => `shard-kmeans-${iteration}-centroids.ktkm`,
+  /** One shard's partial sums for an iteration. */
+  kmeansPartial: (iteration: number, shard: number) => `shard-kmeans-${iteration}-partial-${shard}.bin`,
 };
 
 /** A feature shard put as a run file: its rows are rows [firstRow, firstRow + rows) of its dataset. */

@@ -1,7 +1,8 @@
 /**
  * The features, k-means and pseudo-label stages through a shard queue (here one that executes each step's
- * tasks in this process, last shard first, as shard workers would) give the same bits as the in-process path:
- * the same feature file, centroids and pseudo-labels, including pseudo-labels for another dataset.
+ * tasks in this process with `executeShardTask`, last shard first, as shard workers would) give the same bits as
+ * the in-process path: the same feature file, centroids and pseudo-labels, including pseudo-labels for another
+ * dataset.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,27 +11,13 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineConfigSchema, type PipelineConfig } from '@ktlab/config';
-import {
-  assignToModel,
-  decodeArtifact,
-  encodeNpy,
-  InMemoryShards,
-  loadModel,
-  parseNpy,
-  readNpy,
-  readPseudoLabels,
-  toRowBlocks,
-  WasmDistanceEngine,
-} from '@ktlab/kmeans';
+import { loadModel, readNpy, readPseudoLabels, WasmDistanceEngine } from '@ktlab/kmeans';
 import { selectBackend } from '@ktlab/tf-backend';
 import type { PipelineContext, ShardQueue } from '../context';
-import { openUncached } from '../datasets';
 import { StageCheckpoints } from '../io/checkpoints';
 import { kmeansStage, pseudoLabelsStage } from '../stages/clustering.stage';
 import { featuresStage } from '../stages/features.stage';
-import { featureRows, imageRange } from './feature-rows';
-import { decodeNetwork } from './network-bytes';
-import { assignShardInput, encodeAssignment, featureShardInput } from './shard-plan';
+import { memoryShardQueue } from '../testing/memory-shard-queue';
 
 let dataDir: string;
 const engine = new WasmDistanceEngine({ threads: 1 });
@@ -46,39 +33,6 @@ beforeAll(async () => {
     }
   }
 });
-
-/** A shard queue whose tasks run here, in reverse shard order, with files in memory. */
-function memoryQueue(): ShardQueue & { files: Map<string, Uint8Array>; steps: string[] } {
-  const files = new Map<string, Uint8Array>();
-  const get = async (name: string) => files.get(name) ?? Promise.reject(new Error(`no file ${name}`));
-  const steps: string[] = [];
-  return {
-    files,
-    steps,
-    putFile: async (name, data) => void files.set(name, new Uint8Array(data)),
-    getFile: get,
-    async runStep(kind, step, inputs) {
-      steps.push(`${kind}/${step}×${inputs.length}`);
-      for (const raw of [...inputs].reverse()) {
-        if (kind === 'features') {
-          const input = featureShardInput.parse(JSON.parse(JSON.stringify(raw)));
-          const data = await openUncached(input.dataset, { size: input.imageSize, seed: input.seed });
-          const network = input.source.kind === 'network' ? await decodeNetwork(await get(input.source.file)) : undefined;
-          const source = input.source.kind === 'network' ? { network, layer: input.source.layer, grid: input.source.grid } : { layer: '', grid: [1, 1] as const };
-          const rows = await featureRows(source, imageRange(data, input.start, input.end));
-          network?.dispose();
-          files.set(input.output, encodeNpy(rows.data, [input.end - input.start, rows.dims]));
-        } else {
-          const input = assignShardInput.parse(raw);
-          const assignment = await assignToModel(decodeArtifact(await get(input.model)), parseNpy(await get(input.features)).data as Float32Array, { engine });
-          files.set(input.output, encodeAssignment(assignment));
-        }
-      }
-      return inputs.map((input) => (input as { output: string }).output);
-    },
-    points: (shards, dims) => new InMemoryShards(shards.map((ref) => toRowBlocks(parseNpy(files.get(ref.file)!).data as Float32Array, dims)), () => engine),
-  };
-}
 
 async function runClustering(config: PipelineConfig, shardQueue?: ShardQueue) {
   const runDir = mkdtempSync(join(tmpdir(), 'ktlab-sharded-stages-run-'));
@@ -109,9 +63,10 @@ describe('sharded feature extraction and assignment', () => {
 
   it('gives the in-process features, centroids and pseudo-labels bit for bit (network features, another pseudo-label dataset)', async () => {
     const inProcess = await runClustering(config('random-network', 'first-half'));
-    const queue = memoryQueue();
+    const queue = memoryShardQueue(engine);
     const sharded = await runClustering(config('random-network', 'first-half'), queue);
-    expect(queue.steps).toEqual(['features/0×5', 'features/1×3', 'assign/0×3']);
+    await queue.dispose();
+    expect(queue.steps).toEqual(['features/0×5', 'features/1×3', 'kmeans-sample/0×5', 'kmeans-map/1×5', 'kmeans-map/2×5', 'kmeans-map/3×5', 'assign/0×3']);
     expect(sharded.features.clustering.shards?.map((s) => s.rows)).toEqual([3, 4, 3, 4, 4]);
     expect(sharded.features.labeling.shards?.map((s) => s.rows)).toEqual([3, 3, 3]);
     expect(sharded.features.clustering.dims).toBe(inProcess.features.clustering.dims);
@@ -126,9 +81,10 @@ describe('sharded feature extraction and assignment', () => {
 
   it('shards HOG features too, and the assignment reuses the clustering shards for the same dataset', async () => {
     const inProcess = await runClustering(config('hog'));
-    const queue = memoryQueue();
+    const queue = memoryShardQueue(engine);
     const sharded = await runClustering(config('hog'), queue);
-    expect(queue.steps).toEqual(['features/0×5', 'assign/0×5']);
+    await queue.dispose();
+    expect(queue.steps).toEqual(['features/0×5', 'kmeans-sample/0×5', 'kmeans-map/1×5', 'kmeans-map/2×5', 'kmeans-map/3×5', 'assign/0×5']);
     expect(queue.files.has('shard-features-network.bin')).toBe(false);
     expect(sharded.clustering).toEqual(inProcess.clustering);
     expect(sharded.model.centroids).toEqual(inProcess.model.centroids);

@@ -5,8 +5,9 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineConfigSchema } from '@ktlab/config';
 import { gaussianMixture, loadModel, writeNpy } from '@ktlab/kmeans';
-import { PipelineAbortedError, type PipelineContext } from '../context';
+import { PipelineAbortedError, type PipelineContext, type ShardQueue } from '../context';
 import { StageCheckpoints } from '../io/checkpoints';
+import { memoryShardQueue } from '../testing/memory-shard-queue';
 import { kmeansStage } from './clustering.stage';
 import type { FeaturesOutputs } from './features.stage';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
 });
 
 /** A run folder whose features stage is done, and a context whose stage reports can stop the run. */
-async function clusteringRun(shardRows: number, stopAtIteration?: number, runDir = mkdtempSync(join(tmpdir(), 'ktlab-kmeans-run-'))) {
+async function clusteringRun(shardRows: number, stopAtIteration?: number, runDir = mkdtempSync(join(tmpdir(), 'ktlab-kmeans-run-')), shardQueue?: ShardQueue) {
   const config = pipelineConfigSchema.parse({
     kind: 'pipeline',
     seed: 4,
@@ -49,6 +50,7 @@ async function clusteringRun(shardRows: number, stopAtIteration?: number, runDir
       if (stopAtIteration !== undefined && message?.startsWith(`iteration ${stopAtIteration}/`)) controller.abort('test stop');
     },
     log: (message) => void logs.push(message),
+    shardQueue,
   };
   return { run: () => kmeansStage(context, new StageCheckpoints(runDir), outputs), runDir, logs };
 }
@@ -65,5 +67,17 @@ describe('k-means stage in shards', () => {
     const model = await loadModel(join(resumed.runDir, (await resumed.run()).artifact));
     expect(resumed.logs).toContain('kmeans: resuming the sharded fit after iteration 2');
     expect(model.centroids).toEqual(uninterrupted.centroids);
+  });
+
+  it('hands features this process extracted whole to the shard queue: the same centroids as in process', async () => {
+    const inProcess = await clusteringRun(25);
+    const expected = await loadModel(join(inProcess.runDir, (await inProcess.run()).artifact));
+    const queue = memoryShardQueue();
+    const queued = await clusteringRun(25, undefined, undefined, queue);
+    const model = await loadModel(join(queued.runDir, (await queued.run()).artifact));
+    await queue.dispose();
+    expect(queue.steps).toEqual(['kmeans-sample/0×3', ...[1, 2, 3, 4, 5].map((iteration) => `kmeans-map/${iteration}×3`)]);
+    expect([...queue.files.keys()].filter((name) => name.startsWith('shard-features-'))).toEqual([0, 1, 2].map((shard) => `shard-features-clustering-${shard}.npy`));
+    expect(model.centroids).toEqual(expected.centroids);
   });
 });

@@ -28,6 +28,7 @@ import {
 import { throttle, throwIfAborted, type PipelineContext, type ShardQueue } from '../context';
 import { openRunDataset } from '../datasets';
 import type { StageCheckpoints } from '../io/checkpoints';
+import { publishFeatureShards, queuedPoints } from '../sharding/kmeans-shards';
 import { concatAssignments, decodeAssignment, planAssignShards, shardFileName, type Assignment, type FeatureShardRef } from '../sharding/shard-plan';
 import { clusteringData, labelingData, type FeatureFile, type FeaturesOutputs } from './features.stage';
 
@@ -62,7 +63,7 @@ export async function kmeansStage(context: PipelineContext, checkpoints: StageCh
   };
   const sharded = queueFor(context, features.clustering);
   const fit = sharded
-    ? { model: await fitInShards(context, sharded.queue.points(sharded.shards, features.clustering.dims), preprocessing, onIteration) }
+    ? { model: await fitInShards(context, queuedPoints(sharded.queue, sharded.shards, features.clustering.dims), preprocessing, onIteration) }
     : cfg.shardRows > 0
       ? { model: await fitInShards(context, await shardsInProcess(context, features.clustering), preprocessing, onIteration) }
       : await fitKMeans((await readNpy(join(context.runDir, features.clustering.file))).data as Float32Array, features.clustering.dims, {
@@ -83,15 +84,14 @@ export async function kmeansStage(context: PipelineContext, checkpoints: StageCh
 }
 
 /**
- * k-means as map/reduce over shards of `clustering.shardRows` rows, executed by whichever workers claim them
- * (or in this process). After each iteration the centroids are saved, so a resumed run continues the fit.
+ * The shards of a feature file this process extracted whole (a run without a shard queue, or features from before
+ * one): put as the run's files for the queue's workers when there is a queue, else kept in this process.
  */
-/** The feature file's shards for the sharded fit: handed to the run queue by `shardFeatures`, or kept in this process. */
 async function shardsInProcess(context: PipelineContext, file: FeatureFile): Promise<ShardedPoints & { dispose?(): Promise<void> }> {
   const cfg = context.config.clustering;
   const features = (await readNpy(join(context.runDir, file.file))).data as Float32Array;
   const { dims } = file;
-  if (context.shardFeatures) return context.shardFeatures(features, dims, cfg.shardRows);
+  if (context.shardQueue) return publishFeatureShards(context.shardQueue, features, dims, cfg.shardRows);
   const engine = defaultDistanceEngine();
   const rows = features.length / dims;
   const shards = planShards(rows, Math.ceil(rows / cfg.shardRows)).map(({ start, end }) => toRowBlocks(features.subarray(start * dims, end * dims), dims));

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { DatasetRef } from '@ktlab/config';
+import { FEATURE_STEP, type DatasetRef, type FeatureRole } from '@ktlab/config';
 import type { ImageDataset } from '@ktlab/data';
 import { parseNpy, writeNpy } from '@ktlab/kmeans';
 import { FeatureFileWriter, loadModel } from '@ktlab/models';
@@ -16,7 +16,7 @@ import type { StageCheckpoints } from '../io/checkpoints';
 import { retarget, trunkFor } from '../nets';
 import { featureRows } from '../sharding/feature-rows';
 import { encodeNetwork } from '../sharding/network-bytes';
-import { FEATURE_STEP, planFeatureShards, shardFileName, type FeatureRole, type FeatureShardInput, type FeatureShardRef } from '../sharding/shard-plan';
+import { planFeatureShards, shardFileName, type FeatureShardInput, type FeatureShardRef } from '../sharding/shard-plan';
 import type { PretextOutputs } from './pretext.stage';
 
 export interface FeatureFile {

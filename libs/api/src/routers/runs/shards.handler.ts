@@ -1,9 +1,10 @@
+import { SHARD_KINDS } from '@ktlab/config';
 import { requireRunAccess } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { RunIdInput } from './get.schema';
 
 /** Shard kinds in reverse pipeline order: what a run does last is shown first. */
-const LATEST_FIRST = ['assign', 'kmeans-map', 'kmeans-sample', 'features'];
+const LATEST_FIRST: readonly string[] = [...SHARD_KINDS].reverse();
 
 /**
  * A run's shard tasks (scale-out) grouped by stage step: how many are done, running (and on which
