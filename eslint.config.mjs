@@ -42,6 +42,18 @@ export default [
     },
   },
   {
+    // The trainer is the worker's transport (claim, heartbeat, files over HTTP): k-means runs behind libs/pipeline
+    // (its sharding and run-file formats), never called from here. A tag constraint cannot say this: Nx checks
+    // notDependOnLibsWithTags transitively, and the pipeline itself uses k-means.
+    files: ['apps/trainer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@ktlab/kmeans', '@ktlab/kmeans/*'], message: 'the trainer reaches k-means through @ktlab/pipeline (executeShardTask, run-file readers)' }] },
+      ],
+    },
+  },
+  {
     // Tests assert on values they just built; a non-null assertion there documents the expectation.
     files: ['**/*.test.ts', 'e2e/**/*.ts', '**/testing/**/*.ts', '**/test-support/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
