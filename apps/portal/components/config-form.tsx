@@ -56,6 +56,7 @@ const NOT_SET: Record<string, string> = {
   'pseudoLabels.data': 'Not set: labels the clustering’s data.',
   'evaluation.train': 'Not set: trains the probes on the run’s training data.',
   'evaluation.test': 'Not set: reports on 20% held out of the probe data.',
+  'evaluation.dense': 'Not set: detection and segmentation (when chosen above) train frozen and fine-tuned on 1,000 scenes of 96×96 px and report on 250, for the trained protocols’ epochs and learning rate.',
   'clustering.labelsFile': 'Not set: pseudo-labels come from k-means. To train on labels made elsewhere, choose source "file" and set the file here.',
 };
 
