@@ -21,7 +21,7 @@ test('browse clusters', async ({ page }) => {
   await page.getByRole('link', { name: 'Clusters', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/runs/${runId}/clusters$`));
   await expect(page.getByTestId('stat-nmi')).toContainText('0.412');
-  await expect(page.getByTestId('stat-purity')).toContainText('0.534');
+  await expect(page.getByTestId('stat-purity')).toContainText('53.4%');
   await expect(page.getByTestId('size-histogram').locator('canvas')).toBeVisible();
   const rows = page.getByTestId('cluster-row');
   await expect(rows).toHaveCount(50);
