@@ -25,9 +25,13 @@ test('launch a run in the browser, watch its chart grow live, see it succeed', a
   await expect(page.getByTestId('status-badge').first()).toHaveText(/succeeded/, { timeout: 90_000 });
   await expect.poll(pointsIn).toBe(150);
   await expect(page.getByTestId('stage-train')).toContainText('100%');
+  // the lease is released when the run ends, but the page still says where it ran
+  await expect(page.getByText(/ran on local-1/)).toBeVisible();
+  const runId = /\/runs\/([a-z0-9]+)$/.exec(page.url())![1];
 
   await page.goto('/runs');
   await expect(page.getByTestId('runs-table')).toContainText('smoke-');
+  await expect(page.getByTestId(`run-row-${runId}`)).toContainText('local-1');
   await page.screenshot({ path: test.info().outputPath('runs.png'), fullPage: true });
 });
 

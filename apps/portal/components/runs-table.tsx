@@ -414,7 +414,7 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
                 </tr>
               )}
               {!runFilter.error && list.data?.runs.map((run) => (
-                <tr key={run.id} className={selected.includes(run.id) ? 'bg-indigo-50/50' : 'hover:bg-slate-50'}>
+                <tr key={run.id} data-testid={`run-row-${run.id}`} className={selected.includes(run.id) ? 'bg-indigo-50/50' : 'hover:bg-slate-50'}>
                   <td className="px-3 py-2">
                     <input type="checkbox" aria-label={`Select ${run.name}`} checked={selected.includes(run.id)} onChange={() => toggleSelected(run.id)} />
                   </td>
