@@ -6,17 +6,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { evalProtocolSchema } from '@ktlab/config';
+import { evalResultSchema } from '@ktlab/config';
 import { writeFileAtomic } from '@ktlab/data';
 import { configHash, type StudyCell } from './plan';
-
-export const evalResultSchema = z.object({
-  protocol: evalProtocolSchema,
-  layer: z.string(),
-  dataset: z.string(),
-  metric: z.string(),
-  value: z.number(),
-});
 
 export const machineSchema = z.object({
   cpuModel: z.string(),

@@ -23,8 +23,6 @@ export const STUDY_ROWS = [
 ] as const;
 export type StudyRow = (typeof STUDY_ROWS)[number];
 
-export type { EvalProtocolName };
-
 export interface Scale {
   name: ScaleName;
   /** One line for the README. */

@@ -14,13 +14,19 @@ describe('runs table filters', () => {
       ],
     });
     expect(parseRunFilter('  ')).toEqual({ evals: [], config: [] });
+    // the dense protocols' rows: trunk frozen, fine-tuned
+    expect(parseRunFilter('eval.detection.frozen.map50>0.2, eval.segmentation.all.miou>=0.1').evals).toEqual([
+      { protocol: 'detection', layer: 'frozen', metric: 'map50', op: '>', value: 0.2 },
+      { protocol: 'segmentation', layer: 'all', metric: 'miou', op: '>=', value: 0.1 },
+    ]);
   });
 
   it('names what is wrong instead of ignoring it', () => {
     expect(parseRunFilter('evaluation.linear>0.8').error).toBe('“evaluation.linear” is not a config field — evaluation results are eval.<protocol>.<layer>, e.g. eval.linear.conv3');
     expect(parseRunFilter('eval.linear>0.8').error).toMatch(/write eval.<protocol>.<layer>/);
     expect(parseRunFilter('eval.lineer.conv3>0.8').error).toMatch(/unknown protocol “lineer”/);
-    expect(parseRunFilter('eval.linear.conv9>0.8').error).toMatch(/unknown layer “conv9”/);
+    expect(parseRunFilter('eval.linear.conv9>0.8').error).toBe('“eval.linear.conv9”: unknown layer “conv9” (conv1…conv5, frozen, all or best)');
+    expect(parseRunFilter('eval.svm.conv3>0.8').error).toBe('“eval.svm.conv3”: unknown protocol “svm” (one of linear, nonlinear, finetune, knn, detection, segmentation)');
     expect(parseRunFilter('eval.linear.conv3>50').error).toMatch(/accuracies are fractions — write 0.5 or 50%/);
     expect(parseRunFilter('eval.linear.conv3>abc').error).toMatch(/is not a number/);
     expect(parseRunFilter('clustering.k>5').error).toMatch(/matched with = only/);

@@ -4,10 +4,12 @@
  * fractions or with %) or a config field (`clustering.k=1000`, optionally written `config.clustering.k`; op =).
  * Columns: `eval.<protocol>.<layer>`, `config.<path>`, `metric.<logged key>` (its last value) or `dataset`. Anything else is an error naming the term.
  */
-import { pipelineConfigSchema, smokeConfigSchema } from '@ktlab/config';
+import { DENSE_MODE_LAYER, EVAL_PROTOCOLS, pipelineConfigSchema, smokeConfigSchema } from '@ktlab/config';
 import { z } from 'zod';
 
-export const PROTOCOLS = ['linear', 'knn', 'nonlinear', 'finetune', 'detection', 'segmentation'] as const;
+/** What an eval field may name as its layer: a conv layer, a dense mode's row (`frozen`; `all` is finetune's too), or `best`. */
+const CONV_LAYER = /^conv[1-5]$/;
+const OTHER_LAYERS: readonly string[] = [...new Set([...Object.values(DENSE_MODE_LAYER), 'all']), 'best'];
 const EVAL_OPS = ['>', '>=', '<', '<=', '='] as const;
 type EvalOp = (typeof EVAL_OPS)[number];
 
@@ -64,8 +66,8 @@ export function parseEvalField(field: string): EvalField | string {
   const parts = field.split('.');
   if (parts[0] !== 'eval' || parts.length < 3 || parts.length > 4) return `“${field}”: write eval.<protocol>.<layer>, e.g. eval.linear.conv3 or eval.linear.best`;
   const [, protocol, layer, metric = 'top1'] = parts;
-  if (!(PROTOCOLS as readonly string[]).includes(protocol)) return `“${field}”: unknown protocol “${protocol}” (one of ${PROTOCOLS.join(', ')})`;
-  if (!/^(conv[1-5]|all|best)$/.test(layer)) return `“${field}”: unknown layer “${layer}” (conv1…conv5, all, or best)`;
+  if (!(EVAL_PROTOCOLS as readonly string[]).includes(protocol)) return `“${field}”: unknown protocol “${protocol}” (one of ${EVAL_PROTOCOLS.join(', ')})`;
+  if (!CONV_LAYER.test(layer) && !OTHER_LAYERS.includes(layer)) return `“${field}”: unknown layer “${layer}” (conv1…conv5, ${OTHER_LAYERS.slice(0, -1).join(', ')} or best)`;
   return { protocol, layer, metric };
 }
 

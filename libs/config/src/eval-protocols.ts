@@ -10,6 +10,29 @@ export const evalProtocolSchema = z.enum(EVAL_PROTOCOLS);
 export type EvalProtocolName = z.infer<typeof evalProtocolSchema>;
 
 /**
+ * One evaluation result: a protocol's metric at one layer on one test set, as the pipeline reports it, a run folder
+ * keeps it (`results.json`), a study cell holds it, and the portal stores it (`evalResultRowSchema`).
+ */
+export const evalResultSchema = z.object({
+  protocol: evalProtocolSchema,
+  /** `conv1`…`conv5`, `all` (the whole net) or a dense mode's layer (`DENSE_MODE_LAYER`). */
+  layer: z.string().min(1),
+  /** How the results name the test set. */
+  dataset: z.string().min(1),
+  /** One of the protocol's `EVAL_PROTOCOL_INFO` metrics, e.g. `top1`. */
+  metric: z.string().min(1),
+  value: z.number(),
+});
+export type EvalResult = z.infer<typeof evalResultSchema>;
+
+/** An evaluation result as the portal receives it (`worker.finish`, `runs.import`): the same row, within its columns' lengths. */
+export const evalResultRowSchema = evalResultSchema.extend({
+  layer: evalResultSchema.shape.layer.max(64),
+  dataset: evalResultSchema.shape.dataset.max(200),
+  metric: evalResultSchema.shape.metric.max(64),
+});
+
+/**
  * How the dense protocols (detection, segmentation) treat the transferred trunk: `frozen` trains only the head on
  * conv1…conv5 as transferred (their result rows have layer `frozen`), `finetune` trains trunk and head together
  * (layer `all`, as the finetune protocol's).

@@ -1,15 +1,8 @@
-import type { EvalProtocolName, PipelineConfig, PipelineStageKind, ShardKind } from '@ktlab/config';
+import type { PipelineConfig, PipelineStageKind, ShardKind } from '@ktlab/config';
 
+export type { EvalResult } from '@ktlab/config';
 export type StageKind = PipelineStageKind;
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
-
-export interface EvalResult {
-  protocol: EvalProtocolName;
-  layer: string;
-  dataset: string;
-  metric: string;
-  value: number;
-}
 
 /** What a stage may do to the world: report, write under its run folder, and notice it should stop. */
 export interface PipelineContext {

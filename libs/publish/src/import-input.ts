@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { inferRouterInputs } from '@trpc/server';
 import type { AppRouter } from '@ktlab/api';
-import { PIPELINE_STAGES, type RunConfig } from '@ktlab/config';
-import type { EvalResult, RunFolder, StageRecord } from './run-folder';
+import { PIPELINE_STAGES, type EvalResult, type RunConfig } from '@ktlab/config';
+import type { RunFolder, StageRecord } from './run-folder';
 
 export type ImportRunRequest = inferRouterInputs<AppRouter>['runs']['import'];
 export type ImportedStage = NonNullable<ImportRunRequest['stages']>[number];

@@ -1,5 +1,5 @@
 export { createSessionClient, readCredentialsFile, signIn, type PortalSession, type SessionClient, type SignInOptions } from './session-client';
-export { readRunFolder, evalResultSchema, type EvalResult, type RunFolder, type StageRecord } from './run-folder';
+export { readRunFolder, type RunFolder, type StageRecord } from './run-folder';
 export { readRunManifest, writeRunManifest, runManifestSchema, RUN_MANIFEST_FILE, type RunManifest } from './run-manifest';
 export { configFingerprint, importedStages, importKey, runFolderImport, type ImportedStage, type ImportRunRequest, type RunIdentity } from './import-input';
 export { describeError, publishRun, runPageUrl, type PublishedRun } from './publish-run';

@@ -5,17 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { evalProtocolSchema, runConfigSchema, WORKER_STAGE_KINDS, type RunConfig, type WorkerStageKind } from '@ktlab/config';
+import { evalResultSchema, runConfigSchema, WORKER_STAGE_KINDS, type EvalResult, type RunConfig, type WorkerStageKind } from '@ktlab/config';
 import { readRunManifest, type RunManifest } from './run-manifest';
-
-export const evalResultSchema = z.object({
-  protocol: evalProtocolSchema,
-  layer: z.string().min(1),
-  dataset: z.string().min(1),
-  metric: z.string().min(1),
-  value: z.number(),
-});
-export type EvalResult = z.infer<typeof evalResultSchema>;
 
 const stageRecordSchema = z.object({ kind: z.enum(WORKER_STAGE_KINDS), finishedAt: z.iso.datetime() });
 export interface StageRecord {

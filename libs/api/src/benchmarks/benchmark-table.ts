@@ -2,7 +2,7 @@
  * The paper's tables from evaluation results: one row per method, one column per layer (or protocol),
  * each cell the mean ± sample standard deviation over the finished runs (seeds) of that method.
  */
-import { MAIN_GROUP } from '@ktlab/config';
+import { EVAL_PROTOCOLS, MAIN_GROUP } from '@ktlab/config';
 
 export interface BenchmarkObservation {
   method: string;
@@ -39,16 +39,15 @@ export interface BenchmarkTable {
 
 /** `frozen` and `all` are the dense protocols' rows (trunk frozen, fine-tuned); `all` is also finetune's. */
 const LAYER_ORDER = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8', 'frozen', 'all'];
-const PROTOCOL_ORDER = ['linear', 'nonlinear', 'knn', 'finetune', 'detection', 'segmentation'];
 
 function rank(order: string[], value: string): number {
   const index = order.indexOf(value);
   return index === -1 ? order.length : index;
 }
 
-/** Layers in network order, then protocols in the paper's order, then anything else alphabetically. */
+/** Layers in network order, then protocols in their config order (`EVAL_PROTOCOLS`), then anything else alphabetically. */
 export function orderColumns(columns: Iterable<string>): string[] {
-  const known = [...LAYER_ORDER, ...PROTOCOL_ORDER];
+  const known = [...LAYER_ORDER, ...EVAL_PROTOCOLS];
   return [...new Set(columns)].sort((a, b) => rank(known, a) - rank(known, b) || a.localeCompare(b));
 }
 

@@ -1,6 +1,5 @@
-import { runConfigInputSchema } from '@ktlab/config';
+import { evalResultRowSchema, runConfigInputSchema } from '@ktlab/config';
 import { z } from 'zod';
-import { evalResultSchema } from '../worker/finish.schema';
 import { stageKindSchema } from '../worker/report-stage.schema';
 import { tagsSchema } from './create.schema';
 
@@ -27,7 +26,7 @@ export const importRunInput = z
     startedAt: z.date(),
     finishedAt: z.date(),
     stages: z.array(importedStageSchema).max(20).default([]),
-    evalResults: z.array(evalResultSchema).max(10_000).default([]),
+    evalResults: z.array(evalResultRowSchema).max(10_000).default([]),
   })
   .superRefine((input, ctx) => {
     if (input.finishedAt < input.startedAt) ctx.addIssue({ code: 'custom', path: ['finishedAt'], message: 'finishedAt is before startedAt' });

@@ -1,7 +1,7 @@
-import { EVAL_PROTOCOL_INFO, EVAL_PROTOCOLS } from '@ktlab/config';
+import { EVAL_PROTOCOL_INFO, EVAL_PROTOCOLS, evalResultRowSchema } from '@ktlab/config';
 import { describe, expect, it } from 'vitest';
 import { importRunInput } from '../runs/import.schema';
-import { evalResultSchema, finishInput } from './finish.schema';
+import { finishInput } from './finish.schema';
 
 describe('eval results a worker or a publisher hands in', () => {
   it('accept every protocol of the registry with its metrics (detection mAP, segmentation mean IoU) and refuse others', () => {
@@ -9,7 +9,9 @@ describe('eval results a worker or a publisher hands in', () => {
     expect(rows.map((r) => `${r.protocol}:${r.metric}`)).toEqual(expect.arrayContaining(['detection:map50', 'detection:map', 'segmentation:miou']));
     const finished = finishInput.parse({ outcome: 'succeeded', workerId: 'w', runId: 'r', evalResults: rows });
     expect(finished.outcome === 'succeeded' && finished.evalResults).toEqual(rows);
-    expect(evalResultSchema.safeParse({ ...rows[0], protocol: 'svm' }).success).toBe(false);
+    expect(evalResultRowSchema.safeParse({ ...rows[0], protocol: 'svm' }).success).toBe(false);
+    expect(evalResultRowSchema.safeParse({ ...rows[0], layer: 'x'.repeat(65) }).success).toBe(false);
+    expect(evalResultRowSchema.safeParse({ ...rows[0], dataset: '' }).success).toBe(false);
     expect(importRunInput.shape.evalResults.safeParse(rows).success).toBe(true);
   });
 });

@@ -1,20 +1,12 @@
-import { evalProtocolSchema } from '@ktlab/config';
+import { evalResultRowSchema } from '@ktlab/config';
 import { z } from 'zod';
-
-export const evalResultSchema = z.object({
-  protocol: evalProtocolSchema,
-  layer: z.string().min(1).max(64),
-  dataset: z.string().min(1).max(200),
-  metric: z.string().min(1).max(64),
-  value: z.number(),
-});
 
 export const finishInput = z.discriminatedUnion('outcome', [
   z.object({
     outcome: z.literal('succeeded'),
     workerId: z.string().min(1),
     runId: z.string().min(1),
-    evalResults: z.array(evalResultSchema).max(10_000).default([]),
+    evalResults: z.array(evalResultRowSchema).max(10_000).default([]),
   }),
   z.object({
     outcome: z.literal('failed'),
