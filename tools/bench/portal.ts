@@ -29,7 +29,8 @@ import { type AppRouter, createSession, createWorkerToken, MAX_POINTS_PER_BATCH,
 import { chooseResolution, SUMMARY_LEVEL_BITS } from '@ktlab/api/series-resolution';
 import { wireTransformer } from '@ktlab/api/wire-transformer';
 import { describeCpuHost } from '@ktlab/tf-backend/cpu-host';
-import { applyMigrations, createDb, ktlabHome, startEmbeddedPostgres } from '@ktlab/db';
+import { ktlabHome } from '@ktlab/config/paths';
+import { applyMigrations, createDb, startEmbeddedPostgres } from '@ktlab/db';
 import { postgresCpuSeconds } from './support/process-cpu';
 import { batchPoints, type IngestBatch, ingestVerdict, type Latency, planIngest, type PlannedPoint, type StoredCounts, summarize, verdictLine } from './support/ingest-plan';
 

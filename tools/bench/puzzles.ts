@@ -12,13 +12,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { sharedDir } from '@ktlab/config/paths';
 import { generateMaximinPermutations, PuzzleSampler, readPermutationFile, type ImageStack, type PermutationSet } from '@ktlab/jigsaw';
-import { loadCifarTrainSample, sharedDataRoot } from '../figures/cifar-train-sample';
+import { loadCifarTrainSample } from '../figures/cifar-train-sample';
 import { BatchOrder } from './support/puzzle-source/batch-order';
 import { PuzzleSource, shareImageStack } from './support/puzzle-source/puzzle-source';
 import { median } from './support/statistics';
 
-const sharedRoot = sharedDataRoot();
+const sharedRoot = sharedDir();
 const PYTHON = '/usr/bin/python3';
 
 const options = new Command()

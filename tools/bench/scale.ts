@@ -31,7 +31,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { createWorkerToken, startApiServer } from '@ktlab/api';
 import { createTestApi, type TestApi } from '@ktlab/api/testing';
-import { ktlabHome, startEmbeddedPostgres } from '@ktlab/db';
+import { cacheDir, ktlabHome, sharedDir } from '@ktlab/config/paths';
+import { startEmbeddedPostgres } from '@ktlab/db';
 import {
   accumulateShardTrainingRows,
   fitKMeans,
@@ -50,11 +51,11 @@ import {
 } from '@ktlab/kmeans';
 import { fmt, markdownTable, shardKey, shardStats, type ShardStats, type ShardTiming } from './support/scale-report';
 import { median } from './support/statistics';
-import { exited, repoRoot, spawnTrainer as spawnTrainerProcess, type Trainer, waitFor } from './support/trainer-processes';
+import { exited, spawnTrainer as spawnTrainerProcess, type Trainer, waitFor } from './support/trainer-processes';
 
 const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/kmeans.py', import.meta.url));
-const sharedRoot = process.env.KTLAB_SHARED ?? join(repoRoot, '..', 'shared');
+const sharedRoot = sharedDir();
 const int = (v: string) => Number.parseInt(v, 10);
 
 const options = new Command()
@@ -75,7 +76,7 @@ if (options.workers < 1) throw new Error('--workers must be at least 1');
 
 const SEED = 7;
 const IN_PROCESS_REPEATS = 3;
-const decodeCache = process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache');
+const decodeCache = cacheDir();
 const log = (line: string) => console.log(`[bench scale] ${line}`);
 const seconds = (ms: number) => ms / 1000;
 

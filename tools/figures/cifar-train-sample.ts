@@ -6,18 +6,12 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { sharedDir } from '@ktlab/config/paths';
 import type { ImageStack } from '@ktlab/jigsaw';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-export function sharedDataRoot(): string {
-  return process.env.KTLAB_SHARED ?? join(repoRoot, '..', 'shared');
-}
-
 export async function loadCifarTrainSample(count: number, size = 32): Promise<ImageStack> {
-  const trainDir = join(sharedDataRoot(), 'datasets', 'cifar10', 'train');
+  const trainDir = join(sharedDir(), 'datasets', 'cifar10', 'train');
   if (!existsSync(trainDir)) throw new Error(`CIFAR-10 train folder not found at ${trainDir} (set KTLAB_SHARED)`);
   const classes = (await readdir(trainDir)).filter((name) => !name.startsWith('.')).sort();
   const lists = await Promise.all(classes.map(async (c) => (await readdir(join(trainDir, c))).sort().map((f) => join(trainDir, c, f))));

@@ -20,7 +20,8 @@ import {
 } from '@ktlab/jigsaw';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCifarTrainSample, sharedDataRoot } from './cifar-train-sample';
+import { sharedDir } from '@ktlab/config/paths';
+import { loadCifarTrainSample } from './cifar-train-sample';
 
 const options = new Command()
   .requiredOption('--out <file>', 'PNG file to write')
@@ -68,7 +69,7 @@ class Canvas {
 }
 
 const images: ImageStack = await loadCifarTrainSample(Math.max(2, options.puzzles), options.size);
-const referencePath = join(sharedDataRoot(), 'reference', 'permutations_701.bin');
+const referencePath = join(sharedDir(), 'reference', 'permutations_701.bin');
 const permutations = existsSync(referencePath)
   ? await readPermutationFile(referencePath)
   : generateMaximinPermutations({ count: 701, seed: 0 });

@@ -14,7 +14,8 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { createWorkerToken, ensureFirstAdmin, ensureProject } from '@ktlab/api';
 import { datasetRootsFromEnv, describeDatasetRoots } from '@ktlab/config/dataset-roots';
-import { applyMigrations, createDb, ktlabHome, openDatabase, repoRoot } from '@ktlab/db';
+import { ktlabHome, repoRoot } from '@ktlab/config/paths';
+import { applyMigrations, createDb, openDatabase } from '@ktlab/db';
 import { ensurePortalBuilt } from './portal-build';
 
 const LOCAL_TOKEN_LABEL = 'local worker (npm start)';

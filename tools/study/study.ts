@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { defaultCacheDir, repoRoot, sharedDir } from '@ktlab/data';
+import { cacheDir, ktlabHome, repoRoot, sharedDir } from '@ktlab/config/paths';
 import { planStudy } from './plan';
 import { runLocally } from './run-local';
 import { signIn } from '@ktlab/publish';
@@ -67,7 +67,7 @@ program.action(async (options: {
     ...(options.seeds ? { seeds: Number(options.seeds) } : {}),
     ...(options.only ? { only: options.only.split(',').map((row) => row.trim()).filter(Boolean) } : {}),
   });
-  const studyDir = join(repoRoot(), '.ktlab', 'study', scale.name);
+  const studyDir = join(ktlabHome(), 'study', scale.name);
   const outDir = resolve(repoRoot(), options.out, scale.reportSubdir);
   const cellsDir = join(outDir, 'cells');
   if (options.planOnly) {
@@ -94,7 +94,7 @@ program.action(async (options: {
     if (options.portal) {
       await runOnPortal({ plan, studyDir, portalUrl: options.portal, email: options.email, password: options.password ?? process.env.KTLAB_PASSWORD, projectSlug: options.project, signal: controller.signal });
     } else {
-      const summary = await runLocally({ plan, studyDir, cellsDir, cacheDir: defaultCacheDir(), signal: controller.signal, quiet: !process.stdout.isTTY });
+      const summary = await runLocally({ plan, studyDir, cellsDir, cacheDir: cacheDir(), signal: controller.signal, quiet: !process.stdout.isTTY });
       console.log(`ran ${summary.ran.length}, skipped ${summary.skipped.length} finished, failed ${summary.failed.length}`);
       for (const failure of summary.failed) console.log(`  ${failure.id}: ${failure.error}`);
       if (controller.signal.aborted) process.exit(130);
@@ -125,9 +125,9 @@ async function probe(options: { only?: string; out: string; reportOnly: boolean;
     process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
     const summary = await runProbe({
       cells,
-      workDir: join(repoRoot(), '.ktlab', 'study', 'probe'),
+      workDir: join(ktlabHome(), 'study', 'probe'),
       cellsDir,
-      cacheDir: defaultCacheDir(),
+      cacheDir: cacheDir(),
       signal: controller.signal,
       say: (line) => console.log(line),
       afterCell: report,

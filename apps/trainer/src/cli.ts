@@ -15,8 +15,7 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { presets, type PipelineConfig } from '@ktlab/config';
 import { formatConfigText } from '@ktlab/config/config-text';
-import { sharedDir } from '@ktlab/data';
-import { ktlabHome } from '@ktlab/db/paths';
+import { cacheDir, ktlabHome, sharedDir } from '@ktlab/config/paths';
 import { listRunDownloads, runPipeline, shareGpuWithKMeans, type EvalResult } from '@ktlab/pipeline';
 import { readRunManifest, writeRunManifest } from '@ktlab/publish';
 import { selectBackend } from '@ktlab/tf-backend';
@@ -114,7 +113,7 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
     results = await runPipeline({
       config,
       runDir,
-      cacheDir: process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache'),
+      cacheDir: cacheDir(),
       signal: controller.signal,
       metric: (key, step, value) => {
         metrics.write(`${JSON.stringify({ key, step, value })}\n`);

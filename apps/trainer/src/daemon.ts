@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { join } from 'node:path';
 import type { RunConfig, WorkerCapabilities } from '@ktlab/config';
-import { ktlabHome } from '@ktlab/db/paths';
+import { cacheDir } from '@ktlab/config/paths';
 import type { RunFiles } from '@ktlab/pipeline';
 import type { PortalClient } from './api-client';
 import type { ArtifactUploader } from './artifact-uploader';
@@ -94,8 +94,7 @@ export class TrainerDaemon {
     if (this.options.shardFiles) {
       // no limit unless a scale-out test asks for one (KTLAB_TEST_MAX_SHARDS under a test runner)
       const maxShards = shardLimitFromEnv(process.env, this.log);
-      const cacheDir = process.env.KTLAB_CACHE ?? join(ktlabHome(), 'cache');
-      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, cacheDir, leases: heartbeat, maxShards, log: this.log });
+      this.shards = new ShardExecutor({ client, workerId: registration.workerId, files: this.options.shardFiles, cacheDir: cacheDir(), leases: heartbeat, maxShards, log: this.log });
     }
     try {
       while (!this.stopping && (this.options.maxRuns === undefined || this.runsExecuted < this.options.maxRuns)) {

@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { ktlabHome } from '@ktlab/db/paths';
+import { ktlabHome } from '@ktlab/config/paths';
 import { shareGpuWithKMeans } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
 import { createPortalClient } from './api-client';

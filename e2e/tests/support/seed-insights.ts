@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { sharedDir } from '@ktlab/data';
+import { sharedDir } from '@ktlab/config/paths';
 import { withClient } from './seed';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -4,6 +4,8 @@ export * from './requirements';
 export * from './presets';
 export * from './stages';
 export * from './shard-kinds';
+export * from './cluster-summary';
+export * from './image-extensions';
 export * from './study-tag';
 export * from './dataset-fields';
 export * from './config-overrides';

@@ -4,7 +4,7 @@ export type { LoadOptions, LoadPhase, LoadProgress } from './dataset/load-option
 export { assertConsistentDataset, bytesPerImage, imageAt, subsetDataset, type ImageDataset } from './dataset/image-dataset.js';
 
 export { scanImageFolder, type ImageFolderScan, type LabelSource, type ScannedImage } from './folder/scan-image-folder.js';
-export { IMAGE_EXTENSIONS, hasImageExtension } from './folder/image-extensions.js';
+export { hasImageExtension } from './folder/image-extensions.js';
 export type { SkippedFile } from './folder/skipped-file.js';
 
 export { decodeImage, type ImageInput, type RawPixels } from './decode/decode-image.js';
@@ -22,4 +22,3 @@ export { readIdxImages, type IdxImages } from './formats/idx-images.js';
 export { halves, shuffleIndices, splitIndices } from './splits/split-indices.js';
 
 export { isPathWithin, PathEscapeError, resolveInside } from './paths/resolve-inside.js';
-export { defaultCacheDir, repoRoot, sharedDir } from './paths/locations.js';

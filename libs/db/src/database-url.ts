@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
-import { ktlabHome } from './paths';
+import { ktlabHome } from '@ktlab/config/paths';
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 

@@ -2,5 +2,5 @@ export { createDb, type Db } from './client';
 export { openDatabase, DEFAULT_EMBEDDED_PORT, type DatabaseHandle } from './database-url';
 export { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 export { applyMigrations, type MigrationResult } from './migrate';
-export { ktlabHome, repoRoot, migrationsDir } from './paths';
+export { migrationsDir } from './paths';
 export * from './generated/client';

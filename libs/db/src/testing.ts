@@ -8,7 +8,7 @@ import pg from 'pg';
 import { createDb, type Db } from './client';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { applyMigrations } from './migrate';
-import { ktlabHome } from './paths';
+import { ktlabHome } from '@ktlab/config/paths';
 
 export const TEST_ADMIN_URL_ENV = 'KTLAB_TEST_ADMIN_URL';
 const DEFAULT_TEST_PG_PORT = 54339;

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clusterSummarySchema } from '@ktlab/config';
 import type { ImageDataset } from '@ktlab/data';
 import { labelAgreement, writePseudoLabels } from '@ktlab/kmeans';
-import { summarizeClusters, thumbnail, writeClusterSummary, type ClusterSummary } from './cluster-summary';
+import { summarizeClusters, thumbnail, writeClusterSummary } from './cluster-summary';
 
 /** 9 images of 4×4 grey levels; image i is uniformly 20·i, so a thumbnail tells which image it is. */
 function tinyDataset(): ImageDataset {
@@ -72,7 +73,8 @@ describe('cluster summary', () => {
     const labelsPath = join(dir, 'labels.ktpl');
     await writePseudoLabels(labelsPath, { k: 4, ids: data.ids, labels, distances });
     const written = await writeClusterSummary(labelsPath, data, join(dir, 'clusters'), { perCluster: 3, clustersPerSprite: 2, thumbSize: 2 });
-    const stored = JSON.parse(readFileSync(join(dir, 'clusters', 'summary.json'), 'utf8')) as ClusterSummary;
+    // the file is what the portal reads: it parses with the shared schema, unchanged
+    const stored = clusterSummarySchema.parse(JSON.parse(readFileSync(join(dir, 'clusters', 'summary.json'), 'utf8')));
     expect(stored).toEqual(written);
     const page0 = await sharp(join(dir, 'clusters', 'sprite-000.png')).raw().toBuffer({ resolveWithObject: true });
     expect([page0.info.width, page0.info.height]).toEqual([6, 4]);

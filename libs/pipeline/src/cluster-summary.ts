@@ -4,16 +4,14 @@
  *
  * Sprites are pages: sprite p holds clusters p·perSprite … (p+1)·perSprite−1 in size order, one row per cluster,
  * `perCluster` thumbnails per row (nearest first). Palette PNGs keep a k = 2000 run at a few hundred KB per page.
- * The portal reads this file (libs/api/src/artifacts/cluster-summary.ts holds the matching zod schema).
+ * The file's schema is the config's `clusterSummarySchema`, which the portal parses it with.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { CLUSTER_SUMMARY_FORMAT, CLUSTER_SUMMARY_VERSION, type ClusterEntry, type ClusterSummary } from '@ktlab/config';
 import type { ImageDataset } from '@ktlab/data';
-import { clusterSizeStats, labelAgreement, readPseudoLabels, type ClusterSizeStats, type LabelAgreement } from '@ktlab/kmeans';
-
-export const CLUSTER_SUMMARY_FORMAT = 'ktlab.clusters';
-export const CLUSTER_SUMMARY_VERSION = 1;
+import { clusterSizeStats, labelAgreement, readPseudoLabels } from '@ktlab/kmeans';
 
 export interface ClusterSummaryOptions {
   /** Thumbnails per cluster (the images nearest its centroid). */
@@ -22,38 +20,6 @@ export interface ClusterSummaryOptions {
   clustersPerSprite?: number;
   /** Thumbnail edge in pixels. */
   thumbSize?: number;
-}
-
-export interface ClusterEntry {
-  /** The cluster's index in the k-means model (its pseudo-label). */
-  id: number;
-  size: number;
-  /** Ids of the images nearest the centroid, nearest first (at most perCluster). */
-  nearest: string[];
-  /** Sprite page and row of this cluster's thumbnails. */
-  sprite: number;
-  row: number;
-  /** The most frequent ground-truth class in the cluster and its share of the cluster, when labels exist. */
-  majorityClass?: string;
-  majorityShare?: number;
-}
-
-export interface ClusterSummary {
-  format: typeof CLUSTER_SUMMARY_FORMAT;
-  version: typeof CLUSTER_SUMMARY_VERSION;
-  k: number;
-  images: number;
-  /** Clusters with at least one image. */
-  used: number;
-  sizeStats: ClusterSizeStats;
-  agreement?: LabelAgreement;
-  thumbSize: number;
-  perCluster: number;
-  clustersPerSprite: number;
-  /** Sprite file names, page order. */
-  sprites: string[];
-  /** Non-empty clusters, largest first (ties by id). */
-  clusters: ClusterEntry[];
 }
 
 const DEFAULTS = { perCluster: 8, clustersPerSprite: 100, thumbSize: 32 };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '@ktlab/api';
-import { ktlabHome } from '@ktlab/db/paths';
+import { ktlabHome } from '@ktlab/config/paths';
 
 const SESSION_COOKIE = 'ktlab_session';
 

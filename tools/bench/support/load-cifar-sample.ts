@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { sharedDir } from '@ktlab/data';
+import { sharedDir } from '@ktlab/config/paths';
 import type { Uint8Images } from '@ktlab/models';
 
 /**

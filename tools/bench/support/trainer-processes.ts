@@ -5,10 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@ktlab/config/paths';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const trainerMain = join(repoRoot, 'apps', 'trainer', 'src', 'main.ts');
+const trainerMain = join(repoRoot(), 'apps', 'trainer', 'src', 'main.ts');
 
 export type Trainer = ChildProcess & { name: string; home: string; output: string[] };
 
@@ -23,7 +22,7 @@ export interface TrainerOptions {
 
 export function spawnTrainer({ portalUrl, token, name, home, env = {} }: TrainerOptions): Trainer {
   const child = spawn(process.execPath, ['--import', 'tsx', trainerMain], {
-    cwd: repoRoot,
+    cwd: repoRoot(),
     env: { ...process.env, KTLAB_PORTAL_URL: portalUrl, KTLAB_WORKER_TOKEN: token, KTLAB_WORKER_NAME: name, KTLAB_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as Trainer;

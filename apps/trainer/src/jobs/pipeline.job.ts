@@ -1,9 +1,9 @@
 /** A knowledge-transfer pipeline run (libs/pipeline), in the run's folder under KTLAB_HOME/runs/. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetFields, fileFields, type PipelineConfig } from '@ktlab/config';
+import { CLUSTER_SUMMARY_ARTIFACT, clusterArtifactName, datasetFields, fileFields, type PipelineConfig } from '@ktlab/config';
 import { datasetRootsFromEnv, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
-import { ktlabHome } from '@ktlab/db/paths';
+import { cacheDir, ktlabHome } from '@ktlab/config/paths';
 import { listRunDownloads, renameModelWeights, runPipeline, STAGE_ORDER } from '@ktlab/pipeline';
 import type { Job } from './job';
 import { killSwitchFromEnv } from './test-kill-switch';
@@ -30,7 +30,7 @@ export const pipelineJob: Job = async (context) => {
     config,
     runDir,
     datasetRoots,
-    cacheDir: process.env.KTLAB_CACHE ?? join(home, 'cache'),
+    cacheDir: cacheDir(),
     signal: context.signal,
     metric: (key, step, value) => {
       const logged = context.metric(key, step, value);
@@ -71,9 +71,9 @@ async function uploadResults(context: Parameters<Job>[0], runDir: string, evalRe
   const clusters = join(runDir, 'clusters');
   if (existsSync(join(clusters, 'summary.json'))) {
     for (const name of readdirSync(clusters).filter((file) => file.endsWith('.png')).sort()) {
-      await context.uploadArtifact('clusters', `clusters-${name}`, readFileSync(join(clusters, name)));
+      await context.uploadArtifact('clusters', clusterArtifactName(name), readFileSync(join(clusters, name)));
     }
-    await context.uploadArtifact('clusters', 'clusters-summary.json', readFileSync(join(clusters, 'summary.json')));
+    await context.uploadArtifact('clusters', CLUSTER_SUMMARY_ARTIFACT, readFileSync(join(clusters, 'summary.json')));
   }
 }
 

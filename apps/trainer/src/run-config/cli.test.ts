@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { TEST_PASSWORD } from '@ktlab/api/testing';
 import { presetConfig, runConfigInputSchema } from '@ktlab/config';
-import { sharedDir } from '@ktlab/data';
+import { sharedDir } from '@ktlab/config/paths';
 import { useTestPortal, writeTinyImageFolder } from '../test-support';
 
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { ktlabHome } from '@ktlab/db/paths';
+import { ktlabHome } from '@ktlab/config/paths';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;

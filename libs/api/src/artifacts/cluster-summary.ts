@@ -1,42 +1,12 @@
 /**
- * The cluster browser's summary as the pipeline writes it (libs/pipeline/src/cluster-summary.ts) and the
- * trainer uploads it: artifact `clusters-summary.json`, next to the sprite pages `clusters-sprite-NNN.png`.
- * Parsed here at the boundary; a summary that does not match is reported, never half-shown.
+ * The cluster browser's summary as the pipeline writes it and the trainer uploads it (schema and artifact names:
+ * libs/config/src/cluster-summary.ts): artifact `clusters-summary.json`, next to the sprite pages
+ * `clusters-sprite-NNN.png`. Parsed here at the boundary; a summary that does not match is reported, never half-shown.
  */
 import { z } from 'zod';
+import { CLUSTER_SUMMARY_ARTIFACT, clusterSummarySchema, type ClusterSummary } from '@ktlab/config';
 import type { Db } from '@ktlab/db';
 import { readArtifact } from './artifact-store';
-
-export const CLUSTER_SUMMARY_ARTIFACT = 'clusters-summary.json';
-export const clusterSpriteArtifact = (sprite: string) => `clusters-${sprite}`;
-
-const agreementSchema = z.object({ nmi: z.number(), ari: z.number(), purity: z.number() });
-
-export const clusterSummarySchema = z.object({
-  format: z.literal('ktlab.clusters'),
-  version: z.literal(1),
-  k: z.number().int().min(1),
-  images: z.number().int().min(0),
-  used: z.number().int().min(0),
-  sizeStats: z.object({ min: z.number(), median: z.number(), max: z.number(), imbalance: z.number(), empty: z.number() }),
-  agreement: agreementSchema.optional(),
-  thumbSize: z.number().int().min(1),
-  perCluster: z.number().int().min(1),
-  clustersPerSprite: z.number().int().min(1),
-  sprites: z.array(z.string()),
-  clusters: z.array(
-    z.object({
-      id: z.number().int().min(0),
-      size: z.number().int().min(1),
-      nearest: z.array(z.string()),
-      sprite: z.number().int().min(0),
-      row: z.number().int().min(0),
-      majorityClass: z.string().optional(),
-      majorityShare: z.number().min(0).max(1).optional(),
-    }),
-  ),
-});
-export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 
 // Paging through k = 2000 clusters re-reads the same file; keep a few parsed summaries by content hash.
 const cache = new Map<string, ClusterSummary>();

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodRealError, type ZodError } from 'zod';
 import { datasetFields, fileFields, type RunConfig } from '@ktlab/config';
 import { DatasetOutsideRootsError, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
-import { repoRoot } from '@ktlab/db/paths';
+import { repoRoot } from '@ktlab/config/paths';
 import { allowedDatasetRoots } from '../routers/datasets/scan-dataset';
 
 /**

@@ -1,6 +1,6 @@
 import type { ImageDataset } from '../dataset/image-dataset.js';
 import type { LoadOptions } from '../dataset/load-options.js';
-import { defaultCacheDir } from '../paths/locations.js';
+import { cacheDir } from '@ktlab/config/paths';
 import { readDecodeCache, writeDecodeCache, type CacheEntry } from './decode-cache.js';
 
 /**
@@ -13,7 +13,7 @@ export async function withDecodeCache(
   build: () => Promise<ImageDataset>,
 ): Promise<ImageDataset> {
   if (options.cacheDir === false) return build();
-  const entry: CacheEntry = { cacheDir: options.cacheDir ?? defaultCacheDir(), key: what.key, name: what.name };
+  const entry: CacheEntry = { cacheDir: options.cacheDir ?? cacheDir(), key: what.key, name: what.name };
   options.onProgress?.({ phase: 'read-cache', done: 0, total: 1 });
   const lookup = readDecodeCache(entry, what.fingerprint);
   if (lookup.status === 'hit') {

@@ -7,7 +7,7 @@ export interface LoadProgress {
 }
 
 export interface LoadOptions {
-  /** Decode cache folder; default `$KTLAB_CACHE` or `<repo>/.ktlab/cache`. `false` disables the cache. */
+  /** Decode cache folder; default `cacheDir()` (`$KTLAB_CACHE`, else `<KTLAB_HOME>/cache`). `false` disables the cache. */
   cacheDir?: string | false;
   /** When set, the spec's path (and IDX labels path) must resolve inside this folder (no `..`, no symlink escape). */
   dataRoot?: string;

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { imageAt } from '../dataset/image-dataset.js';
 import { loadDataset } from '../dataset/load-dataset.js';
 import { CIFAR10_CLASSES } from '../formats/cifar-binary.js';
-import { sharedDir } from '../paths/locations.js';
+import { sharedDir } from '@ktlab/config/paths';
 
 const testFolder = join(sharedDir(), 'datasets', 'cifar10', 'test');
 const present = existsSync(testFolder);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineConfigSchema, presetConfig, presets, type PipelineConfig } from '@ktlab/config';
-import { sharedDir } from '@ktlab/data';
+import { sharedDir } from '@ktlab/config/paths';
 import { encodePermutationBin, generateMaximinPermutations } from '@ktlab/jigsaw';
 import { selectBackend } from '@ktlab/tf-backend';
 import type { PipelineContext } from '../context';

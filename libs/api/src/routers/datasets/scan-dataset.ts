@@ -7,8 +7,9 @@
 import type { Dirent } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
+import { IMAGE_EXTENSIONS } from '@ktlab/config';
 import { DatasetOutsideRootsError, datasetRootsFromEnv, resolveDatasetInRoots } from '@ktlab/config/dataset-roots';
-import { repoRoot } from '@ktlab/db/paths';
+import { repoRoot } from '@ktlab/config/paths';
 
 export type DatasetFormat = 'folder' | 'cifar-binary' | 'idx';
 
@@ -20,8 +21,6 @@ export interface ScannedDataset {
   classes: number;
 }
 
-/** Raster formats the decoder reads (as libs/data IMAGE_EXTENSIONS). */
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
 const CIFAR_RECORD_BYTES = 1 + 32 * 32 * 3;
 
 export class DatasetPathError extends Error {}

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
-import { clusterSpriteArtifact, readClusterSummary } from '../../artifacts/cluster-summary';
+import { clusterArtifactName } from '@ktlab/config';
+import { readClusterSummary } from '../../artifacts/cluster-summary';
 import { neighbourFigureRows } from '../../artifacts/neighbour-figure';
 import { requireRunAccess } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
@@ -20,7 +21,7 @@ export async function runClustersHandler({ ctx, input }: { ctx: UserContext; inp
   }
   if (!summary) return { available: false as const };
   const sprites = await ctx.db.artifact.findMany({
-    where: { runId: input.runId, name: { in: summary.sprites.map(clusterSpriteArtifact) } },
+    where: { runId: input.runId, name: { in: summary.sprites.map(clusterArtifactName) } },
     select: { id: true, name: true },
   });
   const spriteIds = new Map(sprites.map((sprite) => [sprite.name, sprite.id]));
@@ -28,7 +29,7 @@ export async function runClustersHandler({ ctx, input }: { ctx: UserContext; inp
   const clusters = summary.clusters.slice(start, start + input.pageSize).map((cluster, index) => ({
     ...cluster,
     rank: start + index + 1,
-    spriteArtifactId: spriteIds.get(clusterSpriteArtifact(summary.sprites[cluster.sprite] ?? '')) ?? null,
+    spriteArtifactId: spriteIds.get(clusterArtifactName(summary.sprites[cluster.sprite] ?? '')) ?? null,
   }));
   return {
     available: true as const,
