@@ -108,6 +108,17 @@ export const pseudoLabelsSchema = z.object({
   data: datasetRefSchema.optional(),
 });
 
+/**
+ * Training-time augmentation of labelled images (the target net, nonlinear and finetune): a left-right mirror with
+ * probability ½ and a shift of up to `shift` × the side each way, zero-filled (CIFAR's pad-4-and-crop at 32 px is
+ * 0.125). Absent: images are used as they are.
+ */
+export const trainingAugmentSchema = z.object({
+  flip: z.boolean().default(true),
+  shift: z.number().min(0).max(0.5).default(0.125),
+});
+export type TrainingAugment = z.infer<typeof trainingAugmentSchema>;
+
 export const targetSchema = z.object({
   arch: archSchema.default('alexnet'),
   /** How the target net learns from the source: predict cluster ids, regress teacher activations, or labels. */
@@ -117,6 +128,7 @@ export const targetSchema = z.object({
   batchSize: z.number().int().min(1).max(4096).default(128),
   learningRate: z.number().positive().max(10).default(0.01),
   classBalanced: z.boolean().default(true),
+  augment: trainingAugmentSchema.optional(),
 });
 
 export const convLayerSchema = z.enum(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']);
@@ -143,6 +155,8 @@ export const evaluationSchema = z.object({
    * seeded shuffle; quick runs). Linear probes and kNN always use them all; every protocol scores the full test set.
    */
   trainLimit: z.number().int().positive().optional(),
+  /** nonlinear and finetune: augmentation of their training images (see `trainingAugmentSchema`). */
+  augment: trainingAugmentSchema.optional(),
   /** detection and segmentation: their scenes (made from the evaluation images, `trainLimit` included) and training. */
   dense: denseEvaluationSchema.optional(),
   /**
@@ -207,9 +221,14 @@ export const pipelineConfigInputSchema = pipelineConfigSchema
       .superRefine(checkLabelsFile)
       .prefault({}),
     pseudoLabels: pseudoLabelsSchema.extend({ data: strictDatasetRefSchema.optional() }).strict().prefault({}),
-    target: targetSchema.strict().prefault({}),
+    target: targetSchema.extend({ augment: trainingAugmentSchema.strict().optional() }).strict().prefault({}),
     evaluation: evaluationSchema
-      .extend({ train: strictDatasetRefSchema.optional(), test: strictDatasetRefSchema.optional(), dense: denseEvaluationSchema.strict().optional() })
+      .extend({
+        train: strictDatasetRefSchema.optional(),
+        test: strictDatasetRefSchema.optional(),
+        dense: denseEvaluationSchema.strict().optional(),
+        augment: trainingAugmentSchema.strict().optional(),
+      })
       .strict()
       .prefault({}),
   })

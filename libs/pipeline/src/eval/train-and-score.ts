@@ -46,7 +46,7 @@ export async function trainAndScore(context: PipelineContext, options: TrainAndS
       learningRate: cfg.learningRate,
       seed: options.seed,
       order: (epoch) => shuffleIndices(train.count, options.seed * 7_919 + epoch),
-      batch: (indices) => labelledBatch(images, labels, indices),
+      batch: (indices, step) => labelledBatch(images, labels, indices, cfg.augment && { augment: cfg.augment, seed: options.seed + 3, step }),
       step: split
         ? async (_model, optimizer, batch, learningRate) => {
             const frozen = tf.tidy(() => split.lower.predict(batch.x) as tf.Tensor);

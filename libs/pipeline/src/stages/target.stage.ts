@@ -41,7 +41,7 @@ async function trainClassifier(context: PipelineContext, images: ReturnType<type
     learningRate: cfg.learningRate,
     seed: config.seed + 17,
     order: (epoch) => epochOrder(labels, config.seed * 104_729 + epoch, balanced),
-    batch: (indices) => labelledBatch(images, labels, indices),
+    batch: (indices, step) => labelledBatch(images, labels, indices, cfg.augment && { augment: cfg.augment, seed: config.seed + 19, step }),
     checkpointDir: join(context.runDir, 'target', 'checkpoint'),
     context,
   });
