@@ -32,4 +32,13 @@ export { adapterLabel, isSoftwareAdapter, type GpuAdapterSummary, type GpuLimits
 export { LAVAPIPE_INSTALL_HINT, lavapipeDirectory, lavapipeEnvironment } from './webgpu/lavapipe.js';
 export { cpuHost, describeCpuHost, type CpuHost, type VectorIsa } from './native/cpu-host.js';
 export { loadOpenBlas, OPENBLAS_APT_PACKAGE, type NativeGemm } from './native/openblas.js';
-export { activeNativeGemm, useNativeGemm, withNativeGemm, withRowIndependentKernels } from './kernels/native-gemm-engine.js';
+export { loadOneDnn, ONEDNN_APT_PACKAGE, type OneDnn, type OneDnnLayout } from './native/onednn.js';
+export {
+  activeNativeGemm,
+  activeOneDnn,
+  useNativeGemm,
+  withConvEngine,
+  withNativeGemm,
+  withRowIndependentKernels,
+  type ConvEngineName,
+} from './kernels/native-gemm-engine.js';

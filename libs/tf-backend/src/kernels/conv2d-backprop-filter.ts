@@ -3,7 +3,7 @@
  *
  * dW[kh, kw, ci, co] = Σ_{n, oh, ow} xPadded[n, kh + s·oh, kw + s·ow, ci] · dy[n, oh, ow, co]
  *
- * On the native GEMM when the host has one (gemm-conv.ts: im2col(x)ᵀ · dy), else on ktlab's direct FMA kernel
+ * On oneDNN (onednn-conv.ts) or the native GEMM (gemm-conv.ts: im2col(x)ᵀ · dy) when the host has them, else on ktlab's direct FMA kernel
  * (direct-conv.ts): a GEMM with rows (kh, kw, ci), columns co and the long reduction over (n, oh, ow) in
  * registers, rows split across the kernel team.
  */
@@ -18,7 +18,8 @@ import {
 } from '@tensorflow/tfjs';
 import { convGeometry, directConvFilterGradient } from './direct-conv.js';
 import { gemmConvFilterGradient } from './gemm-conv.js';
-import { nativeGemmForConv } from './native-gemm-engine.js';
+import { convEngineFor } from './native-gemm-engine.js';
+import { oneDnnConvFilterGradient } from './onednn-conv.js';
 import { WasmHeap } from './wasm-heap.js';
 
 export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
@@ -34,8 +35,10 @@ export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
     const heap = new WasmHeap(backend as KernelBackend);
     const geometry = convGeometry(info);
-    const gemm = nativeGemmForConv(info.filterHeight * info.filterWidth * info.inChannels);
-    return gemm ? gemmConvFilterGradient(heap, gemm, x, dy, geometry) : directConvFilterGradient(heap, x, dy, geometry);
+    const engine = convEngineFor('backward-weights', geometry);
+    if (engine?.name === 'onednn') return oneDnnConvFilterGradient(heap, engine.dnn, x, dy, geometry);
+    if (engine?.name === 'openblas') return gemmConvFilterGradient(heap, engine.gemm, x, dy, geometry);
+    return directConvFilterGradient(heap, x, dy, geometry);
   };
   return { kernelName: Conv2DBackpropFilter, backendName, kernelFunc: kernelFunc as KernelFunc };
 }

@@ -1,6 +1,6 @@
 /**
- * Conv2DBackpropInput (the input gradient of a 2-D convolution): on the native GEMM when the host has one
- * (gemm-conv.ts, any stride), else for stride 1 on ktlab's direct FMA convolution.
+ * Conv2DBackpropInput (the input gradient of a 2-D convolution): on oneDNN (onednn-conv.ts) or the native
+ * GEMM (gemm-conv.ts) when the host has them (any stride), else for stride 1 on ktlab's direct FMA convolution.
  *
  * tfjs-backend-wasm computes it with a scalar C++ loop, 20× slower than its forward convolution. With stride
  * 1 the input gradient is a plain convolution: dy, padded by (filter − 1 − forward padding) on each side,
@@ -20,7 +20,8 @@ import {
 import { convGeometry, directConvForward } from './direct-conv.js';
 import { gemmConvInputGradient } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
-import { activeNativeGemm } from './native-gemm-engine.js';
+import { convEngineFor } from './native-gemm-engine.js';
+import { oneDnnConvInputGradient } from './onednn-conv.js';
 import { WasmHeap } from './wasm-heap.js';
 
 export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
@@ -40,9 +41,11 @@ export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
         false,
         channelsLast ? 'channelsLast' : 'channelsFirst',
       );
-      const gemm = activeNativeGemm();
-      if (gemm && channelsLast && dy.dtype === 'float32' && filter.dtype === 'float32') {
-        return gemmConvInputGradient(new WasmHeap(backend as KernelBackend), gemm, dy, filter, convGeometry(info));
+      if (channelsLast && dy.dtype === 'float32' && filter.dtype === 'float32') {
+        const geometry = convGeometry(info);
+        const engine = convEngineFor('backward-data', geometry);
+        if (engine?.name === 'onednn') return oneDnnConvInputGradient(new WasmHeap(backend as KernelBackend), engine.dnn, dy, filter, geometry);
+        if (engine?.name === 'openblas') return gemmConvInputGradient(new WasmHeap(backend as KernelBackend), engine.gemm, dy, filter, geometry);
       }
       if (!channelsLast || info.strideHeight !== 1 || info.strideWidth !== 1) {
         return runner.keep(runner.runPackageKernel(Conv2DBackpropInput, inputs, attrs));

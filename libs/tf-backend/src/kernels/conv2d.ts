@@ -1,6 +1,6 @@
 /**
- * Conv2D and FusedConv2D on ktlab's direct FMA convolution (direct-conv.ts), or on the native GEMM when the
- * host has one (gemm-conv.ts), instead of XNNPACK: NHWC,
+ * Conv2D and FusedConv2D on ktlab's direct FMA convolution (direct-conv.ts), or on a native engine when the
+ * host has one (oneDNN: onednn-conv.ts; OpenBLAS: gemm-conv.ts), instead of XNNPACK: NHWC,
  * float32, dilation 1, any stride and padding; FusedConv2D with an optional [outChannels] bias and a linear
  * or ReLU activation (tf.layers' conv layers run FusedConv2D in inference, and in training when the
  * activation is linear, e.g. before batch norm). Everything else runs the package's kernel.
@@ -17,9 +17,10 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { convGeometry, directConvForward, type DirectConvGeometry } from './direct-conv.js';
-import { gemmConvForward } from './gemm-conv.js';
+import { gemmConvForward, type GemmForwardOptions } from './gemm-conv.js';
 import { KernelRunner } from './kernel-runner.js';
-import { nativeGemmForConv } from './native-gemm-engine.js';
+import { convEngineFor, type ConvEngine } from './native-gemm-engine.js';
+import { oneDnnConvForward } from './onednn-conv.js';
 import { WasmHeap } from './wasm-heap.js';
 
 /** The direct kernel's geometry for a forward convolution, or undefined when the package kernel must run it. */
@@ -38,6 +39,12 @@ export function forwardGeometry(x: TensorInfo, filter: TensorInfo, attrs: Conv2D
   return convGeometry(info);
 }
 
+function forward(heap: WasmHeap, engine: ConvEngine, x: TensorInfo, geometry: DirectConvGeometry, options: GemmForwardOptions): TensorInfo {
+  if (engine?.name === 'onednn') return oneDnnConvForward(heap, engine.dnn, x, geometry, options);
+  if (engine?.name === 'openblas') return gemmConvForward(heap, engine.gemm, x, geometry, options);
+  return directConvForward(heap, x, geometry, options);
+}
+
 export function conv2DConfig(backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
@@ -47,8 +54,7 @@ export function conv2DConfig(backendName: string): KernelConfig {
       return runner.keep(runner.runPackageKernel(Conv2D, inputs, attrs));
     }
     const heap = new WasmHeap(backend as KernelBackend);
-    const gemm = nativeGemmForConv(geometry.filterHeight * geometry.filterWidth * geometry.inChannels);
-    return gemm ? gemmConvForward(heap, gemm, x, geometry, { filter }) : directConvForward(heap, x, geometry, { filter });
+    return forward(heap, convEngineFor('forward', geometry), x, geometry, { filter });
   };
   return { kernelName: Conv2D, backendName, kernelFunc: kernelFunc as KernelFunc };
 }
@@ -66,8 +72,7 @@ export function fusedConv2DConfig(backendName: string): KernelConfig {
     }
     const heap = new WasmHeap(backend as KernelBackend);
     const options = { filter, bias: bias ?? undefined, relu: activation === 'relu' };
-    const gemm = nativeGemmForConv(geometry.filterHeight * geometry.filterWidth * geometry.inChannels);
-    return gemm ? gemmConvForward(heap, gemm, x, geometry, options) : directConvForward(heap, x, geometry, options);
+    return forward(heap, convEngineFor('forward', geometry), x, geometry, options);
   };
   return { kernelName: FusedConv2D, backendName, kernelFunc: kernelFunc as KernelFunc };
 }

@@ -1,32 +1,84 @@
 /**
- * Whether ktlab-wasm's convolution and matrix-product kernels run on a native GEMM (OpenBLAS, see
- * native/openblas.ts) or on ktlab's own WASM SIMD kernels. Set once when the backend registers; tests switch it
- * to compare both paths in one process.
+ * Which engine ktlab-wasm's convolutions and matrix products run on: a native library at the CPU's full vector
+ * width (oneDNN's convolutions, native/onednn.ts; OpenBLAS's GEMM, native/openblas.ts) or ktlab's own WASM
+ * SIMD kernels. Set once when the backend registers; tests and the kernel-shape profile switch it to compare
+ * the engines in one process.
  */
+import type { OneDnn } from '../native/onednn.js';
 import type { NativeGemm } from '../native/openblas.js';
+import type { DirectConvGeometry } from './direct-conv.js';
+
+export type ConvPass = 'forward' | 'backward-data' | 'backward-weights';
+export type ConvEngineName = 'onednn' | 'openblas' | 'wasm';
+
+/** The engine for one convolution call: oneDNN, OpenBLAS (im2col + GEMM) or, undefined, ktlab's own kernels. */
+export type ConvEngine = { name: 'onednn'; dnn: OneDnn } | { name: 'openblas'; gemm: NativeGemm } | undefined;
 
 let active: NativeGemm | undefined;
+let activeDnn: OneDnn | undefined;
+/** Every convolution on this engine (when loaded), whatever the rule says: tests and measurements. */
+let forcedConvEngine: ConvEngineName | undefined;
 
 export function activeNativeGemm(): NativeGemm | undefined {
   return active;
 }
 
+export function activeOneDnn(): OneDnn | undefined {
+  return activeDnn;
+}
+
 /**
- * Convolutions whose reduction (kh·kw·ci) is shorter than this stay on ktlab's own kernels: for conv1 on RGB
- * (K = 75) its forward pass and filter gradient measured 1.4–2.6× faster than im2col + GEMM, whose cost there is
+ * Convolutions whose reduction (kh·kw·ci) is shorter than this stay off OpenBLAS: for conv1 on RGB (K = 75)
+ * ktlab's own forward pass and filter gradient measured 1.4–2.6× faster than im2col + GEMM, whose cost there is
  * the im2col copy; from K ≈ 600 on the GEMM is as fast or (wide layers) 1.5–2.5× faster.
  */
 export const MIN_NATIVE_CONV_REDUCTION = 128;
+
+let minConvReduction = MIN_NATIVE_CONV_REDUCTION;
+
+/**
+ * Whether oneDNN runs `pass` of the convolution `g` when OpenBLAS is loaded too (without OpenBLAS oneDNN runs
+ * every pass: it beat ktlab's wasm kernels on nearly every shape). Measured per shape on the pipeline's nets
+ * (libs/tf-backend/README.md, "oneDNN"): oneDNN's direct kernels win where the output has many pixels per image
+ * and the call many rows (batch × pixels); on maps of a few pixels (the deep layers of the VGG and Jigsaw trunks)
+ * im2col + GEMM wins, and the filter gradient's crossover lies higher than the other passes'.
+ */
+export function oneDnnRunsConv(pass: ConvPass, g: DirectConvGeometry): boolean {
+  const pixels = g.outHeight * g.outWidth;
+  const rows = g.batch * pixels;
+  if (pass === 'forward') return pixels >= 16 && rows >= 4096;
+  if (pass === 'backward-data') return pixels >= 16;
+  return pixels >= 36 && rows >= 16384;
+}
+
+/** The engine for `pass` of the convolution `g`. */
+export function convEngineFor(pass: ConvPass, g: DirectConvGeometry): ConvEngine {
+  if (forcedConvEngine === 'wasm') return undefined;
+  if (activeDnn && (forcedConvEngine === 'onednn' || (forcedConvEngine === undefined && (!active || oneDnnRunsConv(pass, g))))) return { name: 'onednn', dnn: activeDnn };
+  if (!active || forcedConvEngine === 'onednn') return undefined;
+  // Input gradients always: the wasm kernel for strided ones is the package's scalar loop.
+  const k = g.filterHeight * g.filterWidth * g.inChannels;
+  if (forcedConvEngine === 'openblas' || pass === 'backward-data' || k >= minConvReduction) return { name: 'openblas', gemm: active };
+  return undefined;
+}
 
 /** The native GEMM for a convolution with reduction length `k`, or undefined for ktlab's own kernel. */
 export function nativeGemmForConv(k: number): NativeGemm | undefined {
   return k >= minConvReduction ? active : undefined;
 }
 
-let minConvReduction = MIN_NATIVE_CONV_REDUCTION;
-
 export function useNativeGemm(gemm: NativeGemm | undefined): void {
   active = gemm;
+}
+
+/**
+ * The libraries the backend loaded; `convs: 'onednn'` sends every convolution to oneDNN (KTLAB_NATIVE=onednn),
+ * undefined chooses by the measured rule (oneDnnRunsConv).
+ */
+export function useNativeEngines(engines: { gemm?: NativeGemm; dnn?: OneDnn; convs?: ConvEngineName }): void {
+  active = engines.gemm;
+  activeDnn = engines.dnn;
+  forcedConvEngine = engines.convs;
 }
 
 /**
@@ -34,29 +86,51 @@ export function useNativeGemm(gemm: NativeGemm | undefined): void {
  * `minConvReduction` 0 sends every convolution to the GEMM (tests of the GEMM path on small shapes).
  */
 export async function withNativeGemm<T>(gemm: NativeGemm | undefined, body: () => Promise<T>, options: { minConvReduction?: number } = {}): Promise<T> {
-  const previous = { active, minConvReduction };
+  const previous = { active, activeDnn, minConvReduction, forcedConvEngine };
   active = gemm;
+  activeDnn = undefined;
+  forcedConvEngine = undefined;
   minConvReduction = options.minConvReduction ?? minConvReduction;
   try {
     return await body();
   } finally {
-    ({ active, minConvReduction } = previous);
+    ({ active, activeDnn, minConvReduction, forcedConvEngine } = previous);
   }
 }
 
 /**
- * Runs `body` (synchronous: a tfjs predict) on ktlab's own kernels. OpenBLAS's result for one row of a product
- * can depend on the other rows of the call (its blocking and thread split follow the matrix size), so an
- * image's conv features would depend on the images batched with it. Feature extraction promises they do not —
- * sharded extraction concatenates to the whole bit for bit — so it runs here; training steps, whose batches
- * are fixed by the run's seed, keep the native GEMM.
+ * Runs `body` with every convolution on `engine` ('wasm': ktlab's own kernels) and the given libraries loaded
+ * (matrix products keep running on `gemm` when given), then restores the previous state.
+ */
+export async function withConvEngine<T>(engine: ConvEngineName, libraries: { gemm?: NativeGemm; dnn?: OneDnn }, body: () => Promise<T>): Promise<T> {
+  const previous = { active, activeDnn, minConvReduction, forcedConvEngine };
+  active = libraries.gemm;
+  activeDnn = libraries.dnn;
+  forcedConvEngine = engine;
+  try {
+    return await body();
+  } finally {
+    ({ active, activeDnn, minConvReduction, forcedConvEngine } = previous);
+  }
+}
+
+/**
+ * Runs `body` (synchronous: a tfjs predict) on kernels whose result for one image does not depend on the
+ * other images of the call. OpenBLAS's result for one row of a product can depend on the other rows of the
+ * call (its blocking and thread split follow the matrix size), so an image's conv features would depend on
+ * the images batched with it. Feature extraction promises they do not — sharded extraction concatenates to
+ * the whole bit for bit — so it runs without OpenBLAS: the forward convolutions on oneDNN when it is loaded
+ * (each image's output is computed alone: the same bits at any batch, tested in onednn-conv.test.ts; every
+ * forward convolution then runs there, so the engine does not depend on the batch either), else on ktlab's
+ * own kernels. Training steps, whose batches are fixed by the run's seed, keep the engines' per-shape rule.
  */
 export function withRowIndependentKernels<T>(body: () => T): T {
-  const previous = active;
+  const previous = { active, forcedConvEngine };
   active = undefined;
+  forcedConvEngine = forcedConvEngine === 'wasm' ? 'wasm' : undefined;
   try {
     return body();
   } finally {
-    active = previous;
+    ({ active, forcedConvEngine } = previous);
   }
 }
