@@ -48,7 +48,7 @@ const options = z
     steps: z.coerce.number().int().positive(),
     warmup: z.coerce.number().int().min(0),
     backend: z.enum(['auto', ...BACKEND_NAMES]),
-    native: z.enum(['auto', 'openblas', 'off']).optional(),
+    native: z.enum(['auto', 'openblas', 'onednn', 'off']).optional(),
     profile: z.boolean(),
   })
   .parse(
@@ -58,7 +58,7 @@ const options = z
       .option('--steps <n>', 'timed steps per round', '3')
       .option('--warmup <n>', 'untimed steps first, per side', '2')
       .option('--backend <name>', 'ktlab backend to measure', 'ktlab-wasm')
-      .option('--native <choice>', "ktlab-wasm's native GEMM (sets KTLAB_NATIVE): auto, openblas or off")
+      .option('--native <choice>', "ktlab-wasm's native libraries (sets KTLAB_NATIVE): auto, openblas, onednn or off")
       .option('--profile', "print ktlab's time per kernel for one step of each net first", false)
       .parse()
       .opts(),
@@ -229,11 +229,12 @@ const threads = info.threads;
 const peak = nominalPeakGflops(threads);
 console.log(`CPU: ${describeCpuHost()}`);
 // Both sides can be held to a narrower ISA than the host's to measure another machine class on this one:
-// OPENBLAS_CORETYPE=Haswell for ktlab's GEMM, ONEDNN_MAX_CPU_ISA=AVX2 + ATEN_CPU_CAPABILITY=avx2 for PyTorch.
+// OPENBLAS_CORETYPE=Haswell for ktlab's GEMM, ONEDNN_MAX_CPU_ISA=AVX2 for oneDNN (ktlab's and PyTorch's),
+// ATEN_CPU_CAPABILITY=avx2 for PyTorch.
 const isaLimits = ['OPENBLAS_CORETYPE', 'ONEDNN_MAX_CPU_ISA', 'ATEN_CPU_CAPABILITY'].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
 if (isaLimits.length) console.log(`ISA limited by the environment (both sides inherit it): ${isaLimits.join(' ')}`);
 console.log(
-  `ktlab backend: ${info.name} (${threads} threads, simd ${info.simd}${info.nativeGemm ? `, native GEMM ${info.nativeGemm}` : ''}); ` +
+  `ktlab backend: ${info.name} (${threads} threads, simd ${info.simd}${info.nativeGemm ? `, native ${info.nativeGemm}` : ''}); ` +
     `PyTorch peer: ${threads} threads (torch.set_num_threads, OMP/MKL/OPENBLAS_NUM_THREADS)`,
 );
 console.log(peak ? `nominal fp32 FMA peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.basis}` : 'nominal fp32 FMA peak: unknown for this CPU');

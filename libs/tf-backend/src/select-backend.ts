@@ -21,7 +21,7 @@ import {
 } from './backend-choice.js';
 import { cpuHost } from './native/cpu-host.js';
 import { loadNativeBinding } from './native/load-binding.js';
-import { KTLAB_WASM_BACKEND, registerKtlabWasmBackend } from './wasm/ktlab-wasm-backend.js';
+import { KTLAB_WASM_BACKEND, registerKtlabWasmBackend, type KtlabWasmRuntime } from './wasm/ktlab-wasm-backend.js';
 import { adapterLabel } from './webgpu/adapter.js';
 import { registerWebGpuBackend, WEBGPU_BACKEND } from './webgpu/webgpu-backend.js';
 
@@ -55,12 +55,24 @@ async function activateNative(packageName: '@tensorflow/tfjs-node-gpu' | '@tenso
   };
 }
 
+/** "openblas Cooperlake + onednn 2.6.3 avx512_core_amx (convolutions by shape)", or why a library is not used. */
+export function nativeDescription(runtime: Pick<KtlabWasmRuntime, 'native' | 'nativeSkipped' | 'oneDnn' | 'oneDnnConvs' | 'oneDnnSkipped'>): string {
+  const gemm = runtime.native ? `openblas ${runtime.native.coreType}` : undefined;
+  const dnn = runtime.oneDnn ? `onednn ${runtime.oneDnn.version.split(' ')[0]} ${runtime.oneDnn.isa} (${runtime.oneDnnConvs === 'all' ? 'every convolution' : 'convolutions by shape'})` : undefined;
+  if (gemm && dnn) return `${gemm} + ${dnn}`;
+  if (gemm) return `${gemm}; no onednn: ${runtime.oneDnnSkipped ?? 'not loaded'}`;
+  if (dnn) return `${dnn}; no openblas: ${runtime.nativeSkipped ?? 'not loaded'}`;
+  const reasons = [...new Set([runtime.nativeSkipped ?? 'not loaded', runtime.oneDnnSkipped ?? 'not loaded'])];
+  return `none: ${reasons.join('; ')}`;
+}
+
 async function activateKtlabWasm(threads: number | undefined): Promise<Activated> {
   const runtime = await registerKtlabWasmBackend(threads === undefined ? {} : { threads });
   await activate(KTLAB_WASM_BACKEND);
-  const native: Record<string, string> = runtime.native
-    ? { openblas: `${runtime.native.config} (${runtime.native.coreType}, ${runtime.native.threads} threads)` }
-    : {};
+  const native: Record<string, string> = {
+    ...(runtime.native ? { openblas: `${runtime.native.config} (${runtime.native.coreType}, ${runtime.native.threads} threads)` } : {}),
+    ...(runtime.oneDnn ? { onednn: `${runtime.oneDnn.version} (${runtime.oneDnn.isa}, ${runtime.oneDnn.threads} threads)` } : {}),
+  };
   return {
     tfBackend: KTLAB_WASM_BACKEND,
     kind: 'cpu',
@@ -68,7 +80,7 @@ async function activateKtlabWasm(threads: number | undefined): Promise<Activated
     simd: runtime.simd,
     devices: cpuDevices(),
     versions: { ...baseVersions(), 'tfjs-backend-wasm': version_wasm, ...native },
-    nativeGemm: runtime.native ? `openblas ${runtime.native.coreType}` : `none: ${runtime.nativeSkipped ?? 'not loaded'}`,
+    nativeGemm: nativeDescription(runtime),
   };
 }
 

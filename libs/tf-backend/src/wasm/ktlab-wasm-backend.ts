@@ -7,7 +7,8 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism } from 'node:os';
 import { PACKAGE_BACKEND } from '../kernels/kernel-runner.js';
 import { ktlabKernelConfigs } from '../kernels/ktlab-kernels.js';
-import { useNativeGemm } from '../kernels/native-gemm-engine.js';
+import { useNativeEngines } from '../kernels/native-gemm-engine.js';
+import { loadOneDnn, type OneDnn } from '../native/onednn.js';
 import { loadOpenBlas, type NativeGemm } from '../native/openblas.js';
 import { loadThreadedSimdModule, type TfjsWasmModule } from './threaded-wasm-module.js';
 
@@ -19,8 +20,15 @@ const KTLAB_WASM_PRIORITY = 3;
 /** Emscripten pre-creates this many pthread workers; XNNPACK's pool cannot use more. */
 export const MAX_WASM_THREADS = 8;
 
-/** Whether the heavy kernels run on a native GEMM: 'auto' uses OpenBLAS when the host has it. */
-export type NativeChoice = 'auto' | 'openblas' | 'off';
+/**
+ * Which native libraries the heavy kernels run on: 'auto' uses OpenBLAS and oneDNN where the host has them
+ * (convolutions on oneDNN or OpenBLAS by the measured per-shape rule); 'openblas' requires OpenBLAS and leaves
+ * oneDNN out; 'onednn' requires oneDNN and runs every convolution on it (matrix products on OpenBLAS when
+ * present); 'off' runs ktlab's own kernels only.
+ */
+export type NativeChoice = 'auto' | 'openblas' | 'onednn' | 'off';
+
+export const NATIVE_CHOICES: readonly NativeChoice[] = ['auto', 'openblas', 'onednn', 'off'];
 
 export interface KtlabWasmRuntime {
   /** Threads XNNPACK's pool really uses, as the module reports it. */
@@ -31,13 +39,28 @@ export interface KtlabWasmRuntime {
   native?: NativeGemm;
   /** Why no native GEMM is used (absent library, switched off, failed self-test). */
   nativeSkipped?: string;
+  /** oneDNN, when the convolutions run on it (all of them, or by shape: `oneDnnConvs`). */
+  oneDnn?: OneDnn;
+  oneDnnConvs?: 'all' | 'by shape';
+  /** Why oneDNN is not used. */
+  oneDnnSkipped?: string;
 }
 
-/** `KTLAB_NATIVE` chooses the native GEMM: auto (default), openblas (required), off. */
+/** `KTLAB_NATIVE` chooses the native libraries: auto (default), openblas, onednn (each required), off. */
 export function nativeChoiceFromEnvironment(value: string | undefined): NativeChoice {
   if (value === undefined || value === '') return 'auto';
-  if (value === 'auto' || value === 'openblas' || value === 'off') return value;
-  throw new Error(`KTLAB_NATIVE='${value}' is not a choice; use auto, openblas or off`);
+  if ((NATIVE_CHOICES as readonly string[]).includes(value)) return value as NativeChoice;
+  throw new Error(`KTLAB_NATIVE='${value}' is not a choice; use ${NATIVE_CHOICES.join(', ')}`);
+}
+
+/** "libdnnl2 is absent" style reason of a failed optional load, or a thrown error when `required`. */
+async function loadOptional<T>(load: () => Promise<T>, required: string | undefined): Promise<{ library?: T; skipped?: string }> {
+  try {
+    return { library: await load() };
+  } catch (error) {
+    if (required) throw new Error(`${required}: ${(error as Error).message}`);
+    return { skipped: (error as Error).message };
+  }
 }
 
 let runtime: KtlabWasmRuntime | undefined;
@@ -94,20 +117,29 @@ export function registerKtlabWasmBackend(options: { threads?: number; priority?:
     const actualThreads = tfWasm.getThreadsCount();
     let gemm: NativeGemm | undefined;
     let nativeSkipped: string | undefined;
+    let oneDnn: OneDnn | undefined;
+    let oneDnnSkipped: string | undefined;
     if (native === 'off') {
-      nativeSkipped = 'switched off (KTLAB_NATIVE=off)';
+      nativeSkipped = oneDnnSkipped = 'switched off (KTLAB_NATIVE=off)';
     } else {
-      try {
-        gemm = await loadOpenBlas(actualThreads);
-      } catch (error) {
-        if (native === 'openblas') throw new Error(`KTLAB_NATIVE=openblas but OpenBLAS cannot be used: ${(error as Error).message}`);
-        nativeSkipped = (error as Error).message;
+      ({ library: gemm, skipped: nativeSkipped } = await loadOptional(
+        () => loadOpenBlas(actualThreads),
+        native === 'openblas' ? 'KTLAB_NATIVE=openblas but OpenBLAS cannot be used' : undefined,
+      ));
+      if (native === 'openblas') {
+        oneDnnSkipped = 'not used (KTLAB_NATIVE=openblas)';
+      } else {
+        ({ library: oneDnn, skipped: oneDnnSkipped } = await loadOptional(
+          () => loadOneDnn(actualThreads),
+          native === 'onednn' ? 'KTLAB_NATIVE=onednn but oneDNN cannot be used' : undefined,
+        ));
       }
     }
-    useNativeGemm(gemm);
+    const oneDnnConvs = oneDnn ? (native === 'onednn' ? 'all' : 'by shape') : undefined;
+    useNativeEngines({ gemm, dnn: oneDnn, convs: native === 'onednn' ? 'onednn' : undefined });
     registerKernels();
     tf.registerBackend(KTLAB_WASM_BACKEND, () => backend, options.priority ?? KTLAB_WASM_PRIORITY);
-    runtime = { threads: actualThreads, simd: true, wasmModule, native: gemm, nativeSkipped };
+    runtime = { threads: actualThreads, simd: true, wasmModule, native: gemm, nativeSkipped, oneDnn, oneDnnConvs, oneDnnSkipped };
     return runtime;
   })();
   registration.catch(() => {
