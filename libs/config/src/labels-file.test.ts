@@ -23,6 +23,16 @@ describe('clustering.source "file"', () => {
     });
   });
 
+  it('refuses target.objective "regression" with labels from a file (no teacher features), at the field', () => {
+    const input = { kind: 'pipeline', data, clustering: { source: 'file', labelsFile: { path: 'labels.csv' } }, target: { objective: 'regression' } };
+    const parsed = parseRunConfig(input);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.errors).toEqual([expect.objectContaining({ path: 'target.objective', message: expect.stringContaining('pseudo-labels only') })]);
+    expect(parseRunConfig({ ...input, target: { objective: 'cluster-classification' } }).ok).toBe(true);
+    expect(parseRunConfig({ ...input, clustering: { source: 'hog' } }).ok).toBe(true);
+  });
+
   it('refuses unknown keys and an empty path inside the labels file (input schema)', () => {
     const result = parseRunConfig({ kind: 'pipeline', data, clustering: { source: 'file', labelsFile: { path: ' ', fromat: 'csv' } } });
     expect(result.ok === false && result.errors).toEqual(

@@ -232,7 +232,16 @@ export const pipelineConfigInputSchema = pipelineConfigSchema
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.clustering.source === 'file' && config.target.objective === 'regression') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'objective'],
+        message: '"regression" distils a teacher\'s features, and clustering.source "file" gives pseudo-labels only: use "cluster-classification", or a pretext / hog / random-network source',
+      });
+    }
+  });
 
 export const smokeConfigInputSchema = smokeConfigSchema.strict();
 
