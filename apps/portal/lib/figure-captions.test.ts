@@ -17,7 +17,7 @@ describe('figure captions', () => {
     expect(figureCaption('example-puzzles.png', presetConfig('cc-jigsaw++', { data }))).toMatch(/jigsaw\+\+, 701 permutations.*up to 2\) framed in red.*50% of puzzles are made gray/);
     expect(figureCaption('example-rotations.png', presetConfig('cc-rotation', { data }))).toMatch(/rotation.*0°, 90°, 180° and 270°/);
     expect(figureCaption('other.png', {})).toBeUndefined();
-    expect(figureCaption('detection-frozen.png', presetConfig('cc-jigsaw++', { data }))).toMatch(/^Detection on test scenes \(96×96.*conv1…conv5 frozen.*predicted boxes with score ≥ 0\.3/);
+    expect(figureCaption('detection-frozen.png', presetConfig('cc-jigsaw++', { data }))).toMatch(/^Detection on test scenes \(96×96.*conv1…conv5 frozen.*highest-scoring boxes, as many as the scene has objects, and any others with score ≥ 0\.3/);
     expect(figureCaption('segmentation-all.png', { evaluation: { dense: { canvasSize: 128 } } })).toMatch(/^Segmentation on test scenes \(128×128.*fine-tuned with the head.*predicted one \(right\)/);
     expect(figureCaption('detection-conv3.png', {})).toBeUndefined();
     const rows = [{ id: 7, rank: 1, size: 1200 }, { id: 3, rank: 6, size: 40 }];

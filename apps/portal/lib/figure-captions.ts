@@ -66,7 +66,7 @@ export function figureCaption(name: string, config: unknown, neighbourRows?: rea
     const trunk = layer === 'frozen' ? 'conv1…conv5 frozen, only the head trained' : 'the whole trunk fine-tuned with the head';
     const shown =
       task === 'detection'
-        ? 'the ground-truth boxes (left) and the predicted boxes with score ≥ 0.3 (right), outlined in their classes’ VOC colours'
+        ? 'the ground-truth boxes (left) and the predicted ones (right: the highest-scoring boxes, as many as the scene has objects, and any others with score ≥ 0.3), outlined in their classes’ VOC colours'
         : 'the ground-truth class map (left) and the predicted one (right), blended in their classes’ VOC colours (background left clear)';
     return `${task === 'detection' ? 'Detection' : 'Segmentation'} on test scenes (${size}×${size}, test images pasted on backgrounds; ${trunk}): one row per scene, ${shown}.`;
   }

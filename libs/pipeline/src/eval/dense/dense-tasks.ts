@@ -55,14 +55,21 @@ export interface DenseTask {
   targets(scenes: readonly Scene[], net: DenseNet, numClasses: number): tf.Tensor;
   loss(output: tf.Tensor4D, targets: tf.Tensor, numClasses: number): tf.Scalar;
   scorer(net: DenseNet, numClasses: number, examples: number): DenseScorer;
-  /** What the figure's second column shows. */
-  figureNote: string;
 }
 
 const rasterOf = (scene: Scene): Raster => ({ width: scene.width, height: scene.height, channels: scene.channels, data: scene.pixels });
 
-/** Predicted boxes at or above this score are drawn in the figure (all of them count for mAP). */
+/**
+ * The figure draws a scene's highest-scoring boxes, as many as it has objects, and any others at or above this
+ * score (all of them count for mAP): a head early in training scores every box low, and its best guesses still
+ * show what it localises.
+ */
 export const FIGURE_SCORE_THRESHOLD = 0.3;
+
+/** The boxes the figure draws for a scene of `objects` objects, from detections listed by descending score. */
+export function figureBoxes<D extends { score: number }>(detections: readonly D[], objects: number): D[] {
+  return detections.filter((d, rank) => rank < objects || d.score >= FIGURE_SCORE_THRESHOLD);
+}
 /** Peaks below this heat are not decoded: they cannot change mAP noticeably and would only slow the matching. */
 const DECODE_THRESHOLD = 0.01;
 
@@ -73,7 +80,6 @@ function conv5Channels(trunk: tf.LayersModel): number {
 
 export const DETECTION: DenseTask = {
   name: 'detection',
-  figureNote: `predicted boxes with score ≥ ${FIGURE_SCORE_THRESHOLD}`,
   build(trunk, numClasses, seed) {
     // The head's hidden width follows the trunk (CenterNet: 64 on DLA-34), so a narrow CPU trunk gets a narrow head.
     const net = buildCenterNet(trunk, { numClasses, tap: DENSE_TAP, headChannels: Math.min(64, conv5Channels(trunk)), seed });
@@ -98,7 +104,8 @@ export const DETECTION: DenseTask = {
           if (examples.length < keep) {
             examples.push({
               truth: drawBoxes(rasterOf(scenes[i]), scenes[i].objects),
-              predicted: drawBoxes(rasterOf(scenes[i]), detections.filter((d) => d.score >= FIGURE_SCORE_THRESHOLD)),
+              // decodeCenterNet lists boxes by descending score.
+              predicted: drawBoxes(rasterOf(scenes[i]), figureBoxes(detections, scenes[i].objects.length)),
             });
           }
         }
@@ -113,7 +120,6 @@ export const DETECTION: DenseTask = {
 
 export const SEGMENTATION: DenseTask = {
   name: 'segmentation',
-  figureNote: 'the predicted class map',
   build(trunk, numClasses, seed) {
     const net = buildFcnSegmenter(trunk, { numLabels: numClasses + 1, tap: DENSE_TAP, seed });
     return { model: net.model, inputSize: net.inputSize, stride: net.stride };

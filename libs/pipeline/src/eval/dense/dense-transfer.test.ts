@@ -16,7 +16,7 @@ import { EvalCells } from '../eval-cells';
 import { protocolLayers } from '../eval-protocols';
 import { denseModeOfLayer, denseSettings } from './dense-settings';
 import { denseScenes } from './dense-scenes';
-import { DENSE_TAP, DETECTION, SEGMENTATION } from './dense-tasks';
+import { DENSE_TAP, DETECTION, figureBoxes, SEGMENTATION } from './dense-tasks';
 import { trainDense } from './dense-transfer';
 import { headOnFeatures } from './head-on-features';
 
@@ -186,6 +186,16 @@ describe('dense protocol training', () => {
     const share = test.reduce((sum, s) => sum + s.classMap.filter((v) => v === 0).length, 0) / (test.length * 48 * 48);
     expect(background.result().miou).toBeCloseTo(share / (numClasses + 1), 10);
     tf.dispose([detectionOutput, logits, zeros]);
+  });
+});
+
+describe('the example figure', () => {
+  it('draws a scene’s best boxes, as many as it has objects, and any others scoring at least 0.3', () => {
+    const boxes = [0.9, 0.35, 0.2, 0.05].map((score) => ({ score }));
+    expect(figureBoxes(boxes, 3).map((b) => b.score)).toEqual([0.9, 0.35, 0.2]);
+    expect(figureBoxes(boxes, 1).map((b) => b.score)).toEqual([0.9, 0.35]);
+    // A head early in training scores everything low: its best guesses are still drawn.
+    expect(figureBoxes([{ score: 0.04 }, { score: 0.02 }, { score: 0.01 }], 2).map((b) => b.score)).toEqual([0.04, 0.02]);
   });
 });
 
