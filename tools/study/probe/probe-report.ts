@@ -52,7 +52,7 @@ export function flatFrom(result: ProbeResult): number | undefined {
 
 /** Cells that differ from another finished cell only in the learning rate, each with that reference cell. */
 export function learningRatePairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
-  const same = (a: ProbeResult, b: ProbeResult) => a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier;
+  const same = (a: ProbeResult, b: ProbeResult) => a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.epochs === b.epochs;
   return results
     .filter((cell) => cell.learningRate !== PROBE_DESIGN.learningRate)
     .flatMap((cell) => {
@@ -82,7 +82,7 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
     'the command skips those and runs the rest, so the grid grows across sittings).',
     '',
     `Each cell trains the pretext network (AlexNet-style, batch norm) on ${d.trainImages.toLocaleString('en')} CIFAR-10 train images for`,
-    `${d.epochs} epochs (${(d.trainImages * d.epochs).toLocaleString('en')} puzzles, batch ${d.batchSize}, SGD with momentum, cosine learning rate);`,
+    `${d.epochs} epochs (${(d.trainImages * d.epochs).toLocaleString('en')} puzzles; a cell id ending in \`-e<N>\` ran N epochs), batch ${d.batchSize}, SGD with momentum, cosine learning rate;`,
     `${d.heldOutImages.toLocaleString('en')} further images are held out and one fixed puzzle per held-out image is scored every`,
     `${d.measureEvery.toLocaleString('en')} puzzles (\`pretext.heldOutImages\`, \`pretext.heldOutEvery\`). Chance is 1 / permutations. Then linear`,
     `probes on each conv layer (${d.evalTrainImages.toLocaleString('en')} labelled train images, ${d.linearEpochs} epochs) are scored on ${d.testImages.toLocaleString('en')} test images.`,
@@ -105,7 +105,7 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
   lines.push('', '## Reading', '');
   if (cheapest) {
     lines.push(
-      `Cheapest finished cell that leaves chance: **${cheapest.id}** — ${percent(finalTop1(cheapest)!)} held-out top-1 after ${(cheapest.trainImages * d.epochs).toLocaleString('en')} puzzles ` +
+      `Cheapest finished cell that leaves chance: **${cheapest.id}** — ${percent(finalTop1(cheapest)!)} held-out top-1 after ${(cheapest.trainImages * cheapest.epochs).toLocaleString('en')} puzzles ` +
         `(${(finalTop1(cheapest)! / chanceOf(cheapest)).toFixed(1)}× chance; 10× first reached after ${puzzlesToLeaveChance(cheapest)!.toLocaleString('en')} puzzles), ` +
         `${(cheapest.cpuSeconds / 60).toFixed(0)} CPU-minutes (${(cheapest.wallSeconds / 60).toFixed(0)} min wall) on ${cheapest.machine.cpu}.`,
     );

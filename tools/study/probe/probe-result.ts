@@ -20,6 +20,8 @@ export const probeResultSchema = z.object({
   widthMultiplier: z.number(),
   /** Files written before the grid had a learning-rate axis ran at the presets' 0.01. */
   learningRate: z.number().positive().default(0.01),
+  /** Files written before the grid had an epochs axis ran 5 epochs. */
+  epochs: z.number().int().positive().default(5),
   configHash: z.string(),
   trainImages: z.number().int(),
   heldOutImages: z.number().int(),

@@ -15,6 +15,7 @@ const result = (id: string, permutations: number, curve: [number, number][], cpu
   imageSize: 48,
   widthMultiplier: 0.25,
   learningRate: 0.01,
+  epochs: 5,
   configHash: 'h',
   trainImages: 10_000,
   heldOutImages: 1_000,
@@ -32,10 +33,13 @@ describe('the pretext probe', () => {
   it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
     const cells = planProbe('/data/cifar10');
     const first = cells[0]!.config;
-    expect(cells).toHaveLength(17);
+    expect(cells).toHaveLength(18);
     expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
     expect(cells[4]!.id).toBe('jigsaw-p100-s48-w0.25-lr0.05');
     expect(cells[4]!.config.pretext.learningRate).toBe(0.05);
+    expect(cells[5]!.id).toBe('jigsaw-p100-s48-w0.25-e20');
+    expect(cells[5]!.config.pretext).toMatchObject({ permutations: 100, epochs: 20, learningRate: PROBE_DESIGN.learningRate });
+    expect(first.pretext.epochs).toBe(PROBE_DESIGN.epochs);
     expect(first.pretext.learningRate).toBe(PROBE_DESIGN.learningRate);
     expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
     expect(first.data).toMatchObject({ path: '/data/cifar10/train', limit: PROBE_DESIGN.trainImages + PROBE_DESIGN.heldOutImages });
@@ -61,8 +65,8 @@ describe('the pretext probe', () => {
     const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
     expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
-    expect(readme).toContain('Pending (16 of 17)');
-    expect(readme).toContain('about 5.3 CPU-hours remain');
+    expect(readme).toContain('Pending (17 of 18)');
+    expect(readme).toContain('about 5.7 CPU-hours remain');
   });
 });
 

@@ -97,6 +97,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[
         imageSize: cell.imageSize,
         widthMultiplier: cell.widthMultiplier,
         learningRate: cell.learningRate,
+        epochs: cell.epochs,
         configHash: hash,
         trainImages: PROBE_DESIGN.trainImages,
         heldOutImages: PROBE_DESIGN.heldOutImages,
