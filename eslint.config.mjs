@@ -4,7 +4,7 @@ import nx from '@nx/eslint-plugin';
  * Module boundaries (Nx tags), two axes. Type: apps may use any lib; a feature lib uses data-access and util
  * libs; a data-access lib uses util libs; a util lib uses only util libs. Nothing imports an app.
  * Scope: web (portal, api, db), compute (tf-backend, models, kmeans, jigsaw, data, scenes, eval-metrics,
- * pipeline), shared (config, random), worker (trainer, publish) and tool (tools, e2e): see depConstraints.
+ * pipeline), shared (config, random, study), worker (trainer, publish) and tool (tools, e2e): see depConstraints.
  */
 export default [
   ...nx.configs['flat/base'],

@@ -10,13 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '@ktlab/api';
 import { createTestApi, TEST_PASSWORD, type TestApi } from '@ktlab/api/testing';
 import { signIn } from '@ktlab/publish';
-import { writeCellResult } from './cell-result';
-import { planStudy, type StudyCell } from './plan';
+import { writeCellResult } from './cell-files';
+import { planStudy, SCALES, type StudyCell, studyTables } from '@ktlab/study';
 import { publishStudy } from './publish-study';
 import { loadStudyResults } from './report/load-results';
-import { studyTables } from './report/tables';
-import { SCALES } from './scales';
-import { syntheticCell, paperLikeValue } from './test-support/synthetic-results';
+import { syntheticCell, paperLikeValue } from '@ktlab/study/testing';
 
 let api: TestApi;
 let server: { url: string; close(): Promise<void> };

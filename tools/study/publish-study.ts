@@ -9,9 +9,8 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { importKey, importedStages, publishRun, readRunFolder, uploadRunFiles, type ImportRunRequest, type PortalSession, type StageRecord } from '@ktlab/publish';
-import { readCellResult, type CellResult } from './cell-result';
-import { configHash, type StudyCell, type StudyPlan } from './plan';
-import { portalMethod, studyTags } from './run-portal';
+import { configHash, portalMethod, studyRunName, studyTags, type CellResult, type StudyCell, type StudyPlan } from '@ktlab/study';
+import { readCellResult } from './cell-files';
 
 export interface PublishStudyOptions {
   plan: StudyPlan;
@@ -43,7 +42,7 @@ export function cellImportRequest(scale: string, cell: StudyCell, result: CellRe
   const records: StageRecord[] = existsSync(join(cellDir, 'config.json')) && existsSync(join(cellDir, 'results.json')) ? readRunFolder(cellDir).stages : [];
   return {
     ...(options.projectSlug ? { projectSlug: options.projectSlug } : {}),
-    name: `study-${scale}-${cell.id}`,
+    name: studyRunName(scale, cell),
     method: portalMethod(cell),
     tags: studyTags(scale, cell),
     config: cell.config,

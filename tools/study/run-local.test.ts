@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellResult } from './cell-result';
-import { planStudy } from './plan';
+import { cellResult, planStudy, SCALES } from '@ktlab/study';
 import { pretextSection } from './report/readme';
 import { pretextHeldOut } from './run-local';
-import { SCALES } from './scales';
 
 describe('the pretext held-out curve of a study cell', () => {
   const plan = planStudy({ scale: SCALES.medium, dataRoot: '/data/cifar10', seeds: 1, only: ['random', 'jigsaw'] });

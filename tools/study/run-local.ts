@@ -11,10 +11,9 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { selectBackend } from '@ktlab/tf-backend';
-import { cellResult, finishedCell, writeCellResult, writeCommittedCell, type CellRunOutcome, type MachineInfo } from './cell-result';
-import { configHash, pretextKey, type StudyCell, type StudyPlan } from './plan';
+import { finishedCell, writeCellResult, writeCommittedCell } from './cell-files';
+import { cellResult, type CellRunOutcome, configHash, designCellCount, type MachineInfo, pretextKey, type StudyCell, type StudyPlan } from '@ktlab/study';
 import { etaSeconds, formatDuration } from './eta';
-import { designCellCount } from './scales';
 
 export interface LocalRunOptions {
   plan: StudyPlan;

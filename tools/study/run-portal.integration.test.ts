@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '@ktlab/api';
 import { createTestApi, TEST_PASSWORD, type TestApi } from '@ktlab/api/testing';
-import { readCellResult } from './cell-result';
-import { planStudy } from './plan';
+import { readCellResult } from './cell-files';
+import { planStudy, SCALES } from '@ktlab/study';
 import { runOnPortal } from './run-portal';
-import { SCALES } from './scales';
 
 let api: TestApi;
 let server: { url: string; close(): Promise<void> };

@@ -8,11 +8,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { studyTag, ablationTag } from '@ktlab/config';
 import { signIn } from '@ktlab/publish';
-import { cellResult, readCellResult, writeCellResult, type CellResult } from './cell-result';
+import { cellResult, configHash, portalMethod, studyRunName, studyTags, type CellResult, type StudyPlan } from '@ktlab/study';
+import { readCellResult, writeCellResult } from './cell-files';
 import { formatDuration } from './eta';
-import { configHash, type StudyCell, type StudyPlan } from './plan';
 
 export interface PortalRunOptions {
   plan: StudyPlan;
@@ -23,19 +22,6 @@ export interface PortalRunOptions {
   projectSlug?: string;
   signal: AbortSignal;
   pollMs?: number;
-}
-
-export function studyTags(scale: string, cell: StudyCell): string[] {
-  const tags = [studyTag(scale), `cell:${cell.id}`, `cfg:${configHash(cell.config)}`];
-  // the benchmark view ranks an ablation's rows among themselves, as the study's Tables 1–2 do
-  return cell.group === 'main' ? tags : [...tags, ablationTag(cell.group)];
-}
-
-/** The benchmark view groups runs by method: ablation cells get their own method name. */
-export function portalMethod(cell: StudyCell): string {
-  if (cell.group === 'clusters') return `${cell.row} k=${cell.k}`;
-  if (cell.group === 'domain') return `${cell.row} ${cell.domain}`;
-  return cell.row;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -60,7 +46,7 @@ export async function runOnPortal(options: PortalRunOptions): Promise<void> {
     }
     const created = await client.runs.create.mutate({
       ...(options.projectSlug ? { projectSlug: options.projectSlug } : {}),
-      name: `study-${scale}-${cell.id}`,
+      name: studyRunName(scale, cell),
       method: portalMethod(cell),
       tags,
       config: cell.config,

@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCellResult } from './cell-result';
-import { planStudy } from './plan';
+import { readCellResult } from './cell-files';
+import { planStudy, type Scale, SCALES } from '@ktlab/study';
 import { writeReport } from './report/write-report';
 import { loadStudyResults } from './report/load-results';
 import { runLocally } from './run-local';
-import { SCALES, type Scale } from './scales';
 
 const root = mkdtempSync(join(tmpdir(), 'ktlab-study-e2e-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
 import { describeCpuHost, selectBackend } from '@ktlab/tf-backend';
-import { configHash } from '../plan';
+import { configHash } from '@ktlab/study';
 import { PROBE_DESIGN, type ProbeCell } from './probe-plan';
 import { curvePointSchema, readProbeResult, writeProbeResult } from './probe-result';
 

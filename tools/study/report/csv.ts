@@ -1,5 +1,5 @@
 /** `results.csv`: one line per finished cell × protocol × layer. */
-import type { CellResult } from '../cell-result';
+import type { CellResult } from '@ktlab/study';
 
 export const CSV_COLUMNS = ['scale', 'cell', 'group', 'row', 'method', 'seed', 'k', 'domain', 'protocol', 'layer', 'dataset', 'metric', 'value', 'wall_seconds', 'where'] as const;
 

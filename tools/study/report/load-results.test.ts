@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cellResult, committedCellPath, readCommittedCell, writeCellResult, writeCommittedCell, type CellRunOutcome } from '../cell-result';
-import { planStudy } from '../plan';
-import { SCALES } from '../scales';
+import { committedCellPath, readCommittedCell, writeCellResult, writeCommittedCell } from '../cell-files';
+import { cellResult, type CellRunOutcome, planStudy, SCALES } from '@ktlab/study';
 import { loadStudyResults } from './load-results';
 import { pendingSection } from './readme';
 

@@ -1,7 +1,7 @@
 /** The finished cells of a planned study: each from its working folder (`cell.json`), else its committed copy. */
 import { join } from 'node:path';
-import { finishedCell, readCellResult, readCommittedCell, type CellResult } from '../cell-result';
-import { type StudyPlan } from '../plan';
+import { finishedCell, readCellResult, readCommittedCell } from '../cell-files';
+import type { CellResult, StudyPlan } from '@ktlab/study';
 
 export interface StudyResults {
   cells: CellResult[];

@@ -5,7 +5,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Table } from './aggregate';
+import type { Table } from '@ktlab/study';
 
 export interface PlotPoint {
   series: string;

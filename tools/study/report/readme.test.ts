@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Table } from './aggregate';
+import { summarize, type Table } from '@ktlab/study';
 import { readingSection } from './readme';
-import { summarize } from './stats';
 
 function table(id: string, title: string, means: number[]): Table {
   return {

@@ -1,13 +1,7 @@
 /** docs/results/README.md: the setup, measured wall times, the tables, the ordering checks and a templated reading. */
-import type { CellResult } from '../cell-result';
+import { type AnchorCheck, type CellResult, type OrderingCheck, SIGNIFICANCE_RULE, type StudyPlan, type Summary, type Table, tableMarkdown } from '@ktlab/study';
 import { formatDuration } from '../eta';
-import type { StudyPlan } from '../plan';
-import type { Table } from './aggregate';
 import type { StudyResults } from './load-results';
-import type { AnchorCheck } from './anchors';
-import { SIGNIFICANCE_RULE, type OrderingCheck } from './orderings';
-import { tableMarkdown } from './tables';
-import type { Summary } from './stats';
 
 export interface ReadmeInput {
   plan: StudyPlan;

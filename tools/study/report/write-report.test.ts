@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planStudy } from '../plan';
-import { SCALES } from '../scales';
-import { syntheticResults } from '../test-support/synthetic-results';
+import { planStudy, SCALES } from '@ktlab/study';
+import { syntheticResults } from '@ktlab/study/testing';
 import { writeReport } from './write-report';
 
 const outDir = mkdtempSync(join(tmpdir(), 'ktlab-study-report-'));

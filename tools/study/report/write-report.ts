@@ -1,15 +1,11 @@
 /** Writes the study's report folder (docs/results): results.csv, tables.md, PNG plots and README.md. */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StudyPlan } from '../plan';
-import type { Table } from './aggregate';
+import { anchorChecks, orderingChecks, type StudyPlan, studyTables, type Table, tableMarkdown } from '@ktlab/study';
 import { resultsCsv } from './csv';
-import { anchorChecks } from './anchors';
 import type { StudyResults } from './load-results';
-import { orderingChecks } from './orderings';
 import { clustersSpec, perLayerSpec, renderPng, tablePoints, transposePoints } from './plots';
 import { readmeMarkdown } from './readme';
-import { studyTables, tableMarkdown } from './tables';
 
 export interface ReportOptions {
   plan: StudyPlan;

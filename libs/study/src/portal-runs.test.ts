@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigInputSchema } from '@ktlab/config';
 import { planStudy } from './plan';
-import { portalMethod, studyTags } from './run-portal';
+import { portalMethod, studyTags } from './portal-runs';
 import { SCALES } from './scales';
 
 describe('portal launch', () => {

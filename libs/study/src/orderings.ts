@@ -6,7 +6,7 @@
  *   not significant — otherwise (including fewer than 2 seeds on a side, where the test is undefined).
  * "≈" claims (no difference expected) hold when the difference is not significant and fail when it is.
  */
-import type { CellResult } from '../cell-result';
+import type { CellScores } from './cell-result';
 import { bestLayerValues, layerValues } from './aggregate';
 import { summarize, welchTest, type Summary } from './stats';
 
@@ -59,15 +59,15 @@ export function compare(claim: string, source: string, relation: '>' | '≈', le
 }
 
 /** Main cells of a row. */
-function rowCells(cells: readonly CellResult[], row: string): CellResult[] {
+function rowCells(cells: readonly CellScores[], row: string): CellScores[] {
   return cells.filter((cell) => cell.group === 'main' && cell.row === row);
 }
 
-function nameOf(cells: readonly CellResult[], row: string, fallback: string): string {
+function nameOf(cells: readonly CellScores[], row: string, fallback: string): string {
   return cells.find((cell) => cell.row === row)?.rowName ?? fallback;
 }
 
-export function orderingChecks(cells: readonly CellResult[]): OrderingCheck[] {
+export function orderingChecks(cells: readonly CellScores[]): OrderingCheck[] {
   const checks: OrderingCheck[] = [];
   const present = (row: string) => rowCells(cells, row).length > 0;
   const name = (row: string) => nameOf(cells, row, row);
@@ -114,8 +114,8 @@ export function orderingChecks(cells: readonly CellResult[]): OrderingCheck[] {
 }
 
 /** Table 1: more clusters help up to a point — the best k beats the smallest k. */
-function clusterCheck(cells: readonly CellResult[]): OrderingCheck | undefined {
-  const byK = new Map<number, CellResult[]>();
+function clusterCheck(cells: readonly CellScores[]): OrderingCheck | undefined {
+  const byK = new Map<number, CellScores[]>();
   for (const cell of cells) {
     if (cell.row !== 'cc-jigsaw++' || cell.k === undefined || cell.group === 'domain') continue;
     byK.set(cell.k, [...(byK.get(cell.k) ?? []), cell]);
@@ -136,7 +136,7 @@ function clusterCheck(cells: readonly CellResult[]): OrderingCheck | undefined {
 }
 
 /** Table 2: clustering one set and pseudo-labelling another transfers about as well as using one set for both. */
-function domainCheck(cells: readonly CellResult[]): OrderingCheck | undefined {
+function domainCheck(cells: readonly CellScores[]): OrderingCheck | undefined {
   const of = (variant: string) => cells.filter((cell) => cell.group === 'domain' && cell.domain === variant);
   const same = of('half-A→half-A');
   const other = of('half-A→half-B');

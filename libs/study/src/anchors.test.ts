@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CellResult } from '../cell-result';
+import type { CellResult } from './cell-result';
 import { anchorChecks } from './anchors';
 
 let next = 0;

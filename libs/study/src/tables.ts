@@ -1,8 +1,8 @@
 /** The paper's tables, rebuilt from the study's cells, and their Markdown. */
 import { presets } from '@ktlab/config';
-import type { CellResult } from '../cell-result';
-import { DOMAIN_VARIANTS } from '../plan';
-import { STUDY_ROWS } from '../scales';
+import type { CellScores } from './cell-result';
+import { DOMAIN_VARIANTS } from './plan';
+import { STUDY_ROWS } from './scales';
 import { buildTable, collect, type Table } from './aggregate';
 
 const PROTOCOL_TABLES = [
@@ -12,7 +12,7 @@ const PROTOCOL_TABLES = [
   { protocol: 'knn', id: 'knn', title: 'kNN on frozen features', caption: 'Top-1 test accuracy (%) of a cosine kNN classifier on each frozen conv layer.' },
 ] as const;
 
-export function studyTables(cells: readonly CellResult[]): Table[] {
+export function studyTables(cells: readonly CellScores[]): Table[] {
   const main = cells.filter((cell) => cell.group === 'main');
   const rowNames = new Map(main.map((cell) => [cell.row, cell.rowName]));
   const references = new Set(presets.filter((preset) => preset.reference).map((preset) => preset.id));
@@ -69,7 +69,7 @@ export const TRANSFER_COLUMNS = [
 ] as const;
 
 /** The transfer table, when some cell has a detection or segmentation result; undefined otherwise. */
-export function transferTable(cells: readonly CellResult[], rows: { key: string; label: string; reference?: boolean }[]): Table | undefined {
+export function transferTable(cells: readonly CellScores[], rows: { key: string; label: string; reference?: boolean }[]): Table | undefined {
   const values = new Map<string, Map<string, number[]>>();
   let dense = false;
   for (const cell of cells) {

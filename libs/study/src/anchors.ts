@@ -4,7 +4,7 @@
  * accuracy, or random weights far from their usual linear accuracy, point at a bug or an undertrained setup.
  * Each anchor is `met`, `failed` (reported, never hidden) or `pending` (its cells have not finished).
  */
-import type { CellResult } from '../cell-result';
+import type { CellScores } from './cell-result';
 import { bestLayerValues, layerValues } from './aggregate';
 import { ALPHA } from './orderings';
 import { summarize, welchTest, type Summary } from './stats';
@@ -30,11 +30,11 @@ export const TRAINED_ABOVE_CHANCE = 0.2;
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const describe = (summary: Summary) => (summary.n > 1 ? `${pct(summary.mean)} ± ${(summary.std * 100).toFixed(1)} (n=${summary.n})` : `${pct(summary.mean)} (n=${summary.n})`);
 
-function mainCells(cells: readonly CellResult[], row: string): CellResult[] {
+function mainCells(cells: readonly CellScores[], row: string): CellScores[] {
   return cells.filter((cell) => cell.group === 'main' && cell.row === row);
 }
 
-function supervisedFinetune(cells: readonly CellResult[]): AnchorCheck {
+function supervisedFinetune(cells: readonly CellScores[]): AnchorCheck {
   const anchor = `Supervised fine-tuned ("all") ≥ ${pct(SUPERVISED_FINETUNE_MIN)} top-1`;
   const values = layerValues(mainCells(cells, 'supervised'), 'finetune', 'all');
   if (!values.length) return { anchor, outcome: 'pending', detail: 'no Supervised cell with a fine-tuning result yet.' };
@@ -42,7 +42,7 @@ function supervisedFinetune(cells: readonly CellResult[]): AnchorCheck {
   return { anchor, outcome: summary.mean >= SUPERVISED_FINETUNE_MIN ? 'met' : 'failed', detail: `Supervised fine-tuned: ${describe(summary)}.` };
 }
 
-function randomLinear(cells: readonly CellResult[]): AnchorCheck {
+function randomLinear(cells: readonly CellScores[]): AnchorCheck {
   const [low, high] = RANDOM_LINEAR_RANGE;
   const anchor = `Random linear, best layer, within ${pct(low)}–${pct(high)}`;
   const values = bestLayerValues(mainCells(cells, 'random'), 'linear');
@@ -52,7 +52,7 @@ function randomLinear(cells: readonly CellResult[]): AnchorCheck {
   return { anchor, outcome: inside ? 'met' : 'failed', detail: `Random best linear layer: ${describe(summary)}${inside ? '' : summary.mean > high ? ' — above the range: the probe is stronger than usual (or random features are, at this image size)' : ' — below the range: the probe undertrains'}.` };
 }
 
-function jigsawAboveRandom(cells: readonly CellResult[]): AnchorCheck {
+function jigsawAboveRandom(cells: readonly CellScores[]): AnchorCheck {
   const anchor = `Jigsaw++ linear best layer ≥ Random + ${Math.round(JIGSAW_MARGIN * 100)} points (Welch p < ${ALPHA})`;
   const jigsaw = bestLayerValues(mainCells(cells, 'jigsaw++'), 'linear');
   const random = bestLayerValues(mainCells(cells, 'random'), 'linear');
@@ -69,7 +69,7 @@ function jigsawAboveRandom(cells: readonly CellResult[]): AnchorCheck {
   return { anchor, outcome: 'failed', detail };
 }
 
-function trainedProtocols(cells: readonly CellResult[], chance: number): AnchorCheck {
+function trainedProtocols(cells: readonly CellScores[], chance: number): AnchorCheck {
   const anchor = `nonlinear and fine-tuning ≥ ${Math.round(TRAINED_ABOVE_CHANCE * 100)} points above chance (${pct(chance)}) for every row`;
   const rows = [...new Set(cells.filter((cell) => cell.group === 'main').map((cell) => cell.row))];
   const measured = rows.flatMap((row) =>
@@ -86,6 +86,6 @@ function trainedProtocols(cells: readonly CellResult[], chance: number): AnchorC
 }
 
 /** The four anchors of issue #17, in the order a reader checks them. */
-export function anchorChecks(cells: readonly CellResult[], classes = 10): AnchorCheck[] {
+export function anchorChecks(cells: readonly CellScores[], classes = 10): AnchorCheck[] {
   return [supervisedFinetune(cells), randomLinear(cells), jigsawAboveRandom(cells), trainedProtocols(cells, 1 / classes)];
 }

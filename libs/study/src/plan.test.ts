@@ -58,8 +58,8 @@ describe('planStudy', () => {
 
   it('rejects unknown rows, scales and seed counts with a clear message', () => {
     expect(() => planStudy({ scale: SCALES.quick, dataRoot, only: ['nope'] })).toThrow(/unknown row\(s\) nope/);
-    expect(() => planStudy({ scale: SCALES.smoke, dataRoot, only: ['jigsaw'] })).toThrow(/not a row of the smoke scale|none of --only/);
-    expect(() => planStudy({ scale: SCALES.quick, dataRoot, seeds: 0 })).toThrow(/--seeds/);
+    expect(() => planStudy({ scale: SCALES.smoke, dataRoot, only: ['jigsaw'] })).toThrow(/none of the rows jigsaw is a row of the smoke scale \(random, cc-jigsaw\+\+\)/);
+    expect(() => planStudy({ scale: SCALES.quick, dataRoot, seeds: 0 })).toThrow(/seeds must be a positive integer, got 0/);
     expect(() => scaleByName('huge')).toThrow(/unknown scale "huge"/);
   });
 

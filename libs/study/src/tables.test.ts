@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cellResultSchema, type CellResult } from '../cell-result';
-import { planStudy } from '../plan';
-import { SCALES } from '../scales';
-import { paperLikeValue, syntheticCell } from '../test-support/synthetic-results';
+import { cellResultSchema, type CellResult } from './cell-result';
+import { planStudy } from './plan';
+import { SCALES } from './scales';
+import { paperLikeValue, syntheticCell } from './testing/synthetic-results';
 import { studyTables, tableMarkdown } from './tables';
 
 const plan = planStudy({ scale: SCALES.quick, dataRoot: '/data/cifar10' });

@@ -3,10 +3,9 @@
  * CC+Jigsaw++'s number of clusters (Table 1) and where it clusters and pseudo-labels (Table 2). Every config is
  * built from the row's preset and validated by the run-config schema, so local and portal runs are identical.
  */
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { findPreset, pipelineConfigSchema, type DatasetRefInput, type PipelineConfig } from '@ktlab/config';
 import { STUDY_ROWS, type Scale, type StudyRow } from './scales';
+import { sha256Hex } from './sha256';
 
 export type CellGroup = 'main' | 'clusters' | 'domain';
 
@@ -38,7 +37,10 @@ export interface StudyPlan {
 
 export interface PlanOptions {
   scale: Scale;
-  /** A CIFAR-10-style root with `train/<class>/*` and `test/<class>/*`. */
+  /**
+   * A CIFAR-10-style root with `train/<class>/*` and `test/<class>/*`, as a resolved path (the configs, and so
+   * their hashes, name `<dataRoot>/train` and `<dataRoot>/test`).
+   */
   dataRoot: string;
   /** Overrides the scale's number of seeds. */
   seeds?: number;
@@ -48,8 +50,14 @@ export interface PlanOptions {
 
 const ABLATION_ROW: StudyRow = 'cc-jigsaw++';
 
+/** `<root>/<name>` as `path.join` writes it for a resolved root (no `node:path` here: this lib also runs in browsers). */
+function childPath(root: string, name: string): string {
+  const trimmed = root.replace(/\/+$/, '');
+  return trimmed === '' && root.startsWith('/') ? `/${name}` : `${trimmed}/${name}`;
+}
+
 function splitRef(dataRoot: string, split: 'train' | 'test', limit: number, subset: DatasetRefInput['subset'] = 'all'): DatasetRefInput {
-  return { path: join(dataRoot, split), format: 'folder', subset, limit };
+  return { path: childPath(dataRoot, split), format: 'folder', subset, limit };
 }
 
 /** The row's preset at this scale: its method fixed by the preset, its size by the scale. */
@@ -112,11 +120,11 @@ function domainSlug(variant: DomainVariant): string {
 export function planStudy(options: PlanOptions): StudyPlan {
   const { scale, dataRoot } = options;
   const seeds = options.seeds ?? scale.seeds;
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${seeds}`);
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`seeds must be a positive integer, got ${seeds}`);
   const unknown = (options.only ?? []).filter((row) => !(STUDY_ROWS as readonly string[]).includes(row));
   if (unknown.length) throw new Error(`unknown row(s) ${unknown.join(', ')}; known: ${STUDY_ROWS.join(', ')}`);
   const rows = options.only?.length ? scale.rows.filter((row) => options.only!.includes(row)) : scale.rows;
-  if (rows.length === 0) throw new Error(`none of --only ${options.only!.join(',')} is a row of the ${scale.name} scale (${scale.rows.join(', ')})`);
+  if (rows.length === 0) throw new Error(`none of the rows ${options.only!.join(', ')} is a row of the ${scale.name} scale (${scale.rows.join(', ')})`);
 
   const cells: StudyCell[] = [];
   const aliases: Record<string, string> = {};
@@ -157,10 +165,10 @@ function kOf(row: StudyRow, scale: Scale): { k?: number } {
 export function pretextKey(config: PipelineConfig): string | undefined {
   if (config.pretext.task === 'none') return undefined;
   const prefix = { seed: config.seed, data: config.data, imageSize: config.imageSize, pretext: config.pretext };
-  return createHash('sha256').update(JSON.stringify(prefix)).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify(prefix)).slice(0, 16);
 }
 
 /** A fingerprint of a cell's whole config: a finished cell counts only if it ran this exact config. */
 export function configHash(config: PipelineConfig): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify(config)).slice(0, 16);
 }

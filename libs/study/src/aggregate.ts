@@ -2,7 +2,7 @@
  * From finished cells to tables: group results by (table row, column), summarise over seeds, mark the best
  * mean of each column. Pure functions; the report writers format what they return.
  */
-import type { CellResult } from '../cell-result';
+import type { CellScores } from './cell-result';
 import { summarize, type Summary } from './stats';
 
 export interface Table {
@@ -29,8 +29,8 @@ export function sortLayers(layers: Iterable<string>): string[] {
 
 /** Values per (row key, column) over the given cells, one per seed. */
 export function collect(
-  cells: readonly CellResult[],
-  rowKey: (cell: CellResult) => string | undefined,
+  cells: readonly CellScores[],
+  rowKey: (cell: CellScores) => string | undefined,
   protocol: string,
 ): Map<string, Map<string, number[]>> {
   const grouped = new Map<string, Map<string, number[]>>();
@@ -88,13 +88,13 @@ export function buildTable(options: {
 }
 
 /** The per-seed value of a row's best layer (max over layers within each seed), for "best layer" comparisons. */
-export function bestLayerValues(cells: readonly CellResult[], protocol: string): number[] {
+export function bestLayerValues(cells: readonly CellScores[], protocol: string): number[] {
   return cells
     .map((cell) => Math.max(...cell.results.filter((r) => r.protocol === protocol && r.metric === 'top1').map((r) => r.value)))
     .filter((value) => Number.isFinite(value));
 }
 
 /** One value per seed for (protocol, layer) in these cells. */
-export function layerValues(cells: readonly CellResult[], protocol: string, layer: string): number[] {
+export function layerValues(cells: readonly CellScores[], protocol: string, layer: string): number[] {
   return cells.flatMap((cell) => cell.results.filter((r) => r.protocol === protocol && r.layer === layer && r.metric === 'top1').map((r) => r.value));
 }

@@ -1,13 +1,11 @@
 /**
- * What a finished cell leaves in its folder (`cell.json`): the cell's identity, its evaluation results and how it
- * ran (measured wall time, machine, backend). The report reads only these files, whether the cell ran locally or
- * on the portal.
+ * A finished cell's result (the CLI keeps it as `cell.json`): the cell's identity, its evaluation results and how
+ * it ran (measured wall time, machine, backend). The report reads only these, whether the cell ran locally or on
+ * the portal; the tables, orderings and anchors read only a cell's identity and scores (`CellScores`), which the
+ * portal's runs give too.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { evalResultSchema } from '@ktlab/config';
-import { writeFileAtomic } from '@ktlab/data';
 import { configHash, type StudyCell } from './plan';
 
 export const machineSchema = z.object({
@@ -54,6 +52,9 @@ export const cellResultSchema = z.object({
 });
 export type CellResult = z.infer<typeof cellResultSchema>;
 
+/** What the tables, orderings and anchors read of a finished cell: who it is and its scores. */
+export type CellScores = Pick<CellResult, 'id' | 'group' | 'row' | 'rowName' | 'seed' | 'k' | 'domain' | 'results'>;
+
 /** What the cell's run contributes to its result; the rest follows from the cell itself (`cellResult`). */
 export type CellRunOutcome = Omit<CellResult, 'version' | 'id' | 'group' | 'row' | 'rowName' | 'seed' | 'k' | 'domain' | 'configHash' | 'images'>;
 
@@ -82,48 +83,4 @@ export function imageCounts(cell: StudyCell): CellResult['images'] {
     evalTrain: config.evaluation.train?.limit ?? 0,
     test: config.evaluation.test?.limit ?? 0,
   };
-}
-
-export const CELL_RESULT_FILE = 'cell.json';
-
-export function readCellResult(cellDir: string): CellResult | undefined {
-  const file = join(cellDir, CELL_RESULT_FILE);
-  if (!existsSync(file)) return undefined;
-  const parsed = cellResultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a study cell result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
-export function writeCellResult(cellDir: string, result: CellResult): void {
-  writeFileAtomic(join(cellDir, CELL_RESULT_FILE), [Buffer.from(JSON.stringify(cellResultSchema.parse(result), null, 2))]);
-}
-
-/**
- * The committed copy of a finished cell: `<report>/cells/<cell-id>.json` (e.g. docs/results/medium/cells/), with
- * its config. A fresh clone or another machine skips the cells found there and reports them.
- */
-export function committedCellPath(cellsDir: string, cellId: string): string {
-  return join(cellsDir, `${cellId}.json`);
-}
-
-export function readCommittedCell(cellsDir: string, cellId: string): CellResult | undefined {
-  const file = committedCellPath(cellsDir, cellId);
-  if (!existsSync(file)) return undefined;
-  const parsed = cellResultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a study cell result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
-export function writeCommittedCell(cellsDir: string, result: CellResult, config: StudyCell['config']): void {
-  mkdirSync(cellsDir, { recursive: true });
-  writeFileAtomic(committedCellPath(cellsDir, result.id), [Buffer.from(`${JSON.stringify(cellResultSchema.parse({ ...result, config }), null, 2)}\n`)]);
-}
-
-/** A cell's finished result for its current config: its working folder's, else the committed copy; undefined if neither. */
-export function finishedCell(cell: StudyCell, cellDir: string, cellsDir?: string): CellResult | undefined {
-  const hash = configHash(cell.config);
-  const local = readCellResult(cellDir);
-  if (local?.configHash === hash) return local;
-  const committed = cellsDir ? readCommittedCell(cellsDir, cell.id) : undefined;
-  return committed?.configHash === hash ? committed : undefined;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planStudy } from '../plan';
-import { SCALES } from '../scales';
-import { syntheticResults } from '../test-support/synthetic-results';
+import { planStudy } from './plan';
+import { SCALES } from './scales';
+import { syntheticResults } from './testing/synthetic-results';
 import { compare, judge, orderingChecks } from './orderings';
 import { summarize } from './stats';
 
