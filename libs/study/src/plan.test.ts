@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineConfigSchema, presetConfig, type PipelineConfig } from '@ktlab/config';
-import { configHash, DOMAIN_VARIANTS, planStudy, pretextKey } from './plan';
+import { configHash, DOMAIN_VARIANTS, parseCellId, planStudy, pretextKey } from './plan';
 import { designCellCount, SCALES, STUDY_ROWS, scaleByName } from './scales';
 
 const dataRoot = '/data/cifar10';
@@ -106,3 +106,24 @@ describe('the medium scale', () => {
     expect(config('cc-random-network-s0').pretext).toMatchObject({ task: 'none', widthMultiplier: 0.25, imageSize: 48 });
   });
 });
+
+describe('parseCellId', () => {
+  it('names every planned cell of every scale by its id alone', () => {
+    for (const scale of Object.values(SCALES)) {
+      for (const cell of planStudy({ scale, dataRoot, seeds: 2 }).cells) {
+        const { config: _config, ...identity } = cell;
+        // a main CC row's and a domain cell's k are the scale's: the id does not carry them
+        const expected = cell.group === 'clusters' ? identity : (({ k: _k, ...rest }) => rest)(identity);
+        expect(parseCellId(cell.id), cell.id).toEqual(expected);
+      }
+    }
+    expect(parseCellId('cc-vgg-jigsaw++-s12')).toMatchObject({ row: 'cc-vgg-jigsaw++', seed: 12, group: 'main' });
+  });
+
+  it('refuses ids the plan never gives', () => {
+    for (const id of ['', 'jigsaw', 'jigsaw-s', 'jigsaw-s01', 'nope-s0', 'k0-s0', 'k05-s1', 'domain-half-B-half-A-s0', 'domain-half-A→half-B-s0', 'jigsaw-s0-extra']) {
+      expect(parseCellId(id), id).toBeUndefined();
+    }
+  });
+});
+

@@ -158,6 +158,27 @@ function kOf(row: StudyRow, scale: Scale): { k?: number } {
   return usesClusters ? { k: scale.clustering.k } : {};
 }
 
+/** A cell's identity as its id names it (the inverse of the ids `planStudy` gives), without its config. */
+export type CellIdentity = Omit<StudyCell, 'config'>;
+
+/**
+ * Who a cell is, from its id alone: `jigsaw-s1` (a main row), `k50-s0` (the number-of-clusters ablation),
+ * `domain-half-A-half-B-s2` (the cluster-domain ablation); undefined for an id the plan never gives. A main
+ * CC row's k and a domain cell's k are the scale's, which the id does not say: they are left out.
+ */
+export function parseCellId(id: string): CellIdentity | undefined {
+  const match = /^(.+)-s(0|[1-9]\d*)$/.exec(id);
+  if (!match) return undefined;
+  const [, head = '', seedText = ''] = match;
+  const seed = Number(seedText);
+  const clusters = /^k([1-9]\d*)$/.exec(head);
+  if (clusters) return { id, group: 'clusters', row: ABLATION_ROW, rowName: findPreset(ABLATION_ROW).name, seed, k: Number(clusters[1]) };
+  const domain = DOMAIN_VARIANTS.find((variant) => head === `domain-${domainSlug(variant)}`);
+  if (domain) return { id, group: 'domain', row: ABLATION_ROW, rowName: findPreset(ABLATION_ROW).name, seed, domain };
+  const row = STUDY_ROWS.find((name) => name === head);
+  return row ? { id, group: 'main', row, rowName: findPreset(row).name, seed } : undefined;
+}
+
 /**
  * Cells whose pretext stage would be identical (same seed, training images and pretext settings) may share one
  * trained pretext network: the paper, too, evaluates Jigsaw++ and transfers from the very same model.

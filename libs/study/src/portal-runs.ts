@@ -3,8 +3,10 @@
  * (`--portal`), publishes it (`--publish`) or the portal launches it (`studies.launch`), so each finds the runs the
  * others made.
  */
-import { ablationTag, studyTag } from '@ktlab/config';
-import { configHash, type StudyCell } from './plan';
+import { ablationTag, evalResultSchema, studyTag } from '@ktlab/config';
+import type { CellScores } from './cell-result';
+import { configHash, DOMAIN_VARIANTS, parseCellId, type CellIdentity, type DomainVariant, type StudyCell } from './plan';
+import { STUDY_ROWS, type StudyRow } from './scales';
 
 const CELL_TAG_PREFIX = 'cell:';
 const CONFIG_TAG_PREFIX = 'cfg:';
@@ -39,4 +41,78 @@ export function portalMethod(cell: StudyCell): string {
 /** `study-<scale>-<cell-id>` */
 export function studyRunName(scale: string, cell: Pick<StudyCell, 'id'>): string {
   return `study-${scale}-${cell.id}`;
+}
+
+/** What `cellScoresFromRuns` reads of a finished portal run. */
+export interface FinishedStudyRun {
+  id: string;
+  tags: readonly string[];
+  /** The run's config (its `clustering.k` is a CC cell's number of clusters). */
+  config: unknown;
+  finishedAt: Date | string | null;
+  evalResults: readonly { protocol: string; layer: string; dataset: string; metric: string; value: number }[];
+}
+
+export interface RunCellScores extends CellScores {
+  runId: string;
+}
+
+export interface CellsFromRuns {
+  /** One per cell id, from its most recently finished run; in the plan's order (main cells, then ablations; by seed). */
+  cells: RunCellScores[];
+  /** Runs of a cell that has a later-finished run: left out, so no seed counts twice. */
+  superseded: { runId: string; cellId: string }[];
+  /** Runs without a `cell:<id>` tag naming a cell of the study's design. */
+  unknown: string[];
+}
+
+function clustersOf(config: unknown): number | undefined {
+  const k = (config as { clustering?: { k?: unknown } } | null)?.clustering?.k;
+  return typeof k === 'number' && Number.isInteger(k) ? k : undefined;
+}
+
+/** `planStudy`'s order: main cells seed by seed in row order, then each seed's ablation cells (k, then domain). */
+function planOrder(cell: CellScores): string {
+  const number = (value: number) => String(value).padStart(8, '0');
+  const group = ['main', 'clusters', 'domain'].indexOf(cell.group);
+  const domain = cell.domain === undefined ? 0 : DOMAIN_VARIANTS.indexOf(cell.domain as DomainVariant);
+  return [group === 0 ? 0 : 1, cell.seed, group, STUDY_ROWS.indexOf(cell.row as StudyRow), cell.group === 'clusters' ? cell.k ?? 0 : 0, domain].map(number).join(':');
+}
+
+const finishedTime = (run: FinishedStudyRun) => (run.finishedAt === null ? -Infinity : new Date(run.finishedAt).getTime());
+
+/**
+ * A study's finished portal runs (launched by `--portal` or `studies.launch`, or published by `--publish`) as the
+ * cells the tables, orderings and anchors read: each run's `cell:<id>` tag says who it is, its eval results are
+ * its scores (results of a protocol this version does not know are left out). A cell run twice counts once.
+ */
+export function cellScoresFromRuns(runs: readonly FinishedStudyRun[]): CellsFromRuns {
+  const latest = new Map<string, { run: FinishedStudyRun; identity: CellIdentity }>();
+  const superseded: CellsFromRuns['superseded'] = [];
+  const unknown: string[] = [];
+  for (const run of runs) {
+    const cellId = run.tags.map(cellOfTag).find((id) => id !== undefined);
+    const identity = cellId === undefined ? undefined : parseCellId(cellId);
+    if (cellId === undefined || identity === undefined) {
+      unknown.push(run.id);
+      continue;
+    }
+    const before = latest.get(cellId)?.run;
+    if (before && finishedTime(before) >= finishedTime(run)) {
+      superseded.push({ runId: run.id, cellId });
+      continue;
+    }
+    if (before) superseded.push({ runId: before.id, cellId });
+    latest.set(cellId, { run, identity });
+  }
+  const cells = [...latest.values()].map(({ run, identity }): RunCellScores => {
+    const k = identity.group === 'clusters' ? identity.k : identity.row.startsWith('cc-') ? clustersOf(run.config) : undefined;
+    const results = run.evalResults.flatMap((result) => {
+      const parsed = evalResultSchema.safeParse({ protocol: result.protocol, layer: result.layer, dataset: result.dataset, metric: result.metric, value: result.value });
+      return parsed.success ? [parsed.data] : [];
+    });
+    return { ...identity, ...(k === undefined ? {} : { k }), results, runId: run.id };
+  });
+  cells.sort((a, b) => planOrder(a).localeCompare(planOrder(b)));
+  return { cells, superseded, unknown };
 }

@@ -5,6 +5,7 @@ import { datasetsRouter } from './datasets/datasets.router';
 import { projectsRouter } from './projects/projects.router';
 import { runsRouter } from './runs/runs.router';
 import { shardsRouter } from './shards/shards.router';
+import { studiesRouter } from './studies/studies.router';
 import { tokensRouter } from './tokens/tokens.router';
 import { usersRouter } from './users/users.router';
 import { workerRouter } from './worker/worker.router';
@@ -16,6 +17,7 @@ export const appRouter = router({
   users: usersRouter,
   runs: runsRouter,
   benchmarks: benchmarksRouter,
+  studies: studiesRouter,
   datasets: datasetsRouter,
   workers: workersRouter,
   tokens: tokensRouter,
