@@ -116,11 +116,15 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
   if (rateLines.length) lines.push('', ...rateLines);
   const pending = cells.filter((cell) => !byId.has(cell.id));
   if (pending.length) {
-    const perCell = results.length ? results.reduce((sum, result) => sum + result.cpuSeconds, 0) / results.length / 60 : undefined;
+    // CPU per design-length cell: a cell's time scaled to the design's epochs (a 20-epoch cell counts a quarter)
+    const perCell = results.length ? results.reduce((sum, result) => sum + (result.cpuSeconds * d.epochs) / result.epochs, 0) / results.length / 60 : undefined;
+    const pendingEpochs = pending.reduce((sum, cell) => sum + cell.epochs / d.epochs, 0);
     lines.push(
       '',
       `Pending (${pending.length} of ${cells.length}): ${pending.map((cell) => cell.id).join(', ')}.` +
-        (perCell === undefined ? '' : ` At the finished cells' mean of ${perCell.toFixed(0)} CPU-minutes each (wider and larger cells cost more), about ${((perCell * pending.length) / 60).toFixed(1)} CPU-hours remain.`),
+        (perCell === undefined
+          ? ''
+          : ` At the finished cells' mean of ${perCell.toFixed(0)} CPU-minutes per ${d.epochs} epochs (cells with more epochs cost proportionally more; wider and larger cells cost more), about ${((perCell * pendingEpochs) / 60).toFixed(1)} CPU-hours remain.`),
     );
   }
   if (results.length) lines.push('', '![held-out top-1 against puzzles trained](curves.png)');

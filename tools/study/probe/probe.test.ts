@@ -33,7 +33,7 @@ describe('the pretext probe', () => {
   it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
     const cells = planProbe('/data/cifar10');
     const first = cells[0]!.config;
-    expect(cells).toHaveLength(18);
+    expect(cells).toHaveLength(20);
     expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
     expect(cells[4]!.id).toBe('jigsaw-p100-s48-w0.25-lr0.05');
     expect(cells[4]!.config.pretext.learningRate).toBe(0.05);
@@ -65,8 +65,9 @@ describe('the pretext probe', () => {
     const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
     expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
-    expect(readme).toContain('Pending (17 of 18)');
-    expect(readme).toContain('about 5.7 CPU-hours remain');
+    expect(readme).toContain('Pending (19 of 20)');
+    // 16 pending 5-epoch cells + 3 twenty-epoch cells = 28 five-epoch units at the finished cell's 20 CPU-minutes
+    expect(readme).toContain('about 9.3 CPU-hours remain');
   });
 });
 
