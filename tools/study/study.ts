@@ -100,6 +100,12 @@ program.action(async (options: {
     }
   }
   const results = loadStudyResults(plan, studyDir, cellsDir);
+  if (results.cells.length === 0) {
+    // A machine without the cells (a fresh clone of a scale whose cells were never committed) would otherwise
+    // overwrite the committed report with an empty one.
+    console.error(`no finished ${scale.name} cells in ${studyDir} or ${cellsDir}: the report in ${join(options.out, scale.reportSubdir)} was left as it is`);
+    process.exit(1);
+  }
   const written = await writeReport({ plan, results, outDir });
   console.log(`report: ${written.map((file) => join(options.out, scale.reportSubdir, file)).join(', ')}`);
 });

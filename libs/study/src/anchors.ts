@@ -26,6 +26,11 @@ export const RANDOM_LINEAR_RANGE: readonly [number, number] = [0.35, 0.45];
 export const JIGSAW_MARGIN = 0.05;
 /** Nonlinear and fine-tuning must train: at least this far above chance for every row. */
 export const TRAINED_ABOVE_CHANCE = 0.2;
+/**
+ * A nonlinear probe sees the same frozen layer as the linear one plus trained layers on top, so it should not score
+ * lower; this much below the linear probe (mean over seeds) means its training is too short or too small.
+ */
+export const NONLINEAR_BELOW_LINEAR_TOLERANCE = 0.01;
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const describe = (summary: Summary) => (summary.n > 1 ? `${pct(summary.mean)} ± ${(summary.std * 100).toFixed(1)} (n=${summary.n})` : `${pct(summary.mean)} (n=${summary.n})`);
@@ -85,7 +90,30 @@ function trainedProtocols(cells: readonly CellScores[], chance: number): AnchorC
   return { anchor, outcome: 'failed', detail: `below ${pct(chance + TRAINED_ABOVE_CHANCE)}: ${below.map((entry) => `${entry.label} ${pct(entry.mean)}`).join(', ')}.` };
 }
 
-/** The four anchors of issue #17, in the order a reader checks them. */
+function nonlinearAtLeastLinear(cells: readonly CellScores[]): AnchorCheck {
+  const anchor = `Frozen-prefix nonlinear ≥ linear probe on the same layer − ${Math.round(NONLINEAR_BELOW_LINEAR_TOLERANCE * 100)} point, every row`;
+  const rows = [...new Set(cells.filter((cell) => cell.group === 'main').map((cell) => cell.row))];
+  const pairs = rows.flatMap((row) => {
+    const rowCells = mainCells(cells, row);
+    const layers = [...new Set(rowCells.flatMap((cell) => cell.results.filter((r) => r.protocol === 'nonlinear').map((r) => r.layer)))].sort();
+    return layers.flatMap((layer) => {
+      const nonlinear = layerValues(rowCells, 'nonlinear', layer);
+      const linear = layerValues(rowCells, 'linear', layer);
+      return nonlinear.length && linear.length ? [{ label: `${rowCells[0]!.rowName} ${layer}`, nonlinear: summarize(nonlinear).mean, linear: summarize(linear).mean }] : [];
+    });
+  });
+  if (!pairs.length) return { anchor, outcome: 'pending', detail: 'no row has both a nonlinear and a linear result on one layer yet.' };
+  const below = pairs.filter((pair) => pair.nonlinear < pair.linear - NONLINEAR_BELOW_LINEAR_TOLERANCE);
+  const shown = (pair: (typeof pairs)[number]) => `${pair.label} ${pct(pair.nonlinear)} vs linear ${pct(pair.linear)}`;
+  if (!below.length) return { anchor, outcome: 'met', detail: `${pairs.length} row × layer pair(s) checked, e.g. ${shown(pairs[0]!)}.` };
+  return {
+    anchor,
+    outcome: 'failed',
+    detail: `below the linear probe: ${below.map(shown).join(', ')} — the nonlinear protocol undertrains (too few epochs or training images).`,
+  };
+}
+
+/** The anchors of issue #17, in the order a reader checks them. */
 export function anchorChecks(cells: readonly CellScores[], classes = 10): AnchorCheck[] {
-  return [supervisedFinetune(cells), randomLinear(cells), jigsawAboveRandom(cells), trainedProtocols(cells, 1 / classes)];
+  return [supervisedFinetune(cells), randomLinear(cells), jigsawAboveRandom(cells), trainedProtocols(cells, 1 / classes), nonlinearAtLeastLinear(cells)];
 }
