@@ -11,8 +11,11 @@
  * entry, or out of it after the primitive ran.
  *
  * Threads: Debian builds oneDNN on OpenMP (libgomp); the thread count is set with `omp_set_num_threads` on the
- * calling thread (the only one that calls oneDNN). Loading is optional: when the library, koffi or the
- * self-test fails, `loadOneDnn` says why and ktlab-wasm keeps its other kernels.
+ * calling thread (the only one that calls oneDNN). libgomp's threads spin-wait after each parallel region by
+ * default, which on a 2-core machine takes a core from the wasm kernels that run next: unless OMP_WAIT_POLICY is
+ * already set, it is 'passive' while the library loads (libgomp reads it once, then; the environment is
+ * restored). Loading is optional: when the library, koffi or the self-test fails, `loadOneDnn` says why and
+ * ktlab-wasm keeps its other kernels.
  */
 import { existsSync } from 'node:fs';
 
@@ -452,6 +455,20 @@ function selfTest(dnn: OneDnn): void {
   if (!(worst < 1e-4)) throw new Error(`oneDNN failed its self-test: relative error ${worst}`);
 }
 
+/**
+ * Runs `body` (the library's load) with OMP_WAIT_POLICY=passive unless the environment sets it, then restores
+ * the environment (processes started later, e.g. a PyTorch peer, see the machine's own setting).
+ */
+function withPassiveOpenMp<T>(body: () => T): T {
+  if (process.env.OMP_WAIT_POLICY) return body();
+  process.env.OMP_WAIT_POLICY = 'passive';
+  try {
+    return body();
+  } finally {
+    delete process.env.OMP_WAIT_POLICY;
+  }
+}
+
 let loaded: Promise<OneDnn> | undefined;
 
 /** Loads oneDNN once per process for `threads` OpenMP threads (later calls get the same library). */
@@ -464,7 +481,7 @@ export function loadOneDnn(threads: number): Promise<OneDnn> {
     } catch (error) {
       throw new Error(`the koffi FFI package cannot load: ${(error as Error).message}`);
     }
-    const handle = koffi.load(library);
+    const handle = withPassiveOpenMp(() => koffi.load(library));
     // libdnnl.so.2 links libgomp.so.1: dlopen returns the copy the loader just mapped.
     const gomp = koffi.load('libgomp.so.1');
     gomp.func('void omp_set_num_threads(int)')(threads);
