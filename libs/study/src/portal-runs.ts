@@ -8,6 +8,9 @@ import type { CellScores } from './cell-result';
 import { configHash, DOMAIN_VARIANTS, parseCellId, type CellIdentity, type DomainVariant, type StudyCell } from './plan';
 import { STUDY_ROWS, type StudyRow } from './scales';
 
+/** The most seeds a study launched from the portal (`studies.launch`) may have per cell. */
+export const MAX_LAUNCH_SEEDS = 10;
+
 const CELL_TAG_PREFIX = 'cell:';
 const CONFIG_TAG_PREFIX = 'cfg:';
 

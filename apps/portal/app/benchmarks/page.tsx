@@ -1,16 +1,25 @@
+import { SCALE_NAMES, type ScaleName } from '@ktlab/study';
 import { BenchmarkTableView } from '../../components/benchmark-table-view';
+import { StudyChecks } from '../../components/study-checks';
+import { StudyLaunch } from '../../components/study-launch';
 import { PageHeader } from '../../components/ui/page-header';
 
 export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<{ study?: string }> }) {
   const { study } = await searchParams;
+  const scale = SCALE_NAMES.find((name) => name === study) as ScaleName | undefined;
   return (
     <div className="space-y-6">
       <PageHeader
         title="Benchmark tables"
         description="The paper’s tables from your finished runs: rows are methods, cells are mean ± std over seeds, the best of each column in bold. Click a cell to see its runs."
       />
-      {/* Keyed by study: another study's runs start from the default table choices. */}
-      <BenchmarkTableView key={study ?? ''} study={study || undefined} />
+      <StudyLaunch initialScale={scale} />
+      {/* A study's ordering checks sit beside its tables (below them on narrow screens). */}
+      <div className={study ? 'grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]' : ''}>
+        {/* Keyed by study: another study's runs start from the default table choices. */}
+        <BenchmarkTableView key={study ?? ''} study={study || undefined} />
+        {study && <StudyChecks study={study} />}
+      </div>
     </div>
   );
 }
