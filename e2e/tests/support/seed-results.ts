@@ -29,6 +29,8 @@ export interface SeededRun {
   /** Curves: key → number of points (a decaying loss). */
   curves?: Record<string, number>;
   figures?: string[];
+  /** The run's tags (default `e2e`), e.g. a study's `study:<name>` and `cell:<id>`. */
+  tags?: string[];
 }
 
 export function seedEvaluatedRun(run: SeededRun): Promise<string> {
@@ -37,8 +39,8 @@ export function seedEvaluatedRun(run: SeededRun): Promise<string> {
     const config = { kind: 'pipeline', seed: run.seed, imageSize: 32, data: { path: run.dataPath, format: 'folder', subset: 'all', limit: 5000 }, ...run.config };
     await client.query(
       `INSERT INTO "Run" (id, "projectId", name, method, config, status, "createdAt", "startedAt", "finishedAt", tags)
-       SELECT $1, id, $2, $3, $4::jsonb, 'succeeded', now(), now() - interval '9 minutes', now(), ARRAY['e2e'] FROM "Project" WHERE slug = 'default'`,
-      [runId, run.name, run.method, JSON.stringify(config)],
+       SELECT $1, id, $2, $3, $4::jsonb, 'succeeded', now(), now() - interval '9 minutes', now(), $5::text[] FROM "Project" WHERE slug = 'default'`,
+      [runId, run.name, run.method, JSON.stringify(config), run.tags ?? ['e2e']],
     );
     for (const [layer, value] of Object.entries(run.linear)) {
       await client.query(`INSERT INTO "EvalResult" (id, "runId", protocol, layer, dataset, metric, value) VALUES ($1, $2, 'linear', $3, $4, 'top1', $5)`, [id('ev'), runId, layer, run.testSet, value]);
