@@ -61,6 +61,32 @@ export function learningRatePairs(results: readonly ProbeResult[]): { cell: Prob
     });
 }
 
+/** Cells that ran more epochs than the design and otherwise equal a finished design-length cell, each with that cell. */
+export function epochPairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
+  const same = (a: ProbeResult, b: ProbeResult) =>
+    a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.learningRate === b.learningRate;
+  return results
+    .filter((cell) => cell.epochs !== PROBE_DESIGN.epochs)
+    .flatMap((cell) => {
+      const reference = results.find((other) => other.epochs === PROBE_DESIGN.epochs && same(cell, other));
+      return reference ? [{ cell, reference }] : [];
+    });
+}
+
+function epochLines(results: readonly ProbeResult[]): string[] {
+  return epochPairs(results).map(({ cell, reference }) => {
+    const at = (result: ProbeResult, puzzles: number) => result.curve.filter((point) => point.puzzles <= puzzles).at(-1);
+    const same = at(cell, reference.trainImages * reference.epochs);
+    const reached = puzzlesToLeaveChance(cell);
+    return (
+      `- ${cell.epochs} epochs vs ${reference.epochs} (${reference.id}): final ${percent(finalTop1(cell)!)} after ${(cell.trainImages * cell.epochs).toLocaleString('en')} puzzles vs ${percent(finalTop1(reference)!)} after ${(reference.trainImages * reference.epochs).toLocaleString('en')}` +
+      (same ? `; at the same ${same.puzzles.toLocaleString('en')} puzzles the longer schedule (its learning rate still high) had ${percent(same.top1)}` : '') +
+      (reached !== undefined ? `; ${LEAVES_CHANCE_FACTOR}× chance after ${reached.toLocaleString('en')} puzzles` : '') +
+      `. Linear conv1…5: ${LAYERS.map((layer) => (cell.linear[layer] === undefined ? '—' : percent(cell.linear[layer]!))).join(' / ')} vs ${LAYERS.map((layer) => (reference.linear[layer] === undefined ? '—' : percent(reference.linear[layer]!))).join(' / ')}.`
+    );
+  });
+}
+
 function learningRateLines(results: readonly ProbeResult[]): string[] {
   return learningRatePairs(results).map(({ cell, reference }) => {
     const best = (result: ProbeResult) => Math.max(...result.curve.map((point) => point.top1));
@@ -114,6 +140,8 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
   }
   const rateLines = learningRateLines(results);
   if (rateLines.length) lines.push('', ...rateLines);
+  const longerLines = epochLines(results);
+  if (longerLines.length) lines.push('', ...longerLines);
   const pending = cells.filter((cell) => !byId.has(cell.id));
   if (pending.length) {
     // CPU per design-length cell: a cell's time scaled to the design's epochs (a 20-epoch cell counts a quarter)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planProbe, PROBE_DESIGN } from './probe-plan';
-import { cheapestLeavingChance, flatFrom, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
+import { cheapestLeavingChance, epochPairs, flatFrom, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
 import { curvePointSchema, type ProbeResult } from './probe-result';
 import { readRecords } from './run-probe';
 
@@ -83,6 +83,19 @@ describe('learning-rate cells', () => {
     const readme = probeReadme(planProbe('/data'), [reference, collapsed]);
     expect(readme).toContain('- Learning rate 0.05 vs 0.01 (jigsaw-p100-s48-w0.25): its held-out top-1 stayed at exactly 1.1% from 15,000 puzzles on');
     expect(readme).toContain('at 0.01: final 1.8% (best 1.8%)');
+  });
+});
+
+describe('longer cells', () => {
+  it('pairs a cell with more epochs with its design-length reference and compares them at the same number of puzzles', () => {
+    const reference = result('jigsaw-p100-s48-w0.25', 100, [[25_000, 0.02], [50_000, 0.038]], 600);
+    const longer = { ...result('jigsaw-p100-s48-w0.25-e20', 100, [[25_000, 0.05], [49_920, 0.129], [100_000, 0.3], [200_000, 0.462]], 1900), epochs: 20 };
+    const otherRate = { ...longer, id: 'x', learningRate: 0.05 };
+    expect(epochPairs([reference, longer, otherRate])).toEqual([{ cell: longer, reference }]);
+    const readme = probeReadme(planProbe('/data'), [reference, longer]);
+    expect(readme).toContain(
+      '- 20 epochs vs 5 (jigsaw-p100-s48-w0.25): final 46.2% after 200,000 puzzles vs 3.8% after 50,000; at the same 49,920 puzzles the longer schedule (its learning rate still high) had 12.9%; 10× chance after 49,920 puzzles.',
+    );
   });
 });
 
