@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveModel as saveKMeansModel, readNpy, writePseudoLabels, writePseudoLabelsCsv, type KMeansModel } from '@ktlab/kmeans';
+import { saveModel as saveKMeansModel, readNpy, writeNpy, writePseudoLabels, writePseudoLabelsCsv, type KMeansModel } from '@ktlab/kmeans';
 import { loadModel, saveModel } from '@ktlab/models';
 import type { EvalResult } from '../context';
 import { classifierFor, trunkFor } from '../nets';
@@ -104,6 +105,36 @@ describe('run downloads', () => {
     const before = listed.map((file) => readFileSync(join(runDir, file.path)));
     await writeRunDownloads(runDir, results);
     expect(listRunDownloads(runDir).map((file) => readFileSync(join(runDir, file.path)))).toEqual(before);
+  });
+
+  it('the numpy lines in docs/portal.md load the downloaded features, centroids and pseudo-labels, rows lined up', async (ctx) => {
+    const python = '/usr/bin/python3';
+    try {
+      execFileSync(python, ['-c', 'import numpy'], { stdio: 'pipe' });
+    } catch {
+      // CI installs python3-numpy (.ci/run): there the check must run
+      if (process.env.CI === 'true') throw new Error(`${python} cannot import numpy (apt-get install -y python3-numpy)`);
+      ctx.skip();
+    }
+    const docs = readFileSync(new URL('../../../../docs/portal.md', import.meta.url), 'utf8');
+    const snippet = /<!-- numpy-snippet -->\n```python\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(snippet, 'docs/portal.md has a ```python block after <!-- numpy-snippet -->').toBeDefined();
+
+    const runDir = join(base, 'for-numpy');
+    for (const dir of ['kmeans', 'pseudo-labels', 'features']) mkdirSync(join(runDir, dir), { recursive: true });
+    await writeNpy(join(runDir, 'features', 'clustering.npy'), Float32Array.from([0.5, 1, 1.5, 2, 2.5, 3]), [3, 2]);
+    const model: KMeansModel = { k: 2, dims: 2, centroids: Float32Array.from([0.75, 1.5, 2.5, 3]), preprocessing: { inputDims: 2, outputDims: 2, l2Normalize: false } };
+    await saveKMeansModel(join(runDir, 'kmeans', 'centroids.ktkm'), model);
+    const pseudoLabels = { k: 2, ids: ['cat/1.png', 'dog, big/2.png', 'cat/3.png'], labels: Int32Array.from([0, 0, 1]) };
+    await writePseudoLabels(join(runDir, 'pseudo-labels', 'labels.ktpl'), pseudoLabels);
+    await writePseudoLabelsCsv(join(runDir, 'pseudo-labels', 'labels.csv'), pseudoLabels);
+    await writeRunDownloads(runDir, []);
+    const folder = join(base, 'numpy-downloads');
+    download(runDir, folder);
+
+    const report = 'import json\nprint(json.dumps({"features": features.tolist(), "centroids": centroids.shape, "labels": labels.tolist(), "dtype": str(labels.dtype), "paths": paths}))\n';
+    const out = JSON.parse(execFileSync(python, ['-c', snippet! + report], { cwd: folder, encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({ features: [[0.5, 1], [1.5, 2], [2.5, 3]], centroids: [2, 2], labels: [0, 0, 1], dtype: 'int32', paths: ['cat/1.png', 'dog, big/2.png', 'cat/3.png'] });
   });
 
   it('writes only the table for a run without clustering, and lists nothing the folder lacks', async () => {
