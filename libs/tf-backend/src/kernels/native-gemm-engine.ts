@@ -39,16 +39,14 @@ let minConvReduction = MIN_NATIVE_CONV_REDUCTION;
 /**
  * Whether oneDNN runs `pass` of the convolution `g` when OpenBLAS is loaded too (without OpenBLAS oneDNN runs
  * every pass: it beat ktlab's wasm kernels on nearly every shape). Measured per shape on the pipeline's nets
- * (libs/tf-backend/README.md, "oneDNN"): oneDNN's direct kernels win where the output has many pixels per image
- * and the call many rows (batch × pixels); on maps of a few pixels (the deep layers of the VGG and Jigsaw trunks)
- * im2col + GEMM wins, and the filter gradient's crossover lies higher than the other passes'.
+ * (libs/tf-backend/README.md, "oneDNN"): oneDNN's direct kernels win from 3×3 output pixels per image on; on
+ * maps of 1-4 pixels (the deep layers of the VGG trunks) im2col + GEMM wins, and so it does for a forward pass
+ * of few rows (batch × pixels < 4,096: the VGG target's 4×4 layers).
  */
 export function oneDnnRunsConv(pass: ConvPass, g: DirectConvGeometry): boolean {
   const pixels = g.outHeight * g.outWidth;
-  const rows = g.batch * pixels;
-  if (pass === 'forward') return pixels >= 16 && rows >= 4096;
-  if (pass === 'backward-data') return pixels >= 16;
-  return pixels >= 36 && rows >= 16384;
+  if (pixels < 9) return false;
+  return pass !== 'forward' || g.batch * pixels >= 4096;
 }
 
 /** The engine for `pass` of the convolution `g`. */
