@@ -1,10 +1,20 @@
 import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { deleteRuns, withClient } from './support/seed';
 import { CIFAR_TEST, deleteDatasets } from './support/seed-insights';
 import { seedEvaluatedRun } from './support/seed-results';
 import { signIn } from './support/session';
 
 const stamp = Date.now().toString(36);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npm run ktlab -- config …`: the CLI's own reading (and printing) of a config. */
+function ktlabConfig(...args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', 'apps/trainer/src/cli.ts', 'config', ...args], { cwd: root, encoding: 'utf8' });
+}
 const datasetName = `launch-cifar-${stamp}`;
 
 test.beforeAll(() =>
@@ -226,4 +236,60 @@ test('pseudo-labels from a file and a permutation set file are set in the launch
   expect(sent!.config.clustering.labelsFile).toMatchObject({ path: '/home/me/released.csv' });
   expect(sent!.config.pretext.permutationsFile).toBe('/data/labels/permutations_701.bin');
   await expect(page.getByTestId('error-clustering.labelsFile.path')).toHaveText('"/home/me/released.csv" is outside the allowed dataset folders (/data)');
+});
+
+test('the launch form exports the file `ktlab run --config` reads and imports one: fields filled, kept through presets; a bad file refused field by field', async ({ page }) => {
+  await signIn(page, '/runs/new');
+  await page.getByLabel('CC+Jigsaw++').check();
+  await page.locator('#field-clustering-k').fill('50');
+  await page.getByLabel('Training images (folder path on the workers)').fill('/data/export');
+
+  // Export: YAML and JSON, the same config; the CLI reads the YAML back to the same fields.
+  const [yamlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export config (YAML)' }).click()]);
+  expect(yamlDownload.suggestedFilename()).toBe('cc-jigsaw++.yaml');
+  const yamlText = readFileSync(await yamlDownload.path(), 'utf8');
+  expect(yamlText).toMatch(/^kind: pipeline\n/);
+  expect(yamlText).toContain('\n  path: /data/export\n');
+  expect(yamlText).toContain('\n  k: 50\n');
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export config (JSON)' }).click()]);
+  expect(jsonDownload.suggestedFilename()).toBe('cc-jigsaw++.json');
+  const exported = parseYaml(yamlText) as Record<string, Record<string, unknown>>;
+  expect(JSON.parse(readFileSync(await jsonDownload.path(), 'utf8'))).toEqual(exported);
+  const exportedFile = test.info().outputPath('exported.yaml');
+  writeFileSync(exportedFile, yamlText);
+  expect(JSON.parse(ktlabConfig('--config', exportedFile, '--format', 'json'))).toEqual(exported);
+
+  // Import a file the CLI wrote (full-size Jigsaw++, two fields changed): the form takes its preset and fields.
+  const importedFile = test.info().outputPath('jigsaw.yaml');
+  writeFileSync(importedFile, ktlabConfig('jigsaw++', '--data', '/data/imported', '--set', 'pretext.epochs=4', '--set', 'seed=9'));
+  await page.locator('#import-config').setInputFiles(importedFile);
+  const notice = page.getByTestId('preset-notice');
+  await expect(notice).toContainText('Imported jigsaw.yaml: its');
+  await expect(notice).toContainText('method Jigsaw++ (full size), the closest preset');
+  await expect(page.locator('input[name=preset][value="jigsaw++"]')).toBeChecked();
+  await expect(page.getByLabel('Quick variant (CPU-sized)')).not.toBeChecked();
+  const expectImported = async () => {
+    await expect(page.locator('#field-pretext-epochs')).toHaveValue('4');
+    await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('9');
+    await expect(page.getByLabel('Training images (folder path on the workers)')).toHaveValue('/data/imported');
+  };
+  await expectImported();
+  // Imported values are the user's edits: another preset and Quick keep them.
+  await page.getByLabel('CC+Jigsaw++').check();
+  await expectImported();
+  await expect(notice).toContainText('kept your edits:');
+  await page.getByLabel('Quick variant (CPU-sized)').check();
+  await expectImported();
+
+  // A file the schema refuses: each field's error, and nothing changed.
+  await page.locator('#import-config').setInputFiles({ name: 'bad.yaml', mimeType: 'application/yaml', buffer: Buffer.from('kind: pipeline\ndata:\n  path: /x\nclustering:\n  k: 0\n  nope: 1\n') });
+  const refused = page.getByTestId('import-errors');
+  await expect(refused).toContainText('bad.yaml: 2 fields are not valid; nothing was changed');
+  await expect(refused).toContainText('clustering.k:');
+  await expect(refused).toContainText('clustering.nope:');
+  await expectImported();
+  // A syntax error: its line.
+  await page.locator('#import-config').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "kind": "pipeline",\n}\n') });
+  await expect(refused).toContainText('broken.json: line 3, column 1:');
+  await page.screenshot({ path: test.info().outputPath('launch-form-config-file.png'), fullPage: true });
 });

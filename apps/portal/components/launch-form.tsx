@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { configFieldErrors, pipelineConfigInputSchema, presets, runConfigInputSchema, runConfigSchema, smokeConfigInputSchema, type FieldError, type Requirements } from '@ktlab/config';
+import { exportConfigFile, importConfigFile } from '../lib/config-file';
 import { applyPreset, describeApplied, getAt, leafPaths, setAt, type Edits } from '../lib/launch-config';
 import { withRequirements } from '../lib/requirements';
 import { parseSweep, sweepFieldSuggestions, sweepServerErrors, type SweepDraft } from '../lib/sweep-grid';
@@ -16,11 +17,16 @@ import { RequirementsFields } from './requirements-fields';
 import { SweepFields } from './sweep-fields';
 import { Card, ErrorNotice } from './ui/card';
 
-// Requirements have their own fields (RequirementsFields), so the generated form leaves them out.
-const jsonSchemas = {
-  pipeline: z.toJSONSchema(pipelineConfigInputSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
-  smoke: z.toJSONSchema(smokeConfigInputSchema.omit({ requirements: true }), { io: 'input', unrepresentable: 'any' }) as JsonSchema,
-};
+/**
+ * Requirements have their own fields (RequirementsFields), so the generated form leaves them out: removed from
+ * the JSON schema, since zod's .omit() throws on the pipeline schema (it carries a cross-field refinement).
+ */
+function formSchema(schema: z.ZodType): JsonSchema {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const properties = Object.fromEntries(Object.entries(json.properties ?? {}).filter(([key]) => key !== 'requirements'));
+  return { ...json, properties, ...(json.required ? { required: json.required.filter((key) => key !== 'requirements') } : {}) };
+}
+const jsonSchemas = { pipeline: formSchema(pipelineConfigInputSchema), smoke: formSchema(smokeConfigInputSchema) };
 
 
 const DEFAULT_DATA = '../shared/datasets/cifar10/train';
@@ -68,6 +74,8 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
   const [edits, setEdits] = useState<Edits>({});
   const [notice, setNotice] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
+  /** The last config file that could not be imported: why, and the fields the schema refused. */
+  const [importRefusal, setImportRefusal] = useState<{ error: string; fieldErrors: FieldError[] } | null>(null);
   const preset = presets.find((p) => p.id === presetId)!;
 
   /** Records the user's edit of one field (replacing earlier edits inside it) and shows the resulting config. */
@@ -92,6 +100,38 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
     setConfig(applied.config);
     setNotice(describeApplied(nextPreset.name, nextPreset.needsData ? nextQuick : undefined, applied, edits));
     setServerErrors([]);
+  };
+
+  /** Downloads the form's config as the file `ktlab run --config` reads. */
+  const exportConfig = (format: 'yaml' | 'json') => {
+    const file = exportConfigFile(config, format, name || presetId);
+    const url = URL.createObjectURL(new Blob([file.text], { type: file.mimeType }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = file.fileName;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
+
+  /** Loads a config file: every field it sets counts as the user's edit, so a preset or Quick keeps it. */
+  const importConfig = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const imported = importConfigFile(await file.text(), file.name);
+    if (!imported.ok) {
+      setImportRefusal({ error: imported.error, fieldErrors: imported.fieldErrors });
+      return;
+    }
+    const closest = presets.find((p) => p.id === imported.presetId)!;
+    setImportRefusal(null);
+    setPresetId(imported.presetId);
+    setQuick(imported.quick);
+    setConfig(imported.config);
+    setEdits(imported.edits);
+    setServerErrors([]);
+    const fields = Object.keys(imported.edits).length;
+    setNotice(`Imported ${file.name}: its ${fields} fields count as your edits (a preset or Quick keeps them); method ${closest.name}${closest.needsData ? (imported.quick ? ' (quick)' : ' (full size)') : ''}, the closest preset.`);
   };
 
   // Validated as the API will: keys the schema does not know are errors (a stored config being cloned is read
@@ -193,6 +233,37 @@ export function LaunchForm({ cloneFrom }: { cloneFrom?: string }) {
           <p className="mt-3 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="preset-notice" role="status">
             {notice}
           </p>
+        )}
+      </Card>
+      <Card title="Config file">
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <button type="button" onClick={() => exportConfig('yaml')} className="rounded-md border border-slate-300 px-3 py-1 hover:border-slate-400">
+            Export config (YAML)
+          </button>
+          <button type="button" onClick={() => exportConfig('json')} className="rounded-md border border-slate-300 px-3 py-1 hover:border-slate-400">
+            Export config (JSON)
+          </button>
+          <label htmlFor="import-config" className="text-xs font-medium text-slate-600">
+            Import config
+          </label>
+          <input id="import-config" type="file" accept=".yaml,.yml,.json" onChange={(e) => void importConfig(e.currentTarget)} className="text-sm" />
+        </div>
+        <p className="mt-2 text-xs text-slate-500">
+          The same file as <code>npm run ktlab -- config &lt;preset&gt;</code> prints and <code>ktlab run --config</code> / <code>ktlab submit --config</code> read.
+        </p>
+        {importRefusal && (
+          <div className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="import-errors" role="alert">
+            <p>{importRefusal.error}</p>
+            {importRefusal.fieldErrors.length > 0 && (
+              <ul className="mt-1 list-disc pl-5 font-mono text-xs">
+                {importRefusal.fieldErrors.map((error) => (
+                  <li key={error.path}>
+                    {error.path}: {error.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         )}
       </Card>
       <Card title="Run">

@@ -70,11 +70,16 @@ export function applyPreset(previous: ConfigObject, built: ConfigObject, edits: 
   return { config, kept, filled };
 }
 
+const KEPT_NAMED = 8;
+
 /** The launch form's note after a preset or Quick change: what was filled, and which edits were kept. */
 export function describeApplied(presetName: string, quick: boolean | undefined, applied: AppliedPreset, edits: Edits): string {
   const source = `${presetName}${quick === undefined ? '' : quick ? ' (quick)' : ' (full size)'}`;
   const filled = applied.filled.length === 0 ? 'changed no field' : `filled ${applied.filled.length} field${applied.filled.length === 1 ? '' : 's'} you had not edited`;
-  const kept = applied.kept.length === 0 ? '' : `; kept your edits: ${applied.kept.map((path) => `${path} = ${edits[path] === undefined ? 'not set' : JSON.stringify(edits[path])}`).join(', ')}`;
+  // An imported file makes every field an edit: the note names the first few and counts the rest.
+  const named = applied.kept.slice(0, KEPT_NAMED).map((path) => `${path} = ${edits[path] === undefined ? 'not set' : JSON.stringify(edits[path])}`);
+  const more = applied.kept.length > KEPT_NAMED ? ` and ${applied.kept.length - KEPT_NAMED} more` : '';
+  const kept = applied.kept.length === 0 ? '' : `; kept your edits: ${named.join(', ')}${more}`;
   return `${source} ${filled}${kept}.`;
 }
 
