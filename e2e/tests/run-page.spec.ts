@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { deleteRuns } from './support/seed';
 import { deleteDatasets, seedClusterRun } from './support/seed-insights';
-import { addFigure, registerDataset, seedEvaluatedRun } from './support/seed-results';
+import { addArtifact, addFigure, npyFloat32, registerDataset, seedEvaluatedRun } from './support/seed-results';
 import { signIn } from './support/session';
 
 const stamp = Date.now().toString(36);
@@ -77,4 +77,51 @@ test('the cluster-neighbours figure says which cluster each row is', async ({ pa
   const figure = page.getByTestId('figure-cluster-neighbours.png');
   await expect(figure).toContainText('Rows, top to bottom: cluster 0 (#1, 403 images), cluster 5 (#6, 306 images), cluster 10 (#11,');
   await page.screenshot({ path: test.info().outputPath('run-page-neighbour-rows.png'), fullPage: true });
+});
+
+test('Downloads: a finished run’s features, centroids, pseudo-labels, models and eval table, with sizes; a link returns the file to members only', async ({ page, request }) => {
+  const downloadsRun = await seedEvaluatedRun({ name: `downloads-${stamp}`, method: 'cc-jigsaw++', seed: 0, dataPath, testSet: dataPath, linear: { conv3: 0.5 }, figures: ['conv1-filters.png'] });
+  try {
+    const features = npyFloat32(40, 16); // 10 + 118 header + 2,560 bytes
+    const files: [kind: string, name: string, data: Buffer][] = [
+      ['features', 'features-clustering.npy', features],
+      ['centroids', 'centroids.npy', npyFloat32(4, 16)],
+      ['pseudo-labels', 'pseudo-labels.csv', Buffer.from('path,label\ncat/1.png,3\ndog/2.png,0\n')],
+      ['model', 'target-model.json', Buffer.from(JSON.stringify({ format: 'layers-model', weightsManifest: [{ paths: ['target-weights.bin'], weights: [] }] }))],
+      ['model', 'target-weights.bin', Buffer.alloc(3 * 1024 * 1024 + 512, 7)],
+      ['eval-table', 'eval.csv', Buffer.from('protocol,layer,dataset,metric,value\nlinear,conv3,test,top1,0.5\n')],
+    ];
+    for (const [kind, name, data] of files) await addArtifact(downloadsRun, kind, name, data);
+    expect(features.byteLength).toBe(2688);
+
+    await signIn(page, `/runs/${downloadsRun}`);
+    const section = page.getByTestId('run-downloads');
+    await expect(section).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Downloads', exact: true })).toBeVisible();
+    // groups in order, each file with its kind and size; figures stay under Figures
+    await expect(section.locator('h3')).toHaveText(['Features', 'Centroids', 'Pseudo-labels', 'Models', 'Evaluation table']);
+    const row = (name: string) => page.getByTestId(`download-${name}`).locator('xpath=..');
+    await expect(row('features-clustering.npy')).toContainText('features · 2.6 KiB');
+    await expect(row('centroids.npy')).toContainText('centroids · 384 B');
+    await expect(row('pseudo-labels.csv')).toContainText('pseudo-labels · 35 B');
+    await expect(row('target-weights.bin')).toContainText('model · 3.00 MiB');
+    await expect(page.getByTestId('downloads-model').locator('li')).toHaveCount(2);
+    await expect(row('eval.csv')).toContainText('eval-table · 63 B');
+    await expect(section).not.toContainText('conv1-filters.png');
+    await page.getByTestId('run-downloads').screenshot({ path: test.info().outputPath('run-page-downloads.png') });
+
+    // The link returns the file itself, saved under its name, with the session; without one it is refused.
+    const href = await page.getByTestId('download-features-clustering.npy').getAttribute('href');
+    expect(href).toMatch(/^\/api\/artifacts\/\w+$/);
+    const response = await page.request.get(href!);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-disposition']).toBe('attachment; filename="features-clustering.npy"');
+    expect(Buffer.compare(await response.body(), features)).toBe(0);
+    const csv = await page.request.get((await page.getByTestId('download-eval.csv').getAttribute('href'))!);
+    expect(await csv.text()).toBe('protocol,layer,dataset,metric,value\nlinear,conv3,test,top1,0.5\n');
+    // `request` shares no cookies with the page: no session.
+    expect((await request.get(href!)).status()).toBe(401);
+  } finally {
+    await deleteRuns([downloadsRun]);
+  }
 });

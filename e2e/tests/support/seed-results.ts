@@ -60,16 +60,37 @@ export function seedEvaluatedRun(run: SeededRun): Promise<string> {
 export async function addFigure(runId: string, name: string, index = 0, client?: import('pg').Client): Promise<void> {
   if (!client) return withClient((own) => addFigure(runId, name, index, own));
   const data = await sharp({ create: { width: 96, height: 64, channels: 3, background: ['#4f46e5', '#059669', '#d97706'][index % 3] } }).png().toBuffer();
+  await addArtifact(runId, 'figure', name, data, client);
+}
+
+/** A file stored as the run's artifact of `kind` (features, centroids, pseudo-labels, model, eval-table …), as the worker uploads it. */
+export async function addArtifact(runId: string, kind: string, name: string, data: Buffer, client?: import('pg').Client): Promise<void> {
+  if (!client) return withClient((own) => addArtifact(runId, kind, name, data, own));
   mkdirSync(join(artifactsDir(), runId), { recursive: true });
   writeFileSync(join(artifactsDir(), runId, name), data);
-  await client.query(`INSERT INTO "Artifact" (id, "runId", kind, name, uri, bytes, sha256) VALUES ($1, $2, 'figure', $3, $4, $5, $6)`, [
+  await client.query(`INSERT INTO "Artifact" (id, "runId", kind, name, uri, bytes, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
     id('ar'),
     runId,
+    kind,
     name,
     `${runId}/${name}`,
     data.byteLength,
     createHash('sha256').update(data).digest('hex'),
   ]);
+}
+
+/** A float32 `.npy` (format 1.0) of `rows` × `cols`, filled with i / 10 as numpy would write it. */
+export function npyFloat32(rows: number, cols: number): Buffer {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const prefix = Buffer.alloc(10);
+  Buffer.from('\x93NUMPY', 'latin1').copy(prefix);
+  prefix[6] = 1;
+  prefix[7] = 0;
+  prefix.writeUInt16LE(header.length, 8);
+  const values = Buffer.alloc(rows * cols * 4);
+  for (let i = 0; i < rows * cols; i++) values.writeFloatLE(i / 10, i * 4);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), values]);
 }
 
 export function registerDataset(name: string, location: string, imageCount: number): Promise<void> {
