@@ -24,12 +24,15 @@ function runsHref(runIds: string[]): string {
 
 const ALL_RUNS = 'all runs';
 
-/** `study`: show only the runs of that reproduction study (tag `study:<name>`; the page's `?study=`). */
-export function BenchmarkTableView({ study }: { study?: string }) {
+/**
+ * `study`: show only the runs of that reproduction study (tag `study:<name>`; the page's `?study=`). `sweep`: only
+ * the runs of that portal sweep (`?sweep=<id>`), a row per combination of the swept fields.
+ */
+export function BenchmarkTableView({ study, sweep }: { study?: string; sweep?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const { projectSlug } = useSession();
-  const options = useQuery(trpc.benchmarks.options.queryOptions({ projectSlug, study }));
+  const options = useQuery(trpc.benchmarks.options.queryOptions({ projectSlug, study, sweep }));
   const [choice, setChoice] = useState<{ by: 'layer' | 'protocol'; protocol?: string; layer?: string; dataset?: string; metric?: string }>({ by: 'layer' });
   const protocol = (choice.protocol ?? options.data?.protocols[0]) as EvalProtocolName | undefined;
   const layer = choice.layer ?? options.data?.layers.at(-1);
@@ -39,13 +42,13 @@ export function BenchmarkTableView({ study }: { study?: string }) {
   const metric = choice.metric ?? [headline, 'top1'].find((m) => m && options.data?.metrics.includes(m)) ?? options.data?.metrics[0];
   const columns = choice.by === 'layer' ? (protocol ? { by: 'layer' as const, protocol } : undefined) : layer ? { by: 'protocol' as const, layer } : undefined;
   const table = useQuery({
-    ...trpc.benchmarks.table.queryOptions({ projectSlug, study, dataset: dataset ?? '', metric: metric ?? 'top1', columns: columns ?? { by: 'layer', protocol: 'linear' } }),
+    ...trpc.benchmarks.table.queryOptions({ projectSlug, study, sweep, dataset: dataset ?? '', metric: metric ?? 'top1', columns: columns ?? { by: 'layer', protocol: 'linear' } }),
     enabled: Boolean(dataset && metric && columns),
   });
 
   if (options.isLoading) return <p className="text-sm text-slate-500">Loading evaluation results…</p>;
   if (options.error) return <ErrorNotice error={options.error} />;
-  if (!options.data || (options.data.datasets.length === 0 && !study)) {
+  if (!options.data || (options.data.datasets.length === 0 && !study && !sweep)) {
     return (
       <EmptyState title="No finished run has evaluation results yet">
         Launch pipeline runs (e.g. Jigsaw, CC+Jigsaw++, Random) from{' '}
@@ -71,11 +74,23 @@ export function BenchmarkTableView({ study }: { study?: string }) {
   const data = table.data;
   const testSet = options.data.testSets.find((t) => t.dataset === dataset);
   const testSetText = testSet ? `${testSet.label} (${testSet.images === null ? 'size not known' : `${testSet.images.toLocaleString('en-US')} images`})` : (dataset ?? '');
-  const fileBase = `ktlab-${projectSlug}${study ? `-${study}` : ''}-${dataset}-${choice.by === 'layer' ? protocol : layer}-${metric}`;
+  const fileBase = `ktlab-${projectSlug}${study ? `-${study}` : ''}${sweep ? `-sweep-${sweep.slice(0, 8)}` : ''}-${dataset}-${choice.by === 'layer' ? protocol : layer}-${metric}`;
   // A study named in the URL stays selectable even when none of its runs has results (yet).
   const studies = study && !options.data.studies.includes(study) ? [...options.data.studies, study] : options.data.studies;
   return (
     <div className="space-y-4">
+      {sweep && (
+        <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="benchmark-sweep">
+          The runs of sweep <span className="font-mono">{sweep.slice(0, 8)}</span>, a row per combination of the swept fields (seeds averaged).{' '}
+          <Link href={`/runs?sweep=${encodeURIComponent(sweep)}`} className="font-medium text-indigo-600 hover:underline">
+            Its runs
+          </Link>
+          {' · '}
+          <Link href="/benchmarks" className="font-medium text-indigo-600 hover:underline">
+            All runs
+          </Link>
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-4">
         {studies.length > 0 &&
           select('Runs', study ? studyTag(study) : ALL_RUNS, [ALL_RUNS, ...studies.map(studyTag)], (tag) => {
@@ -100,9 +115,9 @@ export function BenchmarkTableView({ study }: { study?: string }) {
         )}
       </div>
       <ErrorNotice error={table.error} />
-      <Card title={dataset ? `${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · test set ${testSetText} · ${metric}${data?.scale === 100 ? ' (%)' : ''}` : `Study ${study}`}>
+      <Card title={dataset ? `${choice.by === 'layer' ? `${protocol} probes` : `at ${layer}`} · test set ${testSetText} · ${metric}${data?.scale === 100 ? ' (%)' : ''}` : study ? `Study ${study}` : 'Sweep'}>
         {!dataset ? (
-          <p className="text-sm text-slate-500">No finished run of study {study} has evaluation results yet.</p>
+          <p className="text-sm text-slate-500">No finished run of {study ? `study ${study}` : 'this sweep'} has evaluation results yet.</p>
         ) : !data ? (
           <p className="text-sm text-slate-500">Loading table…</p>
         ) : data.rows.length === 0 ? (

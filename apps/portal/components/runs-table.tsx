@@ -186,6 +186,18 @@ export function RunsTable({ params = {} }: { params?: RunsTableParams }) {
 
   return (
     <div className="space-y-4">
+      {sweepId && (
+        <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="runs-sweep">
+          The runs of sweep <span className="font-mono">{sweepId.slice(0, 8)}</span>.{' '}
+          <Link href={`/benchmarks?sweep=${encodeURIComponent(sweepId)}`} className="font-medium text-indigo-600 hover:underline">
+            Benchmark table of this sweep
+          </Link>{' '}
+          (a row per combination of the swept fields) ·{' '}
+          <Link href="/runs" className="font-medium text-indigo-600 hover:underline">
+            All runs
+          </Link>
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-3">
         <div className="flex flex-wrap gap-1.5">
           {STATUSES.map((value) => (

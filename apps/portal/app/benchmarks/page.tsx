@@ -4,8 +4,8 @@ import { StudyChecks } from '../../components/study-checks';
 import { StudyLaunch } from '../../components/study-launch';
 import { PageHeader } from '../../components/ui/page-header';
 
-export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<{ study?: string }> }) {
-  const { study } = await searchParams;
+export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<{ study?: string; sweep?: string }> }) {
+  const { study, sweep } = await searchParams;
   const scale = SCALE_NAMES.find((name) => name === study) as ScaleName | undefined;
   return (
     <div className="space-y-6">
@@ -16,8 +16,8 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
       <StudyLaunch initialScale={scale} />
       {/* A study's ordering checks sit beside its tables (below them on narrow screens). */}
       <div className={study ? 'grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]' : ''}>
-        {/* Keyed by study: another study's runs start from the default table choices. */}
-        <BenchmarkTableView key={study ?? ''} study={study || undefined} />
+        {/* Keyed by study and sweep: other runs start from the default table choices. */}
+        <BenchmarkTableView key={`${study ?? ''}|${sweep ?? ''}`} study={study || undefined} sweep={sweep || undefined} />
         {study && <StudyChecks study={study} />}
       </div>
     </div>

@@ -1,14 +1,15 @@
 import { ablationOfTag, MAIN_GROUP, presets, studyOfTag, studyTag } from '@ktlab/config';
 import { benchmarkToCsv, benchmarkToMarkdown } from '../../benchmarks/benchmark-export';
 import { buildBenchmarkTable, metricHigherIsBetter, orderColumns } from '../../benchmarks/benchmark-table';
+import { sweepPointLabels } from '../../benchmarks/sweep-points';
 import { describeTestSets } from '../../compare/test-set';
 import { requireMembership } from '../../services/access';
 import type { UserContext } from '../../trpc/user-context';
 import type { BenchmarkOptionsInput, BenchmarkTableInput } from './benchmarks.schema';
 
-/** The runs a benchmark table counts: the project's finished runs, of one study if `study` is given. */
-function benchmarkRuns(projectId: string, study: string | undefined) {
-  return { projectId, status: 'succeeded' as const, deletedAt: null, ...(study ? { tags: { has: studyTag(study) } } : {}) };
+/** The runs a benchmark table counts: the project's finished runs, of one study and / or one sweep if given. */
+function benchmarkRuns(projectId: string, study: string | undefined, sweep?: string) {
+  return { projectId, status: 'succeeded' as const, deletedAt: null, ...(study ? { tags: { has: studyTag(study) } } : {}), ...(sweep ? { sweepId: sweep } : {}) };
 }
 
 /**
@@ -20,7 +21,7 @@ export async function benchmarkOptionsHandler({ ctx, input }: { ctx: UserContext
   const [rows, evaluatedRuns, registered] = await Promise.all([
     ctx.db.evalResult.groupBy({
       by: ['protocol', 'dataset', 'metric', 'layer'],
-      where: { run: benchmarkRuns(project.id, input.study) },
+      where: { run: benchmarkRuns(project.id, input.study, input.sweep) },
     }),
     ctx.db.run.findMany({ where: { ...benchmarkRuns(project.id, undefined), evalResults: { some: {} } }, select: { tags: true } }),
     ctx.db.dataset.findMany({ where: { projectId: project.id }, select: { name: true, location: true, imageCount: true } }),
@@ -45,18 +46,26 @@ export async function benchmarkTableHandler({ ctx, input }: { ctx: UserContext; 
       dataset: input.dataset,
       metric: input.metric,
       ...(input.columns.by === 'layer' ? { protocol: input.columns.protocol } : { layer: input.columns.layer }),
-      run: benchmarkRuns(project.id, input.study),
+      run: benchmarkRuns(project.id, input.study, input.sweep),
     },
     select: { layer: true, protocol: true, value: true, runId: true, run: { select: { method: true, tags: true } } },
   });
+  // A sweep's runs share a method: its rows are the combinations of swept values instead (seeds averaged).
+  const pointOf = new Map<string, string>();
+  if (input.sweep) {
+    const runs = await ctx.db.run.findMany({ where: benchmarkRuns(project.id, input.study, input.sweep), select: { id: true, method: true, config: true } });
+    const methodOf = new Map(runs.map((run) => [run.id, run.method]));
+    for (const [runId, label] of sweepPointLabels(runs)) pointOf.set(runId, label || (methodOf.get(runId) ?? ''));
+  }
+  const rowOf = (runId: string, method: string) => pointOf.get(runId) ?? method;
   // A method's runs tagged `ablation:<name>` (the study's Tables 1–2 cells) form their own group of rows.
   const ablationOf = new Map<string, string>();
-  for (const { run } of results) {
+  for (const { run } of input.sweep ? [] : results) {
     const ablation = run.tags.map(ablationOfTag).find((name) => name !== undefined);
     if (ablation && !ablationOf.has(run.method)) ablationOf.set(run.method, ablation);
   }
   const table = buildBenchmarkTable(
-    results.map((r) => ({ method: r.run.method, column: input.columns.by === 'layer' ? r.layer : r.protocol, runId: r.runId, value: r.value })),
+    results.map((r) => ({ method: rowOf(r.runId, r.run.method), column: input.columns.by === 'layer' ? r.layer : r.protocol, runId: r.runId, value: r.value })),
     {
       methodOrder: presets.map((p) => p.id),
       higherIsBetter: metricHigherIsBetter(input.metric),
@@ -64,7 +73,8 @@ export async function benchmarkTableHandler({ ctx, input }: { ctx: UserContext; 
       groupOf: (method) => ablationOf.get(method) ?? MAIN_GROUP,
     },
   );
-  const methodNames = Object.fromEntries(presets.map((p) => [p.id, p.name]));
+  const methodNames: Record<string, string> = Object.fromEntries(presets.map((p) => [p.id, p.name]));
+  for (const label of pointOf.values()) methodNames[label] ??= label;
   // Accuracies are stored as fractions; tables show percentages like the paper.
   const scale = table.rows.every((row) => Object.values(row.cells).every((cell) => !cell || Math.abs(cell.mean) <= 1)) ? 100 : 1;
   return {

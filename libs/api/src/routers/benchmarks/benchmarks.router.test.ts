@@ -9,9 +9,9 @@ describe('benchmarks router', () => {
   afterEach(() => api.close());
 
   /** A finished (or not) run of a method with linear-probe results per layer, inserted directly. */
-  async function runWith(method: string, values: Record<string, number>, status: 'succeeded' | 'failed' = 'succeeded', projectSlug = 'default', tags: string[] = [], dataset = 'cifar10-test') {
+  async function runWith(method: string, values: Record<string, number>, status: 'succeeded' | 'failed' = 'succeeded', projectSlug = 'default', tags: string[] = [], dataset = 'cifar10-test', sweep?: { sweepId: string; config: Record<string, string | number | Record<string, string | number>> }) {
     const project = await api.db.project.findUniqueOrThrow({ where: { slug: projectSlug } });
-    const run = await api.db.run.create({ data: { projectId: project.id, name: `${method}-${Math.random()}`, method, config: { kind: 'smoke' }, status, tags } });
+    const run = await api.db.run.create({ data: { projectId: project.id, name: `${method}-${Math.random()}`, method, config: sweep?.config ?? { kind: 'smoke' }, status, tags, sweepId: sweep?.sweepId } });
     await api.db.evalResult.createMany({
       data: Object.entries(values).map(([layer, value]) => ({ runId: run.id, protocol: 'linear', layer, dataset, metric: 'top1', value })),
     });
@@ -75,5 +75,33 @@ describe('benchmarks router', () => {
     expect(quickTable.rows[0].cells.conv1).toMatchObject({ n: 1, mean: 0.3, runIds: [quick] });
     const none = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns, study: 'full' });
     expect(none.rows).toEqual([]);
+  });
+
+  it('narrows to one sweep\'s runs (?sweep=<id>): a row per combination of the swept fields, its seeds averaged', async () => {
+    const sweepId = 'b7a2c1de-0000-4000-8000-000000000001';
+    const config = (k: number, seed: number) => ({ kind: 'pipeline', seed, data: { path: '/d' }, clustering: { k } });
+    const k50 = [
+      await runWith('cc-jigsaw++', { conv1: 0.3 }, 'succeeded', 'default', [], 'cifar10-test', { sweepId, config: config(50, 0) }),
+      await runWith('cc-jigsaw++', { conv1: 0.5 }, 'succeeded', 'default', [], 'cifar10-test', { sweepId, config: config(50, 1) }),
+    ];
+    const k100 = await runWith('cc-jigsaw++', { conv1: 0.6 }, 'succeeded', 'default', [], 'cifar10-test', { sweepId, config: config(100, 0) });
+    await runWith('cc-jigsaw++', { conv1: 0.9 }, 'succeeded', 'default', [], 'cifar10-test', { sweepId: 'another-sweep', config: config(7, 0) });
+    await runWith('cc-jigsaw++', { conv1: 0.1 });
+
+    const columns = { by: 'layer', protocol: 'linear' } as const;
+    // Without the filter every run of the method is one row: the sweep's points cannot be told apart.
+    const all = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns });
+    expect(all.rows.map((row) => row.method)).toEqual(['cc-jigsaw++']);
+    expect(all.rows[0].cells.conv1!.n).toBe(5);
+
+    const swept = await api.user.benchmarks.table({ dataset: 'cifar10-test', columns, sweep: sweepId });
+    expect(swept.rows.map((row) => row.method)).toEqual(['clustering.k = 50', 'clustering.k = 100']);
+    expect(swept.rows[0].cells.conv1).toMatchObject({ mean: expect.closeTo(0.4, 6), n: 2 });
+    expect(swept.rows[0].cells.conv1!.runIds.sort()).toEqual([...k50].sort());
+    expect(swept.rows[1].cells.conv1).toMatchObject({ mean: 0.6, n: 1, runIds: [k100], best: true });
+    expect(swept.methodNames['clustering.k = 100']).toBe('clustering.k = 100');
+    expect(swept.markdown).toContain('| clustering.k = 100 | **60.0** |');
+    expect((await api.user.benchmarks.options({ sweep: sweepId })).datasets).toEqual(['cifar10-test']);
+    expect((await api.user.benchmarks.table({ dataset: 'cifar10-test', columns, sweep: 'no-such-sweep' })).rows).toEqual([]);
   });
 });
