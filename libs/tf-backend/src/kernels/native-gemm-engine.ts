@@ -60,11 +60,6 @@ export function convEngineFor(pass: ConvPass, g: DirectConvGeometry): ConvEngine
   return undefined;
 }
 
-/** The native GEMM for a convolution with reduction length `k`, or undefined for ktlab's own kernel. */
-export function nativeGemmForConv(k: number): NativeGemm | undefined {
-  return k >= minConvReduction ? active : undefined;
-}
-
 export function useNativeGemm(gemm: NativeGemm | undefined): void {
   active = gemm;
 }
