@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'portal', include: ['lib/**/*.test.ts', 'components/**/*.test.ts'] },
+  test: { name: 'portal', include: ['lib/**/*.test.ts', 'components/**/*.test.ts'], testTimeout: 60_000 },
 });

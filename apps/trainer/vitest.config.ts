@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'trainer', include: ['src/**/*.test.ts'], globalSetup: ['../../libs/db/src/global-setup.ts'] },
+  test: { name: 'trainer', include: ['src/**/*.test.ts'], globalSetup: ['../../libs/db/src/global-setup.ts'], testTimeout: 60_000 },
 });

@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'db', include: ['src/**/*.test.ts'], globalSetup: ['src/global-setup.ts'] },
+  test: { name: 'db', include: ['src/**/*.test.ts'], globalSetup: ['src/global-setup.ts'], testTimeout: 60_000 },
 });

@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'jigsaw', include: ['src/**/*.test.ts'] },
+  test: { name: 'jigsaw', include: ['src/**/*.test.ts'], testTimeout: 60_000 },
 });

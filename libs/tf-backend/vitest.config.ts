@@ -7,5 +7,7 @@ import { lavapipeDirectory, lavapipeEnvironment } from './src/webgpu/lavapipe.js
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineProject({
-  test: { name: 'tf-backend', include: ['src/**/*.test.ts'], env: lavapipeEnvironment(lavapipeDirectory(repoRoot)) },
+  // Kernel tests compute their references on tfjs's pure-JS cpu backend: seconds each on a loaded 2-core machine.
+  // The limit only stops a hung test; no test here is about speed.
+  test: { name: 'tf-backend', include: ['src/**/*.test.ts'], env: lavapipeEnvironment(lavapipeDirectory(repoRoot)), testTimeout: 60_000 },
 });

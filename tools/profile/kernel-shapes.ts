@@ -18,6 +18,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { leafLayers, modelsWithin } from '@ktlab/models';
 import {
+  convGeometry,
   describeCpuHost,
   ktlabWasmRuntime,
   loadOneDnn,
@@ -139,22 +140,7 @@ async function alternate(run: () => tf.Tensor, on: Engine[]): Promise<number[]> 
 
 /** The shape as oneDNN is handed it (tfjs's padding arithmetic). */
 function geometry(shape: ConvShape) {
-  const info = tf.backend_util.computeConv2DInfo(shape.x, shape.filter, shape.stride, 1, shape.pad);
-  return {
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    outChannels: info.outChannels,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  };
+  return convGeometry(tf.backend_util.computeConv2DInfo(shape.x, shape.filter, shape.stride, 1, shape.pad));
 }
 
 const passes = ['forward', 'backward-data', 'backward-weights'] as const;

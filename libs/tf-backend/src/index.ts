@@ -42,3 +42,4 @@ export {
   withRowIndependentKernels,
   type ConvEngineName,
 } from './kernels/native-gemm-engine.js';
+export { convGeometry, type DirectConvGeometry } from './kernels/direct-conv.js';

@@ -18,23 +18,11 @@
  * ktlab-wasm keeps its other kernels.
  */
 import { existsSync } from 'node:fs';
+import type { DirectConvGeometry } from '../kernels/direct-conv';
+import { importKoffi } from './koffi';
 
-/** A convolution as the kernels see it (kernels/direct-conv.ts DirectConvGeometry has these fields). */
-export interface OneDnnConvShape {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+/** A convolution as the kernels see it. */
+export type OneDnnConvShape = DirectConvGeometry;
 
 /**
  * Which tensors oneDNN may lay out its own way: 'plain' — none (every tensor used where it lies);
@@ -475,12 +463,7 @@ let loaded: Promise<OneDnn> | undefined;
 export function loadOneDnn(threads: number): Promise<OneDnn> {
   loaded ??= (async () => {
     const library = findLibrary();
-    let koffi: KoffiModule;
-    try {
-      koffi = ((await import('koffi')) as { default: KoffiModule }).default;
-    } catch (error) {
-      throw new Error(`the koffi FFI package cannot load: ${(error as Error).message}`);
-    }
+    const koffi = await importKoffi<KoffiModule>();
     const handle = withPassiveOpenMp(() => koffi.load(library));
     // libdnnl.so.2 links libgomp.so.1: dlopen returns the copy the loader just mapped.
     const gomp = koffi.load('libgomp.so.1');

@@ -11,6 +11,7 @@
  * to misbehave), the core type is chosen from the CPU's flags for the moment the library loads. Every load
  * ends with a product checked against a reference computed in JavaScript.
  */
+import { importKoffi } from './koffi';
 import { existsSync } from 'node:fs';
 import { cpuHost, type CpuHost } from './cpu-host.js';
 
@@ -119,12 +120,7 @@ let loaded: Promise<NativeGemm> | undefined;
 export function loadOpenBlas(threads: number): Promise<NativeGemm> {
   loaded ??= (async () => {
     const library = findLibrary();
-    let koffi: KoffiModule;
-    try {
-      koffi = ((await import('koffi')) as { default: KoffiModule }).default;
-    } catch (error) {
-      throw new Error(`the koffi FFI package cannot load: ${(error as Error).message}`);
-    }
+    const koffi = await importKoffi<KoffiModule>();
     const handle = withCoreType(coreTypeFor(cpuHost()), () => koffi.load(library));
     const cblasSgemm = handle.func('void cblas_sgemm(int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int)');
     const setThreads = handle.func('void openblas_set_num_threads(int)');
