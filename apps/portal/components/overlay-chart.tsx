@@ -48,6 +48,21 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatMetricValue(metricKey, v)),
         })),
       ],
+      hooks: {
+        draw: [
+          (u) => {
+            // Exposed for the e2e test of 20 runs × 100k points: when (ms since navigation start) the overlay was
+            // first drawn with its data, how many runs it drew, each run's drawn points and the step range.
+            const el = container.current;
+            if (!el || el.hasAttribute('data-drawn-at-ms')) return;
+            const steps = u.data[0];
+            el.setAttribute('data-series-points', u.data.slice(1).map((values) => Array.from(values as ArrayLike<number | null | undefined>).filter((v) => v != null).length).join(','));
+            el.setAttribute('data-step-range', steps.length ? `${steps[0]}-${steps[steps.length - 1]}` : '');
+            el.setAttribute('data-drawn-series', String(u.data.length - 1));
+            el.setAttribute('data-drawn-at-ms', performance.now().toFixed(0));
+          },
+        ],
+      },
     };
     plot.current?.destroy();
     plot.current = new uPlot(options, data, container.current);
