@@ -146,6 +146,9 @@ describe('trainer daemon', () => {
       const bytes = downloaded.get(new URL(String(url)).pathname.slice(1));
       return bytes ? new Response(new Uint8Array(bytes)) : new Response('not found', { status: 404 });
     };
+    // This process registers tfjs's wasm backend (through the trainer's imports) without starting it; loading a
+    // model needs a backend that is ready, whichever tfjs would pick by priority.
+    await tf.setBackend('cpu');
     const loaded = await tf.loadLayersModel('http://downloads.test/target-model.json', { fetchFunc });
     const original = await loadModel(join(runDir, 'target', 'model'));
     expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(original.getWeights().map((w) => Array.from(w.dataSync())));
