@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { runPipeline, PipelineAbortedError } from '@ktlab/pipeline';
-import { selectBackend } from '@ktlab/tf-backend';
+import { selectBackend, vectorIsaLabel } from '@ktlab/tf-backend';
 import { finishedCell, writeCellResult, writeCommittedCell } from './cell-files';
 import { cellResult, type CellRunOutcome, configHash, designCellCount, type MachineInfo, pretextKey, type StudyCell, type StudyPlan } from '@ktlab/study';
 import { etaSeconds, formatDuration } from './eta';
@@ -104,6 +104,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
       if (options.quiet) say(`[${index + 1}/${pending.length}] ${cell.id} — ${etaText}`);
       const machine: MachineInfo = {
         cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+        isa: vectorIsaLabel(),
         cores: cpus().length,
         loadAverage: Number(loadavg()[0]!.toFixed(2)),
         backend: `${backend.name} (${backend.kind})`,

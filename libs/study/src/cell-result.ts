@@ -10,6 +10,8 @@ import { configHash, type StudyCell } from './plan';
 
 export const machineSchema = z.object({
   cpuModel: z.string(),
+  /** The vector ISA, e.g. "AVX-512 + BF16" (cells written before it was recorded lack it). */
+  isa: z.string().optional(),
   cores: z.number().int(),
   /** 1-minute load average when the cell started: other work on the machine slows it. */
   loadAverage: z.number(),

@@ -30,7 +30,7 @@ export {
 } from './webgpu/webgpu-backend.js';
 export { adapterLabel, isSoftwareAdapter, type GpuAdapterSummary, type GpuLimits } from './webgpu/adapter.js';
 export { LAVAPIPE_INSTALL_HINT, lavapipeDirectory, lavapipeEnvironment } from './webgpu/lavapipe.js';
-export { cpuHost, describeCpuHost, type CpuHost, type VectorIsa } from './native/cpu-host.js';
+export { cpuHost, describeCpuHost, vectorIsaLabel, type CpuHost, type VectorIsa } from './native/cpu-host.js';
 export { loadOpenBlas, OPENBLAS_APT_PACKAGE, type NativeGemm } from './native/openblas.js';
 export { loadOneDnn, ONEDNN_APT_PACKAGE, type OneDnn, type OneDnnLayout } from './native/onednn.js';
 export {

@@ -42,7 +42,7 @@ describe('writeReport', () => {
 
     const readme = readFileSync(join(outDir, 'README.md'), 'utf8');
     expect(readme).toContain('# Reproduction study — `quick` scale');
-    expect(readme).toContain('Test CPU, 2 cores');
+    expect(readme).toContain('Test CPU (AVX2), 2 cores');
     expect(readme).toContain('missing jigsaw-s2');
     // 27 main + 9 clusters + 9 domain cells, one missing, 60 s each.
     expect(readme).toContain('| **Total** | 50 | **50 min 00 s** | 1 min 00 s | — |');

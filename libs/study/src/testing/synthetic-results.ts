@@ -17,7 +17,7 @@ export function syntheticCell(cell: StudyCell, valueOf: ValueOf, protocols = ['l
       reused: cell.row === 'cc-jigsaw++' && cell.group !== 'main' ? ['pretext from cc-jigsaw++-s0'] : [],
       startedAt: '2026-01-01T00:00:00.000Z',
       finishedAt: '2026-01-01T00:01:00.000Z',
-      machine: { cpuModel: 'Test CPU', cores: 2, loadAverage: 1.5, backend: 'ktlab-wasm (cpu)', threads: 2, where: 'local' },
+      machine: { cpuModel: 'Test CPU', isa: 'AVX2', cores: 2, loadAverage: 1.5, backend: 'ktlab-wasm (cpu)', threads: 2, where: 'local' },
     }),
     // Made-up counts, like the values: not the plan configs' limits.
     images: { train: 800, evalTrain: 1000, test: 500 },

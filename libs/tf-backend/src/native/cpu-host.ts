@@ -51,7 +51,12 @@ export function cpuHost(): CpuHost {
 }
 
 /** "AMD EPYC (AVX-512, 2 cores)": the line benchmarks print with their figures. */
-export function describeCpuHost(h: CpuHost = cpuHost()): string {
+/** The host's vector ISA as speed figures name it, e.g. "AVX-512 + BF16" or "AVX2". */
+export function vectorIsaLabel(h: CpuHost = cpuHost()): string {
   const isa = { avx512: 'AVX-512', avx2: 'AVX2', sse: 'SSE only', other: 'unknown ISA' }[h.isa];
-  return `${h.model} (${isa}${h.bf16 ? ' + BF16' : ''}, ${h.cores} cores)`;
+  return `${isa}${h.bf16 ? ' + BF16' : ''}`;
+}
+
+export function describeCpuHost(h: CpuHost = cpuHost()): string {
+  return `${h.model} (${vectorIsaLabel(h)}, ${h.cores} cores)`;
 }
