@@ -30,7 +30,12 @@ describe('planStudy', () => {
       expect(cell.config.evaluation.train).toMatchObject({ path: `${dataRoot}/train`, limit: 1_000 });
       expect(cell.config.pretext.widthMultiplier).toBe(0.25);
       expect(cell.config.target.epochs).toBe(2);
-      expect(cell.config.evaluation.protocols).toEqual(cell.group === 'main' ? ['linear', 'nonlinear', 'finetune'] : ['linear']);
+      const dense = cell.group === 'main' && ['random', 'supervised', 'cc-jigsaw++'].includes(cell.row);
+      expect(cell.config.evaluation.protocols).toEqual(
+        cell.group !== 'main' ? ['linear'] : dense ? ['linear', 'nonlinear', 'finetune', 'detection', 'segmentation'] : ['linear', 'nonlinear', 'finetune'],
+      );
+      if (dense) expect(cell.config.evaluation.dense).toMatchObject({ ...SCALES.quick.evaluation.dense!.settings, modes: ['frozen', 'finetune'] });
+      else expect(cell.config.evaluation.dense).toBeUndefined();
     }
     const vgg = plan.cells.find((cell) => cell.id === 'cc-vgg-jigsaw++-s1')!;
     const preset = presetConfig('cc-vgg-jigsaw++', { data: { path: 'x' } });
@@ -39,6 +44,14 @@ describe('planStudy', () => {
     expect(plan.cells.find((cell) => cell.id === 'supervised-s0')!.config.target.objective).toBe('supervised');
     expect(plan.cells.find((cell) => cell.id === 'cc-hog-s0')!.config.clustering.source).toBe('hog');
     expect(plan.cells.find((cell) => cell.id === 'k5-s2')!.config.clustering.k).toBe(5);
+  });
+
+  it('adds detection and segmentation to the headline rows only, so the other rows\' configs (and hashes) stay as they were', () => {
+    const withoutDense = { ...SCALES.quick, evaluation: { ...SCALES.quick.evaluation, dense: undefined } };
+    const plain = planStudy({ scale: withoutDense, dataRoot });
+    const plan = planStudy({ scale: SCALES.quick, dataRoot });
+    const changed = plan.cells.filter((cell) => configHash(cell.config) !== configHash(plain.cells.find((other) => other.id === cell.id)!.config));
+    expect(changed.map((cell) => cell.id).sort()).toEqual(['cc-jigsaw++-s0', 'cc-jigsaw++-s1', 'cc-jigsaw++-s2', 'random-s0', 'random-s1', 'random-s2', 'supervised-s0', 'supervised-s1', 'supervised-s2']);
   });
 
   it('clusters half A and pseudo-labels half A, half B or the test images in the domain ablation', () => {

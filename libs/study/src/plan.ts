@@ -70,13 +70,15 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
   input.pretext = input.pretext?.task === 'none' ? { ...input.pretext, widthMultiplier, imageSize } : { ...input.pretext, ...scale.pretext };
   input.target = { ...input.target, ...scale.target };
   input.clustering = { ...input.clustering, ...scale.clustering };
+  const dense = scale.evaluation.dense?.rows.includes(row) ? scale.evaluation.dense.settings : undefined;
   input.evaluation = {
     ...input.evaluation,
-    protocols: scale.evaluation.protocols,
+    protocols: dense ? [...scale.evaluation.protocols, 'detection', 'segmentation'] : scale.evaluation.protocols,
     epochs: scale.evaluation.epochs,
     trainEpochs: scale.evaluation.trainEpochs,
     trainLimit: scale.evaluation.trainLimit,
     ...(scale.evaluation.nonlinearLayers ? { nonlinearLayers: scale.evaluation.nonlinearLayers } : {}),
+    ...(dense ? { dense } : {}),
     // The heads learn from labelled train images and are scored on the test split.
     train: splitRef(dataRoot, 'train', scale.evalTrainImages),
     test: splitRef(dataRoot, 'test', scale.testImages),
@@ -89,9 +91,10 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
   return parsed.data;
 }
 
-/** Tables 1 and 2 report linear probes only: the ablation cells skip the (costlier) nonlinear and fine-tuning heads. */
+/** Tables 1 and 2 report linear probes only: the ablation cells skip the (costlier) trained and dense heads. */
 function linearOnly(config: PipelineConfig): PipelineConfig['evaluation'] {
-  return { ...config.evaluation, protocols: ['linear'] };
+  const { dense: _dense, ...evaluation } = config.evaluation;
+  return { ...evaluation, protocols: ['linear'] };
 }
 
 function withClusters(config: PipelineConfig, k: number): PipelineConfig {

@@ -3,7 +3,7 @@
  * and cluster-domain ablations); they differ in images, epochs and network width. `quick` is sized from
  * measured per-cell timings to finish on a 2-core CPU in under an hour (see tools/study/README.md).
  */
-import type { EvalProtocolName } from '@ktlab/config';
+import type { DenseEvaluation, EvalProtocolName } from '@ktlab/config';
 
 export const SCALE_NAMES = ['smoke', 'quick', 'medium', 'full'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
@@ -58,6 +58,11 @@ export interface Scale {
     trainLimit: number;
     /** Taps of the nonlinear protocol (default: every conv layer). */
     nonlinearLayers?: ('conv1' | 'conv2' | 'conv3' | 'conv4' | 'conv5')[];
+    /**
+     * Table 3's detection and segmentation columns (`evaluation.dense`): the rows that run them (the paper's headline
+     * rows; the others keep their config hashes) and the scene settings.
+     */
+    dense?: { rows: readonly StudyRow[]; settings: Partial<DenseEvaluation> };
   };
   /** Table 1 analog: CC+Jigsaw++ with these numbers of clusters (the main row's k is one of them). */
   clusterCounts: number[];
@@ -107,7 +112,14 @@ export const SCALES: Record<ScaleName, Scale> = {
     pretext: { epochs: 2, widthMultiplier: 0.25, imageSize: 48, batchSize: 64 },
     target: { epochs: 2, widthMultiplier: 0.25 },
     clustering: { k: 20, iterations: 10 },
-    evaluation: { protocols: ALL_PROTOCOLS, epochs: 5, trainEpochs: 1, trainLimit: 400 },
+    evaluation: {
+      protocols: ALL_PROTOCOLS,
+      epochs: 5,
+      trainEpochs: 1,
+      trainLimit: 400,
+      // Table 3's headline rows (Random, Supervised, CC+Jigsaw++) also transfer to detection and segmentation.
+      dense: { rows: ['random', 'supervised', 'cc-jigsaw++'], settings: { trainScenes: 1_000, testScenes: 250, epochs: 4 } },
+    },
     clusterCounts: [5, 10, 20, 50],
     domainAblation: true,
     // ≈ 4,850 CPU-seconds for the paper's 9 rows, extrapolated from measured stage costs (tools/study/TIMINGS.md)
