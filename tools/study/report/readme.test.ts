@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarize, type Table } from '@ktlab/study';
-import { readingSection } from './readme';
+import { planStudy, SCALES, summarize, type Table } from '@ktlab/study';
+import { readingSection, transferSection } from './readme';
 
 function table(id: string, title: string, means: number[]): Table {
   return {
@@ -36,5 +36,38 @@ describe('readingSection', () => {
 
   it('says nothing about chance when the class count is unknown', () => {
     expect(readingSection([nearChance], []).join('\n')).not.toContain('chance');
+  });
+});
+
+describe('transferSection', () => {
+  const plan = planStudy({ scale: SCALES.quick, dataRoot: '/data/cifar10' });
+  function transfer(columns: string[], means: Record<string, number[]>): Table {
+    const rows = Object.keys(means).map((key) => ({ key, label: key === 'cc-jigsaw++' ? 'CC+Jigsaw++' : key }));
+    return {
+      id: 'table3-transfer',
+      title: 'Table 3 analog — transfer',
+      caption: '',
+      rowHeader: 'Method',
+      rows,
+      columns,
+      cells: rows.map((row) => means[row.key]!.map((mean) => summarize([mean - 0.01, mean + 0.01]))),
+      best: rows.map(() => columns.map(() => false)),
+    };
+  }
+
+  it('says how much of the Random → Supervised gap CC+Jigsaw++ closes, per column, and what the scenes cannot say about VOC', () => {
+    const table = transfer(['detection mAP@0.5', 'segmentation mIoU'], { random: [0.2, 0.3], supervised: [0.4, 0.25], 'cc-jigsaw++': [0.35, 0.28] });
+    const text = transferSection(plan, [table]).join('\n');
+    expect(text).toContain('- detection mAP@0.5: Random 20.0%, CC+Jigsaw++ 35.0%, Supervised 40.0% (n = 2–2 seeds) — CC+Jigsaw++ closes 75% of the 20.0-point gap from Random to Supervised.');
+    expect(text).toContain('- segmentation mIoU: Random 30.0%, CC+Jigsaw++ 28.0%, Supervised 25.0% (n = 2–2 seeds) — Supervised is not above Random here');
+    expect(text).toContain('1,000 training scenes');
+    expect(text).toContain('not comparable with the paper');
+  });
+
+  it('is left out when the study has no transfer table or its scale runs no dense protocol', () => {
+    const table = transfer(['detection mAP@0.5'], { random: [0.2], supervised: [0.4], 'cc-jigsaw++': [0.3] });
+    expect(transferSection(plan, [])).toEqual([]);
+    const medium = planStudy({ scale: SCALES.medium, dataRoot: '/data/cifar10' });
+    expect(transferSection(medium, [table])).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ export interface ReadmeInput {
 /** A table whose best mean stays this close to chance cannot rank methods. */
 export const NEAR_CHANCE_POINTS = 0.1;
 
+const TRANSFER_TABLE_ID = 'table3-transfer';
+
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 function unique<T>(values: T[]): T[] {
@@ -185,7 +187,7 @@ export function readingSection(tables: readonly Table[], checks: readonly Orderi
   if (classes && classes > 1) {
     const chance = 1 / classes;
     // Top-1 has a chance level; mAP and mean IoU (the transfer table) have none comparable.
-    for (const table of tables.filter((t) => t.id !== 'table3-transfer')) {
+    for (const table of tables.filter((t) => t.id !== TRANSFER_TABLE_ID)) {
       const means = table.cells.flat().filter((summary): summary is Summary => summary !== undefined).map((summary) => summary.mean);
       if (!means.length) continue;
       const best = Math.max(...means);
@@ -226,6 +228,60 @@ export function readingSection(tables: readonly Table[], checks: readonly Orderi
   return lines;
 }
 
+/** Mean of a column for the row with this key, when the table has it. */
+function columnMean(table: Table, rowKey: string, column: string): Summary | undefined {
+  const r = table.rows.findIndex((row) => row.key === rowKey);
+  const c = table.columns.indexOf(column);
+  return r >= 0 && c >= 0 ? table.cells[r]![c] : undefined;
+}
+
+/**
+ * The paper's headline for Table 3 is how much of the gap from no pre-training (Random) to ImageNet labels
+ * (Supervised) knowledge transfer closes; the same fraction, from the transfer table's means, per column.
+ */
+function gapSentences(table: Table): string[] {
+  const lines: string[] = [];
+  for (const column of table.columns) {
+    const random = columnMean(table, 'random', column);
+    const supervised = columnMean(table, 'supervised', column);
+    const transferred = columnMean(table, 'cc-jigsaw++', column);
+    if (!random || !supervised || !transferred) continue;
+    const seeds = `n = ${Math.min(random.n, supervised.n, transferred.n)}–${Math.max(random.n, supervised.n, transferred.n)} seeds`;
+    const numbers = `Random ${pct(random.mean)}, CC+Jigsaw++ ${pct(transferred.mean)}, Supervised ${pct(supervised.mean)} (${seeds})`;
+    const gap = supervised.mean - random.mean;
+    if (gap <= 0) {
+      lines.push(`- ${column}: ${numbers} — Supervised is not above Random here, so there is no gap for the transfer to close.`);
+      continue;
+    }
+    const closed = (transferred.mean - random.mean) / gap;
+    lines.push(`- ${column}: ${numbers} — CC+Jigsaw++ closes ${Math.round(closed * 100)}% of the ${(gap * 100).toFixed(1)}-point gap from Random to Supervised.`);
+  }
+  return lines;
+}
+
+/** What the scene benchmark stands for, and how far it can speak for PASCAL VOC (issue #22). */
+export function transferSection(plan: StudyPlan, tables: readonly Table[]): string[] {
+  const table = tables.find((t) => t.id === TRANSFER_TABLE_ID);
+  const dense = plan.scale.evaluation.dense;
+  if (!table || !dense) return [];
+  const settings = plan.cells.find((cell) => cell.config.evaluation.dense)?.config.evaluation.dense;
+  const canvas = settings?.canvasSize ?? 96;
+  return [
+    '## Detection and segmentation (Table 3 analog) — what it can say about PASCAL VOC',
+    '',
+    `The paper scores transfer to PASCAL VOC 2007 detection (Fast R-CNN) and VOC 2012 segmentation (FCN). VOC cannot be downloaded here, so the ${dense.rows.length} headline rows (${dense.rows.map((row) => table.rows.find((r) => r.key === row)?.label ?? row).join(', ')}) are scored on scenes made from the evaluation images (libs/scenes): ${canvas}×${canvas} canvases with 2–4 CIFAR-10 images pasted on a background cut from another image, ${(settings?.trainScenes ?? 0).toLocaleString('en')} training scenes from the labelled training images and ${(settings?.testScenes ?? 0).toLocaleString('en')} test scenes from the test split, ${settings?.epochs ?? plan.scale.evaluation.trainEpochs} epoch(s) per head. Detection is a CenterNet-style heat-map + size head on conv5 (COCO mAP@0.5 and @[.5:.95]); segmentation an FCN-32s-style 1×1 classifier on conv5, upsampled (mean IoU over the 10 classes + background). "frozen" trains only the head; the other columns fine-tune the whole net, as the paper does.`,
+    '',
+    ...gapSentences(table),
+    '',
+    'What the analog can say: whether a method\'s conv features locate and label objects among others better than random features, and how much of the Random → Supervised gap a method closes, compared under identical heads, scenes and budgets. ' +
+      'What it cannot say: VOC numbers. Its objects are whole 32×32 images (their own backgrounds included, so masks are the pasted rectangles and boundaries are straight), ' +
+      'upscaled to a narrow range of sizes (a quarter to half the canvas) on 96-pixel scenes, where VOC has 20 classes at every scale in cluttered 500-pixel photographs with real occlusion and context; ' +
+      'the heads are one-layer heads on conv5 rather than Fast R-CNN with region proposals or a full FCN, and the nets are width-0.25 AlexNets trained on CIFAR-10 rather than ImageNet. ' +
+      'Absolute mAP and IoU here are therefore not comparable with the paper\'s; only the ordering of methods and the share of the gap closed are.',
+    '',
+  ];
+}
+
 export function readmeMarkdown(input: ReadmeInput): string {
   const { plan, results, tables, checks, plots } = input;
   return [
@@ -241,6 +297,7 @@ export function readmeMarkdown(input: ReadmeInput): string {
     '## Tables',
     '',
     ...tables.map(tableMarkdown),
+    ...transferSection(plan, tables),
     '## Plots',
     '',
     ...plots.flatMap((plot) => [`![${plot.caption}](${plot.file})`, '', `*${plot.caption}*`, '']),
