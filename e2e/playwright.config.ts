@@ -4,18 +4,18 @@
  */
 import { defineConfig } from '@playwright/test';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { e2eHome, e2eOutputDir, repoRoot as root } from './state';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.KTLAB_E2E_PORT ?? 3100);
-const home = `${root}/.ktlab/e2e`;
+// KTLAB_E2E_STATE (default .ktlab/e2e) and KTLAB_E2E_PG_PORT: a second e2e run beside another uses its own.
+const home = e2eHome();
 // Every e2e run starts from an empty state folder (database, admin credentials), as CI does. The config is
 // also loaded by each test worker; only the main process (no TEST_WORKER_INDEX) clears it, before the server starts.
 if (process.env.TEST_WORKER_INDEX === undefined && !process.env.KTLAB_E2E_KEEP_STATE) rmSync(home, { recursive: true, force: true });
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: '../test-results/e2e',
+  outputDir: e2eOutputDir(),
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,

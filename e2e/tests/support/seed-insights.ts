@@ -5,13 +5,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { sharedDir } from '@ktlab/config/paths';
+import { e2eHome } from '../../state';
 import { withClient } from './seed';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const artifactsDir = () => process.env.KTLAB_ARTIFACTS ?? join(process.env.KTLAB_HOME ?? `${root}/.ktlab/e2e`, 'artifacts');
+const artifactsDir = () => process.env.KTLAB_ARTIFACTS ?? join(process.env.KTLAB_HOME ?? e2eHome(), 'artifacts');
 // KTLAB_SHARED, else ../shared beside the repository: the rule every test and benchmark follows.
 export const CIFAR_TEST = join(sharedDir(), 'datasets', 'cifar10', 'test');
 

@@ -5,12 +5,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { e2eHome } from '../../state';
 import { insertSeries, withClient } from './seed';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const artifactsDir = () => process.env.KTLAB_ARTIFACTS ?? join(process.env.KTLAB_HOME ?? `${root}/.ktlab/e2e`, 'artifacts');
+const artifactsDir = () => process.env.KTLAB_ARTIFACTS ?? join(process.env.KTLAB_HOME ?? e2eHome(), 'artifacts');
 const id = (prefix: string) => `${prefix}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
 export interface SeededRun {

@@ -2,14 +2,12 @@
  * Direct database access for scenarios the UI cannot produce quickly: finished runs with evaluation
  * results (the pipeline takes hours on CPU) and a 1,000,000-point metric series.
  */
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SUMMARIZE_SERIES_SQL } from '@ktlab/api/series-resolution';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { e2eHome } from '../../state';
 
 export async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  process.env.KTLAB_HOME ??= `${root}/.ktlab/e2e`;
+  process.env.KTLAB_HOME ??= e2eHome();
   process.env.KTLAB_PG_PORT ??= process.env.KTLAB_E2E_PG_PORT ?? '54349';
   const { openDatabase } = await import('@ktlab/db');
   const database = await openDatabase();

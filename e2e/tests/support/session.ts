@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { e2eHome } from '../../state';
 
-/** The first admin's credentials, written by `npm start` into the e2e KTLAB_HOME on its first start. */
+/** The first admin's credentials, written by `npm start` into the e2e state folder (KTLAB_HOME) on its first start. */
 export function adminCredentials(): { email: string; password: string } {
-  const file = fileURLToPath(new URL('../../../.ktlab/e2e/admin-credentials', import.meta.url));
+  const file = join(e2eHome(), 'admin-credentials');
   const fields = Object.fromEntries(
     readFileSync(file, 'utf8')
       .trim()
