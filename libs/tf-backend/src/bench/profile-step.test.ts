@@ -22,6 +22,13 @@ describe('formatStepProfile', () => {
         { kernel: 'Reshape', calls: 3, ms: 0.06 },
         { kernel: 'Identity', calls: 2, ms: 0.04 },
       ],
+      shapes: [
+        { kernel: 'Conv2D', inputs: '[4,8,8,3] [3,3,3,8]', calls: 3, ms: 60 },
+        { kernel: 'Conv2D', inputs: '[4,8,8,8] [3,3,8,8]', calls: 1, ms: 30 },
+        { kernel: 'Relu', inputs: '[4,8,8,8]', calls: 5, ms: 9.9 },
+        { kernel: 'Reshape', inputs: '[4,8,8,8] []', calls: 3, ms: 0.06 },
+        { kernel: 'Identity', inputs: '[8]', calls: 2, ms: 0.04 },
+      ],
     };
     const lines = formatStepProfile(profile, 0.01).split('\n');
     expect(lines[0]).toBe('alexnet, batch 4: step 105 ms (profiled), kernels 100 ms');
@@ -29,6 +36,12 @@ describe('formatStepProfile', () => {
     expect(lines[3]).toMatch(/^Relu\s+5\s+9\.9\s+9\.9%$/);
     expect(lines[4]).toMatch(/^other \(2 kernels\)\s+5\s+0\.1\s+0\.1%$/);
     expect(lines).toHaveLength(5);
+
+    const byShape = formatStepProfile(profile, 0.01, true).split('\n');
+    expect(byShape[2]).toMatch(/^Conv2D\s+3\s+60\.0\s+60\.0% {2}\[4,8,8,3\] \[3,3,3,8\]$/);
+    expect(byShape[3]).toMatch(/^Conv2D\s+1\s+30\.0\s+30\.0% {2}\[4,8,8,8\] \[3,3,8,8\]$/);
+    expect(byShape[5]).toMatch(/^other \(2 rows\)\s+5\s+0\.1\s+0\.1%$/);
+    expect(byShape).toHaveLength(6);
   });
 });
 
@@ -58,6 +71,9 @@ describe('profileTrainingStep', () => {
       expect(calls('Conv2DBackpropFilter')).toBe(2);
       expect(profile.kernels.filter((k) => k.kernel.endsWith('__op'))).toEqual([]);
       expect(profile.kernelMs).toBeCloseTo(profile.kernels.reduce((sum, k) => sum + k.ms, 0), 6);
+      // By shape: the two convolutions (and their gradients) are told apart, and the time is the same in all.
+      expect(profile.shapes.filter((k) => k.kernel === 'Conv2DBackpropFilter').map((k) => k.inputs).sort()).toEqual(['[2,12,12,3] [2,12,12,4]', '[2,6,6,4] [2,6,6,8]']);
+      expect(profile.shapes.reduce((sum, k) => sum + k.ms, 0)).toBeCloseTo(profile.kernelMs, 6);
       expect(profile).toMatchObject({ net: 'tiny', batch: 2 });
       for (let i = 1; i < profile.kernels.length; i++) expect(profile.kernels[i - 1].ms).toBeGreaterThanOrEqual(profile.kernels[i].ms);
     } finally {

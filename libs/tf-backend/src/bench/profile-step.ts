@@ -11,6 +11,12 @@ export interface KernelTime {
   ms: number;
 }
 
+/** One kernel on one set of input shapes, e.g. Multiply on [128,16,16,256] × [256]. */
+export interface KernelShapeTime extends KernelTime {
+  /** The input shapes, e.g. "[128,16,16,256] [256]". */
+  inputs: string;
+}
+
 export interface StepProfile {
   net: string;
   batch: number;
@@ -20,6 +26,8 @@ export interface StepProfile {
   kernelMs: number;
   /** Slowest first. */
   kernels: KernelTime[];
+  /** The same time split by input shapes, slowest first. */
+  shapes: KernelShapeTime[];
 }
 
 /** Profiles one call of `step` (one training step of `net` on `batch` examples; it must dispose what it makes). */
@@ -30,6 +38,7 @@ export async function profileTrainingStep(net: string, batch: number, step: () =
   });
   const stepMs = performance.now() - started;
   const byKernel = new Map<string, KernelTime>();
+  const byShape = new Map<string, KernelShapeTime>();
   for (const kernel of profile.kernels) {
     // `<op>__op` records an op with a custom gradient (fusedConv2d, softmaxCrossEntropy) as a whole; the kernels
     // it ran are recorded too, so counting it would count their time twice.
@@ -38,27 +47,38 @@ export async function profileTrainingStep(net: string, batch: number, step: () =
     entry.calls += 1;
     entry.ms += kernel.kernelTimeMs as number;
     byKernel.set(kernel.name, entry);
+    const inputs = kernel.inputShapes.map((shape) => `[${shape ? shape.join(',') : ''}]`).join(' ');
+    const key = `${kernel.name} ${inputs}`;
+    const shaped = byShape.get(key) ?? { kernel: kernel.name, inputs, calls: 0, ms: 0 };
+    shaped.calls += 1;
+    shaped.ms += kernel.kernelTimeMs as number;
+    byShape.set(key, shaped);
   }
   const kernels = [...byKernel.values()].sort((a, b) => b.ms - a.ms);
-  return { net, batch, stepMs, kernelMs: kernels.reduce((sum, k) => sum + k.ms, 0), kernels };
+  const shapes = [...byShape.values()].sort((a, b) => b.ms - a.ms);
+  return { net, batch, stepMs, kernelMs: kernels.reduce((sum, k) => sum + k.ms, 0), kernels, shapes };
 }
 
-/** Kernels under `minShare` of the step are summed into one "other" row. */
-export function formatStepProfile(profile: StepProfile, minShare = 0.002): string {
+/**
+ * Kernels under `minShare` of the step are summed into one "other" row. `byShape`: one row per kernel and input
+ * shapes (the `shapes` list) instead of one per kernel.
+ */
+export function formatStepProfile(profile: StepProfile, minShare = 0.002, byShape = false): string {
   const lines = [
     `${profile.net}, batch ${profile.batch}: step ${profile.stepMs.toFixed(0)} ms (profiled), kernels ${profile.kernelMs.toFixed(0)} ms`,
     `${'kernel'.padEnd(26)}${'calls'.padStart(6)}${'ms'.padStart(10)}${'share'.padStart(8)}`,
   ];
   const share = (ms: number) => `${((100 * ms) / Math.max(profile.kernelMs, 1e-9)).toFixed(1)}%`;
-  const shown = profile.kernels.filter((k) => k.ms >= minShare * profile.kernelMs);
-  const rest = profile.kernels.filter((k) => k.ms < minShare * profile.kernelMs);
-  for (const { kernel, calls, ms } of shown) {
-    lines.push(`${kernel.padEnd(26)}${String(calls).padStart(6)}${ms.toFixed(1).padStart(10)}${share(ms).padStart(8)}`);
+  const rows: (KernelTime & { inputs?: string })[] = byShape ? profile.shapes : profile.kernels;
+  const shown = rows.filter((k) => k.ms >= minShare * profile.kernelMs);
+  const rest = rows.filter((k) => k.ms < minShare * profile.kernelMs);
+  for (const { kernel, calls, ms, inputs } of shown) {
+    lines.push(`${kernel.padEnd(26)}${String(calls).padStart(6)}${ms.toFixed(1).padStart(10)}${share(ms).padStart(8)}${inputs === undefined ? '' : `  ${inputs}`}`);
   }
   if (rest.length > 0) {
     const ms = rest.reduce((sum, k) => sum + k.ms, 0);
     const calls = rest.reduce((sum, k) => sum + k.calls, 0);
-    lines.push(`${`other (${rest.length} kernels)`.padEnd(26)}${String(calls).padStart(6)}${ms.toFixed(1).padStart(10)}${share(ms).padStart(8)}`);
+    lines.push(`${`other (${rest.length} ${byShape ? 'rows' : 'kernels'})`.padEnd(26)}${String(calls).padStart(6)}${ms.toFixed(1).padStart(10)}${share(ms).padStart(8)}`);
   }
   return lines.join('\n');
 }
