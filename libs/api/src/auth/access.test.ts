@@ -22,6 +22,7 @@ describe('access control', () => {
       anon.runs.create({ method: 'smoke', config: smoke }),
       anon.runs.metricSeries({ runId, key: 'loss' }),
       anon.runs.compare({ ids: [runId, runId] }),
+      anon.runs.compareSeries({ ids: [runId, runId] }),
       anon.runs.delete({ ids: [runId] }),
       anon.projects.list(),
       anon.benchmarks.options({}),
@@ -53,6 +54,7 @@ describe('access control', () => {
     await expect(other.runs.restore({ ids: [runId] })).rejects.toMatchObject(notFound);
     const own = await other.runs.create({ projectSlug: 'elsewhere', method: 'smoke', config: smoke });
     await expect(other.runs.compare({ ids: [own.id, runId] })).rejects.toMatchObject(notFound);
+    await expect(other.runs.compareSeries({ ids: [own.id, runId] })).rejects.toMatchObject(notFound);
     const watching = await other.runs.watch({ runId });
     await expect(watching[Symbol.asyncIterator]().next()).rejects.toMatchObject(notFound);
     // Project-scoped procedures name the project, and membership is checked.

@@ -14,11 +14,17 @@ export interface MetricKeySummary {
  * costs as little as a single value.
  */
 export async function metricKeySummaries(db: Db, runId: string): Promise<MetricKeySummary[]> {
-  return db.$queryRaw<MetricKeySummary[]>`
-    SELECT s.key,
+  return (await metricKeySummariesOfRuns(db, [runId]))[0];
+}
+
+/** metricKeySummaries of several runs in one query, in the order of `runIds` (a run without metrics: []). */
+export async function metricKeySummariesOfRuns(db: Db, runIds: readonly string[]): Promise<MetricKeySummary[][]> {
+  const rows = await db.$queryRaw<(MetricKeySummary & { runId: string })[]>`
+    SELECT s."runId", s.key,
       (SELECT count(*)::int FROM (SELECT 1 FROM "MetricPoint" p WHERE p."seriesId" = s.id LIMIT 2) two) AS points,
       (SELECT p.value FROM "MetricPoint" p WHERE p."seriesId" = s.id ORDER BY p.step DESC LIMIT 1) AS last
     FROM "MetricSeries" s
-    WHERE s."runId" = ${runId} AND EXISTS (SELECT 1 FROM "MetricPoint" p WHERE p."seriesId" = s.id)
+    WHERE s."runId" = ANY(${[...runIds]}::text[]) AND EXISTS (SELECT 1 FROM "MetricPoint" p WHERE p."seriesId" = s.id)
     ORDER BY s.key`;
+  return runIds.map((runId) => rows.filter((row) => row.runId === runId).map(({ key, points, last }) => ({ key, points, last })));
 }

@@ -4,6 +4,8 @@ import { cancelRunHandler } from './cancel.handler';
 import { runShardsHandler } from './shards.handler';
 import { runClustersHandler } from './clusters.handler';
 import { runClustersInput } from './clusters.schema';
+import { compareSeriesHandler } from './compare-series.handler';
+import { compareSeriesInput } from './compare-series.schema';
 import { compareRunsHandler } from './compare.handler';
 import { compareInput } from './compare.schema';
 import { createSweepHandler } from './create-sweep.handler';
@@ -41,6 +43,8 @@ export const runsRouter = router({
   restore: userProcedure.input(runIdsInput).mutation(restoreRunsHandler),
   setTags: userProcedure.input(setTagsInput).mutation(setTagsHandler),
   compare: userProcedure.input(compareInput).query(compareRunsHandler),
+  /** The series of the curves runs.compare shows, downsampled, for all its runs and keys at once. */
+  compareSeries: userProcedure.input(compareSeriesInput).query(compareSeriesHandler),
   metricSeries: userProcedure.input(metricSeriesInput).query(metricSeriesHandler),
   /** The run's log lines, a page at a time from the newest. */
   logs: userProcedure.input(runLogsInput).query(runLogsHandler),
