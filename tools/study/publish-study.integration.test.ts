@@ -11,7 +11,7 @@ import { startApiServer } from '@ktlab/api';
 import { createTestApi, TEST_PASSWORD, type TestApi } from '@ktlab/api/testing';
 import { signIn } from '@ktlab/publish';
 import { writeCellResult } from './cell-files';
-import { planStudy, SCALES, type StudyCell, studyTables } from '@ktlab/study';
+import { planStudy, SCALES, type StudyCell, studyTables, TRANSFER_COLUMNS } from '@ktlab/study';
 import { publishStudy } from './publish-study';
 import { loadStudyResults } from './report/load-results';
 import { syntheticCell, paperLikeValue } from '@ktlab/study/testing';
@@ -93,9 +93,9 @@ describe('publishStudy', () => {
       'table2-domain': (domain) => (domain === 'main' ? 'cc-jigsaw++' : `cc-jigsaw++ ${domain}`),
     };
     const protocolOf: Record<string, 'linear' | 'nonlinear' | 'finetune'> = { 'table6-nonlinear': 'nonlinear', 'table3-finetune': 'finetune' };
-    expect(report.map((table) => table.id).sort()).toEqual(Object.keys(methodOf).sort());
+    expect(report.map((table) => table.id).sort()).toEqual([...Object.keys(methodOf), 'table3-transfer'].sort());
     let compared = 0;
-    for (const table of report) {
+    for (const table of report.filter((t) => t.id !== 'table3-transfer')) {
       const portal = await api.user.benchmarks.table({ dataset: 'test', study: 'quick', columns: { by: 'layer', protocol: protocolOf[table.id] ?? 'linear' } });
       table.rows.forEach((row, r) => {
         const portalRow = portal.rows.find((candidate) => candidate.method === methodOf[table.id]!(row.key));
@@ -114,6 +114,26 @@ describe('publishStudy', () => {
     }
     // 4 rows × (5 + 5 + 1) main columns; 4 k × 5 and 4 domain rows × 5 linear columns
     expect(compared).toBe(4 * 11 + 4 * 5 + 4 * 5);
+
+    // Table 3's transfer columns: classification from the main runs, detection and segmentation from the transfer
+    // runs, which the benchmark view shows on the same method's row.
+    const transfer = report.find((table) => table.id === 'table3-transfer')!;
+    expect(transfer.rows.map((row) => row.key)).toEqual(['random', 'supervised', 'jigsaw', 'cc-jigsaw++']);
+    let transferCompared = 0;
+    for (const spec of TRANSFER_COLUMNS) {
+      const portal = await api.user.benchmarks.table({ dataset: 'test', study: 'quick', metric: spec.metric, columns: { by: 'layer', protocol: spec.protocol } });
+      const c = transfer.columns.indexOf(spec.column);
+      transfer.rows.forEach((row, r) => {
+        const expected = transfer.cells[r]![c];
+        const actual = portal.rows.find((candidate) => candidate.method === row.key)?.cells[spec.layer];
+        expect(actual?.n, `${spec.column} ${row.key}`).toBe(expected?.n);
+        if (!expected) return;
+        expect(actual!.mean).toBeCloseTo(expected.mean, 12);
+        transferCompared++;
+      });
+    }
+    // Jigsaw has no transfer cell: its classification column only; the three headline rows have all six columns
+    expect(transferCompared).toBe(3 * 6 + 1);
     const jigsaw = (await api.user.benchmarks.table({ dataset: 'test', study: 'quick', columns: { by: 'layer', protocol: 'linear' } })).rows.find((row) => row.method === 'jigsaw')!;
     expect(jigsaw.cells.conv1!.n).toBe(2);
     const linear = await api.user.benchmarks.table({ dataset: 'test', study: 'quick', columns: { by: 'layer', protocol: 'linear' } });
@@ -131,7 +151,7 @@ describe('publishStudy', () => {
       writeCellResult(join(dir, 'random-s0'), onPortal);
       writeCellResult(join(dir, 'random-s1'), { ...syntheticCell(plan.cells.find((cell) => cell.id === 'random-s1')!, paperLikeValue), configHash: 'another' });
       const session = await signIn({ portalUrl: server.url, email: 'default-owner@test.ktlab', password: TEST_PASSWORD });
-      const summary = await publishStudy({ plan: { ...plan, cells: plan.cells.filter((cell) => cell.row === 'random') }, studyDir: dir, session, log: () => undefined });
+      const summary = await publishStudy({ plan: { ...plan, cells: plan.cells.filter((cell) => cell.row === 'random' && cell.group === 'main') }, studyDir: dir, session, log: () => undefined });
       expect(summary.published).toEqual([]);
       expect(summary.skipped).toEqual([
         { id: 'random-s0', reason: 'ran on the portal (run run-on-portal)' },

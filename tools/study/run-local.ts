@@ -2,9 +2,10 @@
  * Runs a study's cells on this machine, one after another, in-process (runPipeline). Each cell has its own folder
  * under `.ktlab/study/<scale>/<cell-id>/`; a finished cell (its `cell.json` names the same config) is skipped, a
  * half-finished one resumes from its stage checkpoints. A pretext network another cell already trained with the
- * identical prefix config is copied in instead of trained again.
+ * identical prefix config is copied in instead of trained again, and a transfer cell evaluates the networks its main
+ * cell trained.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -45,6 +46,32 @@ function reusePretext(from: string, to: string): boolean {
   mkdirSync(join(to, 'stages'), { recursive: true });
   cpSync(join(from, 'pretext', 'trunk'), join(to, 'pretext', 'trunk'), { recursive: true });
   cpSync(record, join(to, 'stages', 'pretext.json'));
+  return true;
+}
+
+/** Time spent in earlier, interrupted attempts of a cell (so a resumed cell's wall time is the whole of it). */
+const ATTEMPTS_FILE = 'attempts-seconds.json';
+
+/** What a run folder holds besides its trained stages: the evaluation and the study's own files. */
+const NOT_TRAINING = new Set(['eval', 'figures', 'stages', 'config.json', 'cell.json', 'results.json', ATTEMPTS_FILE]);
+
+/**
+ * Copies every finished stage before the evaluation (records, networks, features, labels) from the main cell's
+ * folder, when that folder ran the transfer cell's training config (they differ only in `evaluation`) and its
+ * target network is trained; the pipeline then restores them and runs only the evaluation.
+ */
+export function reuseTrainedNetworks(from: string, to: string, mainConfig: StudyCell['config']): boolean {
+  const configFile = join(from, 'config.json');
+  if (!existsSync(configFile) || configHash(JSON.parse(readFileSync(configFile, 'utf8')) as StudyCell['config']) !== configHash(mainConfig)) return false;
+  if (!existsSync(join(from, 'stages', 'cluster-classification.json'))) return false;
+  if (existsSync(join(to, 'stages', 'cluster-classification.json'))) return false;
+  for (const entry of readdirSync(from)) {
+    if (!NOT_TRAINING.has(entry)) cpSync(join(from, entry), join(to, entry), { recursive: true });
+  }
+  mkdirSync(join(to, 'stages'), { recursive: true });
+  for (const record of readdirSync(join(from, 'stages'))) {
+    if (record !== 'eval.json') cpSync(join(from, 'stages', record), join(to, 'stages', record));
+  }
   return true;
 }
 
@@ -92,7 +119,11 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
       const reused: string[] = [];
       const key = pretextKey(cell.config);
       const owner = key ? pretextOwners.get(key) : undefined;
-      if (owner && owner !== cell.id && reusePretext(cellDir(studyDir, owner), dir)) {
+      const main = cell.evaluates ? plan.cells.find((other) => other.id === cell.evaluates) : undefined;
+      if (main && reuseTrainedNetworks(cellDir(studyDir, main.id), dir, main.config)) {
+        reused.push(`networks from ${main.id}`);
+        say(`${cell.id}: evaluating the networks ${main.id} trained (identical config up to the evaluation)`);
+      } else if (owner && owner !== cell.id && reusePretext(cellDir(studyDir, owner), dir)) {
         reused.push(`pretext from ${owner}`);
         say(`${cell.id}: pretext network reused from ${owner} (identical seed, data and pretext settings)`);
       }
@@ -196,8 +227,6 @@ export function setAsideIfOtherConfig(dir: string, cell: StudyCell): string | un
   return target;
 }
 
-/** Time spent in earlier, interrupted attempts of a cell (so a resumed cell's wall time is the whole of it). */
-const ATTEMPTS_FILE = 'attempts-seconds.json';
 
 function previousSeconds(dir: string): number {
   const file = join(dir, ATTEMPTS_FILE);

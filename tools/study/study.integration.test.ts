@@ -72,4 +72,34 @@ describe('study end to end', () => {
     expect(existsSync(join(outDir, 'accuracy-per-layer-linear.png'))).toBe(true);
     expect(readFileSync(join(outDir, 'tables.md'), 'utf8')).toMatch(/\| Random \| \*\*\d+\.\d\*\* \| \*\*\d+\.\d\*\* \|/);
   }, 120_000);
+
+  it('evaluates the main cell\'s networks in its transfer cell (detection and segmentation only) and reports Table 3', async () => {
+    if (!existsSync(join(root, 'data', 'test'))) {
+      await writeSplit('train', 20);
+      await writeSplit('test', 10);
+    }
+    const withTransfer: Scale = { ...tiny, evaluation: { ...tiny.evaluation, dense: { rows: ['random'], settings: { canvasSize: 32, trainScenes: 6, testScenes: 3, epochs: 1 } } } };
+    const plan = planStudy({ scale: withTransfer, dataRoot: join(root, 'data') });
+    expect(plan.cells.map((cell) => cell.id)).toEqual(['random-s0', 'transfer-random-s0']);
+    const studyDir = join(root, 'study-transfer');
+    const summary = await runLocally({ plan, studyDir, cacheDir: join(root, 'cache'), signal: new AbortController().signal, quiet: true });
+    expect(summary).toEqual({ ran: ['random-s0', 'transfer-random-s0'], skipped: [], failed: [] });
+
+    const transfer = readCellResult(join(studyDir, 'transfer-random-s0'))!;
+    expect(transfer.reused).toEqual(['networks from random-s0']);
+    expect([...new Set(transfer.results.map((r) => `${r.protocol}/${r.layer}`))].sort()).toEqual(['detection/all', 'detection/frozen', 'segmentation/all', 'segmentation/frozen']);
+    // the target stage was restored from the main cell's folder, not run again
+    expect(Object.keys(transfer.stageSeconds)).toEqual(['eval']);
+    expect(readFileSync(join(studyDir, 'transfer-random-s0', 'target', 'model', 'weights.bin'))).toEqual(readFileSync(join(studyDir, 'random-s0', 'target', 'model', 'weights.bin')));
+
+    const outDir = join(root, 'report-transfer');
+    await writeReport({ plan, results: loadStudyResults(plan, studyDir), outDir });
+    const readme = readFileSync(join(outDir, 'README.md'), 'utf8');
+    expect(readme).toContain('### Table 3 analog — transfer: classification, detection, segmentation');
+    const transferTable = readme.slice(readme.indexOf('### Table 3 analog — transfer'), readme.indexOf('## Detection and segmentation'));
+    // no fine-tuning in this tiny scale: the detection and segmentation columns (fine-tuned, then frozen) only
+    expect(transferTable).toMatch(/\| Method \| detection mAP@0\.5 \| detection mAP@\[\.5:\.95\] \| segmentation mIoU \| detection mAP@0\.5, frozen \| segmentation mIoU, frozen \| n \|/);
+    expect(transferTable).toMatch(/\| Random( \| \*\*\d+\.\d\*\*){5} \| 1 \|/);
+    expect(readme).toContain('## Detection and segmentation (Table 3 analog)');
+  }, 180_000);
 });

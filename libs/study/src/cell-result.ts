@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { evalResultSchema } from '@ktlab/config';
-import { configHash, type StudyCell } from './plan';
+import { CELL_GROUPS, configHash, type StudyCell } from './plan';
 
 export const machineSchema = z.object({
   cpuModel: z.string(),
@@ -25,7 +25,7 @@ export type MachineInfo = z.infer<typeof machineSchema>;
 export const cellResultSchema = z.object({
   version: z.literal(1),
   id: z.string(),
-  group: z.enum(['main', 'clusters', 'domain']),
+  group: z.enum(CELL_GROUPS),
   row: z.string(),
   rowName: z.string(),
   seed: z.number().int(),

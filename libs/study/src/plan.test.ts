@@ -30,11 +30,9 @@ describe('planStudy', () => {
       expect(cell.config.evaluation.train).toMatchObject({ path: `${dataRoot}/train`, limit: 1_000 });
       expect(cell.config.pretext.widthMultiplier).toBe(0.25);
       expect(cell.config.target.epochs).toBe(2);
-      const dense = cell.group === 'main' && ['random', 'supervised', 'cc-jigsaw++'].includes(cell.row);
-      expect(cell.config.evaluation.protocols).toEqual(
-        cell.group !== 'main' ? ['linear'] : dense ? ['linear', 'nonlinear', 'finetune', 'detection', 'segmentation'] : ['linear', 'nonlinear', 'finetune'],
-      );
-      if (dense) expect(cell.config.evaluation.dense).toMatchObject({ ...SCALES.quick.evaluation.dense!.settings, modes: ['frozen', 'finetune'] });
+      const protocols = { main: ['linear', 'nonlinear', 'finetune'], transfer: ['detection', 'segmentation'], clusters: ['linear'], domain: ['linear'] }[cell.group];
+      expect(cell.config.evaluation.protocols).toEqual(protocols);
+      if (cell.group === 'transfer') expect(cell.config.evaluation.dense).toMatchObject({ ...SCALES.quick.evaluation.dense!.settings, modes: ['frozen', 'finetune'] });
       else expect(cell.config.evaluation.dense).toBeUndefined();
     }
     const vgg = plan.cells.find((cell) => cell.id === 'cc-vgg-jigsaw++-s1')!;
@@ -46,12 +44,26 @@ describe('planStudy', () => {
     expect(plan.cells.find((cell) => cell.id === 'k5-s2')!.config.clustering.k).toBe(5);
   });
 
-  it('adds detection and segmentation to the headline rows only, so the other rows\' configs (and hashes) stay as they were', () => {
-    const withoutDense = { ...SCALES.quick, evaluation: { ...SCALES.quick.evaluation, dense: undefined } };
-    const plain = planStudy({ scale: withoutDense, dataRoot });
+  it('gives the headline rows a transfer cell that evaluates the main cell\'s networks by detection and segmentation only', () => {
     const plan = planStudy({ scale: SCALES.quick, dataRoot });
-    const changed = plan.cells.filter((cell) => configHash(cell.config) !== configHash(plain.cells.find((other) => other.id === cell.id)!.config));
-    expect(changed.map((cell) => cell.id).sort()).toEqual(['cc-jigsaw++-s0', 'cc-jigsaw++-s1', 'cc-jigsaw++-s2', 'random-s0', 'random-s1', 'random-s2', 'supervised-s0', 'supervised-s1', 'supervised-s2']);
+    const transfers = plan.cells.filter((cell) => cell.group === 'transfer');
+    expect(transfers.map((cell) => cell.id).sort()).toEqual(
+      ['cc-jigsaw++', 'random', 'supervised'].flatMap((row) => [0, 1, 2].map((seed) => `transfer-${row}-s${seed}`)).sort(),
+    );
+    for (const cell of transfers) {
+      const main = plan.cells.find((other) => other.id === cell.evaluates)!;
+      expect(main).toMatchObject({ group: 'main', row: cell.row, seed: cell.seed });
+      // everything up to the evaluation is the main cell's, so its trained networks can be evaluated as they are
+      const { evaluation: _e, ...trained } = cell.config;
+      const { evaluation: _m, ...mainTrained } = main.config;
+      expect(trained).toEqual(mainTrained);
+      expect({ ...cell.config.evaluation, protocols: undefined, dense: undefined }).toEqual({ ...main.config.evaluation, protocols: undefined, dense: undefined });
+    }
+    // the main cells' configs (and so the hashes of cells already run) do not change
+    const withoutDense = planStudy({ scale: { ...SCALES.quick, evaluation: { ...SCALES.quick.evaluation, dense: undefined } }, dataRoot });
+    expect(withoutDense.cells.map((cell) => [cell.id, configHash(cell.config)])).toEqual(
+      plan.cells.filter((cell) => cell.group !== 'transfer').map((cell) => [cell.id, configHash(cell.config)]),
+    );
   });
 
   it('clusters half A and pseudo-labels half A, half B or the test images in the domain ablation', () => {
@@ -65,7 +77,7 @@ describe('planStudy', () => {
 
   it('honours --seeds and --only, and runs ablations only with CC+Jigsaw++', () => {
     const plan = planStudy({ scale: SCALES.quick, dataRoot, seeds: 2, only: ['random', 'jigsaw'] });
-    expect(plan.cells.map((cell) => cell.id)).toEqual(['random-s0', 'jigsaw-s0', 'random-s1', 'jigsaw-s1']);
+    expect(plan.cells.map((cell) => cell.id)).toEqual(['random-s0', 'jigsaw-s0', 'random-s1', 'jigsaw-s1', 'transfer-random-s0', 'transfer-random-s1']);
     expect(planStudy({ scale: SCALES.smoke, dataRoot }).cells.map((cell) => cell.id)).toEqual(['random-s0', 'cc-jigsaw++-s0', 'k5-s0']);
   });
 
@@ -131,10 +143,11 @@ describe('parseCellId', () => {
       }
     }
     expect(parseCellId('cc-vgg-jigsaw++-s12')).toMatchObject({ row: 'cc-vgg-jigsaw++', seed: 12, group: 'main' });
+    expect(parseCellId('transfer-cc-jigsaw++-s1')).toMatchObject({ row: 'cc-jigsaw++', seed: 1, group: 'transfer', evaluates: 'cc-jigsaw++-s1' });
   });
 
   it('refuses ids the plan never gives', () => {
-    for (const id of ['', 'jigsaw', 'jigsaw-s', 'jigsaw-s01', 'nope-s0', 'k0-s0', 'k05-s1', 'domain-half-B-half-A-s0', 'domain-half-A→half-B-s0', 'jigsaw-s0-extra']) {
+    for (const id of ['', 'jigsaw', 'jigsaw-s', 'jigsaw-s01', 'nope-s0', 'k0-s0', 'k05-s1', 'domain-half-B-half-A-s0', 'domain-half-A→half-B-s0', 'jigsaw-s0-extra', 'transfer-s0', 'transfer-nope-s0']) {
       expect(parseCellId(id), id).toBeUndefined();
     }
   });

@@ -7,7 +7,9 @@ import { findPreset, pipelineConfigSchema, type DatasetRefInput, type PipelineCo
 import { STUDY_ROWS, type Scale, type StudyRow } from './scales';
 import { sha256Hex } from './sha256';
 
-export type CellGroup = 'main' | 'clusters' | 'domain';
+/** Main cells (row × seed), their detection/segmentation transfer cells, and the two ablations (Tables 1–2). */
+export const CELL_GROUPS = ['main', 'transfer', 'clusters', 'domain'] as const;
+export type CellGroup = (typeof CELL_GROUPS)[number];
 
 /** Table 2 analog: where CC+Jigsaw++ clusters and where its pseudo-labels (the target's training set) come from. */
 export const DOMAIN_VARIANTS = ['half-A→half-A', 'half-A→half-B', 'half-A→test'] as const;
@@ -24,6 +26,8 @@ export interface StudyCell {
   /** Number of clusters (cluster-classification rows). */
   k?: number;
   domain?: DomainVariant;
+  /** A transfer cell: the main cell whose trained networks it evaluates (`random-s0` for `transfer-random-s0`). */
+  evaluates?: string;
   config: PipelineConfig;
 }
 
@@ -70,15 +74,13 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
   input.pretext = input.pretext?.task === 'none' ? { ...input.pretext, widthMultiplier, imageSize } : { ...input.pretext, ...scale.pretext };
   input.target = { ...input.target, ...scale.target };
   input.clustering = { ...input.clustering, ...scale.clustering };
-  const dense = scale.evaluation.dense?.rows.includes(row) ? scale.evaluation.dense.settings : undefined;
   input.evaluation = {
     ...input.evaluation,
-    protocols: dense ? [...scale.evaluation.protocols, 'detection', 'segmentation'] : scale.evaluation.protocols,
+    protocols: scale.evaluation.protocols,
     epochs: scale.evaluation.epochs,
     trainEpochs: scale.evaluation.trainEpochs,
     trainLimit: scale.evaluation.trainLimit,
     ...(scale.evaluation.nonlinearLayers ? { nonlinearLayers: scale.evaluation.nonlinearLayers } : {}),
-    ...(dense ? { dense } : {}),
     // The heads learn from labelled train images and are scored on the test split.
     train: splitRef(dataRoot, 'train', scale.evalTrainImages),
     test: splitRef(dataRoot, 'test', scale.testImages),
@@ -91,10 +93,18 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
   return parsed.data;
 }
 
-/** Tables 1 and 2 report linear probes only: the ablation cells skip the (costlier) trained and dense heads. */
+/** Tables 1 and 2 report linear probes only: the ablation cells skip the (costlier) nonlinear and fine-tuning heads. */
 function linearOnly(config: PipelineConfig): PipelineConfig['evaluation'] {
-  const { dense: _dense, ...evaluation } = config.evaluation;
-  return { ...evaluation, protocols: ['linear'] };
+  return { ...config.evaluation, protocols: ['linear'] };
+}
+
+/**
+ * Table 3's detection and segmentation columns for a main cell: the same config (so the same networks), evaluated
+ * by the dense protocols only. Its own cell, so the main cell's config and hash stay as they were, and a study run
+ * locally evaluates the networks the main cell already trained instead of training them again.
+ */
+function withDenseTransfer(config: PipelineConfig, dense: NonNullable<Scale['evaluation']['dense']>): PipelineConfig {
+  return pipelineConfigSchema.parse({ ...config, evaluation: { ...config.evaluation, protocols: ['detection', 'segmentation'], dense: dense.settings } });
 }
 
 function withClusters(config: PipelineConfig, k: number): PipelineConfig {
@@ -137,6 +147,15 @@ export function planStudy(options: PlanOptions): StudyPlan {
       cells.push({ id: `${row}-s${seed}`, group: 'main', row, rowName: findPreset(row).name, seed, config: cellConfig(scale, dataRoot, row, seed), ...kOf(row, scale) });
     }
   }
+  const dense = scale.evaluation.dense;
+  if (dense) {
+    for (const seed of seedList) {
+      for (const row of rows.filter((name) => dense.rows.includes(name))) {
+        const main = cells.find((cell) => cell.id === `${row}-s${seed}`)!;
+        cells.push({ id: `transfer-${main.id}`, group: 'transfer', row, rowName: main.rowName, seed, ...kOf(row, scale), evaluates: main.id, config: withDenseTransfer(main.config, dense) });
+      }
+    }
+  }
   if (rows.includes(ABLATION_ROW)) {
     const rowName = findPreset(ABLATION_ROW).name;
     for (const seed of seedList) {
@@ -165,8 +184,8 @@ function kOf(row: StudyRow, scale: Scale): { k?: number } {
 export type CellIdentity = Omit<StudyCell, 'config'>;
 
 /**
- * Who a cell is, from its id alone: `jigsaw-s1` (a main row), `k50-s0` (the number-of-clusters ablation),
- * `domain-half-A-half-B-s2` (the cluster-domain ablation); undefined for an id the plan never gives. A main
+ * Who a cell is, from its id alone: `jigsaw-s1` (a main row), `transfer-random-s0` (its detection and segmentation),
+ * `k50-s0` (the number-of-clusters ablation), `domain-half-A-half-B-s2` (the cluster-domain ablation); undefined for an id the plan never gives. A main
  * CC row's k and a domain cell's k are the scale's, which the id does not say: they are left out.
  */
 export function parseCellId(id: string): CellIdentity | undefined {
@@ -178,6 +197,8 @@ export function parseCellId(id: string): CellIdentity | undefined {
   if (clusters) return { id, group: 'clusters', row: ABLATION_ROW, rowName: findPreset(ABLATION_ROW).name, seed, k: Number(clusters[1]) };
   const domain = DOMAIN_VARIANTS.find((variant) => head === `domain-${domainSlug(variant)}`);
   if (domain) return { id, group: 'domain', row: ABLATION_ROW, rowName: findPreset(ABLATION_ROW).name, seed, domain };
+  const transferred = STUDY_ROWS.find((name) => head === `transfer-${name}`);
+  if (transferred) return { id, group: 'transfer', row: transferred, rowName: findPreset(transferred).name, seed, evaluates: `${transferred}-s${seed}` };
   const row = STUDY_ROWS.find((name) => name === head);
   return row ? { id, group: 'main', row, rowName: findPreset(row).name, seed } : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { ablationTag, evalResultSchema, studyTag } from '@ktlab/config';
 import type { CellScores } from './cell-result';
-import { configHash, DOMAIN_VARIANTS, parseCellId, type CellIdentity, type DomainVariant, type StudyCell } from './plan';
+import { CELL_GROUPS, configHash, DOMAIN_VARIANTS, parseCellId, type CellIdentity, type DomainVariant, type StudyCell } from './plan';
 import { STUDY_ROWS, type StudyRow } from './scales';
 
 /** The most seeds a study launched from the portal (`studies.launch`) may have per cell. */
@@ -30,8 +30,9 @@ export function configTag(cell: StudyCell): string {
 /** `study:<scale>`, `cell:<id>`, `cfg:<hash>`, and `ablation:<group>` for an ablation cell. */
 export function studyTags(scale: string, cell: StudyCell): string[] {
   const tags = [studyTag(scale), cellTag(cell.id), configTag(cell)];
-  // the benchmark view ranks an ablation's rows among themselves, as the study's Tables 1–2 do
-  return cell.group === 'main' ? tags : [...tags, ablationTag(cell.group)];
+  // the benchmark view ranks an ablation's rows among themselves, as the study's Tables 1–2 do; a transfer cell's
+  // detection and segmentation results are columns of its method's row
+  return cell.group === 'main' || cell.group === 'transfer' ? tags : [...tags, ablationTag(cell.group)];
 }
 
 /** The benchmark view groups runs by method: ablation cells get their own method name. */
@@ -74,10 +75,10 @@ function clustersOf(config: unknown): number | undefined {
   return typeof k === 'number' && Number.isInteger(k) ? k : undefined;
 }
 
-/** `planStudy`'s order: main cells seed by seed in row order, then each seed's ablation cells (k, then domain). */
+/** `planStudy`'s order: main cells seed by seed in row order, then each seed's transfer and ablation cells (k, then domain). */
 function planOrder(cell: CellScores): string {
   const number = (value: number) => String(value).padStart(8, '0');
-  const group = ['main', 'clusters', 'domain'].indexOf(cell.group);
+  const group = CELL_GROUPS.indexOf(cell.group);
   const domain = cell.domain === undefined ? 0 : DOMAIN_VARIANTS.indexOf(cell.domain as DomainVariant);
   return [group === 0 ? 0 : 1, cell.seed, group, STUDY_ROWS.indexOf(cell.row as StudyRow), cell.group === 'clusters' ? cell.k ?? 0 : 0, domain].map(number).join(':');
 }

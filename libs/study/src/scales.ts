@@ -59,8 +59,8 @@ export interface Scale {
     /** Taps of the nonlinear protocol (default: every conv layer). */
     nonlinearLayers?: ('conv1' | 'conv2' | 'conv3' | 'conv4' | 'conv5')[];
     /**
-     * Table 3's detection and segmentation columns (`evaluation.dense`): the rows that run them (the paper's headline
-     * rows; the others keep their config hashes) and the scene settings.
+     * Table 3's detection and segmentation columns: a `transfer-<row>-s<seed>` cell per listed row and seed evaluates
+     * the main cell's networks with these scene settings (`evaluation.dense`).
      */
     dense?: { rows: readonly StudyRow[]; settings: Partial<DenseEvaluation> };
   };
@@ -117,8 +117,8 @@ export const SCALES: Record<ScaleName, Scale> = {
       epochs: 5,
       trainEpochs: 1,
       trainLimit: 400,
-      // Table 3's headline rows (Random, Supervised, CC+Jigsaw++) also transfer to detection and segmentation.
-      dense: { rows: ['random', 'supervised', 'cc-jigsaw++'], settings: { trainScenes: 1_000, testScenes: 250, epochs: 4 } },
+      // Table 3's headline rows (no pre-training, labels, the method) transfer to detection and segmentation.
+      dense: { rows: ['random', 'supervised', 'cc-jigsaw++'], settings: { trainScenes: 500, testScenes: 200, epochs: 3 } },
     },
     clusterCounts: [5, 10, 20, 50],
     domainAblation: true,
@@ -144,7 +144,14 @@ export const SCALES: Record<ScaleName, Scale> = {
     pretext: { epochs: 4, widthMultiplier: 0.25, imageSize: 48, batchSize: 64, permutations: 100, heldOutImages: 1_000, heldOutEvery: 50_000 },
     target: { epochs: 10, widthMultiplier: 0.25 },
     clustering: { k: 100, iterations: 20 },
-    evaluation: { protocols: ['linear', 'knn', 'nonlinear', 'finetune'], epochs: 10, trainEpochs: 5, trainLimit: 10_000, nonlinearLayers: ['conv3', 'conv5'] },
+    evaluation: {
+      protocols: ['linear', 'knn', 'nonlinear', 'finetune'],
+      epochs: 10,
+      trainEpochs: 5,
+      trainLimit: 10_000,
+      nonlinearLayers: ['conv3', 'conv5'],
+      dense: { rows: ['random', 'supervised', 'cc-jigsaw++'], settings: { trainScenes: 2_000, testScenes: 500, epochs: 6 } },
+    },
     clusterCounts: [100, 500],
     domainAblation: false,
     // Sized from the first measured cells (docs/results/medium); the ETA switches to measured cell times.
@@ -162,7 +169,13 @@ export const SCALES: Record<ScaleName, Scale> = {
     pretext: { epochs: 10, widthMultiplier: 0.5, imageSize: 64, batchSize: 64 },
     target: { epochs: 10, widthMultiplier: 0.5 },
     clustering: { k: 500, iterations: 20 },
-    evaluation: { protocols: ALL_PROTOCOLS, epochs: 10, trainEpochs: 5, trainLimit: 10_000 },
+    evaluation: {
+      protocols: ALL_PROTOCOLS,
+      epochs: 10,
+      trainEpochs: 5,
+      trainLimit: 10_000,
+      dense: { rows: ['random', 'supervised', 'jigsaw++', 'cc-jigsaw++', 'cc-hog', 'cc-random-network'], settings: { trainScenes: 5_000, testScenes: 1_000, epochs: 10 } },
+    },
     clusterCounts: [50, 100, 500, 1000, 2000],
     domainAblation: true,
     // Extrapolated from the quick scale's measured per-image costs (TIMINGS.md): ~5 M CPU-seconds, i.e. weeks on 2 cores.
@@ -181,5 +194,6 @@ export function designCellCount(scale: Scale): number {
   const ablations = scale.rows.includes('cc-jigsaw++')
     ? scale.clusterCounts.filter((k) => k !== scale.clustering.k).length + (scale.domainAblation ? 3 : 0)
     : 0;
-  return scale.seeds * (scale.rows.length + ablations);
+  const transfers = scale.rows.filter((row) => scale.evaluation.dense?.rows.includes(row)).length;
+  return scale.seeds * (scale.rows.length + transfers + ablations);
 }

@@ -24,7 +24,11 @@ export function studyTables(cells: readonly CellScores[]): Table[] {
     tables.push(buildTable({ id: spec.id, title: spec.title, caption: spec.caption, rowHeader: 'Method', rows, values }));
   }
 
-  const transfer = transferTable(main, rows);
+  // Classification comes from the main cells, detection and segmentation from their transfer cells.
+  const transferCells = cells.filter((cell) => cell.group === 'main' || cell.group === 'transfer');
+  const transferNames = new Map(transferCells.map((cell) => [cell.row, cell.rowName]));
+  const transferRows = STUDY_ROWS.filter((row) => transferNames.has(row)).map((row) => ({ key: row, label: transferNames.get(row)!, reference: references.has(row) }));
+  const transfer = transferTable(transferCells, transferRows);
   if (transfer) tables.push(transfer);
 
   const clusterCells = cells.filter((cell) => cell.row === 'cc-jigsaw++' && cell.k !== undefined && cell.group !== 'domain');

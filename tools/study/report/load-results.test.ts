@@ -37,16 +37,17 @@ describe('finished cells from working folders and committed copies', () => {
     const results = loadStudyResults(plan, studyDir, cellsDir);
     expect(results.cells.map((cell) => cell.id)).toEqual(['random-s0', 'supervised-s0']);
     expect(results.stale).toEqual(['jigsaw-s0']);
-    expect(results.missing).toEqual([]);
+    // the detection / segmentation cells of the Random and Supervised rows have not run
+    expect(results.missing).toEqual(['transfer-random-s0', 'transfer-supervised-s0']);
     // Without the committed folder only the working folder counts.
-    expect(loadStudyResults(plan, studyDir).missing).toEqual(['random-s0', 'jigsaw-s0']);
+    expect(loadStudyResults(plan, studyDir).missing).toEqual(['random-s0', 'jigsaw-s0', 'transfer-random-s0', 'transfer-supervised-s0']);
   });
 
   it('lists pending cells with a CPU estimate from the same row, else the mean of the finished cells', () => {
     const results = { cells: [cellResult(random!, outcome(600)), cellResult(supervised!, outcome(1800))], missing: ['jigsaw-s0'], stale: [] };
     const bigger = planStudy({ scale: SCALES.medium, dataRoot: '/data/cifar10', seeds: 2, only: ['random', 'supervised', 'jigsaw'] });
     const text = pendingSection(bigger, { ...results, missing: ['jigsaw-s0', 'random-s1', 'supervised-s1', 'jigsaw-s1'] }).join('\n');
-    expect(text).toContain('4 of 6 planned cells have no result yet');
+    expect(text).toContain('4 of 10 planned cells have no result yet');
     expect(text).toContain('| random-s1 | Random | 10 min 00 s |');
     expect(text).toContain('| jigsaw-s0 | Jigsaw | 20 min 00 s (all-cell mean) |');
     expect(pendingSection(plan, { cells: [], missing: [], stale: [] })).toEqual([]);

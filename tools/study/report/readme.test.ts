@@ -60,14 +60,14 @@ describe('transferSection', () => {
     const text = transferSection(plan, [table]).join('\n');
     expect(text).toContain('- detection mAP@0.5: Random 20.0%, CC+Jigsaw++ 35.0%, Supervised 40.0% (n = 2–2 seeds) — CC+Jigsaw++ closes 75% of the 20.0-point gap from Random to Supervised.');
     expect(text).toContain('- segmentation mIoU: Random 30.0%, CC+Jigsaw++ 28.0%, Supervised 25.0% (n = 2–2 seeds) — Supervised is not above Random here');
-    expect(text).toContain('1,000 training scenes');
+    expect(text).toContain('500 training scenes');
     expect(text).toContain('not comparable with the paper');
   });
 
   it('is left out when the study has no transfer table or its scale runs no dense protocol', () => {
     const table = transfer(['detection mAP@0.5'], { random: [0.2], supervised: [0.4], 'cc-jigsaw++': [0.3] });
     expect(transferSection(plan, [])).toEqual([]);
-    const medium = planStudy({ scale: SCALES.medium, dataRoot: '/data/cifar10' });
-    expect(transferSection(medium, [table])).toEqual([]);
+    const smoke = planStudy({ scale: SCALES.smoke, dataRoot: '/data/cifar10' });
+    expect(transferSection(smoke, [table])).toEqual([]);
   });
 });

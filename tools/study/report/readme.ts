@@ -60,7 +60,11 @@ function setupSection(plan: StudyPlan, results: StudyResults): string[] {
 function wallTimeSection(cells: readonly CellResult[]): string[] {
   const groups = new Map<string, CellResult[]>();
   for (const cell of cells) {
-    const key = cell.group === 'main' ? cell.rowName : cell.group === 'clusters' ? 'Ablation: number of clusters' : 'Ablation: cluster domain';
+    const key =
+      cell.group === 'main' ? cell.rowName
+      : cell.group === 'transfer' ? 'Table 3: detection and segmentation'
+      : cell.group === 'clusters' ? 'Ablation: number of clusters'
+      : 'Ablation: cluster domain';
     groups.set(key, [...(groups.get(key) ?? []), cell]);
   }
   const cpu = (group: readonly CellResult[]) => {
@@ -269,14 +273,14 @@ export function transferSection(plan: StudyPlan, tables: readonly Table[]): stri
   return [
     '## Detection and segmentation (Table 3 analog) — what it can say about PASCAL VOC',
     '',
-    `The paper scores transfer to PASCAL VOC 2007 detection (Fast R-CNN) and VOC 2012 segmentation (FCN). VOC cannot be downloaded here, so the ${dense.rows.length} headline rows (${dense.rows.map((row) => table.rows.find((r) => r.key === row)?.label ?? row).join(', ')}) are scored on scenes made from the evaluation images (libs/scenes): ${canvas}×${canvas} canvases with 2–4 CIFAR-10 images pasted on a background cut from another image, ${(settings?.trainScenes ?? 0).toLocaleString('en')} training scenes from the labelled training images and ${(settings?.testScenes ?? 0).toLocaleString('en')} test scenes from the test split, ${settings?.epochs ?? plan.scale.evaluation.trainEpochs} epoch(s) per head. Detection is a CenterNet-style heat-map + size head on conv5 (COCO mAP@0.5 and @[.5:.95]); segmentation an FCN-32s-style 1×1 classifier on conv5, upsampled (mean IoU over the 10 classes + background). "frozen" trains only the head; the other columns fine-tune the whole net, as the paper does.`,
+    `The paper scores transfer to PASCAL VOC 2007 detection (Fast R-CNN) and VOC 2012 segmentation (FCN). VOC cannot be downloaded here, so the headline rows (${dense.rows.map((row) => table.rows.find((r) => r.key === row)?.label ?? row).join(', ')}) are scored on scenes made from the evaluation images (libs/scenes): ${canvas}×${canvas} canvases with 2–4 CIFAR-10 images pasted on a background cut from another image, ${(settings?.trainScenes ?? 0).toLocaleString('en')} training scenes from the labelled training images and ${(settings?.testScenes ?? 0).toLocaleString('en')} test scenes from the test split, ${settings?.epochs ?? plan.scale.evaluation.trainEpochs} epoch(s) per head. Detection is a CenterNet-style heat-map + size head on conv5 (COCO mAP@0.5 and @[.5:.95]); segmentation an FCN-32s-style 1×1 classifier on conv5, upsampled (mean IoU over the classes + background). "frozen" trains only the head; the other columns fine-tune the whole net, as the paper does.`,
     '',
     ...gapSentences(table),
     '',
     'What the analog can say: whether a method\'s conv features locate and label objects among others better than random features, and how much of the Random → Supervised gap a method closes, compared under identical heads, scenes and budgets. ' +
       'What it cannot say: VOC numbers. Its objects are whole 32×32 images (their own backgrounds included, so masks are the pasted rectangles and boundaries are straight), ' +
-      'upscaled to a narrow range of sizes (a quarter to half the canvas) on 96-pixel scenes, where VOC has 20 classes at every scale in cluttered 500-pixel photographs with real occlusion and context; ' +
-      'the heads are one-layer heads on conv5 rather than Fast R-CNN with region proposals or a full FCN, and the nets are width-0.25 AlexNets trained on CIFAR-10 rather than ImageNet. ' +
+      `upscaled to a narrow range of sizes (a quarter to half the canvas) on ${canvas}-pixel scenes, where VOC has 20 classes at every scale in cluttered 500-pixel photographs with real occlusion and context; ` +
+      `the heads are one-layer heads on conv5 rather than Fast R-CNN with region proposals or a full FCN, and the nets are width-${plan.scale.target.widthMultiplier} AlexNets trained on CIFAR-10 rather than ImageNet. ` +
       'Absolute mAP and IoU here are therefore not comparable with the paper\'s; only the ordering of methods and the share of the gap closed are.',
     '',
   ];

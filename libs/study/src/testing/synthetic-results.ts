@@ -4,11 +4,24 @@ import type { StudyCell, StudyPlan } from '../plan';
 
 export type ValueOf = (cell: StudyCell, protocol: string, layer: string) => number;
 
+type Result = CellResult['results'][number];
+
+/** A transfer cell's rows: detection (mAP@0.5, mAP) and segmentation (mean IoU), frozen and fine-tuned. */
+function denseResults(cell: StudyCell, valueOf: ValueOf): Result[] {
+  const metrics = { detection: ['map50', 'map'], segmentation: ['miou'] } as const;
+  return (['detection', 'segmentation'] as const).flatMap((protocol) =>
+    ['frozen', 'all'].flatMap((layer) => metrics[protocol].map((metric) => ({ protocol, layer, dataset: 'test', metric, value: valueOf(cell, `${protocol}/${metric}`, layer) }))),
+  );
+}
+
 export function syntheticCell(cell: StudyCell, valueOf: ValueOf, protocols = ['linear', 'nonlinear', 'finetune'], wallSeconds = 60): CellResult {
   const layers = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5'];
-  const results = protocols.flatMap((protocol) =>
-    (protocol === 'finetune' ? ['all'] : layers).map((layer) => ({ protocol: protocol as CellResult['results'][number]['protocol'], layer, dataset: 'test', metric: 'top1', value: valueOf(cell, protocol, layer) })),
-  );
+  const results =
+    cell.group === 'transfer'
+      ? denseResults(cell, valueOf)
+      : protocols.flatMap((protocol) =>
+          (protocol === 'finetune' ? ['all'] : layers).map((layer) => ({ protocol: protocol as Result['protocol'], layer, dataset: 'test', metric: 'top1', value: valueOf(cell, protocol, layer) })),
+        );
   return {
     ...cellResult(cell, {
       results,

@@ -75,8 +75,8 @@ describe('studies router', () => {
     });
 
     it('counts only the project\'s finished, undeleted runs of that study, a re-run cell once, and says so', async () => {
-      const random = cells.filter((cell) => cell.row === 'random');
-      const jigsaw = cells.filter((cell) => cell.row === 'jigsaw++');
+      const random = cells.filter((cell) => cell.row === 'random' && cell.group === 'main');
+      const jigsaw = cells.filter((cell) => cell.row === 'jigsaw++' && cell.group === 'main');
       for (const cell of [...random, ...jigsaw]) await finishedRun(plan, cell);
       // noise that must not count: a failed run, a deleted one, another study's, another project's
       await finishedRun(plan, random[0]!, { status: 'failed', value: 0.99 });
@@ -196,16 +196,17 @@ describe('studies router', () => {
 
     it('takes seeds and rows, and refuses what the plan cannot make with a clear message', async () => {
       const preview = await api.user.studies.preview({ scale: 'quick', seeds: 2, only: ['random', 'jigsaw'], dataRoot });
-      expect(preview).toMatchObject({ cells: 4, toQueue: 4, seeds: 2, defaultSeeds: 3 });
+      // Random's detection and segmentation cells come with it
+      expect(preview).toMatchObject({ cells: 6, toQueue: 6, seeds: 2, defaultSeeds: 3 });
       const launched = await api.user.studies.launch({ scale: 'quick', seeds: 2, only: ['random', 'jigsaw'], dataRoot });
-      expect(launched.created.map((run) => run.cellId)).toEqual(['random-s0', 'jigsaw-s0', 'random-s1', 'jigsaw-s1']);
+      expect(launched.created.map((run) => run.cellId)).toEqual(['random-s0', 'jigsaw-s0', 'random-s1', 'jigsaw-s1', 'transfer-random-s0', 'transfer-random-s1']);
       await expect(api.user.studies.launch({ scale: 'smoke', only: ['jigsaw'], dataRoot })).rejects.toThrow(/none of the rows jigsaw is a row of the smoke scale/);
       await expect(api.user.studies.launch({ scale: 'huge' as 'smoke' })).rejects.toThrow();
       await expect(api.user.studies.launch({ scale: 'smoke', seeds: 0 })).rejects.toThrow();
       await expect(api.user.studies.launch({ scale: 'smoke', only: ['nope' as 'random'] })).rejects.toThrow();
       const outsider = await api.newUser('Out', { projects: ['other'] });
       await expect(outsider.caller.studies.launch({ ...input(), projectSlug: 'default' })).rejects.toThrow(/not a member of project default/);
-      expect(await api.db.run.count()).toBe(4);
+      expect(await api.db.run.count()).toBe(6);
     });
 
     it('refuses a data root outside KTLAB_DATASET_ROOTS at dataRoot, and creates nothing', async () => {
