@@ -1,16 +1,12 @@
 /** The paper's tables, rebuilt from the study's cells, and their Markdown. */
-import { presets } from '@ktlab/config';
+import { EVAL_PROTOCOL_INFO, presets } from '@ktlab/config';
 import type { CellScores } from './cell-result';
 import { DOMAIN_VARIANTS } from './plan';
 import { STUDY_ROWS } from './scales';
 import { buildTable, collect, type Table } from './aggregate';
 
-const PROTOCOL_TABLES = [
-  { protocol: 'linear', id: 'table4-linear', title: 'Table 4 analog — linear probe per conv layer', caption: 'Top-1 test accuracy (%) of a linear classifier on each frozen conv layer of the AlexNet-style target.' },
-  { protocol: 'nonlinear', id: 'table6-nonlinear', title: 'Table 6 analog — nonlinear evaluation per layer', caption: 'Top-1 test accuracy (%) with conv1…layer transferred and frozen, the layers after it re-initialised and trained.' },
-  { protocol: 'finetune', id: 'table3-finetune', title: 'Table 3 analog — fine-tuning', caption: 'Top-1 test accuracy (%) after fine-tuning the whole transferred network on the labelled training images.' },
-  { protocol: 'knn', id: 'knn', title: 'kNN on frozen features', caption: 'Top-1 test accuracy (%) of a cosine kNN classifier on each frozen conv layer.' },
-] as const;
+/** The classification protocols' tables, titled and captioned as everywhere else (`EVAL_PROTOCOL_INFO`). */
+const PROTOCOL_TABLES = (['linear', 'nonlinear', 'finetune', 'knn'] as const).map((protocol) => ({ protocol, ...EVAL_PROTOCOL_INFO[protocol].table }));
 
 export function studyTables(cells: readonly CellScores[]): Table[] {
   const main = cells.filter((cell) => cell.group === 'main');
