@@ -65,13 +65,7 @@ export function reuseTrainedNetworks(from: string, to: string, mainConfig: Study
   if (!existsSync(configFile) || configHash(JSON.parse(readFileSync(configFile, 'utf8')) as StudyCell['config']) !== configHash(mainConfig)) return false;
   if (!existsSync(join(from, 'stages', 'cluster-classification.json'))) return false;
   if (existsSync(join(to, 'stages', 'cluster-classification.json'))) return false;
-  for (const entry of readdirSync(from)) {
-    if (!NOT_TRAINING.has(entry)) cpSync(join(from, entry), join(to, entry), { recursive: true });
-  }
-  mkdirSync(join(to, 'stages'), { recursive: true });
-  for (const record of readdirSync(join(from, 'stages'))) {
-    if (record !== 'eval.json') cpSync(join(from, 'stages', record), join(to, 'stages', record));
-  }
+  copyTrainedStages(from, to);
   return true;
 }
 
@@ -112,11 +106,12 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
     for (const [index, cell] of pending.entries()) {
       if (signal.aborted) break;
       const dir = cellDir(studyDir, cell.id);
-      const moved = setAsideIfOtherConfig(dir, cell);
-      if (moved) say(`${cell.id}: its folder holds a run of another config (the plan or the schema changed); moved it to ${moved} and starting afresh`);
+      const setAside = setAsideIfOtherConfig(dir, cell);
+      if (setAside?.keptTrainedStages) say(`${cell.id}: only its evaluation settings changed; kept its trained stages, evaluating again (the previous run is in ${setAside.movedTo})`);
+      else if (setAside) say(`${cell.id}: its folder holds a run of another config (the plan or the schema changed); moved it to ${setAside.movedTo} and starting afresh`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'config.json'), JSON.stringify(cell.config, null, 2));
-      const reused: string[] = [];
+      const reused: string[] = setAside?.keptTrainedStages ? ['trained stages from its run before the evaluation settings changed'] : [];
       const key = pretextKey(cell.config);
       const owner = key ? pretextOwners.get(key) : undefined;
       const main = cell.evaluates ? plan.cells.find((other) => other.id === cell.evaluates) : undefined;
@@ -213,20 +208,49 @@ export function pretextHeldOut(cell: StudyCell, measured: ReadonlyMap<number, nu
   return { pretextHeldOut: { permutations, curve } };
 }
 
+/** The config without its evaluation: what the trained stages (pretext … target network) depend on. */
+function trainingPart(config: StudyCell['config']): string {
+  const { evaluation: _evaluation, ...training } = config;
+  return configHash(training as StudyCell['config']);
+}
+
+/** Copies every stage before the evaluation (records, networks, features, labels, checkpoints) from one folder to another. */
+function copyTrainedStages(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from)) {
+    if (!NOT_TRAINING.has(entry)) cpSync(join(from, entry), join(to, entry), { recursive: true });
+  }
+  mkdirSync(join(to, 'stages'), { recursive: true });
+  if (!existsSync(join(from, 'stages'))) return;
+  for (const record of readdirSync(join(from, 'stages'))) {
+    if (record !== 'eval.json') cpSync(join(from, 'stages', record), join(to, 'stages', record));
+  }
+}
+
+export interface SetAside {
+  /** Where the previous folder now is. */
+  movedTo: string;
+  /** Only the evaluation settings changed: the trained stages were copied back and only the evaluation runs again. */
+  keptTrainedStages: boolean;
+}
+
 /**
  * Stage checkpoints do not know the config they came from: a folder that ran another config must not be resumed.
- * It is renamed (never deleted) and the cell starts afresh. Returns the new name, if moved.
+ * It is renamed (never deleted) and the cell starts afresh — except that when only `evaluation` changed, the
+ * trained stages (networks, features, pseudo-labels, checkpoints) are copied back, so a new protocol or head
+ * setting costs an evaluation, not a retraining.
  */
-export function setAsideIfOtherConfig(dir: string, cell: StudyCell): string | undefined {
+export function setAsideIfOtherConfig(dir: string, cell: StudyCell): SetAside | undefined {
   const file = join(dir, 'config.json');
   if (!existsSync(file)) return undefined;
   const previous = JSON.parse(readFileSync(file, 'utf8')) as StudyCell['config'];
   if (configHash(previous) === configHash(cell.config)) return undefined;
-  const target = `${dir}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(dir, target);
-  return target;
+  const movedTo = `${dir}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(dir, movedTo);
+  const keptTrainedStages = trainingPart(previous) === trainingPart(cell.config);
+  if (keptTrainedStages) copyTrainedStages(movedTo, dir);
+  return { movedTo, keptTrainedStages };
 }
-
 
 function previousSeconds(dir: string): number {
   const file = join(dir, ATTEMPTS_FILE);

@@ -61,10 +61,22 @@ describe('study end to end', () => {
 
     expect(await runLocally(options)).toEqual({ ran: [], skipped: ['random-s0'], failed: [] });
 
-    // Another config for the same cell: the old folder is set aside (not resumed from its checkpoints) and kept.
-    const changed = planStudy({ scale: { ...tiny, evaluation: { ...tiny.evaluation, epochs: 2 } }, dataRoot: join(root, 'data') });
-    expect(await runLocally({ ...options, plan: changed })).toEqual({ ran: ['random-s0'], skipped: [], failed: [] });
+    // Only the evaluation changed: the old folder is set aside and kept, its trained stages are copied back and only
+    // the evaluation runs again.
+    const evaluatedAgain = planStudy({ scale: { ...tiny, evaluation: { ...tiny.evaluation, epochs: 2 } }, dataRoot: join(root, 'data') });
+    expect(await runLocally({ ...options, plan: evaluatedAgain })).toEqual({ ran: ['random-s0'], skipped: [], failed: [] });
     expect(readdirSync(studyDir).filter((name) => name.startsWith('random-s0.replaced-'))).toHaveLength(1);
+    const reEvaluated = readCellResult(join(studyDir, 'random-s0'))!;
+    expect(Object.keys(reEvaluated.stageSeconds)).toEqual(['eval']);
+    expect(reEvaluated.reused).toEqual(['trained stages from its run before the evaluation settings changed']);
+
+    // Another training config for the same cell: set aside (not resumed from its checkpoints) and trained afresh.
+    const retrained = planStudy({ scale: { ...tiny, target: { ...tiny.target, epochs: 2 } }, dataRoot: join(root, 'data') });
+    expect(await runLocally({ ...options, plan: retrained })).toMatchObject({ ran: ['random-s0'] });
+    expect(readdirSync(studyDir).filter((name) => name.startsWith('random-s0.replaced-'))).toHaveLength(2);
+    const afresh = readCellResult(join(studyDir, 'random-s0'))!;
+    expect(Object.keys(afresh.stageSeconds)).toContain('cluster-classification');
+    expect(afresh.reused).toEqual([]);
     expect(await runLocally(options)).toMatchObject({ ran: ['random-s0'] });
 
     const outDir = join(root, 'report');
