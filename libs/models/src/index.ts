@@ -50,6 +50,7 @@ export { convTaps } from './layers/conv-taps.js';
 export { logitsModel } from './layers/logits-model.js';
 export { splitAt, type SplitModel } from './layers/split-at.js';
 export { foldBatchNorm } from './layers/fold-batch-norm.js';
+export { BatchNormalization, batchNormalization } from './layers/batch-normalization.js';
 export { modelCost, type ModelCost } from './layers/model-cost.js';
 export { transferConvWeights, convLayerNames, type TransferredLayer } from './transfer/transfer-conv-weights.js';
 

@@ -37,9 +37,11 @@ export {
   activeNativeGemm,
   activeOneDnn,
   useNativeGemm,
+  useOneDnnBatchNorm,
   withConvEngine,
   withNativeGemm,
   withRowIndependentKernels,
   type ConvEngineName,
 } from './kernels/native-gemm-engine.js';
 export { convGeometry, type DirectConvGeometry } from './kernels/direct-conv.js';
+export { batchNormTraining, batchNormTrainingApplies, type BatchNormTrainingResult } from './ops/batch-norm-training.js';

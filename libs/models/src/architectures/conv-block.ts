@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from '../layers/batch-normalization.js';
 import type { WeightInitializer } from './seeded-initializers.js';
 
 export interface ConvBlockSpec {
@@ -29,7 +30,7 @@ export function convBlock(input: tf.SymbolicTensor, spec: ConvBlockSpec): tf.Sym
     })
     .apply(input) as tf.SymbolicTensor;
   if (spec.batchNorm) {
-    x = tf.layers.batchNormalization({ name: `${spec.name}_bn`, momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
+    x = batchNormalization({ name: `${spec.name}_bn`, momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
   }
   return tf.layers.reLU({ name: `${spec.name}_relu` }).apply(x) as tf.SymbolicTensor;
 }

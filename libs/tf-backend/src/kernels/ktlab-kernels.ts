@@ -8,6 +8,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { conv2DConfig, fusedConv2DConfig } from './conv2d.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { batchNormTrainingConfig, batchNormTrainingGradConfigFor } from './onednn-batch-norm.js';
 import { meanConfig, sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
 import { transposeConfig } from './transpose.js';
@@ -30,5 +31,7 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     fusedBatchNormConfig(backendName),
     reluConfig(backendName),
     squareConfig(backendName),
+    batchNormTrainingConfig(backendName),
+    batchNormTrainingGradConfigFor(backendName),
   ];
 }

@@ -27,6 +27,19 @@ export function activeOneDnn(): OneDnn | undefined {
   return activeDnn;
 }
 
+/** Training-mode batch norm on oneDNN when it is loaded (ops/batch-norm-training.ts); off: tfjs's composed ops. */
+let batchNormOnOneDnn = true;
+
+/** oneDNN when training-mode batch norm runs on it: loaded, and not switched off by `useOneDnnBatchNorm(false)`. */
+export function oneDnnForBatchNorm(): OneDnn | undefined {
+  return batchNormOnOneDnn ? activeDnn : undefined;
+}
+
+/** Switches oneDNN's batch norm on (default) or off: measurements compare a step both ways in one process. */
+export function useOneDnnBatchNorm(enabled: boolean): void {
+  batchNormOnOneDnn = enabled;
+}
+
 /**
  * Convolutions whose reduction (kh·kw·ci) is shorter than this stay off OpenBLAS: for conv1 on RGB (K = 75)
  * ktlab's own forward pass and filter gradient measured 1.4–2.6× faster than im2col + GEMM, whose cost there is

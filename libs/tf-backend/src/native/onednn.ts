@@ -8,7 +8,8 @@
  * is built once and cached (per thread count: oneDNN's JIT kernels split the work by the thread count they are
  * created for). Where the chosen implementation wants another layout than the plain one on the heap (its
  * kernels are fastest on blocked weights), a reorder primitive converts into a native buffer owned by the cache
- * entry, or out of it after the primitive ran.
+ * entry, or out of it after the primitive ran. Training-mode batch normalisation (forward with the batch
+ * statistics, and backward) runs the same way on the NHWC activations (ops/batch-norm-training.ts).
  *
  * Threads: Debian builds oneDNN on OpenMP (libgomp); the thread count is set with `omp_set_num_threads` on the
  * calling thread (the only one that calls oneDNN). libgomp's threads spin-wait after each parallel region by
@@ -45,10 +46,41 @@ export interface OneDnn {
   convBackwardWeights(g: OneDnnConvShape, x: Float32Array, dy: Float32Array, dw: Float32Array, layout?: OneDnnLayout): void;
   /** The implementation oneDNN chose for a pass of a shape, e.g. "brgconv:avx512_core" (builds it if needed). */
   implementation(pass: OneDnnPass, g: OneDnnConvShape, layout?: OneDnnLayout): string;
+  /**
+   * Training-mode batch normalisation of x [batch, height, width, channels] over every axis but the channels:
+   * y = (x − mean) / √(variance + ε) · scale + shift, with the batch's mean and (biased) variance written out.
+   * `scaleShift` is [2, channels]: the scales, then the shifts.
+   */
+  batchNormForward(s: OneDnnBatchNormShape, epsilon: number, x: Float32Array, scaleShift: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  /**
+   * The gradients of `batchNormForward` from dy: dx (through the batch statistics too) and diffScaleShift
+   * [2, channels] (d scale, then d shift).
+   */
+  batchNormBackward(
+    s: OneDnnBatchNormShape,
+    epsilon: number,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dy: Float32Array,
+    scaleShift: Float32Array,
+    dx: Float32Array,
+    diffScaleShift: Float32Array,
+  ): void;
+  /** The implementation oneDNN chose for batch normalisation of a shape, e.g. "bnorm_jit:avx512_core". */
+  batchNormImplementation(pass: 'forward' | 'backward', s: OneDnnBatchNormShape, epsilon: number): string;
   /** The layout the calls use when they name none. */
   readonly layout: OneDnnLayout;
   /** The same library (and primitive cache) with another default layout: measurements compare them. */
   withLayout(layout: OneDnnLayout): OneDnn;
+}
+
+/** A batch-normalised tensor, channels last: [batch, height, width, channels] (a 2-D [rows, channels] is [rows, 1, 1, channels]). */
+export interface OneDnnBatchNormShape {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
 }
 
 /** A forward pass with or without a fused bias and ReLU ('forward+bias+relu', 'forward+relu', …), or a gradient. */
@@ -72,13 +104,21 @@ const F32 = 3;
 const TAG_ANY = 1;
 /** dnnl_a: a plain 1-D tensor (the bias). */
 const TAG_A = 2;
+/** dnnl_ab: a plain 2-D tensor (batch norm's scale and shift). */
+const TAG_AB = 3;
 const FORWARD_TRAINING = 64;
+/** dnnl_backward: data and weights gradients together. */
+const BACKWARD = 128;
+/** dnnl_use_scaleshift (oneDNN 2.x): the [2, C] scale-and-shift argument. */
+const USE_SCALESHIFT = 0x2;
 const CONVOLUTION_DIRECT = 1;
 const ELTWISE_RELU = 31;
 const ARG_SRC = 1;
 const ARG_DST = 17;
 const ARG_WEIGHTS = 33;
 const ARG_BIAS = 41;
+const ARG_MEAN = 49;
+const ARG_VARIANCE = 50;
 const ARG_DIFF_SRC = 129;
 const ARG_DIFF_DST = 145;
 const ARG_DIFF_WEIGHTS = 161;
@@ -89,7 +129,7 @@ const QUERY_WEIGHTS_MD = 131;
 const QUERY_DIFF_WEIGHTS_MD = 132;
 const QUERY_DST_MD = 133;
 const QUERY_DIFF_DST_MD = 134;
-/** sizeof(dnnl_memory_desc_t) is 696 and sizeof(dnnl_convolution_desc_t) 5,976 in 2.6; room to spare. */
+/** sizeof(dnnl_memory_desc_t) is 696 and sizeof(dnnl_convolution_desc_t) 5,976 in 2.6 (the batch-norm descriptor is smaller); room to spare. */
 const MEMORY_DESC_BYTES = 1024;
 const OP_DESC_BYTES = 8192;
 const EXEC_ARG_BYTES = 16;
@@ -127,6 +167,8 @@ interface Api {
   forwardDesc: Func;
   backwardDataDesc: Func;
   backwardWeightsDesc: Func;
+  batchNormForwardDesc: Func;
+  batchNormBackwardDesc: Func;
   primitiveDescCreate: Func;
   primitiveDescQueryString: Func;
   primitiveDescQueryMd: Func;
@@ -198,9 +240,9 @@ function execArgs(api: Api, pairs: [number, Pointer][]): Buffer {
  * Binds `userDesc` (the heap layout) to the primitive's layout for argument `id` (queried with `query`): the
  * same memory when they agree, else a reorder into or out of a native buffer kept with the primitive.
  */
-function bindArgument(api: Api, pd: Pointer, id: number, query: number, userDesc: Buffer, direction: 'in' | 'out'): Argument {
+function bindArgument(api: Api, pd: Pointer, id: number, query: number, userDesc: Buffer, direction: 'in' | 'out', index = 0): Argument {
   const user = created((out) => api.memoryCreate(out, userDesc, api.engine, null), 'memory_create');
-  const wanted = api.primitiveDescQueryMd(pd, query, 0);
+  const wanted = api.primitiveDescQueryMd(pd, query, index);
   if (!wanted) throw new Error(`oneDNN primitive has no memory descriptor for argument ${id}`);
   if (api.memoryDescEqual(wanted, userDesc)) return { id, user, primitiveMemory: user };
   const size = Number(api.memoryDescSize(wanted));
@@ -339,6 +381,12 @@ class OneDnnConvolutions implements OneDnn {
         ];
       }
     }
+    return this.finish(key, pd, args);
+  }
+
+  /** The primitive of `pd` with its arguments, cached under `key`. */
+  private finish(key: string, pd: Pointer, args: Argument[]): Built {
+    const api = this.api;
     const primitive = created((out) => api.primitiveCreate(out, pd), 'primitive_create');
     const built: Built = {
       primitive,
@@ -349,6 +397,48 @@ class OneDnnConvolutions implements OneDnn {
     };
     this.cache.set(key, built);
     return built;
+  }
+
+  private batchNormForwardPd(s: OneDnnBatchNormShape, epsilon: number) {
+    const api = this.api;
+    const { batch: n, height: h, width: w, channels: c } = s;
+    // NCHW-ordered dims with NHWC strides, as for the convolutions.
+    const data = stridedDesc(api, [n, c, h, w], [h * w * c, 1, w * c, c]);
+    const desc = Buffer.alloc(OP_DESC_BYTES);
+    check(api.batchNormForwardDesc(desc, FORWARD_TRAINING, data, epsilon, USE_SCALESHIFT), 'batch_normalization_forward_desc_init');
+    const pd = created((out) => api.primitiveDescCreate(out, desc, null, api.engine, null), 'primitive_desc_create (batch normalization forward)');
+    return { pd, data, statistics: taggedDesc(api, [c], TAG_A), scaleShift: taggedDesc(api, [2, c], TAG_AB) };
+  }
+
+  /** Arguments in the order of `batchNormForward`'s / `batchNormBackward`'s arrays. */
+  private buildBatchNorm(pass: 'forward' | 'backward', s: OneDnnBatchNormShape, epsilon: number): Built {
+    const key = `batch-norm-${pass}|${s.batch},${s.height},${s.width},${s.channels}|${epsilon}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const api = this.api;
+    const forward = this.batchNormForwardPd(s, epsilon);
+    if (pass === 'forward') {
+      const pd = forward.pd;
+      return this.finish(key, pd, [
+        bindArgument(api, pd, ARG_SRC, QUERY_SRC_MD, forward.data, 'in'),
+        bindArgument(api, pd, ARG_WEIGHTS, QUERY_WEIGHTS_MD, forward.scaleShift, 'in'),
+        bindArgument(api, pd, ARG_DST, QUERY_DST_MD, forward.data, 'out'),
+        bindArgument(api, pd, ARG_MEAN, QUERY_DST_MD, forward.statistics, 'out', 1),
+        bindArgument(api, pd, ARG_VARIANCE, QUERY_DST_MD, forward.statistics, 'out', 2),
+      ]);
+    }
+    const desc = Buffer.alloc(OP_DESC_BYTES);
+    check(api.batchNormBackwardDesc(desc, BACKWARD, forward.data, forward.data, epsilon, USE_SCALESHIFT), 'batch_normalization_backward_desc_init');
+    const pd = created((out) => api.primitiveDescCreate(out, desc, null, api.engine, forward.pd), 'primitive_desc_create (batch normalization backward)');
+    return this.finish(key, pd, [
+      bindArgument(api, pd, ARG_SRC, QUERY_SRC_MD, forward.data, 'in'),
+      bindArgument(api, pd, ARG_MEAN, QUERY_SRC_MD, forward.statistics, 'in', 1),
+      bindArgument(api, pd, ARG_VARIANCE, QUERY_SRC_MD, forward.statistics, 'in', 2),
+      bindArgument(api, pd, ARG_DIFF_DST, QUERY_DIFF_DST_MD, forward.data, 'in'),
+      bindArgument(api, pd, ARG_WEIGHTS, QUERY_WEIGHTS_MD, forward.scaleShift, 'in'),
+      bindArgument(api, pd, ARG_DIFF_SRC, QUERY_DIFF_SRC_MD, forward.data, 'out'),
+      bindArgument(api, pd, ARG_DIFF_WEIGHTS, QUERY_DIFF_WEIGHTS_MD, forward.scaleShift, 'out'),
+    ]);
   }
 
   /** Binds the heap views (in `arguments` order) and runs: input reorders, the primitive, output reorders. */
@@ -382,6 +472,28 @@ class OneDnnConvolutions implements OneDnn {
   implementation(pass: OneDnnPass, g: OneDnnConvShape, layout = this.layout): string {
     return this.build(pass, g, layout).implementation;
   }
+
+  batchNormForward(s: OneDnnBatchNormShape, epsilon: number, x: Float32Array, scaleShift: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array): void {
+    this.run(this.buildBatchNorm('forward', s, epsilon), [x, scaleShift, y, mean, variance]);
+  }
+
+  batchNormBackward(
+    s: OneDnnBatchNormShape,
+    epsilon: number,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dy: Float32Array,
+    scaleShift: Float32Array,
+    dx: Float32Array,
+    diffScaleShift: Float32Array,
+  ): void {
+    this.run(this.buildBatchNorm('backward', s, epsilon), [x, mean, variance, dy, scaleShift, dx, diffScaleShift]);
+  }
+
+  batchNormImplementation(pass: 'forward' | 'backward', s: OneDnnBatchNormShape, epsilon: number): string {
+    return this.buildBatchNorm(pass, s, epsilon).implementation;
+  }
 }
 
 function findLibrary(): string {
@@ -395,7 +507,10 @@ function findLibrary(): string {
   return found;
 }
 
-/** A 2×5×6×3 → 4 channel, 3×3 stride-2 'same' convolution with bias and ReLU, and its two gradients, against float64 loops. */
+/**
+ * A 2×5×6×3 → 4 channel, 3×3 stride-2 'same' convolution with bias and ReLU, and its two gradients, against
+ * float64 loops; then batch normalisation forward and backward.
+ */
 function selfTest(dnn: OneDnn): void {
   const g: OneDnnConvShape = { batch: 2, inHeight: 5, inWidth: 6, inChannels: 3, outHeight: 3, outWidth: 3, outChannels: 4, filterHeight: 3, filterWidth: 3, strideHeight: 2, strideWidth: 2, padTop: 1, padLeft: 1 };
   const x = Float32Array.from({ length: 2 * 5 * 6 * 3 }, (_, i) => Math.sin(i * 0.37));
@@ -441,6 +556,41 @@ function selfTest(dnn: OneDnn): void {
     for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / (1 + Math.abs(expected[i])));
   }
   if (!(worst < 1e-4)) throw new Error(`oneDNN failed its self-test: relative error ${worst}`);
+  const batchNorm = batchNormSelfTestError(dnn);
+  if (!(batchNorm < 1e-4)) throw new Error(`oneDNN failed its batch-norm self-test: relative error ${batchNorm}`);
+}
+
+/** Batch norm of a [3, 2, 2, 5] tensor and its gradients against float64 loops: the worst relative error. */
+function batchNormSelfTestError(dnn: OneDnn): number {
+  const s: OneDnnBatchNormShape = { batch: 3, height: 2, width: 2, channels: 5 };
+  const [rows, c, epsilon] = [12, 5, 1e-5];
+  const x = Float32Array.from({ length: rows * c }, (_, i) => Math.sin(i * 0.37) * 2 + (i % c));
+  const scaleShift = Float32Array.from({ length: 2 * c }, (_, i) => Math.cos(i) + 0.5);
+  const dy = Float32Array.from({ length: rows * c }, (_, i) => Math.sin(i * 0.71 + 1));
+  const [y, dx] = [new Float32Array(rows * c), new Float32Array(rows * c)];
+  const [mean, variance, diffScaleShift] = [new Float32Array(c), new Float32Array(c), new Float32Array(2 * c)];
+  dnn.batchNormForward(s, epsilon, x, scaleShift, y, mean, variance);
+  dnn.batchNormBackward(s, epsilon, x, mean, variance, dy, scaleShift, dx, diffScaleShift);
+  let worst = 0;
+  const compare = (actual: number, expected: number) => (worst = Math.max(worst, Math.abs(actual - expected) / (1 + Math.abs(expected))));
+  for (let k = 0; k < c; k++) {
+    const column = Array.from({ length: rows }, (_, r) => r * c + k);
+    const m = column.reduce((sum, i) => sum + x[i], 0) / rows;
+    const v = column.reduce((sum, i) => sum + (x[i] - m) ** 2, 0) / rows;
+    const inverse = 1 / Math.sqrt(v + epsilon);
+    const normalised = (i: number) => (x[i] - m) * inverse;
+    const sumDy = column.reduce((sum, i) => sum + dy[i], 0);
+    const sumDyX = column.reduce((sum, i) => sum + dy[i] * normalised(i), 0);
+    compare(mean[k], m);
+    compare(variance[k], v);
+    compare(diffScaleShift[k], sumDyX);
+    compare(diffScaleShift[c + k], sumDy);
+    for (const i of column) {
+      compare(y[i], normalised(i) * scaleShift[k] + scaleShift[c + k]);
+      compare(dx[i], ((scaleShift[k] * inverse) / rows) * (rows * dy[i] - sumDy - normalised(i) * sumDyX));
+    }
+  }
+  return worst;
 }
 
 /**
@@ -490,6 +640,10 @@ export function loadOneDnn(threads: number): Promise<OneDnn> {
       ),
       backwardWeightsDesc: f(
         'int dnnl_convolution_backward_weights_desc_init(void *desc, int alg, const void *src, const void *diffWeights, const void *diffBias, const void *diffDst, const int64_t *strides, const int64_t *padL, const int64_t *padR)',
+      ),
+      batchNormForwardDesc: f('int dnnl_batch_normalization_forward_desc_init(void *desc, int prop, const void *data, float epsilon, unsigned int flags)'),
+      batchNormBackwardDesc: f(
+        'int dnnl_batch_normalization_backward_desc_init(void *desc, int prop, const void *diffData, const void *data, float epsilon, unsigned int flags)',
       ),
       primitiveDescCreate: f('int dnnl_primitive_desc_create(_Out_ void **pd, const void *desc, void *attr, void *engine, void *hint)'),
       primitiveDescQueryString: f('int dnnl_primitive_desc_query(void *pd, int what, int index, _Out_ const char **result)'),

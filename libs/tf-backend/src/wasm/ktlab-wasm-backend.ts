@@ -9,6 +9,7 @@ import { PACKAGE_BACKEND } from '../kernels/kernel-runner.js';
 import { ktlabKernelConfigs } from '../kernels/ktlab-kernels.js';
 import { useNativeEngines } from '../kernels/native-gemm-engine.js';
 import { loadOneDnn, type OneDnn } from '../native/onednn.js';
+import { batchNormTrainingGradConfig } from '../ops/batch-norm-training.js';
 import { loadOpenBlas, type NativeGemm } from '../native/openblas.js';
 import { loadThreadedSimdModule, type TfjsWasmModule } from './threaded-wasm-module.js';
 
@@ -84,6 +85,8 @@ function registerKernels(): void {
   for (const kernel of ktlabKernels.values()) {
     if (!registered.has(kernel.kernelName)) tf.registerKernel(kernel);
   }
+  // ktlab's own kernels with a gradient (the tape looks gradients up by kernel name, for every backend).
+  if (!tf.getGradient(batchNormTrainingGradConfig.kernelName)) tf.registerGradient(batchNormTrainingGradConfig);
 }
 
 /** Thread count when none is asked for: every core, within the module's limit. */
