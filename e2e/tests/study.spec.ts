@@ -13,7 +13,30 @@ const ROWS: Record<string, number[]> = {
   'cc-hog': [0.5, 0.51, 0.49],
 };
 
+/** Detection mAP@0.5 and segmentation mIoU (fine-tuned) of the transfer cells of two rows, per seed. */
+const TRANSFER: Record<string, { map50: number[]; miou: number[] }> = {
+  random: { map50: [0.1, 0.12, 0.14], miou: [0.2, 0.2, 0.2] },
+  'cc-jigsaw++': { map50: [0.3, 0.3, 0.3], miou: [0.25, 0.26, 0.27] },
+};
+
 test.beforeAll(async () => {
+  for (const [row, { map50, miou }] of Object.entries(TRANSFER)) {
+    for (const seed of [0, 1, 2]) {
+      await seedEvaluatedRun({
+        name: `study-${study}-transfer-${row}-s${seed}`,
+        method: row,
+        seed,
+        dataPath: '/data/cifar10/train',
+        testSet: 'cifar10-test',
+        linear: {},
+        results: [
+          { protocol: 'detection', layer: 'all', metric: 'map50', value: map50[seed]! },
+          { protocol: 'segmentation', layer: 'all', metric: 'miou', value: miou[seed]! },
+        ],
+        tags: [`study:${study}`, `cell:transfer-${row}-s${seed}`],
+      });
+    }
+  }
   for (const [row, values] of Object.entries(ROWS)) {
     for (const [seed, value] of values.entries()) {
       const layers = Object.fromEntries(['conv1', 'conv2', 'conv3', 'conv4', 'conv5'].map((layer) => [layer, value]));
@@ -35,7 +58,7 @@ test('benchmarks of a study: the ordering checks (held / not held / n.s., with t
   await expect(page.getByTestId('benchmark-table').getByRole('row', { name: /^CC\+HOG / })).toContainText('50.0');
   const checks = page.getByTestId('study-checks');
   await expect(page.getByTestId('study-checks-summary')).toHaveText('3 held · 1 not held · 2 n.s.');
-  await expect(checks).toContainText('on 12 finished cells');
+  await expect(checks).toContainText('on 18 finished cells');
   const check = (claim: RegExp) => checks.getByTestId('ordering-check').filter({ hasText: claim });
   const jigsaw = check(/^Jigsaw\+\+ > Random \(best linear layer\)/);
   await expect(jigsaw).toHaveAttribute('data-outcome', 'held');
@@ -51,6 +74,17 @@ test('benchmarks of a study: the ordering checks (held / not held / n.s., with t
   // the anchors: Random at 30% is below the usual 35–45% linear range; Jigsaw++ is 10 points above Random
   await expect(checks.getByTestId('study-anchor').filter({ hasText: /^Random linear/ })).toHaveAttribute('data-outcome', 'failed');
   await expect(checks.getByTestId('study-anchor').filter({ hasText: /^Jigsaw\+\+ linear/ })).toHaveAttribute('data-outcome', 'met');
+  // Table 3: detection and segmentation from the transfer runs on their methods' rows, the best mean in bold
+  const transferTable = page.getByTestId('study-transfer-table');
+  await expect(transferTable.getByRole('columnheader', { name: 'detection mAP@0.5', exact: true })).toBeVisible();
+  const random = transferTable.getByRole('row', { name: /^Random / });
+  await expect(random).toContainText('12.0 ± 2.0');
+  await expect(random).toContainText('20.0');
+  const method = transferTable.getByRole('row', { name: /^CC\+Jigsaw\+\+ / });
+  await expect(method).toContainText('30.0');
+  await expect(method).toContainText('26.0 ± 1.0');
+  await expect(method.locator('[data-best]')).toHaveCount(2);
+  await expect(transferTable.getByRole('row', { name: /^Jigsaw\+\+ / })).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('benchmarks-study-checks.png'), fullPage: true });
 });
 

@@ -23,6 +23,8 @@ export interface SeededRun {
   testSet: string;
   /** Linear-probe top-1 (a fraction) per layer. */
   linear: Record<string, number>;
+  /** Other evaluation results on the same test set, e.g. detection mAP of a study's transfer cell. */
+  results?: { protocol: string; layer: string; metric: string; value: number }[];
   /** Metrics logged once: key → value. */
   singles?: Record<string, number>;
   /** Curves: key → number of points (a decaying loss). */
@@ -43,6 +45,17 @@ export function seedEvaluatedRun(run: SeededRun): Promise<string> {
     );
     for (const [layer, value] of Object.entries(run.linear)) {
       await client.query(`INSERT INTO "EvalResult" (id, "runId", protocol, layer, dataset, metric, value) VALUES ($1, $2, 'linear', $3, $4, 'top1', $5)`, [id('ev'), runId, layer, run.testSet, value]);
+    }
+    for (const result of run.results ?? []) {
+      await client.query(`INSERT INTO "EvalResult" (id, "runId", protocol, layer, dataset, metric, value) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        id('ev'),
+        runId,
+        result.protocol,
+        result.layer,
+        run.testSet,
+        result.metric,
+        result.value,
+      ]);
     }
     for (const [key, value] of Object.entries(run.singles ?? {})) {
       await insertSeries(client, runId, key, 1, String(Number(value)));

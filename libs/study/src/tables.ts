@@ -20,11 +20,7 @@ export function studyTables(cells: readonly CellScores[]): Table[] {
     tables.push(buildTable({ id: spec.id, title: spec.title, caption: spec.caption, rowHeader: 'Method', rows, values }));
   }
 
-  // Classification comes from the main cells, detection and segmentation from their transfer cells.
-  const transferCells = cells.filter((cell) => cell.group === 'main' || cell.group === 'transfer');
-  const transferNames = new Map(transferCells.map((cell) => [cell.row, cell.rowName]));
-  const transferRows = STUDY_ROWS.filter((row) => transferNames.has(row)).map((row) => ({ key: row, label: transferNames.get(row)!, reference: references.has(row) }));
-  const transfer = transferTable(transferCells, transferRows);
+  const transfer = studyTransferTable(cells);
   if (transfer) tables.push(transfer);
 
   const clusterCells = cells.filter((cell) => cell.row === 'cc-jigsaw++' && cell.k !== undefined && cell.group !== 'domain');
@@ -67,6 +63,18 @@ export const TRANSFER_COLUMNS = [
   { column: 'detection mAP@0.5, frozen', protocol: 'detection', layer: 'frozen', metric: 'map50' },
   { column: 'segmentation mIoU, frozen', protocol: 'segmentation', layer: 'frozen', metric: 'miou' },
 ] as const;
+
+/**
+ * The study's Table 3: classification from the main cells, detection and segmentation from their transfer cells,
+ * one row per method (the Supervised reference marked); undefined until some cell has a dense result.
+ */
+export function studyTransferTable(cells: readonly CellScores[]): Table | undefined {
+  const transferCells = cells.filter((cell) => cell.group === 'main' || cell.group === 'transfer');
+  const names = new Map(transferCells.map((cell) => [cell.row, cell.rowName]));
+  const references = new Set(presets.filter((preset) => preset.reference).map((preset) => preset.id));
+  const rows = STUDY_ROWS.filter((row) => names.has(row)).map((row) => ({ key: row, label: names.get(row)!, reference: references.has(row) }));
+  return transferTable(transferCells, rows);
+}
 
 /** The transfer table, when some cell has a detection or segmentation result; undefined otherwise. */
 export function transferTable(cells: readonly CellScores[], rows: { key: string; label: string; reference?: boolean }[]): Table | undefined {

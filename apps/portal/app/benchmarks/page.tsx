@@ -2,6 +2,7 @@ import { SCALE_NAMES, type ScaleName } from '@ktlab/study';
 import { BenchmarkTableView } from '../../components/benchmark-table-view';
 import { StudyChecks } from '../../components/study-checks';
 import { StudyLaunch } from '../../components/study-launch';
+import { StudyTransfer } from '../../components/study-transfer';
 import { PageHeader } from '../../components/ui/page-header';
 
 export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<{ study?: string; sweep?: string }> }) {
@@ -19,6 +20,8 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
         {/* Keyed by study and sweep: other runs start from the default table choices. */}
         <BenchmarkTableView key={`${study ?? ''}|${sweep ?? ''}`} study={study || undefined} sweep={sweep || undefined} />
         {study && <StudyChecks study={study} />}
+        {/* Table 3 (classification, detection, segmentation) once the study has dense results. */}
+        {study && <StudyTransfer study={study} />}
       </div>
     </div>
   );

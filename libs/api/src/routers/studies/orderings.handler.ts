@@ -1,5 +1,5 @@
 import { studyTag } from '@ktlab/config';
-import { ALPHA, anchorChecks, cellScoresFromRuns, orderingChecks, planStudy, SCALE_NAMES, scaleByName, type Summary } from '@ktlab/study';
+import { ALPHA, anchorChecks, cellScoresFromRuns, orderingChecks, planStudy, SCALE_NAMES, scaleByName, studyTransferTable, type Summary, type Table } from '@ktlab/study';
 import { requireMembership } from '../../services/access';
 import { runStatusSchema } from '../runs/list.schema';
 import type { UserContext } from '../../trpc/user-context';
@@ -9,6 +9,24 @@ import type { StudyOrderingsInput } from './orderings.schema';
 function side(side: { label: string; summary: Summary }) {
   const { n, mean, std, values } = side.summary;
   return { label: side.label, n, mean: n ? mean : null, std: n > 1 ? std : null, values };
+}
+
+/** Table 3 as plain data: per method, each column's mean ± std over seeds (fractions), n and the column's best. */
+function transferRows(table: Table) {
+  return {
+    title: table.title,
+    caption: table.caption,
+    columns: table.columns,
+    rows: table.rows.map((row, r) => ({
+      key: row.key,
+      label: row.label,
+      reference: row.reference ?? false,
+      cells: table.columns.map((_, c) => {
+        const summary = table.cells[r]![c];
+        return summary ? { mean: summary.mean, std: summary.n > 1 ? summary.std : null, n: summary.n, best: table.best[r]![c] ?? false } : null;
+      }),
+    })),
+  };
 }
 
 /**
@@ -44,6 +62,7 @@ export async function studyOrderingsHandler({ ctx, input }: { ctx: UserContext; 
   const finished = new Set(cells.map((cell) => cell.id));
   const pending = scale ? planStudy({ scale, dataRoot: '/' }).cells.map((cell) => cell.id).filter((id) => !finished.has(id)) : null;
   const counts = Object.fromEntries(byStatus.map((row) => [row.status, row._count._all]));
+  const transfer = studyTransferTable(cells);
   return {
     study: input.study,
     scale: scale?.name ?? null,
@@ -58,5 +77,7 @@ export async function studyOrderingsHandler({ ctx, input }: { ctx: UserContext; 
     pending,
     checks,
     anchors: anchorChecks(cells),
+    /** Table 3 analog (classification, detection, segmentation per method) once some run has a dense result. */
+    transfer: transfer ? transferRows(transfer) : null,
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 import { runConfigInputSchema } from '@ktlab/config';
-import { configHash, orderingChecks, anchorChecks, planStudy, portalMethod, SCALES, studyRunName, studyTags, type CellResult, type StudyPlan } from '@ktlab/study';
+import { configHash, orderingChecks, anchorChecks, planStudy, portalMethod, SCALES, studyRunName, studyTags, studyTransferTable, type CellResult, type StudyPlan } from '@ktlab/study';
 import { syntheticResults } from '@ktlab/study/testing';
 import { createTestApi, type TestApi } from '../../testing';
 import { studyLaunchLockKey } from './launch-plan';
@@ -72,6 +72,16 @@ describe('studies router', () => {
       // the scale's design has rows this study did not run: their cells are pending
       expect(result.pending).toContain('rotation-s0');
       expect(result.pending).not.toContain('random-s0');
+      // Table 3: classification from the main runs, detection and segmentation from the transfer runs
+      const table = studyTransferTable(cells)!;
+      expect(result.transfer).toMatchObject({ title: table.title, columns: table.columns });
+      expect(result.transfer!.columns).toEqual(['classification top-1', 'detection mAP@0.5', 'detection mAP@[.5:.95]', 'segmentation mIoU', 'detection mAP@0.5, frozen', 'segmentation mIoU, frozen']);
+      expect(result.transfer!.rows.map((row) => [row.key, row.reference])).toEqual([['random', false], ['supervised', true], ['jigsaw++', false], ['cc-jigsaw++', false]]);
+      const random = result.transfer!.rows[0]!;
+      expect(random.cells[1]).toMatchObject({ mean: expect.closeTo(0.2, 6), n: 3, best: false });
+      expect(result.transfer!.rows[3]!.cells[1]).toMatchObject({ mean: expect.closeTo(0.43, 6), n: 3, best: true });
+      // Jigsaw++ has no transfer cell: classification only
+      expect(result.transfer!.rows[2]!.cells.slice(1)).toEqual([null, null, null, null, null]);
     });
 
     it('counts only the project\'s finished, undeleted runs of that study, a re-run cell once, and says so', async () => {
