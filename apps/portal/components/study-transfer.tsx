@@ -17,7 +17,7 @@ export function StudyTransfer({ study }: { study: string }) {
   const transfer = useQuery(trpc.studies.orderings.queryOptions({ projectSlug, study })).data?.transfer;
   if (!transfer) return null;
   return (
-    <Card title={`${transfer.title} · study ${study} (%)`} className="xl:col-span-2">
+    <Card title={`${transfer.title} · study ${study} (%)`}>
       <p className="mb-3 text-xs text-slate-500">{transfer.caption}</p>
       <EvalTable
         testId="study-transfer-table"

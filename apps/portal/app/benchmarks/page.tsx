@@ -18,10 +18,12 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
       {/* A study's ordering checks sit beside its tables (below them on narrow screens). */}
       <div className={study ? 'grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]' : ''}>
         {/* Keyed by study and sweep: other runs start from the default table choices. */}
-        <BenchmarkTableView key={`${study ?? ''}|${sweep ?? ''}`} study={study || undefined} sweep={sweep || undefined} />
+        <div className="min-w-0 space-y-6">
+          <BenchmarkTableView key={`${study ?? ''}|${sweep ?? ''}`} study={study || undefined} sweep={sweep || undefined} />
+          {/* Table 3 (classification, detection, segmentation) once the study has dense results. */}
+          {study && <StudyTransfer study={study} />}
+        </div>
         {study && <StudyChecks study={study} />}
-        {/* Table 3 (classification, detection, segmentation) once the study has dense results. */}
-        {study && <StudyTransfer study={study} />}
       </div>
     </div>
   );
