@@ -51,6 +51,7 @@ export { logitsModel } from './layers/logits-model.js';
 export { splitAt, type SplitModel } from './layers/split-at.js';
 export { foldBatchNorm } from './layers/fold-batch-norm.js';
 export { BatchNormalization, batchNormalization } from './layers/batch-normalization.js';
+export { Conv2D, conv2d } from './layers/conv2d.js';
 export { modelCost, type ModelCost } from './layers/model-cost.js';
 export { transferConvWeights, convLayerNames, type TransferredLayer } from './transfer/transfer-conv-weights.js';
 

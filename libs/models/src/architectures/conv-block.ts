@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormalization } from '../layers/batch-normalization.js';
+import { conv2d } from '../layers/conv2d.js';
 import type { WeightInitializer } from './seeded-initializers.js';
 
 export interface ConvBlockSpec {
@@ -17,18 +18,16 @@ export interface ConvBlockSpec {
  * output (what "features at conv4" means) is the `<name>_relu` layer whether or not batch norm is used.
  */
 export function convBlock(input: tf.SymbolicTensor, spec: ConvBlockSpec): tf.SymbolicTensor {
-  let x = tf.layers
-    .conv2d({
-      name: spec.name,
-      filters: spec.filters,
-      kernelSize: spec.kernelSize,
-      strides: spec.strides ?? 1,
-      padding: 'same',
-      // Batch norm's beta makes a conv bias redundant.
-      useBias: !spec.batchNorm,
-      kernelInitializer: spec.kernelInitializer,
-    })
-    .apply(input) as tf.SymbolicTensor;
+  let x = conv2d({
+    name: spec.name,
+    filters: spec.filters,
+    kernelSize: spec.kernelSize,
+    strides: spec.strides ?? 1,
+    padding: 'same',
+    // Batch norm's beta makes a conv bias redundant.
+    useBias: !spec.batchNorm,
+    kernelInitializer: spec.kernelInitializer,
+  }).apply(input) as tf.SymbolicTensor;
   if (spec.batchNorm) {
     x = batchNormalization({ name: `${spec.name}_bn`, momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
   }
