@@ -1,6 +1,7 @@
 /** Every kernel ktlab adds to (or replaces in) the wasm backend's set. */
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
+import { castConfig } from './cast.js';
 import { fusedBatchNormConfig, reluConfig, squareConfig } from './batch-norm-and-elementwise.js';
 import { channelOpConfigs } from './channel-broadcast.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -25,6 +26,7 @@ export function ktlabKernelConfigs(backendName: string): KernelConfig[] {
     sumConfig(backendName),
     meanConfig(backendName),
     identityConfig(backendName),
+    castConfig(backendName),
     transposeConfig(backendName),
     tileConfig(backendName),
     ...channelOpConfigs(backendName),
