@@ -5,7 +5,8 @@
  * median per mode and net, with the CPU and the load average.
  *
  * Modes: `as-loaded` (the backend as selectBackend set it up), `tfjs-batch-norm` (training-mode batch norm as
- * tf.layers composes it, not on oneDNN), `openblas-convs` (every convolution on OpenBLAS, as before oneDNN).
+ * tf.layers composes it, not on oneDNN), `openblas-convs` (every convolution on OpenBLAS, as before oneDNN),
+ * `onednn-weights-any` / `onednn-any` (every convolution on oneDNN with that layout, native/onednn.ts).
  */
 import { Command } from 'commander';
 import { loadavg } from 'node:os';
@@ -15,7 +16,7 @@ import { activeNativeGemm, activeOneDnn, describeCpuHost, selectBackend, useOneD
 import { median } from '../bench/support/statistics';
 import { buildPipelineNet, PIPELINE_NET_NAMES, trainingSession } from '../bench/support/pipeline-nets.js';
 
-const MODES = ['as-loaded', 'tfjs-batch-norm', 'openblas-convs'] as const;
+const MODES = ['as-loaded', 'tfjs-batch-norm', 'openblas-convs', 'onednn-weights-any', 'onednn-any'] as const;
 type Mode = (typeof MODES)[number];
 
 const list = <T extends string>(allowed: readonly T[]) =>
@@ -57,6 +58,12 @@ async function inMode<T>(mode: Mode, step: () => Promise<T>): Promise<T> {
       const gemm = activeNativeGemm();
       if (!gemm) throw new Error('openblas-convs: OpenBLAS is not loaded');
       return withConvEngine('openblas', { gemm, dnn: activeOneDnn() }, step);
+    }
+    case 'onednn-weights-any':
+    case 'onednn-any': {
+      const dnn = activeOneDnn();
+      if (!dnn) throw new Error(`${mode}: oneDNN is not loaded`);
+      return withConvEngine('onednn', { gemm: activeNativeGemm(), dnn: dnn.withLayout(mode === 'onednn-any' ? 'any' : 'weights-any') }, step);
     }
   }
 }
