@@ -12,6 +12,8 @@
 // pixel is one contiguous run of kw·ci floats at base(pixel) + fh·Wp·ci, whatever the stride; the HWIO
 // filter row fh is the same run of kw·ci filter rows. That is the implicit GEMM: K = kh·(kw·ci).
 
+import { maxPoolGradImage } from './max-pool-grad';
+
 const FLOAT: usize = 4;
 /** Output channels per packed filter panel (two v128 per pixel). */
 const PANEL: i32 = 8;
@@ -621,5 +623,31 @@ export function columnSum(begin: i32, end: i32, slot: i32, x: usize, out: usize,
       pointer += rowBytes;
     }
     store<f32>(out + <usize>c * FLOAT, <f32>sum);
+  }
+}
+
+// ---- MaxPoolGrad on the kernel team: units are images (max-pool-grad.ts computes each image alone). ----
+
+export function maxPoolGradImages(
+  begin: i32,
+  end: i32,
+  slot: i32,
+  x: usize,
+  dy: usize,
+  dx: usize,
+  inHeight: i32,
+  inWidth: i32,
+  channels: i32,
+  outHeight: i32,
+  outWidth: i32,
+  strideHeight: i32,
+  strideWidth: i32,
+  filterHeight: i32,
+  filterWidth: i32,
+  padTop: i32,
+  padLeft: i32,
+): void {
+  for (let n = begin; n < end; n++) {
+    maxPoolGradImage(n, x, dy, dx, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padTop, padLeft);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * MaxPoolGrad on ktlab's AssemblyScript SIMD kernel, in place on the wasm heap: the package's kernel is a
- * scalar C++ loop (~290 ms of a 2.9 s AlexNet-style step). Any window, stride and padding; float32 NHWC.
+ * scalar C++ loop (~290 ms of a 2.9 s AlexNet-style step). Any window, stride and padding; float32 NHWC. The
+ * images are split across the kernel team.
  */
 import { backend_util, MaxPoolGrad, type KernelBackend, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { convRunOptions } from '../wasm/conv-team.js';
 import { KernelRunner } from './kernel-runner.js';
 import { WasmHeap } from './wasm-heap.js';
 
@@ -25,23 +27,30 @@ export function maxPoolGradConfig(backendName: string): KernelConfig {
     const heap = new WasmHeap(backend as KernelBackend);
     const dx = heap.allocate([...input.shape], 'float32');
     if (info.batchSize * info.inHeight * info.inWidth * info.inChannels === 0) return dx;
-    heap.kernels.maxPoolGrad(
-      heap.offsetOf(input),
-      heap.offsetOf(dy),
-      heap.offsetOf(dx),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.effectiveFilterHeight,
-      info.effectiveFilterWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    );
+    // Images on the kernel team: each is computed alone, so the split changes no bit.
+    heap
+      .convTeam()
+      .run(
+        'maxPoolGradImages',
+        info.batchSize,
+        [
+          heap.offsetOf(input),
+          heap.offsetOf(dy),
+          heap.offsetOf(dx),
+          info.inHeight,
+          info.inWidth,
+          info.inChannels,
+          info.outHeight,
+          info.outWidth,
+          info.strideHeight,
+          info.strideWidth,
+          info.effectiveFilterHeight,
+          info.effectiveFilterWidth,
+          info.padInfo.top,
+          info.padInfo.left,
+        ],
+        convRunOptions(),
+      );
     return dx;
   };
   return { kernelName: MaxPoolGrad, backendName, kernelFunc: kernelFunc as KernelFunc };

@@ -8,24 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface AssemblyKernels {
-  /** NHWC MaxPoolGrad; see assembly/max-pool-grad.ts. Pointers are byte offsets into the module's heap. */
-  maxPoolGrad(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    inHeight: number,
-    inWidth: number,
-    channels: number,
-    outHeight: number,
-    outWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    filterHeight: number,
-    filterWidth: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
   /** Transpose whose innermost axis stays innermost: runs of `run` elements; see assembly/transpose.ts. */
   copyRuns(x: number, out: number, d0: number, d1: number, d2: number, run: number, s0: number, s1: number, s2: number): void;
   /** Batched 2-D transposes of 4-byte elements in 4×4 SIMD blocks; see assembly/transpose.ts. */
@@ -46,7 +28,6 @@ export interface AssemblyKernels {
 }
 
 const MODULE_FILES = {
-  maxPoolGrad: 'max-pool-grad.wasm',
   copyRuns: 'transpose.wasm',
   transposeTiles: 'transpose.wasm',
 } as const;
@@ -88,7 +69,6 @@ export function assemblyKernelsFor(memory: WebAssembly.Memory): AssemblyKernels 
   if (!kernels) {
     const byFile = new Map<string, WebAssembly.Instance>();
     kernels = {
-      maxPoolGrad: instantiate('maxPoolGrad', memory, byFile),
       copyRuns: instantiate('copyRuns', memory, byFile),
       transposeTiles: instantiate('transposeTiles', memory, byFile),
     };

@@ -26,6 +26,7 @@ export const CONV_FUNCTIONS = [
   'channelAffine',
   'elementwise',
   'columnSum',
+  'maxPoolGradImages',
 ] as const;
 export type ConvFunction = (typeof CONV_FUNCTIONS)[number];
 
