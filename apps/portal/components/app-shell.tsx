@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { SessionGate, useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
 
@@ -80,13 +80,33 @@ function Nav() {
   );
 }
 
+/** The header's frame while the signed-in user is not known yet (the same height, so nothing moves). */
+function NavPlaceholder() {
+  return (
+    <header className="border-b border-slate-200 bg-surface" aria-busy="true">
+      <nav className="mx-auto flex max-w-7xl items-center gap-x-5 px-4 py-3 sm:px-6">
+        <Link href="/runs" className="text-lg font-semibold tracking-tight text-slate-900">
+          ktlab
+        </Link>
+        <span className="h-8" />
+      </nav>
+    </header>
+  );
+}
+
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   if (pathname.startsWith('/sign-in')) return <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>;
+  // The page renders while the session is asked for: its parts that need the user (useSession) wait for it in
+  // their Suspense, the others ask for their data at once.
   return (
     <SessionGate fallback={<p className="mx-auto max-w-7xl px-6 py-8 text-sm text-slate-500">Loading…</p>}>
-      <Nav />
-      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
+      <Suspense fallback={<NavPlaceholder />}>
+        <Nav />
+      </Suspense>
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8">
+        <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>{children}</Suspense>
+      </main>
     </SessionGate>
   );
 }
