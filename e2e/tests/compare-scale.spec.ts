@@ -8,7 +8,7 @@ const stamp = Date.now().toString(36);
 const RUNS = 20;
 const POINTS = 100_000;
 const KEY = 'train/loss';
-const BUCKETS = 1500; // what the overlay asks runs.metricSeries for (maxPoints)
+const BUCKETS = 1500; // what Compare asks runs.compareSeries for (maxPoints, OVERLAY_MAX_POINTS)
 const runs: string[] = [];
 
 test.beforeAll(async () => {
@@ -51,10 +51,19 @@ test('Compare of 20 runs × 100,000 points draws all 20 downsampled curves of th
   const elapsed = Date.now() - started;
   const drawnAtMs = Number(await drawn.getAttribute('data-drawn-at-ms'));
   const perSeries = (await drawn.getAttribute('data-series-points'))!.split(',').map(Number);
+  // The page's data is read on the server while the page loads and streams with its HTML: the document's last
+  // byte is when it arrived (browser clock, like the draw).
+  const html = await page.evaluate(() => {
+    const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return `${Math.round(entry.responseStart)}…${Math.round(entry.responseEnd)} ms`;
+  });
   console.log(
     `Compare ${RUNS} runs × ${POINTS} points: overlay drawn ${drawnAtMs} ms after navigation start (browser clock); ` +
-      `${elapsed} ms from goto to the test seeing it; points per run ${Math.min(...perSeries)}–${Math.max(...perSeries)}; API requests: ${requests.join('; ')}`,
+      `${elapsed} ms from goto to the test seeing it; points per run ${Math.min(...perSeries)}–${Math.max(...perSeries)}; ` +
+      `HTML with the streamed data +${html}; API requests: ${requests.join('; ') || 'none'}`,
   );
+  // The runs and their series came with the page: the browser asked the API for neither.
+  expect(requests.filter((request) => /runs\.(compare|compareSeries|metricSeries)×/.test(request))).toEqual([]);
   // Each of the 20 runs is drawn, downsampled to at most the bucket limit, over the whole step range.
   expect(perSeries).toHaveLength(RUNS);
   for (const count of perSeries) {
@@ -68,7 +77,7 @@ test('Compare of 20 runs × 100,000 points draws all 20 downsampled curves of th
   expect(last).toBeLessThanOrEqual(POINTS - 1);
   expect(drawnAtMs).toBeGreaterThan(0);
   await expect(page.getByTestId(`overlay-${KEY}`).locator('canvas')).toBeVisible();
-  // What each run's curve came from: the whole series, downsampled.
+  // What each run's curve came from: the whole series, downsampled into the buckets the run page's read gives.
   const input = encodeURIComponent(JSON.stringify({ json: { runId: runs[RUNS - 1], key: KEY, maxPoints: BUCKETS } }));
   const response = await page.request.get(`/api/trpc/runs.metricSeries?input=${input}`);
   expect(response.ok()).toBe(true);

@@ -1,8 +1,9 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useEffect, useState, type ReactNode } from 'react';
+import { OVERLAY_MAX_POINTS, type ComparePrefetch } from '../lib/compare-data';
 import { formatMetric, formatMetricValue, formatPointDelta, isAccuracyMetric, meanStd } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { EvalTable } from './eval-table';
@@ -42,12 +43,45 @@ function MeanStd({ name, values }: { name: string; values: number[] }) {
   );
 }
 
-export function CompareView({ runIds, baselineId }: { runIds: string[]; baselineId?: string }) {
+/**
+ * Puts the reads the server started for this page (page.tsx) into the query cache once they arrive; true from
+ * then on, or at once without them. Until then the queries wait rather than ask the API a second time.
+ */
+function usePrefetched(prefetched: Promise<ComparePrefetch> | undefined, seed: (data: ComparePrefetch) => void): boolean {
+  const [arrived, setArrived] = useState<Promise<ComparePrefetch> | undefined>(undefined);
+  useEffect(() => {
+    if (!prefetched) return;
+    let live = true;
+    const done = (data: ComparePrefetch) => {
+      if (!live) return;
+      seed(data);
+      setArrived(prefetched);
+    };
+    prefetched.then(done, () => done({}));
+    return () => {
+      live = false;
+    };
+    // (`seed` is a new function on every render; the promise is what the effect follows.)
+  }, [prefetched]);
+  return !prefetched || arrived === prefetched;
+}
+
+export function CompareView({ runIds, prefetched }: { runIds: string[]; prefetched?: Promise<ComparePrefetch> }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const queryClient = useQueryClient();
   const pathname = usePathname();
+  const baselineId = useSearchParams().get('baseline') ?? undefined;
   const [smoothing, setSmoothing] = useState(0);
-  const compare = useQuery({ ...trpc.runs.compare.queryOptions({ ids: runIds }), enabled: runIds.length >= 2 });
+  const compareOptions = trpc.runs.compare.queryOptions({ ids: runIds });
+  const seriesOptions = trpc.runs.compareSeries.queryOptions({ ids: runIds, maxPoints: OVERLAY_MAX_POINTS });
+  const ready = usePrefetched(prefetched, (data) => {
+    if (data.compare) queryClient.setQueryData(compareOptions.queryKey, data.compare);
+    if (data.series) queryClient.setQueryData(seriesOptions.queryKey, data.series);
+  });
+  // What the server could not read is asked for here, both at once (one batched request): the curves' series
+  // need only the run ids, not runs.compare's answer.
+  const compare = useQuery({ ...compareOptions, enabled: runIds.length >= 2 && ready });
+  const curves = useQuery({ ...seriesOptions, enabled: runIds.length >= 2 && ready });
   if (runIds.length < 2) {
     return (
       <EmptyState title="Pick at least two runs">
@@ -59,11 +93,14 @@ export function CompareView({ runIds, baselineId }: { runIds: string[]; baseline
       </EmptyState>
     );
   }
-  if (compare.isLoading) return <p className="text-sm text-slate-500">Loading runs…</p>;
   if (compare.error) return <ErrorNotice error={compare.error} />;
-  const data = compare.data!;
+  // (pending: waiting for the server's read, or asking the API)
+  if (!compare.data) return <p className="text-sm text-slate-500">Loading runs…</p>;
+  const data = compare.data;
   const baseline = data.runs.find((run) => run.id === baselineId) ?? data.runs[0];
-  const setBaseline = (id: string) => router.replace(`${pathname}?ids=${runIds.join(',')}&baseline=${id}`, { scroll: false });
+  // The history entry only (Next keeps useSearchParams in step): a reload or a link shows the same baseline, and
+  // choosing one neither asks the server again nor re-reads the runs.
+  const setBaseline = (id: string) => window.history.replaceState(null, '', `${pathname}?ids=${runIds.join(',')}&baseline=${id}`);
   const nameOf = (id: string) => data.runs.find((run) => run.id === id)?.name ?? id;
   const groups = data.seedGroups.map((ids) => ({ ids, label: `${data.runs.find((run) => run.id === ids[0])?.method} × ${ids.length} seeds` }));
   const runColumns = data.runs.map((run) => ({ key: run.id, label: run.name as ReactNode }));
@@ -240,7 +277,15 @@ export function CompareView({ runIds, baselineId }: { runIds: string[]; baseline
         ) : (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             {data.commonMetricKeys.map((key) => (
-              <OverlayChart key={key} metricKey={key} runs={data.runs.map((r) => ({ id: r.id, name: r.name }))} smoothing={smoothing} />
+              <OverlayChart
+                key={key}
+                metricKey={key}
+                runs={data.runs.map((r) => ({ id: r.id, name: r.name }))}
+                // (a key runs.compare found but the series read did not, when a run logged it in between: no curves)
+                series={curves.data && (curves.data.curves.find((curve) => curve.key === key)?.runs ?? [])}
+                error={curves.error}
+                smoothing={smoothing}
+              />
             ))}
           </div>
         )}

@@ -1,35 +1,50 @@
 'use client';
-import { useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { themedAxis, useChartTheme } from '../lib/chart-theme';
 import { formatMetricValue, isAccuracyMetric } from '../lib/format';
-import { useTRPC } from '../lib/trpc';
 import { smooth } from './metric-chart';
 import { ErrorNotice } from './ui/card';
 
 export const SERIES_COLORS = ['#4f46e5', '#e11d48', '#059669', '#d97706', '#0891b2', '#7c3aed', '#db2777', '#65a30d'];
 
+/** One run's downsampled series of the metric: each bucket's first step and mean. */
+export interface OverlaySeries {
+  runId: string;
+  steps: number[];
+  values: number[];
+}
+
 /**
- * One metric of several runs on shared axes. Runs log different steps, so their (downsampled) series are
- * joined on the union of steps with gaps where a run has no point.
+ * One metric of several runs on shared axes, from the series Compare read for all its curves at once
+ * (runs.compareSeries; undefined while it loads). Runs log different steps, so their series are joined on the
+ * union of steps with gaps where a run has no point.
  */
-export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string; runs: { id: string; name: string }[]; smoothing: number }) {
-  const trpc = useTRPC();
-  const series = useQueries({ queries: runs.map((run) => trpc.runs.metricSeries.queryOptions({ runId: run.id, key: metricKey, maxPoints: 1500 })) });
+export function OverlayChart({
+  metricKey,
+  runs,
+  series,
+  error,
+  smoothing,
+}: {
+  metricKey: string;
+  runs: { id: string; name: string }[];
+  series: OverlaySeries[] | undefined;
+  error?: { message: string } | null;
+  smoothing: number;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const theme = useChartTheme();
-  const ready = series.every((s) => s.data);
-  const failed = series.find((s) => s.error)?.error;
+  const ready = series !== undefined;
 
   const data = useMemo<uPlot.AlignedData | null>(() => {
-    if (!ready) return null;
-    const perRun = series.map((s) => s.data!.points);
-    return uPlot.join(
-      perRun.map((points) => [points.map((p) => p.step), smooth(points.map((p) => p.value), smoothing)] as uPlot.AlignedData),
-    );
-  }, [ready, smoothing, ...series.map((s) => s.dataUpdatedAt)]);
+    if (!series) return null;
+    // one series per run, in the runs' order (a run without this key draws nothing)
+    const perRun = runs.map((run) => series.find((s) => s.runId === run.id) ?? { steps: [], values: [] });
+    return uPlot.join(perRun.map(({ steps, values }) => [steps, smooth(values, smoothing)] as uPlot.AlignedData));
+    // The runs array is recreated on every render; its ids are what matters.
+  }, [series, smoothing, runs.map((run) => run.id).join()]);
 
   useEffect(() => {
     if (!container.current || !data) return;
@@ -76,8 +91,8 @@ export function OverlayChart({ metricKey, runs, smoothing }: { metricKey: string
   return (
     <div className="rounded-lg border border-slate-200 bg-surface p-3 shadow-sm" data-testid={`overlay-${metricKey}`}>
       <h3 className="mb-1 font-mono text-sm font-medium text-slate-800">{metricKey}</h3>
-      {failed ? (
-        <ErrorNotice error={failed} />
+      {error ? (
+        <ErrorNotice error={error} />
       ) : (
         !ready && <p className="py-12 text-center text-xs text-slate-400">Loading series…</p>
       )}
