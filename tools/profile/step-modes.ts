@@ -6,17 +6,18 @@
  *
  * Modes: `as-loaded` (the backend as selectBackend set it up), `tfjs-batch-norm` (training-mode batch norm as
  * tf.layers composes it, not on oneDNN), `openblas-convs` (every convolution on OpenBLAS, as before oneDNN),
- * `onednn-weights-any` / `onednn-any` (every convolution on oneDNN with that layout, native/onednn.ts).
+ * `layout-weights-any` / `layout-any` (the convolutions oneDNN runs all in that layout instead of the per-shape
+ * choice, native/onednn.ts layoutByShape).
  */
 import { Command } from 'commander';
 import { loadavg } from 'node:os';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { activeNativeGemm, activeOneDnn, describeCpuHost, selectBackend, useOneDnnBatchNorm, withConvEngine } from '@ktlab/tf-backend';
+import { activeNativeGemm, activeOneDnn, describeCpuHost, selectBackend, useOneDnnBatchNorm, withConvEngine, withOneDnn } from '@ktlab/tf-backend';
 import { median } from '../bench/support/statistics';
 import { buildPipelineNet, PIPELINE_NET_NAMES, trainingSession } from '../bench/support/pipeline-nets.js';
 
-const MODES = ['as-loaded', 'tfjs-batch-norm', 'openblas-convs', 'onednn-weights-any', 'onednn-any'] as const;
+const MODES = ['as-loaded', 'tfjs-batch-norm', 'openblas-convs', 'layout-weights-any', 'layout-any'] as const;
 type Mode = (typeof MODES)[number];
 
 const list = <T extends string>(allowed: readonly T[]) =>
@@ -59,11 +60,11 @@ async function inMode<T>(mode: Mode, step: () => Promise<T>): Promise<T> {
       if (!gemm) throw new Error('openblas-convs: OpenBLAS is not loaded');
       return withConvEngine('openblas', { gemm, dnn: activeOneDnn() }, step);
     }
-    case 'onednn-weights-any':
-    case 'onednn-any': {
+    case 'layout-weights-any':
+    case 'layout-any': {
       const dnn = activeOneDnn();
       if (!dnn) throw new Error(`${mode}: oneDNN is not loaded`);
-      return withConvEngine('onednn', { gemm: activeNativeGemm(), dnn: dnn.withLayout(mode === 'onednn-any' ? 'any' : 'weights-any') }, step);
+      return withOneDnn(dnn.withLayout(mode === 'layout-any' ? 'any' : 'weights-any'), step);
     }
   }
 }

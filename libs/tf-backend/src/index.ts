@@ -40,6 +40,7 @@ export {
   useOneDnnBatchNorm,
   withConvEngine,
   withNativeGemm,
+  withOneDnn,
   withRowIndependentKernels,
   type ConvEngineName,
 } from './kernels/native-gemm-engine.js';

@@ -121,6 +121,20 @@ export async function withConvEngine<T>(engine: ConvEngineName, libraries: { gem
 }
 
 /**
+ * Runs `body` with `dnn` in place of the loaded oneDNN (e.g. the same library with another layout:
+ * `dnn.withLayout('any')`), the engines still chosen by the per-shape rule; then restores the previous one.
+ */
+export async function withOneDnn<T>(dnn: OneDnn, body: () => Promise<T>): Promise<T> {
+  const previous = activeDnn;
+  activeDnn = dnn;
+  try {
+    return await body();
+  } finally {
+    activeDnn = previous;
+  }
+}
+
+/**
  * Runs `body` (synchronous: a tfjs predict) on kernels whose result for one image does not depend on the
  * other images of the call. OpenBLAS's result for one row of a product can depend on the other rows of the
  * call (its blocking and thread split follow the matrix size), so an image's conv features would depend on

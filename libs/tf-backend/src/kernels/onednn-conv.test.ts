@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OneDnnLayout } from '../native/onednn.js';
+import { layoutByShape, type OneDnnLayout } from '../native/onednn.js';
 import { errorsAgainstCpu } from '../testing/compare-with-cpu.js';
 import { allConvolutions, convolutionCases, padName, TOLERANCE, type ConvolutionCase } from '../testing/convolution-cases.js';
 import { KTLAB_WASM_BACKEND, registerKtlabWasmOnce } from '../testing/ktlab-wasm-for-tests.js';
@@ -183,6 +183,35 @@ describe('the per-shape rule with OpenBLAS loaded', () => {
       expect(oneDnnRunsConv(pass, g(576, 3))).toBe(true);
       expect(oneDnnRunsConv(pass, g(576, 2))).toBe(false);
       expect(oneDnnRunsConv(pass, g(576, 1))).toBe(false);
+    }
+  });
+});
+
+describe('the per-shape layout (by-shape, the default)', () => {
+  const g = (size: number, ci: number, co: number): DirectConvGeometry => ({
+    batch: 128, inHeight: size, inWidth: size, inChannels: ci, outHeight: size, outWidth: size, outChannels: co,
+    filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, padTop: 1, padLeft: 1,
+  });
+
+  it("reorders the activations too ('any') for the forward pass and input gradient from 96 input channels on", () => {
+    for (const shape of [g(16, 96, 256), g(8, 384, 384), g(4, 256, 384)]) {
+      expect(layoutByShape('forward', shape)).toBe('any');
+      expect(layoutByShape('backward-data', shape)).toBe('any');
+      expect(layoutByShape('backward-weights', shape)).toBe('weights-any');
+    }
+    for (const pass of ['forward', 'backward-data', 'backward-weights'] as const) {
+      expect(layoutByShape(pass, g(32, 3, 96))).toBe('weights-any');
+      expect(layoutByShape(pass, g(16, 64, 64))).toBe('weights-any');
+    }
+  });
+
+  it('is what the calls use when they name no layout, and builds the same primitives as the layout it picks', async (context) => {
+    if (!native.dnn) return context.skip(native.skipped ?? 'no oneDNN');
+    expect(native.dnn.layout).toBe('by-shape');
+    for (const shape of [g(8, 384, 256), g(8, 24, 64)]) {
+      for (const pass of ['forward', 'backward-data', 'backward-weights'] as const) {
+        expect(native.dnn.implementation(pass, shape)).toBe(native.dnn.implementation(pass, shape, layoutByShape(pass, shape)));
+      }
     }
   });
 });

@@ -27,9 +27,21 @@ export type OneDnnConvShape = DirectConvGeometry;
 
 /**
  * Which tensors oneDNN may lay out its own way: 'plain' — none (every tensor used where it lies);
- * 'weights-any' — the filter (or filter gradient) goes through a reorder; 'any' — every tensor does.
+ * 'weights-any' — the filter (or filter gradient) goes through a reorder; 'any' — every tensor does;
+ * 'by-shape' — 'any' or 'weights-any' per pass and shape (`layoutByShape`).
  */
-export type OneDnnLayout = 'plain' | 'weights-any' | 'any';
+export type OneDnnLayout = 'plain' | 'weights-any' | 'any' | 'by-shape';
+
+/**
+ * The layout 'by-shape' picks: 'any' (activations reordered into oneDNN's blocked layout and back on every call)
+ * for the forward pass and the input gradient of convolutions with at least 96 input channels, where oneDNN's
+ * blocked kernels beat its NHWC ones by more than the reorders cost (AlexNet-style conv2-conv5 and the Jigsaw
+ * trunk's, measured in libs/tf-backend/README.md, "oneDNN"); 'weights-any' for filter gradients (about even) and
+ * for convolutions on few channels (the images: conv1, where the reorder is most of the work).
+ */
+export function layoutByShape(pass: 'forward' | 'backward-data' | 'backward-weights', g: OneDnnConvShape): 'weights-any' | 'any' {
+  return pass !== 'backward-weights' && g.inChannels >= 96 ? 'any' : 'weights-any';
+}
 
 export interface OneDnn {
   readonly library: string;
@@ -92,8 +104,8 @@ export const ONEDNN_CANDIDATES = ['/usr/lib/x86_64-linux-gnu/libdnnl.so.2', '/us
 /** The apt package that provides it, named in messages and the README. */
 export const ONEDNN_APT_PACKAGE = 'libdnnl2';
 
-/** The layout measured fastest on the shapes ktlab trains (libs/tf-backend/README.md, "oneDNN"). */
-export const DEFAULT_ONEDNN_LAYOUT: OneDnnLayout = 'weights-any';
+/** The layouts measured fastest on the shapes ktlab trains (libs/tf-backend/README.md, "oneDNN"). */
+export const DEFAULT_ONEDNN_LAYOUT: OneDnnLayout = 'by-shape';
 
 // oneDNN 2.6 C API constants (dnnl_types.h).
 const DNNL_SUCCESS = 0;
@@ -337,7 +349,8 @@ class OneDnnConvolutions implements OneDnn {
     return { pd, d };
   }
 
-  private build(pass: OneDnnPass, g: OneDnnConvShape, layout: OneDnnLayout): Built {
+  private build(pass: OneDnnPass, g: OneDnnConvShape, requested: OneDnnLayout): Built {
+    const layout = requested === 'by-shape' ? layoutByShape(pass.startsWith('forward') ? 'forward' : (pass as 'backward-data' | 'backward-weights'), g) : requested;
     const key = `${pass}|${layout}|${shapeKey(g)}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
