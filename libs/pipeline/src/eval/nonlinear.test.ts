@@ -9,6 +9,7 @@ import type { ImageDataset } from '@ktlab/data';
 import { selectBackend } from '@ktlab/tf-backend';
 import type { PipelineContext } from '../context';
 import { classifierFor } from '../nets';
+import { faintStripes } from '../testing/faint-stripes';
 import { trainAndScore } from './train-and-score';
 import { transferredClassifier } from './transferred-classifier';
 
@@ -27,6 +28,17 @@ function dataset(count: number): ImageDataset {
   const labels = Int32Array.from({ length: count }, (_, i) => i % 2);
   for (let i = 0; i < images.length; i++) images[i] = labels[Math.floor(i / (size * size * 3))] ? 200 + (i % 50) : (i * 7) % 60;
   return { count, size, channels: 3, images, labels, classes: ['dark', 'bright'], ids: [], skipped: [], loadedFrom: 'source' };
+}
+
+function contextFor(runConfig: typeof config, metrics: Map<string, number>, logs: string[] = []): PipelineContext {
+  return {
+    config: runConfig,
+    runDir: mkdtempSync(join(tmpdir(), 'ktlab-nonlinear-')),
+    signal: new AbortController().signal,
+    metric: (key, step, value) => void metrics.set(`${key}@${step}`, value),
+    stage: () => undefined,
+    log: (message) => void logs.push(message),
+  };
 }
 
 const weightsOf = (model: tf.LayersModel, layer: string) => model.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
@@ -50,14 +62,7 @@ describe('nonlinear protocol', () => {
     const model = transferredClassifier(config, trained, 2, 'conv2');
     const before = Object.fromEntries(['conv1', 'conv1_bn', 'conv2', 'conv2_bn', 'conv3', 'fc6'].map((layer) => [layer, weightsOf(model, layer)]));
     const metrics = new Map<string, number>();
-    const context: PipelineContext = {
-      config,
-      runDir: mkdtempSync(join(tmpdir(), 'ktlab-nonlinear-')),
-      signal: new AbortController().signal,
-      metric: (key, step, value) => void metrics.set(`${key}@${step}`, value),
-      stage: () => undefined,
-      log: () => undefined,
-    };
+    const context = contextFor(config, metrics);
     const accuracy = await trainAndScore(context, {
       name: 'eval/nonlinear/conv2',
       model,
@@ -75,5 +80,35 @@ describe('nonlinear protocol', () => {
     expect(accuracy).toBeLessThanOrEqual(1);
     model.dispose();
     trained.dispose();
+  });
+
+  it('standardises the frozen features before the trained layers: the head of a random net learns a faint signal', async () => {
+    // conv5 features of faint stripes: a small variation on a large offset; a head on the raw features stays at chance (frozen-boundary.test.ts).
+    const stripes = pipelineConfigSchema.parse({
+      kind: 'pipeline',
+      seed: 0,
+      imageSize: 32,
+      data: { path: '/unused' },
+      target: { widthMultiplier: 0.25 },
+      evaluation: { trainEpochs: 2, batchSize: 16, learningRate: 0.01 },
+    });
+    const random = classifierFor('alexnet', 32, 0.25, 7, 99);
+    const model = transferredClassifier(stripes, random, 2, 'conv5');
+    const logs: string[] = [];
+    const context = contextFor(stripes, new Map(), logs);
+    const accuracy = await trainAndScore(context, {
+      name: 'eval/nonlinear/conv5',
+      model,
+      frozenUpTo: 'conv5',
+      train: faintStripes(128, 1),
+      test: faintStripes(64, 2),
+      seed: 1,
+      checkpointDir: join(context.runDir, 'checkpoint'),
+      progress: undefined,
+    });
+    expect(logs).toContain('eval/nonlinear/conv5: fc6_flatten standardised with the statistics of 128 training images');
+    expect(accuracy).toBeGreaterThan(0.85);
+    model.dispose();
+    random.dispose();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The nonlinear protocol (Noroozi et al. 2018, Table 6, after Noroozi & Favaro 2016): conv1 … conv<k> of the
  * trained net transferred and frozen, everything after conv<k> (later convs, fc layers) re-initialised and trained
- * on the labelled evaluation images; top-1 accuracy on the evaluation test images.
+ * on the labelled evaluation images; top-1 accuracy on the evaluation test images. The frozen features are
+ * standardised with the training images' statistics before the trained layers see them (frozen-boundary.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from '@ktlab/data';
