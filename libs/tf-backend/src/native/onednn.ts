@@ -7,8 +7,8 @@
  * descriptor (oneDNN picks the implementation for this CPU and shape), a primitive — so each convolution shape
  * is built once and cached (per thread count: oneDNN's JIT kernels split the work by the thread count they are
  * created for). Where the chosen implementation wants another layout than the plain one on the heap (its
- * kernels are fastest on blocked weights), a reorder primitive converts into a native buffer owned by the cache
- * entry, or out of it after the primitive ran. Training-mode batch normalisation (forward with the batch
+ * kernels are fastest on blocked weights), a reorder primitive converts into a native buffer (scratch shared by
+ * all primitives, sized by the largest shape), or out of it after the primitive ran. Training-mode batch normalisation (forward with the batch
  * statistics, and backward) runs the same way on the NHWC activations (ops/batch-norm-training.ts).
  *
  * Threads: Debian builds oneDNN on OpenMP (libgomp); the thread count is set with `omp_set_num_threads` on the
@@ -164,12 +164,14 @@ interface KoffiModule {
   load(path: string): { func(signature: string): Func };
   struct(name: string, def: Record<string, string>): unknown;
   alloc(type: string, length: number): Pointer;
+  free(pointer: Pointer): void;
   address(value: unknown): bigint;
   decode(value: unknown, type: unknown): unknown;
 }
 
 interface Api {
   koffi: KoffiModule;
+  scratch: Scratch;
   engine: Pointer;
   stream: Pointer;
   memoryDescByStrides: Func;
@@ -229,6 +231,8 @@ interface Argument {
   primitiveMemory: Pointer;
   /** user → native before the run (inputs) or native → user after it (outputs). */
   reorder?: { primitive: Pointer; args: Buffer; after: boolean };
+  /** The native memory in oneDNN's layout, pointed at a scratch buffer before each run, and its size. */
+  native?: { memory: Pointer; bytes: number };
 }
 
 interface Built {
@@ -250,21 +254,50 @@ function execArgs(api: Api, pairs: [number, Pointer][]): Buffer {
 
 /**
  * Binds `userDesc` (the heap layout) to the primitive's layout for argument `id` (queried with `query`): the
- * same memory when they agree, else a reorder into or out of a native buffer kept with the primitive.
+ * same memory when they agree, else a reorder into or out of a native memory in oneDNN's layout, whose buffer is
+ * the shared scratch (`Scratch`) of the argument's position, bound before each run.
  */
 function bindArgument(api: Api, pd: Pointer, id: number, query: number, userDesc: Buffer, direction: 'in' | 'out', index = 0): Argument {
   const user = created((out) => api.memoryCreate(out, userDesc, api.engine, null), 'memory_create');
   const wanted = api.primitiveDescQueryMd(pd, query, index);
   if (!wanted) throw new Error(`oneDNN primitive has no memory descriptor for argument ${id}`);
   if (api.memoryDescEqual(wanted, userDesc)) return { id, user, primitiveMemory: user };
-  const size = Number(api.memoryDescSize(wanted));
-  const buffer = api.koffi.alloc('uint8_t', Math.max(64, size));
-  const native = created((out) => api.memoryCreate(out, wanted, api.engine, buffer), 'memory_create');
+  const bytes = Math.max(64, Number(api.memoryDescSize(wanted)));
+  const native = created((out) => api.memoryCreate(out, wanted, api.engine, null), 'memory_create');
   const [from, to] = direction === 'in' ? [userDesc, wanted] : [wanted, userDesc];
   const reorderPd = created((out) => api.reorderDescCreate(out, from, api.engine, to, api.engine, null), 'reorder_primitive_desc_create');
   const primitive = created((out) => api.primitiveCreate(out, reorderPd), 'primitive_create (reorder)');
   const [src, dst] = direction === 'in' ? [user, native] : [native, user];
-  return { id, user, primitiveMemory: native, reorder: { primitive, args: execArgs(api, [[ARG_SRC, src], [ARG_DST, dst]]), after: direction === 'out' } };
+  return {
+    id,
+    user,
+    primitiveMemory: native,
+    reorder: { primitive, args: execArgs(api, [[ARG_SRC, src], [ARG_DST, dst]]), after: direction === 'out' },
+    native: { memory: native, bytes },
+  };
+}
+
+/**
+ * Native buffers for the reordered tensors, one per argument position, shared by every primitive: the calls run
+ * one at a time and a reordered tensor lives only during its call (inputs are reordered in before it, outputs
+ * out after it), so memory grows with the largest shape, not with the number of shapes and batch sizes seen.
+ */
+class Scratch {
+  private readonly slots: { pointer: Pointer; bytes: number }[] = [];
+
+  constructor(private readonly koffi: KoffiModule) {}
+
+  /** A buffer of at least `bytes` for argument position `slot` (its contents are not kept between calls). */
+  buffer(slot: number, bytes: number): Pointer {
+    const current = this.slots[slot];
+    if (current && current.bytes >= bytes) return current.pointer;
+    if (current) this.koffi.free(current.pointer);
+    // Rounded up to MiB so that slightly larger shapes do not reallocate.
+    const size = Math.ceil(bytes / 2 ** 20) * 2 ** 20;
+    const pointer = this.koffi.alloc('uint8_t', size);
+    this.slots[slot] = { pointer, bytes: size };
+    return pointer;
+  }
 }
 
 /** An argument the primitive takes as it lies on the heap (the bias). */
@@ -457,7 +490,10 @@ class OneDnnConvolutions implements OneDnn {
   /** Binds the heap views (in `arguments` order) and runs: input reorders, the primitive, output reorders. */
   private run(built: Built, views: Float32Array[]): void {
     const api = this.api;
-    built.arguments.forEach((a, i) => check(api.setDataHandle(a.user, views[i]), 'memory_set_data_handle'));
+    built.arguments.forEach((a, i) => {
+      check(api.setDataHandle(a.user, views[i]), 'memory_set_data_handle');
+      if (a.native) check(api.setDataHandle(a.native.memory, api.scratch.buffer(i, a.native.bytes)), 'memory_set_data_handle (scratch)');
+    });
     const reorder = (after: boolean) => {
       for (const { reorder } of built.arguments) {
         if (reorder && reorder.after === after) check(api.execute(reorder.primitive, api.stream, 2, reorder.args), 'primitive_execute (reorder)');
@@ -639,6 +675,7 @@ export function loadOneDnn(threads: number): Promise<OneDnn> {
     const runtime = { 1: 'sequential', 2: 'OpenMP', 4: 'TBB', 256: 'threadpool' }[v.cpu_runtime] ?? `runtime ${v.cpu_runtime}`;
     const api: Api = {
       koffi,
+      scratch: new Scratch(koffi),
       engine: null,
       stream: null,
       memoryDescByStrides: f('int dnnl_memory_desc_init_by_strides(void *md, int ndims, const int64_t *dims, int dt, const int64_t *strides)'),
