@@ -5,6 +5,7 @@
  * identical prefix config is copied in instead of trained again, and a transfer cell evaluates the networks its main
  * cell trained.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,15 @@ export function reuseTrainedNetworks(from: string, to: string, mainConfig: Study
   return true;
 }
 
+/** The code a cell ran, so results computed by different versions of a protocol can be told apart. */
+function codeVersion(): string | undefined {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunSummary> {
   const { plan, studyDir, signal } = options;
   mkdirSync(studyDir, { recursive: true });
@@ -95,6 +105,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
   const overall = options.quiet ? undefined : bars.create(plan.cells.length, summary.skipped.length, { name: 'study'.padEnd(24), message: '' });
   const stageBar = options.quiet ? undefined : bars.create(1000, 0, { name: ''.padEnd(24), message: '' });
   const durations: number[] = [];
+  const commit = codeVersion();
   const pretextOwners = new Map<string, string>();
   for (const cell of plan.cells) {
     const key = pretextKey(cell.config);
@@ -173,6 +184,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
           machine,
+          ...(commit ? { commit } : {}),
           ...pretextHeldOut(cell, heldOut),
         });
         writeCellResult(dir, result);

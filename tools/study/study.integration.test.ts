@@ -58,6 +58,8 @@ describe('study end to end', () => {
     for (const r of result.results) expect(r.value).toBeGreaterThanOrEqual(0);
     expect(result.wallSeconds).toBeGreaterThan(0);
     expect(result.images).toEqual({ train: 40, evalTrain: 40, test: 20 });
+    // the commit that computed it (this test runs in a git checkout)
+    expect(result.commit).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
 
     expect(await runLocally(options)).toEqual({ ran: [], skipped: ['random-s0'], failed: [] });
 

@@ -90,7 +90,7 @@ export const EVAL_PROTOCOL_INFO: Readonly<Record<EvalProtocolName, EvalProtocolI
     kind: 'trained',
     layers: 'evaluation.nonlinearLayers',
     metrics: ['top1'],
-    table: { id: 'table6-nonlinear', title: 'Table 6 analog — nonlinear evaluation per layer', caption: 'Top-1 test accuracy (%) with conv1…layer transferred and frozen, the layers after it re-initialised and trained.' },
+    table: { id: 'table6-nonlinear', title: 'Table 6 analog — nonlinear evaluation per layer', caption: 'Top-1 test accuracy (%) with conv1…layer transferred and frozen (its output standardised per feature, as for the linear probe), the layers after it re-initialised and trained.' },
   },
   finetune: {
     kind: 'trained',

@@ -44,6 +44,8 @@ export const cellResultSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   machine: machineSchema,
+  /** The ktlab commit the cell ran (`git describe --always --dirty`), when it ran from a git checkout. */
+  commit: z.string().optional(),
   portalRunId: z.string().optional(),
   /** Training / test image counts as the pipeline saw them (from the config). */
   images: z.object({ train: z.number().int(), evalTrain: z.number().int(), test: z.number().int() }),

@@ -119,6 +119,10 @@ describe('the medium scale', () => {
     expect(config('jigsaw-s1').pretext).toMatchObject({ task: 'jigsaw', permutations: 100, epochs: 4 });
     expect(config('jigsaw++-s2').pretext).toMatchObject({ task: 'jigsaw++', permutations: 100, maxOccludedTiles: 2 });
     expect(config('supervised-s0').evaluation.nonlinearLayers).toEqual(['conv3', 'conv5']);
+    // the trained heads train long enough to reach the linear probe, on flipped and shifted images
+    expect(config('random-s0').evaluation).toMatchObject({ trainEpochs: 10, trainLimit: 10_000, augment: { flip: true, shift: 0.125 } });
+    // the quick scale's heads are not augmented (its cells keep their configs)
+    expect(planStudy({ scale: SCALES.quick, dataRoot }).cells[0]!.config.evaluation.augment).toBeUndefined();
   });
 
   it('keeps the pretext training settings out of rows without a pretext, so their cells survive a change of them', () => {

@@ -81,6 +81,7 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
     trainEpochs: scale.evaluation.trainEpochs,
     trainLimit: scale.evaluation.trainLimit,
     ...(scale.evaluation.nonlinearLayers ? { nonlinearLayers: scale.evaluation.nonlinearLayers } : {}),
+    ...(scale.evaluation.augment ? { augment: scale.evaluation.augment } : {}),
     // The heads learn from labelled train images and are scored on the test split.
     train: splitRef(dataRoot, 'train', scale.evalTrainImages),
     test: splitRef(dataRoot, 'test', scale.testImages),

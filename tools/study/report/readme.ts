@@ -33,6 +33,14 @@ function range(values: number[]): string {
   return low === high ? low.toFixed(2) : `${low.toFixed(2)}–${high.toFixed(2)}`;
 }
 
+/** Which ktlab commits computed the cells (older cells did not record it). */
+function commitsLine(cells: readonly CellResult[]): string {
+  const counts = new Map<string, number>();
+  for (const cell of cells) counts.set(cell.commit ?? 'not recorded', (counts.get(cell.commit ?? 'not recorded') ?? 0) + 1);
+  if (!counts.size) return '—';
+  return [...counts].map(([commit, n]) => `${commit === 'not recorded' ? commit : `\`${commit}\``} (${n} cell${n === 1 ? '' : 's'})`).join(', ');
+}
+
 function setupSection(plan: StudyPlan, results: StudyResults): string[] {
   const { scale } = plan;
   const cells = results.cells;
@@ -52,6 +60,7 @@ function setupSection(plan: StudyPlan, results: StudyResults): string[] {
     `- **Seeds**: ${seeds.length ? seeds.join(', ') : '—'} (planned ${plan.cells.length} cells; finished ${cells.length}${results.missing.length ? `; missing ${results.missing.join(', ')}` : ''}${results.stale.length ? `; left out because their config changed since they ran: ${results.stale.join(', ')}` : ''}).`,
     `- **Hardware**: ${unique(machines.map((m) => `${m.cpuModel}${m.isa ? ` (${m.isa})` : ''}, ${m.cores} cores`)).join('; ') || '—'}; 1-minute load average when cells started: ${range(machines.map((m) => m.loadAverage))} (other work on the machine slows the cells).`,
     `- **Backend**: ${unique(machines.map((m) => `${m.backend}${m.threads ? `, ${m.threads} threads` : ''}`)).join('; ') || '—'}; ran ${unique(machines.map((m) => m.where)).join(', ') || '—'}.`,
+    `- **Code**: ${commitsLine(cells)}.`,
     `- **Shared work**: ${reused} cell(s) reused the pretext network of a cell with the identical seed, training images and pretext settings (e.g. Jigsaw++ and CC+Jigsaw++ of one seed) instead of training it again; their wall time excludes it.`,
     '',
   ];

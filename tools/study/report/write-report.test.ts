@@ -47,6 +47,7 @@ describe('writeReport', () => {
     const readme = readFileSync(join(outDir, 'README.md'), 'utf8');
     expect(readme).toContain('# Reproduction study — `quick` scale');
     expect(readme).toContain('Test CPU (AVX2), 2 cores');
+    expect(readme).toContain('- **Code**: not recorded (59 cells).');
     expect(readme).toContain('missing jigsaw-s2');
     // 33 main + 9 transfer + 9 clusters + 9 domain cells, one missing, 60 s each.
     expect(readme).toContain('| Table 3: detection and segmentation | 9 | 9 min 00 s | 1 min 00 s | — |');
