@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from './cell-result';
-import { anchorChecks } from './anchors';
+import { anchorChecks, listSome } from './anchors';
 
 let next = 0;
 function cell(row: string, seed: number, results: { protocol: 'linear' | 'nonlinear' | 'finetune' | 'knn'; layer: string; value: number }[]): CellResult {
@@ -67,5 +67,13 @@ describe('sanity anchors', () => {
   it('leave the Jigsaw++ margin pending while one seed cannot decide it, and fail a margin that is too small', () => {
     expect(outcomes([cell('random', 0, linear(0.4)), cell('jigsaw++', 0, linear(0.47))])['Jigsaw++']).toBe('pending');
     expect(outcomes([cell('random', 0, linear(0.4)), cell('jigsaw++', 0, linear(0.42))])['Jigsaw++']).toBe('failed');
+  });
+});
+
+describe('listSome', () => {
+  it('lists short lists whole and cuts long ones after the first few, saying how many more', () => {
+    expect(listSome(['a', 'b'])).toBe('a, b');
+    expect(listSome(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])).toBe('a, b, c, d, e, f and 2 more');
+    expect(listSome(['a', 'b', 'c'], 2)).toBe('a, b and 1 more');
   });
 });

@@ -32,6 +32,11 @@ export const TRAINED_ABOVE_CHANCE = 0.2;
  */
 export const NONLINEAR_BELOW_LINEAR_TOLERANCE = 0.01;
 
+
+/** The first few items of a long list and how many more: a failed anchor stays readable with dozens of cases. */
+export function listSome(items: readonly string[], shown = 6): string {
+  return items.length <= shown ? items.join(', ') : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const describe = (summary: Summary) => (summary.n > 1 ? `${pct(summary.mean)} ± ${(summary.std * 100).toFixed(1)} (n=${summary.n})` : `${pct(summary.mean)} (n=${summary.n})`);
 
@@ -87,7 +92,7 @@ function trainedProtocols(cells: readonly CellScores[], chance: number): AnchorC
   const below = measured.filter((entry) => entry.mean < chance + TRAINED_ABOVE_CHANCE);
   const lowest = measured.reduce((low, entry) => (entry.mean < low.mean ? entry : low));
   if (!below.length) return { anchor, outcome: 'met', detail: `lowest: ${lowest.label} ${pct(lowest.mean)} (best layer, mean over seeds).` };
-  return { anchor, outcome: 'failed', detail: `below ${pct(chance + TRAINED_ABOVE_CHANCE)}: ${below.map((entry) => `${entry.label} ${pct(entry.mean)}`).join(', ')}.` };
+  return { anchor, outcome: 'failed', detail: `below ${pct(chance + TRAINED_ABOVE_CHANCE)}: ${listSome(below.map((entry) => `${entry.label} ${pct(entry.mean)}`))}.` };
 }
 
 function nonlinearAtLeastLinear(cells: readonly CellScores[]): AnchorCheck {
@@ -109,7 +114,7 @@ function nonlinearAtLeastLinear(cells: readonly CellScores[]): AnchorCheck {
   return {
     anchor,
     outcome: 'failed',
-    detail: `below the linear probe: ${below.map(shown).join(', ')} — the nonlinear protocol undertrains (too few epochs or training images).`,
+    detail: `below the linear probe: ${listSome(below.map(shown))} — the nonlinear protocol undertrains (too few epochs or training images).`,
   };
 }
 
