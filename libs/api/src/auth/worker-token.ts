@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '@ktlab/db';
+import type { WorkerToken } from '@ktlab/db';
+import { type Db, pgPool } from '@ktlab/db/client';
 
 const PREFIX = 'ktw_';
 
@@ -14,10 +15,22 @@ export async function createWorkerToken(db: Db, label: string, createdById?: str
   return { id: token.id, secret };
 }
 
-/** The token row for a presented secret, or undefined when unknown or revoked. */
-export async function findValidToken(db: Db, secret: string | undefined) {
+/**
+ * The token row for a presented secret, or undefined when unknown or revoked. Every call a trainer makes (each
+ * metric batch among them) asks this first, so it goes straight through node-postgres: Prisma's findUnique
+ * cost ~4 ms of CPU per call here, more than the rest of a 5,000-point batch's handling. Timestamps are read as
+ * UTC, as Prisma reads them.
+ */
+export async function findValidToken(db: Db, secret: string | undefined): Promise<WorkerToken | undefined> {
   if (!secret || !secret.startsWith(PREFIX)) return undefined;
-  const token = await db.workerToken.findUnique({ where: { tokenHash: hashToken(secret) } });
+  const { rows } = await pgPool(db).query<WorkerToken>({
+    name: 'ktlab-worker-token',
+    text: `
+      SELECT id, label, "tokenHash", "revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "createdById"
+      FROM "WorkerToken" WHERE "tokenHash" = $1`,
+    values: [hashToken(secret)],
+  });
+  const [token] = rows;
   if (!token || token.revokedAt) return undefined;
   return token;
 }
