@@ -11,6 +11,7 @@ export { startLeaseReaper } from './services/lease-reaper';
 export { startCheckpointRetention, pruneCheckpointCopies } from './artifacts/checkpoint-retention';
 export { ensureProject, DEFAULT_PROJECT_SLUG } from './services/projects';
 export { MAX_POINTS_PER_BATCH, type MetricColumns } from './routers/worker/log-metrics.schema';
+export { encodeMetricBatch, type EncodedMetricBatch, type MetricBatch, type MetricColumnsLike } from './routers/worker/metric-batch';
 export { storedMetricPoints, type StoredMetricPoint } from './services/metric-ingest';
 export { SUMMARIZE_SERIES_SQL } from './services/series-resolution';
 export { handleTrpcRequest, TRPC_ENDPOINT, MAX_BODY_BYTES } from './http/handler';
