@@ -1,4 +1,5 @@
 import type { MetricColumns } from '@ktlab/api';
+import { encodeMetricBatch } from '@ktlab/api/metric-batch';
 import type { PortalClient } from './api-client';
 import type { MetricSpool } from './metric-spool';
 import { isTransient, withRetry } from './retry';
@@ -10,10 +11,7 @@ export interface MetricPoint {
   wallTime: Date;
 }
 
-/**
- * Points as one set of parallel arrays per key, the wire form of `worker.logMetrics`: superjson would annotate
- * the Date of every point object, which costs more than the portal's insert.
- */
+/** Points as one set of parallel arrays per key, what a `worker.logMetrics` batch carries. */
 export function toMetricColumns(points: readonly MetricPoint[]): MetricColumns[] {
   const byKey = new Map<string, MetricColumns>();
   for (const point of points) {
@@ -25,6 +23,9 @@ export function toMetricColumns(points: readonly MetricPoint[]): MetricColumns[]
   }
   return [...byKey.values()];
 }
+
+/** Points per `worker.logMetrics` call when more are waiting (the API takes up to MAX_POINTS_PER_BATCH). */
+export const DEFAULT_METRIC_BATCH = 5000;
 
 export interface MetricsReporterOptions {
   batchSize?: number;
@@ -78,7 +79,7 @@ export class MetricsReporter {
       while (this.buffer.length >= this.capacity) await new Promise<void>((resolve) => this.waiters.push(resolve));
       this.buffer.push(point);
     }
-    if (this.buffer.length >= (this.options.batchSize ?? 2000)) void this.flush().catch(() => undefined);
+    if (this.buffer.length >= (this.options.batchSize ?? DEFAULT_METRIC_BATCH)) void this.flush().catch(() => undefined);
   }
 
   /** Sends everything logged so far (memory and spool); resolves once the portal has it. */
@@ -89,8 +90,12 @@ export class MetricsReporter {
     return this.flushing;
   }
 
+  /**
+   * One batch in the binary form (encodeMetricBatch: doubles and 32-bit steps, no JSON or superjson per point,
+   * which cost the portal more than storing the points).
+   */
   private send(points: MetricPoint[]) {
-    return this.client.worker.logMetrics.mutate({ ...this.ids, series: toMetricColumns(points) });
+    return this.client.worker.logMetrics.mutate(encodeMetricBatch({ ...this.ids, series: toMetricColumns(points) }));
   }
 
   private retrying<T>(action: () => Promise<T>): Promise<T> {
@@ -102,7 +107,7 @@ export class MetricsReporter {
   }
 
   private async sendAll(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 2000;
+    const batchSize = this.options.batchSize ?? DEFAULT_METRIC_BATCH;
     const { spool } = this.options;
     for (;;) {
       // the spool first: it holds the oldest points (and, after a restart, an earlier process's)
