@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- portal [--runs 10000] [--points 1000000] [--repeats 60]
- *                          [--ingest-points 1000000] [--ingest-workers 8] [--ingest-batch 5000] [--ingest-resend-every 10]`
+ *                          [--ingest-points 1000000] [--ingest-workers 8] [--ingest-batch 5000] [--ingest-resend-every 10]
+ *                          [--ingest-wire binary|columns]`
  *
  * The portal's API at scale: a scratch database (embedded PostgreSQL) seeded with 10,000 runs in one project
  * and a 1,000,000-point metric series; then p50/p95 latencies of `runs.list` (first page, a filtered page,
@@ -13,7 +14,8 @@
  * points in all over HTTP with `worker.logMetrics`, some batches twice (a response treated as lost); while they
  * do, the queries are timed round-robin. Afterwards SQL checks that exactly the planned points are stored, once
  * each, with their values; the process exits non-zero otherwise. The workers send the wire form the trainer
- * sends (`series`: parallel arrays per key). Printed with the CPU model, its vector ISA and the load average
+ * sends (the binary batch of encodeMetricBatch; `--ingest-wire columns`: the JSON columns older trainers sent).
+ * Printed with the CPU model, its vector ISA and the load average
  * (a shared machine: run it several times and take the median). Last line:
  * `portal: ingest_points_per_s=<value>`.
  */
@@ -25,7 +27,7 @@ import { Command } from 'commander';
 import pg from 'pg';
 import superjson from 'superjson';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { type AppRouter, createSession, createWorkerToken, MAX_POINTS_PER_BATCH, type MetricColumns, PgEventHub, SESSION_COOKIE, startApiServer, SUMMARIZE_SERIES_SQL } from '@ktlab/api';
+import { type AppRouter, createSession, createWorkerToken, encodeMetricBatch, MAX_POINTS_PER_BATCH, type MetricColumns, PgEventHub, SESSION_COOKIE, startApiServer, SUMMARIZE_SERIES_SQL } from '@ktlab/api';
 import { chooseResolution, SUMMARY_LEVEL_BITS } from '@ktlab/api/series-resolution';
 import { wireTransformer } from '@ktlab/api/wire-transformer';
 import { describeCpuHost } from '@ktlab/tf-backend/cpu-host';
@@ -45,6 +47,7 @@ const options = new Command()
   .option('--ingest-batch <n>', 'points per worker.logMetrics call', int, 5_000)
   .option('--ingest-keys <n>', 'metric keys per ingest run', int, 4)
   .option('--ingest-resend-every <n>', "re-send each worker's 1st, (n+1)th, … batch (as after a lost response); 0 = never", int, 10)
+  .option('--ingest-wire <form>', 'binary (encodeMetricBatch, what the trainer sends) or columns (JSON arrays per key, older trainers)', 'binary')
   .parse(process.argv)
   .opts<{
     runs: number;
@@ -56,7 +59,9 @@ const options = new Command()
     ingestBatch: number;
     ingestKeys: number;
     ingestResendEvery: number;
+    ingestWire: string;
   }>();
+if (options.ingestWire !== 'binary' && options.ingestWire !== 'columns') throw new Error(`--ingest-wire ${options.ingestWire}: binary or columns`);
 
 // planned (and checked) before anything is started
 const plan = planIngest({
@@ -240,10 +245,11 @@ try {
   const tally = { inserted: 0, resentBatches: 0, resentPoints: 0, resentInserted: 0, retries: 0 };
   /** A call that failed without an answer or with a 5xx is retried (re-sending is harmless), as a trainer does; anything else stops the bench. */
   const send = async (w: number, batch: IngestBatch): Promise<number> => {
-    const series = toColumns(batchPoints(plan.keys, batch), Date.now());
+    const sent = { workerId: workers[w].workerId, runId: runIds[w], series: toColumns(batchPoints(plan.keys, batch), Date.now()) };
+    const input = options.ingestWire === 'binary' ? encodeMetricBatch(sent) : sent;
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await workers[w].client.worker.logMetrics.mutate({ workerId: workers[w].workerId, runId: runIds[w], series })).inserted;
+        return (await workers[w].client.worker.logMetrics.mutate(input)).inserted;
       } catch (error) {
         const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
         if ((status !== undefined && status < 500) || attempt === 5) throw new Error(`worker ${w}, points ${batch.first}…: ${(error as Error).message}`);
@@ -337,7 +343,7 @@ try {
   const seconds = ingestMs / 1000;
   console.log(
     `concurrent ingest: ${options.ingestWorkers} workers (own worker token, registered, each holding one claimed run, heart-beating), ` +
-      `${options.ingestPoints} distinct points in ${batchCount} worker.logMetrics batches of ≤ ${options.ingestBatch} over HTTP, ${plan.keys} keys per run`,
+      `${options.ingestPoints} distinct points in ${batchCount} worker.logMetrics batches of ≤ ${options.ingestBatch} over HTTP (${options.ingestWire === 'binary' ? 'binary batches' : 'JSON columns'}), ${plan.keys} keys per run`,
   );
   const pointsPerSecond = Math.round(options.ingestPoints / seconds);
   console.log(`ingest: total time ${seconds.toFixed(1)} s, throughput ${pointsPerSecond} points/s`);
