@@ -47,7 +47,8 @@ function setupSection(plan: StudyPlan, results: StudyResults): string[] {
   const machines = cells.map((cell) => cell.machine);
   const images = cells[0]?.images ?? { train: scale.trainImages, evalTrain: scale.evalTrainImages, test: scale.testImages };
   const seeds = unique(cells.map((cell) => cell.seed)).sort((a, b) => a - b);
-  const reused = cells.filter((cell) => cell.reused.length > 0).length;
+  const reusedPretext = cells.filter((cell) => cell.reused.some((entry) => entry.startsWith('pretext from'))).length;
+  const reusedNetworks = cells.filter((cell) => cell.reused.some((entry) => entry.startsWith('networks from'))).length;
   return [
     '## Setup',
     '',
@@ -61,7 +62,7 @@ function setupSection(plan: StudyPlan, results: StudyResults): string[] {
     `- **Hardware**: ${unique(machines.map((m) => `${m.cpuModel}${m.isa ? ` (${m.isa})` : ''}, ${m.cores} cores`)).join('; ') || '—'}; 1-minute load average when cells started: ${range(machines.map((m) => m.loadAverage))} (other work on the machine slows the cells).`,
     `- **Backend**: ${unique(machines.map((m) => `${m.backend}${m.threads ? `, ${m.threads} threads` : ''}`)).join('; ') || '—'}; ran ${unique(machines.map((m) => m.where)).join(', ') || '—'}.`,
     `- **Code**: ${commitsLine(cells)}.`,
-    `- **Shared work**: ${reused} cell(s) reused the pretext network of a cell with the identical seed, training images and pretext settings (e.g. Jigsaw++ and CC+Jigsaw++ of one seed) instead of training it again; their wall time excludes it.`,
+    `- **Shared work**: ${reusedPretext} cell(s) reused the pretext network of a cell with the identical seed, training images and pretext settings (e.g. Jigsaw++ and CC+Jigsaw++ of one seed) instead of training it again${reusedNetworks ? `, and ${reusedNetworks} transfer cell(s) evaluated the networks their main cell trained` : ''}; their wall time excludes it.`,
     '',
   ];
 }
