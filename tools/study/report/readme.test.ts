@@ -58,10 +58,18 @@ describe('transferSection', () => {
   it('says how much of the Random → Supervised gap CC+Jigsaw++ closes, per column, and what the scenes cannot say about VOC', () => {
     const table = transfer(['detection mAP@0.5', 'segmentation mIoU'], { random: [0.2, 0.3], supervised: [0.4, 0.25], 'cc-jigsaw++': [0.35, 0.28] });
     const text = transferSection(plan, [table]).join('\n');
-    expect(text).toContain('- detection mAP@0.5: Random 20.0%, CC+Jigsaw++ 35.0%, Supervised 40.0% (n = 2–2 seeds) — CC+Jigsaw++ closes 75% of the 20.0-point gap from Random to Supervised.');
-    expect(text).toContain('- segmentation mIoU: Random 30.0%, CC+Jigsaw++ 28.0%, Supervised 25.0% (n = 2–2 seeds) — Supervised is not above Random here');
+    expect(text).toMatch(/- detection mAP@0\.5: Random 20\.0%, CC\+Jigsaw\+\+ 35\.0%, Supervised 40\.0% \(n = 2 seeds\) — CC\+Jigsaw\+\+ closes 75% of the 20\.0-point gap from Random to Supervised \(Welch p = 0\.0\d\d for that gap\)\./);
+    expect(text).toMatch(/- segmentation mIoU: Random 30\.0%, CC\+Jigsaw\+\+ 28\.0%, Supervised 25\.0% \(n = 2 seeds\) — Supervised is not significantly above Random \(-5\.0-point difference, Welch p = 0\.\d{3}\)/);
     expect(text).toContain('500 training scenes');
     expect(text).toContain('not comparable with the paper');
+  });
+
+  it('computes no share of a gap that is within the seeds\' noise, or with a single seed', () => {
+    // Supervised 0.3 points above Random, each ± 1.4 points over 2 seeds: not a gap to measure against
+    const noisy = transfer(['detection mAP@0.5, frozen'], { random: [0.2], supervised: [0.203], 'cc-jigsaw++': [0.202] });
+    expect(transferSection(plan, [noisy]).join('\n')).toContain('Supervised is not significantly above Random (0.3-point difference, Welch p = 0.');
+    const single: Table = { ...noisy, cells: noisy.cells.map((row) => row.map(() => summarize([0.2]))) };
+    expect(transferSection(plan, [single]).join('\n')).toContain('too few seeds to tell whether Supervised is above Random');
   });
 
   it('is left out when the study has no transfer table or its scale runs no dense protocol', () => {

@@ -1,5 +1,5 @@
 /** docs/results/README.md: the setup, measured wall times, the tables, the ordering checks and a templated reading. */
-import { type AnchorCheck, type CellResult, type OrderingCheck, SIGNIFICANCE_RULE, type StudyPlan, type Summary, type Table, tableMarkdown } from '@ktlab/study';
+import { ALPHA, type AnchorCheck, type CellResult, type OrderingCheck, SIGNIFICANCE_RULE, type StudyPlan, type Summary, type Table, tableMarkdown, welchTest } from '@ktlab/study';
 import { formatDuration } from '../eta';
 import type { StudyResults } from './load-results';
 
@@ -260,15 +260,20 @@ function gapSentences(table: Table): string[] {
     const supervised = columnMean(table, 'supervised', column);
     const transferred = columnMean(table, 'cc-jigsaw++', column);
     if (!random || !supervised || !transferred) continue;
-    const seeds = `n = ${Math.min(random.n, supervised.n, transferred.n)}–${Math.max(random.n, supervised.n, transferred.n)} seeds`;
-    const numbers = `Random ${pct(random.mean)}, CC+Jigsaw++ ${pct(transferred.mean)}, Supervised ${pct(supervised.mean)} (${seeds})`;
+    const low = Math.min(random.n, supervised.n, transferred.n);
+    const high = Math.max(random.n, supervised.n, transferred.n);
+    const numbers = `Random ${pct(random.mean)}, CC+Jigsaw++ ${pct(transferred.mean)}, Supervised ${pct(supervised.mean)} (n = ${low === high ? low : `${low}–${high}`} seeds)`;
     const gap = supervised.mean - random.mean;
-    if (gap <= 0) {
-      lines.push(`- ${column}: ${numbers} — Supervised is not above Random here, so there is no gap for the transfer to close.`);
-      continue;
+    const { p } = welchTest(supervised, random);
+    const points = `${(gap * 100).toFixed(1)}-point`;
+    if (Number.isNaN(p)) {
+      lines.push(`- ${column}: ${numbers} — too few seeds to tell whether Supervised is above Random, so no share of the gap is computed.`);
+    } else if (gap <= 0 || p >= ALPHA) {
+      lines.push(`- ${column}: ${numbers} — Supervised is not significantly above Random (${points} difference, Welch p = ${p.toFixed(3)}), so there is no gap to measure the transfer against.`);
+    } else {
+      const closed = (transferred.mean - random.mean) / gap;
+      lines.push(`- ${column}: ${numbers} — CC+Jigsaw++ closes ${Math.round(closed * 100)}% of the ${points} gap from Random to Supervised (Welch p = ${p.toFixed(3)} for that gap).`);
     }
-    const closed = (transferred.mean - random.mean) / gap;
-    lines.push(`- ${column}: ${numbers} — CC+Jigsaw++ closes ${Math.round(closed * 100)}% of the ${(gap * 100).toFixed(1)}-point gap from Random to Supervised.`);
   }
   return lines;
 }
