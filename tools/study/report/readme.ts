@@ -265,7 +265,7 @@ function gapSentences(table: Table): string[] {
     const numbers = `Random ${pct(random.mean)}, CC+Jigsaw++ ${pct(transferred.mean)}, Supervised ${pct(supervised.mean)} (n = ${low === high ? low : `${low}–${high}`} seeds)`;
     const gap = supervised.mean - random.mean;
     const { p } = welchTest(supervised, random);
-    const points = `${(gap * 100).toFixed(1)}-point`;
+    const points = `${(gap * 100).toFixed(1).replace(/^-0\.0$/, '0.0')}-point`;
     if (Number.isNaN(p)) {
       lines.push(`- ${column}: ${numbers} — too few seeds to tell whether Supervised is above Random, so no share of the gap is computed.`);
     } else if (gap <= 0 || p >= ALPHA) {
