@@ -223,9 +223,10 @@ function isPointKeyViolation(error: unknown): boolean {
  * inserts only what is missing, and only the inserted points are added to the series' summaries (per
  * 16^level-step bucket, levels 1…5), in the same statement.
  *
- * One statement, set-based (INSERT … SELECT FROM unnest(…)), its arrays sent in PostgreSQL's binary format
- * straight through node-postgres (Prisma's query compiler would copy and re-encode every parameter: more CPU per
- * batch than the insert). The points of a series that only appends (steps increasing, after its last stored
+ * One statement, set-based (INSERT … SELECT unnest(…), …: the arrays are unnested in the select list, which
+ * zips them row by row, where unnest(a, b, …) in FROM would first copy each into a tuplestore), its arrays sent
+ * in PostgreSQL's binary format straight through node-postgres (Prisma's query compiler would copy and re-encode
+ * every parameter: more CPU per batch than the insert). The points of a series that only appends (steps increasing, after its last stored
  * step: a trainer's usual batch) are inserted plainly, and their level-1 summaries come with them, computed here
  * (level1Summaries: the rows SQL would compute, without PostgreSQL hashing and re-reading every point); the
  * other points are inserted with ON CONFLICT DO NOTHING, whose speculative insertion costs a fifth to a third
@@ -260,16 +261,16 @@ const INSERT_POINTS_SQL = `
     WITH appended AS (
       INSERT INTO "MetricPoint" ("seriesId", step, value, "wallTime")
       SELECT s, st, v, to_timestamp(t / 1000.0) AT TIME ZONE 'UTC'
-      FROM unnest($1::int[], $2::int[], $3::float8[], $4::float8[]) AS u(s, st, v, t)),
+      FROM (SELECT unnest($1::int[]) AS s, unnest($2::int[]) AS st, unnest($3::float8[]) AS v, unnest($4::float8[]) AS t) AS u),
     checked AS (
       INSERT INTO "MetricPoint" ("seriesId", step, value, "wallTime")
       SELECT s, st, v, to_timestamp(t / 1000.0) AT TIME ZONE 'UTC'
-      FROM unnest($5::int[], $6::int[], $7::float8[], $8::float8[]) AS u(s, st, v, t)
+      FROM (SELECT unnest($5::int[]) AS s, unnest($6::int[]) AS st, unnest($7::float8[]) AS v, unnest($8::float8[]) AS t) AS u
       ON CONFLICT ("seriesId", step) DO NOTHING
       RETURNING "seriesId", step, value),
     level1 AS (
-      SELECT * FROM unnest($9::int[], $10::int[], $11::int[], $12::float8[], $13::float8[], $14::float8[], $15::int[], $16::int[])
-        AS a("seriesId", bucket, n, total, lo, hi, first, last)
+      SELECT unnest($9::int[]) AS "seriesId", unnest($10::int[]) AS bucket, unnest($11::int[]) AS n, unnest($12::float8[]) AS total,
+             unnest($13::float8[]) AS lo, unnest($14::float8[]) AS hi, unnest($15::int[]) AS first, unnest($16::int[]) AS last
       UNION ALL
       SELECT "seriesId", step >> ${SUMMARY_LEVEL_BITS}, count(*)::int, sum(value), min(value), max(value), min(step), max(step)
       FROM checked GROUP BY 1, 2),
