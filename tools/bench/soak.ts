@@ -118,7 +118,7 @@ function startHog(n: number, limitMs: number): ChildProcess[] {
  * A pass-through HTTP proxy in front of the API server: every `worker.logMetrics` request body is handed to
  * `onMetrics` as it passes (whatever the answer), so the bench knows each point a trainer sent.
  */
-async function startMetricTap(targetUrl: string, onMetrics: (body: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function startMetricTap(targetUrl: string, onMetrics: (body: Buffer) => void): Promise<{ url: string; close(): Promise<void> }> {
   const target = new URL(targetUrl);
   const server = http.createServer((req, res) => {
     const tapped = req.method === 'POST' && req.url?.split('?')[0] === LOG_METRICS_PATH;
@@ -130,7 +130,7 @@ async function startMetricTap(targetUrl: string, onMetrics: (body: string) => vo
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
     if (tapped) {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => onMetrics(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => onMetrics(Buffer.concat(chunks)));
     }
     req.pipe(upstream);
   });

@@ -1,5 +1,6 @@
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
+import { encodeMetricBatch } from '@ktlab/api/metric-batch';
 import type { IngestVerdict } from './ingest-plan';
 import { attemptsLine, countBy, interleave, parseLogMetricsBody, SentLedger, soakFailures, summarizeAttempts } from './soak-report';
 
@@ -22,6 +23,23 @@ describe('parseLogMetricsBody', () => {
     );
     expect(columns.runId).toBe('r2');
     expect(columns.points.map((p) => [p.key, p.step, p.value])).toEqual([['loss', 0, Number.NaN], ['loss', 1, 2], ['acc', 1, 0.5]]);
+  });
+
+  it('reads the binary batch the trainer sends', () => {
+    const bytes = encodeMetricBatch({
+      workerId: 'w',
+      runId: 'r3',
+      series: [
+        { key: 'loss', steps: [0, 1], values: [Number.NaN, -Infinity], wallTimes: [1, 2] },
+        { key: 'acc', steps: [1], values: [0.5], wallTimes: [2] },
+      ],
+    });
+    const parsed = parseLogMetricsBody(Buffer.from(bytes));
+    expect(parsed.runId).toBe('r3');
+    expect(parsed.points.map((p) => [p.key, p.step, p.value])).toEqual([['loss', 0, Number.NaN], ['loss', 1, -Infinity], ['acc', 1, 0.5]]);
+    // JSON bodies arrive as bytes from the tap too
+    expect(parseLogMetricsBody(Buffer.from(body({ workerId: 'w', runId: 'r4', points: [{ key: 'k', step: 3, value: 1, wallTime: new Date(0) }] }))).points).toEqual([{ key: 'k', step: 3, value: 1 }]);
+    expect(() => parseLogMetricsBody(Buffer.from(bytes).subarray(0, bytes.byteLength - 1))).toThrow(/not a metric batch: .*must be \d+ bytes/);
   });
 
   it('refuses a body that is not a metric batch', () => {

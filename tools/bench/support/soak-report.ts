@@ -5,6 +5,7 @@
  */
 import superjson from 'superjson';
 import { z } from 'zod';
+import { decodeMetricBatch } from '@ktlab/api/metric-batch';
 import type { IngestVerdict } from './ingest-plan';
 
 /** tRPC path of the call whose points the ledger records. */
@@ -31,9 +32,21 @@ export interface MetricBatch {
   points: { key: string; step: number; value: number }[];
 }
 
-/** A `worker.logMetrics` request body as the trainer's tRPC client (httpLink + superjson) sends it. */
-export function parseLogMetricsBody(body: string): MetricBatch {
-  const wire = z.object({ json: z.unknown(), meta: z.any().optional() }).parse(JSON.parse(body));
+const isBinaryBatch = (body: Uint8Array) => body.byteLength >= 4 && Buffer.from(body.buffer, body.byteOffset, 4).toString('latin1') === 'KTMB';
+
+/**
+ * A `worker.logMetrics` request body as a trainer's tRPC client sends it: the binary batch (encodeMetricBatch,
+ * what the trainer sends) or JSON + superjson (objects or columns, what older trainers sent).
+ */
+export function parseLogMetricsBody(body: Uint8Array | string): MetricBatch {
+  if (typeof body !== 'string' && isBinaryBatch(body)) {
+    const decoded = decodeMetricBatch(body);
+    if (!decoded.ok) throw new Error(`not a metric batch: ${decoded.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const { runId, series } = decoded.batch;
+    return { runId, points: series.flatMap(({ key, steps, values }) => Array.from(steps, (step, i) => ({ key, step, value: values[i] }))) };
+  }
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const wire = z.object({ json: z.unknown(), meta: z.any().optional() }).parse(JSON.parse(text));
   const request = logMetricsRequest.parse(superjson.deserialize(wire as Parameters<typeof superjson.deserialize>[0]));
   const fromSeries = (request.series ?? []).flatMap(({ key, steps, values }) => steps.map((s, i) => ({ key, step: s, value: values[i] })));
   return { runId: request.runId, points: [...(request.points ?? []), ...fromSeries] };
