@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { ablationLabel, EVAL_PROTOCOL_INFO, MAIN_GROUP, studyOfTag, studyTag, type EvalProtocolName } from '@ktlab/config';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
-import { EvalTable } from './eval-table';
+import { EvalTable, MeanStd, MethodLabel } from './eval-table';
 import { Button } from './ui/button';
 import { Card, EmptyState, ErrorNotice } from './ui/card';
 
@@ -132,16 +132,7 @@ export function BenchmarkTableView({ study, sweep }: { study?: string; sweep?: s
             columns={data.columns.map((column) => ({ key: column, label: column }))}
             rows={data.rows.map((row) => ({
               key: row.method,
-              label: (
-                <>
-                  {data.methodNames[row.method] ?? row.method}
-                  {row.reference && (
-                    <span className="ml-2 text-xs font-normal text-slate-500" title="A reference (the upper bound): never marked best">
-                      reference
-                    </span>
-                  )}
-                </>
-              ),
+              label: <MethodLabel name={data.methodNames[row.method] ?? row.method} reference={row.reference} />,
               group: row.group === MAIN_GROUP ? undefined : ablationLabel(row.group),
               cells: Object.fromEntries(
                 data.columns.map((column) => {
@@ -158,8 +149,7 @@ export function BenchmarkTableView({ study, sweep }: { study?: string; sweep?: s
                             className={`hover:text-indigo-700 hover:underline ${cell.best ? 'font-bold text-slate-900' : 'text-slate-700'}`}
                             data-best={cell.best || undefined}
                           >
-                            {(cell.mean * data.scale).toFixed(1)}
-                            {cell.std !== null && <span className="font-normal text-slate-400"> ± {(cell.std * data.scale).toFixed(1)}</span>}
+                            <MeanStd mean={cell.mean} std={cell.std} scale={data.scale} />
                           </Link>
                           <span className="ml-1 text-xs text-slate-400">n={cell.n}</span>
                         </>

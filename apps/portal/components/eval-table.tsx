@@ -94,3 +94,27 @@ export function EvalTable({
     </div>
   );
 }
+
+/** A benchmark row's method, with the reference mark (the supervised upper bound is shown, never marked best). */
+export function MethodLabel({ name, reference }: { name: ReactNode; reference: boolean }) {
+  return (
+    <>
+      {name}
+      {reference && (
+        <span className="ml-2 text-xs font-normal text-slate-500" title="A reference (the upper bound): never marked best">
+          reference
+        </span>
+      )}
+    </>
+  );
+}
+
+/** A mean over seeds as the benchmark tables show it: mean ± std (the std only with 2+ seeds), in percent by default. */
+export function MeanStd({ mean, std, scale = 100 }: { mean: number; std: number | null; scale?: number }) {
+  return (
+    <>
+      {(mean * scale).toFixed(1)}
+      {std !== null && <span className="font-normal text-slate-400"> ± {(std * scale).toFixed(1)}</span>}
+    </>
+  );
+}

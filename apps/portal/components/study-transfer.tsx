@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../lib/session';
 import { useTRPC } from '../lib/trpc';
-import { EvalTable } from './eval-table';
+import { EvalTable, MeanStd, MethodLabel } from './eval-table';
 import { Card } from './ui/card';
 
 /**
@@ -28,16 +28,7 @@ export function StudyTransfer({ study }: { study: string }) {
         columns={transfer.columns.map((column) => ({ key: column, label: column }))}
         rows={transfer.rows.map((row) => ({
           key: row.key,
-          label: (
-            <>
-              {row.label}
-              {row.reference && (
-                <span className="ml-2 text-xs font-normal text-slate-500" title="A reference (the upper bound): never marked best">
-                  reference
-                </span>
-              )}
-            </>
-          ),
+          label: <MethodLabel name={row.label} reference={row.reference} />,
           cells: Object.fromEntries(
             transfer.columns.map((column, c) => {
               const cell = row.cells[c];
@@ -48,8 +39,7 @@ export function StudyTransfer({ study }: { study: string }) {
                   content: (
                     <>
                       <span className={cell.best ? 'font-bold text-slate-900' : 'text-slate-700'} data-best={cell.best || undefined}>
-                        {(cell.mean * 100).toFixed(1)}
-                        {cell.std !== null && <span className="font-normal text-slate-400"> ± {(cell.std * 100).toFixed(1)}</span>}
+                        <MeanStd mean={cell.mean} std={cell.std} />
                       </span>
                       <span className="ml-1 text-xs text-slate-400">n={cell.n}</span>
                     </>
