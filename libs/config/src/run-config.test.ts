@@ -69,6 +69,17 @@ describe('runConfigSchema', () => {
     });
   });
 
+  it('takes a permutation curriculum smaller than the set, and names its fields when it is not', () => {
+    const config = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutations: 701, permutationCurriculum: { permutations: 100, puzzles: 60_000 } } });
+    expect(config.ok && config.config.kind === 'pipeline' && config.config.pretext.permutationCurriculum).toEqual({ permutations: 100, puzzles: 60_000 });
+    expect(parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutations: 100, permutationCurriculum: { permutations: 100, puzzles: 1 } } })).toEqual({
+      ok: false,
+      errors: [{ path: 'pretext.permutationCurriculum.permutations', message: 'must be smaller than pretext.permutations (100): the curriculum starts on a subset of the set' }],
+    });
+    const unknown = parseRunConfig({ kind: 'pipeline', data: { path: '/d' }, pretext: { permutationCurriculum: { permutations: 30, puzzles: 0, epochs: 2 } } });
+    expect(unknown.ok === false && unknown.errors.map((e) => e.path).sort()).toEqual(['pretext.permutationCurriculum.epochs', 'pretext.permutationCurriculum.puzzles']);
+  });
+
   it('rejects an unknown kind', () => {
     const result = parseRunConfig({ kind: 'magic' });
     expect(result.ok).toBe(false);

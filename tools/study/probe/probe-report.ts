@@ -50,9 +50,13 @@ export function flatFrom(result: ProbeResult): number | undefined {
   return length >= 4 && length * 2 >= curve.length ? curve[start]!.puzzles : undefined;
 }
 
+const sameCurriculum = (a: ProbeResult, b: ProbeResult) =>
+  a.curriculum?.permutations === b.curriculum?.permutations && a.curriculum?.puzzles === b.curriculum?.puzzles;
+
 /** Cells that differ from another finished cell only in the learning rate, each with that reference cell. */
 export function learningRatePairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
-  const same = (a: ProbeResult, b: ProbeResult) => a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.epochs === b.epochs;
+  const same = (a: ProbeResult, b: ProbeResult) =>
+    a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.epochs === b.epochs && sameCurriculum(a, b);
   return results
     .filter((cell) => cell.learningRate !== PROBE_DESIGN.learningRate)
     .flatMap((cell) => {
@@ -64,7 +68,7 @@ export function learningRatePairs(results: readonly ProbeResult[]): { cell: Prob
 /** Cells that ran more epochs than the design and otherwise equal a finished design-length cell, each with that cell. */
 export function epochPairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
   const same = (a: ProbeResult, b: ProbeResult) =>
-    a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.learningRate === b.learningRate;
+    a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.learningRate === b.learningRate && sameCurriculum(a, b);
   return results
     .filter((cell) => cell.epochs !== PROBE_DESIGN.epochs)
     .flatMap((cell) => {
@@ -82,6 +86,35 @@ function epochLines(results: readonly ProbeResult[]): string[] {
       `- ${cell.epochs} epochs vs ${reference.epochs} (${reference.id}): final ${percent(finalTop1(cell)!)} after ${(cell.trainImages * cell.epochs).toLocaleString('en')} puzzles vs ${percent(finalTop1(reference)!)} after ${(reference.trainImages * reference.epochs).toLocaleString('en')}` +
       (same ? `; at the same ${same.puzzles.toLocaleString('en')} puzzles the longer schedule (its learning rate still high) had ${percent(same.top1)}` : '') +
       (reached !== undefined ? `; ${LEAVES_CHANCE_FACTOR}× chance after ${reached.toLocaleString('en')} puzzles` : '') +
+      `. Linear conv1…5: ${LAYERS.map((layer) => (cell.linear[layer] === undefined ? '—' : percent(cell.linear[layer]!))).join(' / ')} vs ${LAYERS.map((layer) => (reference.linear[layer] === undefined ? '—' : percent(reference.linear[layer]!))).join(' / ')}.`
+    );
+  });
+}
+
+/** Cells with a permutation curriculum, each with the finished cell that equals it but trains on the whole set throughout. */
+export function curriculumPairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
+  const same = (a: ProbeResult, b: ProbeResult) =>
+    a.task === b.task && a.permutations === b.permutations && a.imageSize === b.imageSize && a.widthMultiplier === b.widthMultiplier && a.learningRate === b.learningRate && a.epochs === b.epochs;
+  return results
+    .filter((cell) => cell.curriculum)
+    .flatMap((cell) => {
+      const reference = results.find((other) => !other.curriculum && same(cell, other));
+      return reference ? [{ cell, reference }] : [];
+    });
+}
+
+function curriculumLines(results: readonly ProbeResult[]): string[] {
+  return curriculumPairs(results).map(({ cell, reference }) => {
+    const { permutations, puzzles } = cell.curriculum!;
+    const after = cell.curve.filter((point) => point.puzzles > puzzles);
+    const atSwitch = cell.curve.filter((point) => point.puzzles <= puzzles).at(-1);
+    const reached = puzzlesToLeaveChance(cell);
+    return (
+      `- Curriculum (the first ${puzzles.toLocaleString('en')} puzzles from ${permutations} of the ${cell.permutations} permutations) vs none (${reference.id}): ` +
+      `final ${percent(finalTop1(cell)!)} vs ${percent(finalTop1(reference)!)} on the whole set's held-out puzzles` +
+      (atSwitch ? `; ${percent(atSwitch.top1)} when the whole set opened (at most ${percent(permutations / cell.permutations)} is reachable before: only ${permutations} classes trained)` : '') +
+      (after.length ? `, best after it ${percent(Math.max(...after.map((point) => point.top1)))}` : '') +
+      (reached !== undefined ? `; ${LEAVES_CHANCE_FACTOR}× chance after ${reached.toLocaleString('en')} puzzles` : `; ${LEAVES_CHANCE_FACTOR}× chance not reached`) +
       `. Linear conv1…5: ${LAYERS.map((layer) => (cell.linear[layer] === undefined ? '—' : percent(cell.linear[layer]!))).join(' / ')} vs ${LAYERS.map((layer) => (reference.linear[layer] === undefined ? '—' : percent(reference.linear[layer]!))).join(' / ')}.`
     );
   });
@@ -108,7 +141,7 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
     'the command skips those and runs the rest, so the grid grows across sittings).',
     '',
     `Each cell trains the pretext network (AlexNet-style, batch norm) on ${d.trainImages.toLocaleString('en')} CIFAR-10 train images for`,
-    `${d.epochs} epochs (${(d.trainImages * d.epochs).toLocaleString('en')} puzzles; a cell id ending in \`-e<N>\` ran N epochs), batch ${d.batchSize}, SGD with momentum, cosine learning rate;`,
+    `${d.epochs} epochs (${(d.trainImages * d.epochs).toLocaleString('en')} puzzles; a cell id with \`-e<N>\` ran N epochs; \`-cur<K>x<N>k\`: its first N thousand puzzles drew from K well-separated permutations of the set, \`pretext.permutationCurriculum\`), batch ${d.batchSize}, SGD with momentum, cosine learning rate;`,
     `${d.heldOutImages.toLocaleString('en')} further images are held out and one fixed puzzle per held-out image is scored every`,
     `${d.measureEvery.toLocaleString('en')} puzzles (\`pretext.heldOutImages\`, \`pretext.heldOutEvery\`). Chance is 1 / permutations. Then linear`,
     `probes on each conv layer (${d.evalTrainImages.toLocaleString('en')} labelled train images, ${d.linearEpochs} epochs) are scored on ${d.testImages.toLocaleString('en')} test images.`,
@@ -142,6 +175,8 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
   if (rateLines.length) lines.push('', ...rateLines);
   const longerLines = epochLines(results);
   if (longerLines.length) lines.push('', ...longerLines);
+  const scheduleLines = curriculumLines(results);
+  if (scheduleLines.length) lines.push('', ...scheduleLines);
   const pending = cells.filter((cell) => !byId.has(cell.id));
   if (pending.length) {
     // CPU per design-length cell: a cell's time scaled to the design's epochs (a 20-epoch cell counts a quarter)

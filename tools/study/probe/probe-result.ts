@@ -22,6 +22,8 @@ export const probeResultSchema = z.object({
   learningRate: z.number().positive().default(0.01),
   /** Files written before the grid had an epochs axis ran 5 epochs. */
   epochs: z.number().int().positive().default(5),
+  /** `pretext.permutationCurriculum` of the cell; absent: every puzzle from the whole set. */
+  curriculum: z.object({ permutations: z.number().int(), puzzles: z.number().int() }).optional(),
   configHash: z.string(),
   trainImages: z.number().int(),
   heldOutImages: z.number().int(),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planProbe, PROBE_DESIGN } from './probe-plan';
-import { cheapestLeavingChance, epochPairs, flatFrom, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
+import { cheapestLeavingChance, curriculumPairs, epochPairs, flatFrom, learningRatePairs, probeReadme, puzzlesToLeaveChance } from './probe-report';
 import { curvePointSchema, type ProbeResult } from './probe-result';
 import { readRecords } from './run-probe';
 
@@ -33,12 +33,16 @@ describe('the pretext probe', () => {
   it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
     const cells = planProbe('/data/cifar10');
     const first = cells[0]!.config;
-    expect(cells).toHaveLength(20);
+    expect(cells).toHaveLength(22);
     expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
     expect(cells[4]!.id).toBe('jigsaw-p100-s48-w0.25-lr0.05');
     expect(cells[4]!.config.pretext.learningRate).toBe(0.05);
     expect(cells[5]!.id).toBe('jigsaw-p100-s48-w0.25-e20');
     expect(cells[5]!.config.pretext).toMatchObject({ permutations: 100, epochs: 20, learningRate: PROBE_DESIGN.learningRate });
+    expect(cells[8]!.id).toBe('jigsaw++-p701-s48-w0.25-e20-cur100x80k');
+    expect(cells[8]!.config.pretext).toMatchObject({ task: 'jigsaw++', permutations: 701, epochs: 20, permutationCurriculum: { permutations: 100, puzzles: 80_000 } });
+    expect(cells[9]!.id).toBe('jigsaw-p701-s48-w0.25-e20-cur100x80k');
+    expect(first.pretext.permutationCurriculum).toBeUndefined();
     expect(first.pretext.epochs).toBe(PROBE_DESIGN.epochs);
     expect(first.pretext.learningRate).toBe(PROBE_DESIGN.learningRate);
     expect(cells.at(-1)!.id).toBe('jigsaw++-p701-s64-w0.5');
@@ -65,9 +69,9 @@ describe('the pretext probe', () => {
     const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
     expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
-    expect(readme).toContain('Pending (19 of 20)');
-    // 16 pending 5-epoch cells + 3 twenty-epoch cells = 28 five-epoch units at the finished cell's 20 CPU-minutes
-    expect(readme).toContain('about 9.3 CPU-hours remain');
+    expect(readme).toContain('Pending (21 of 22)');
+    // 16 pending 5-epoch cells + 5 twenty-epoch cells = 36 five-epoch units at the finished cell's 20 CPU-minutes
+    expect(readme).toContain('about 12.0 CPU-hours remain');
   });
 });
 
@@ -95,6 +99,26 @@ describe('longer cells', () => {
     const readme = probeReadme(planProbe('/data'), [reference, longer]);
     expect(readme).toContain(
       '- 20 epochs vs 5 (jigsaw-p100-s48-w0.25): final 46.2% after 200,000 puzzles vs 3.8% after 50,000; at the same 49,920 puzzles the longer schedule (its learning rate still high) had 12.9%; 10× chance after 49,920 puzzles.',
+    );
+  });
+});
+
+describe('curriculum cells', () => {
+  it('pairs a curriculum cell with the same cell trained on the whole set, and says where the whole set opened', () => {
+    const plain = { ...result('jigsaw-p701-s48-w0.25-e20', 701, [[50_000, 0.001], [200_000, 0.002]], 1000), epochs: 20 };
+    const curriculum = {
+      ...result('jigsaw-p701-s48-w0.25-e20-cur100x80k', 701, [[50_000, 0.04], [75_000, 0.09], [100_000, 0.06], [150_000, 0.12], [200_000, 0.15]], 1000),
+      epochs: 20,
+      curriculum: { permutations: 100, puzzles: 80_000 },
+    };
+    // A design-length cell at 701 is not the curriculum cell's reference (other epochs), nor an epoch pair of it.
+    const short = result('jigsaw-p701-s48-w0.25', 701, [[50_000, 0.002]], 250);
+    expect(curriculumPairs([short, plain, curriculum])).toEqual([{ cell: curriculum, reference: plain }]);
+    expect(epochPairs([short, plain, curriculum])).toEqual([{ cell: plain, reference: short }]);
+    const readme = probeReadme(planProbe('/data'), [plain, curriculum]);
+    expect(readme).toContain(
+      '- Curriculum (the first 80,000 puzzles from 100 of the 701 permutations) vs none (jigsaw-p701-s48-w0.25-e20): final 15.0% vs 0.2% on the whole set\'s held-out puzzles; ' +
+        '9.0% when the whole set opened (at most 14.3% is reachable before: only 100 classes trained), best after it 15.0%; 10× chance after 50,000 puzzles.',
     );
   });
 });

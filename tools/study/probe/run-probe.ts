@@ -98,6 +98,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<{ ran: string[
         widthMultiplier: cell.widthMultiplier,
         learningRate: cell.learningRate,
         epochs: cell.epochs,
+        ...(cell.curriculum ? { curriculum: cell.curriculum } : {}),
         configHash: hash,
         trainImages: PROBE_DESIGN.trainImages,
         heldOutImages: PROBE_DESIGN.heldOutImages,

@@ -37,6 +37,7 @@ export interface PuzzlePlan {
  * Draws the plans of one batch. Order of draws (per puzzle, in batch order): crop y, crop x; per cell:
  * offset y, offset x, then (y, x) shift per channel; colour uniform; permutation; occlusion (count, cells,
  * donor); then, per occluded cell, the donor cell. The donor's crop is the donor puzzle's own crop.
+ * `permutations`: the set's size (any member is drawn) or the member indices to draw from (a curriculum's subset).
  */
 export function drawBatchPlans(
   rng: Xoshiro128,
@@ -44,7 +45,7 @@ export function drawBatchPlans(
   geometry: PuzzleGeometry,
   imageHeight: number,
   imageWidth: number,
-  permutationCount: number,
+  permutations: number | ArrayLike<number>,
   config: PuzzleConfig,
 ): PuzzlePlan[] {
   const batchSize = imageIndices.length;
@@ -64,7 +65,7 @@ export function drawBatchPlans(
       tiles.push({ image: imageIndices[b]!, cropY: crop.y, cropX: crop.x, cell, offsetY, offsetX, shifts, occluding: false });
     }
     const colour = colourModeFor(rng.nextFloat(), config.grayProbability, config.projectionProbability);
-    const permutation = rng.nextInt(permutationCount);
+    const permutation = typeof permutations === 'number' ? rng.nextInt(permutations) : permutations[rng.nextInt(permutations.length)]!;
     const occlusion = drawOcclusion(rng, config.maxOccluded, batchSize, b);
     for (const cell of occlusion.cells) {
       const donorCrop = crops[occlusion.donor]!;

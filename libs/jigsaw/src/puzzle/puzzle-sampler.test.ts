@@ -133,6 +133,23 @@ describe('PuzzleSampler', () => {
     expect(modes[ColourMode.colour]! / n).toBeCloseTo(0.25, 1);
   });
 
+  it('draws labels only from a permutation pool when given one, leaving every other draw of the batch as it was', () => {
+    const sampler = new PuzzleSampler({ images, permutations, config: { maxOccluded: 2 } });
+    const pool = Int32Array.from([3, 17, 41]);
+    const seen = new Set<number>();
+    for (let batchIndex = 0; batchIndex < 40; batchIndex++) {
+      const pooled = sampler.sample(indices, 4, batchIndex, pool);
+      for (const label of pooled.labels) seen.add(label);
+      const free = sampler.plan(indices, 4, batchIndex);
+      // Same crops, offsets, colours and occlusions: the pool changes which member the one label draw picks.
+      expect(sampler.plan(indices, 4, batchIndex, pool).map(({ permutation: _, ...rest }) => rest)).toEqual(free.map(({ permutation: _, ...rest }) => rest));
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual([3, 17, 41]);
+    const labels = new Set<number>();
+    for (let batchIndex = 0; batchIndex < 40; batchIndex++) for (const label of sampler.sample(indices, 4, batchIndex).labels) labels.add(label);
+    expect(labels.size).toBeGreaterThan(30);
+  });
+
   it('names bad inputs', () => {
     expect(() => new PuzzleSampler({ images, permutations, config: { grayProbability: 0.8, projectionProbability: 0.3 } })).toThrow(
       /must not exceed 1/,
@@ -142,5 +159,7 @@ describe('PuzzleSampler', () => {
     expect(() => sampler.sample([0, 12], 1, 0)).toThrow(/image index 12 at batch position 1 is outside 0..11/);
     expect(() => sampler.sample([], 1, 0)).toThrow(/at least one image/);
     expect(() => sampler.sample([3], 1, 0)).toThrow(/at least 2 images/);
+    expect(() => sampler.sample([0, 1], 1, 0, [2, 50])).toThrow(/permutation pool entry 50 at position 1 is outside 0..49/);
+    expect(() => sampler.sample([0, 1], 1, 0, [])).toThrow(/pool needs at least one member/);
   });
 });

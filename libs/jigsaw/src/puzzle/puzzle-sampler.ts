@@ -52,23 +52,27 @@ export class PuzzleSampler {
     return TILE_COUNT * this.geometry.tileSize * this.geometry.tileSize * OUTPUT_CHANNELS;
   }
 
-  /** The random draws of a batch, without rendering (for figures and tests). */
-  plan(imageIndices: ArrayLike<number>, seed: number, batchIndex: number): PuzzlePlan[] {
+  /**
+   * The random draws of a batch, without rendering (for figures and tests). `permutationPool`: indices into the
+   * set that the labels are drawn from (default: every member), e.g. the first phase of a permutation curriculum.
+   */
+  plan(imageIndices: ArrayLike<number>, seed: number, batchIndex: number, permutationPool?: ArrayLike<number>): PuzzlePlan[] {
     for (let i = 0; i < imageIndices.length; i++) {
       const index = imageIndices[i]!;
       if (!Number.isInteger(index) || index < 0 || index >= this.images.count) {
         throw new RangeError(`image index ${index} at batch position ${i} is outside 0..${this.images.count - 1}`);
       }
     }
+    if (permutationPool) this.checkPool(permutationPool);
     const rng = new Xoshiro128(mixSeed(seed, batchIndex));
     const { height, width } = this.images;
-    return drawBatchPlans(rng, imageIndices, this.geometry, height, width, this.permutations.size, this.config);
+    return drawBatchPlans(rng, imageIndices, this.geometry, height, width, permutationPool ?? this.permutations.size, this.config);
   }
 
-  /** Samples batch `batchIndex` of the run `seed` from the given images (one puzzle per index). */
-  sample(imageIndices: ArrayLike<number>, seed: number, batchIndex: number): PuzzleBatch {
+  /** Samples batch `batchIndex` of the run `seed` from the given images (one puzzle per index); `permutationPool` as in `plan`. */
+  sample(imageIndices: ArrayLike<number>, seed: number, batchIndex: number, permutationPool?: ArrayLike<number>): PuzzleBatch {
     if (imageIndices.length === 0) throw new Error('a puzzle batch needs at least one image index');
-    const plans = this.plan(imageIndices, seed, batchIndex);
+    const plans = this.plan(imageIndices, seed, batchIndex, permutationPool);
     const size = plans.length;
     const { tileSize } = this.geometry;
     const puzzleLength = this.puzzleLength;
@@ -83,5 +87,15 @@ export class PuzzleSampler {
     });
     normaliseTiles(tiles, size * TILE_COUNT, tileSize * tileSize, OUTPUT_CHANNELS);
     return { batchIndex, size, tileSize, tiles, labels, occluded, imageIndices: Int32Array.from(imageIndices) };
+  }
+
+  private checkPool(pool: ArrayLike<number>): void {
+    if (pool.length === 0) throw new Error('a permutation pool needs at least one member');
+    for (let i = 0; i < pool.length; i++) {
+      const index = pool[i]!;
+      if (!Number.isInteger(index) || index < 0 || index >= this.permutations.size) {
+        throw new RangeError(`permutation pool entry ${index} at position ${i} is outside 0..${this.permutations.size - 1}`);
+      }
+    }
   }
 }

@@ -35,8 +35,11 @@ export interface PreparedPretext {
   examplesName: string;
   /** What is trained, for the run's log (after "pretext: <task> on N images at Spx, "). */
   description: string;
-  /** Examples from the images at `indices`; `seed` and `step` fix any randomness, so a resumed run replays it. */
-  sample(indices: Int32Array, seed: number, step: number): PretextExamples;
+  /**
+   * Examples from the images at `indices`; `seed` and `step` fix any randomness, so a resumed run replays it.
+   * `purpose`: training examples follow the task's schedule (a permutation curriculum), held-out ones never do.
+   */
+  sample(indices: Int32Array, seed: number, step: number, purpose: 'train' | 'held-out'): PretextExamples;
   /** The pretext net (trunk + head, softmax over `classes`) and its trunk, the part that is kept. */
   build(): { model: tf.LayersModel; trunk: tf.LayersModel };
   /** Draws example inputs from the images at `indices` into `figures/<figureName>`. */

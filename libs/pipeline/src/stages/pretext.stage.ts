@@ -59,7 +59,7 @@ export async function pretextStage(context: PipelineContext, checkpoints: StageC
     seed: config.seed,
     order: (epoch) => shuffleIndices(trainImages, config.seed * 7919 + epoch),
     batch: (indices, step) => {
-      const examples = pretext.sample(indices, config.seed, step);
+      const examples = pretext.sample(indices, config.seed, step, 'train');
       return { x: tf.tensor(examples.x, [examples.size, ...examples.shape]), y: tf.tensor1d(examples.labels, 'int32') };
     },
     step: task.step,
@@ -97,7 +97,7 @@ function heldOutExamples(context: PipelineContext, pretext: PreparedPretext, cou
     throw new Error(`pretext.heldOutImages (${requested}) must be smaller than the dataset (${count} images): nothing would be left to train on`);
   }
   const indices = Int32Array.from({ length: requested }, (_, i) => count - requested + i);
-  return { images: requested, examples: pretext.sample(indices, context.config.seed + HELD_OUT_SEED, 0) };
+  return { images: requested, examples: pretext.sample(indices, context.config.seed + HELD_OUT_SEED, 0, 'held-out') };
 }
 
 const HELD_OUT_SEED = 104_729;
