@@ -39,7 +39,7 @@ describe('im2col + OpenBLAS convolutions on ktlab-wasm equal the cpu backend', (
     });
   });
 
-  it('strided convolutions in chunks of one image give the same results as in one chunk', async (context) => {
+  it('strided convolutions in chunks of one image give the results of one chunk, within float tolerance', async (context) => {
     await onNativeGemm(context.skip, async () => {
       await tf.setBackend(KTLAB_WASM_BACKEND);
       const c: ConvolutionCase = { batch: 5, height: 11, width: 13, ci: 7, co: 10, filter: [3, 3], stride: 2, pad: 'same' };
@@ -50,12 +50,16 @@ describe('im2col + OpenBLAS convolutions on ktlab-wasm equal the cpu backend', (
       // 4 bytes: every chunk holds the minimum of one image.
       const perImage = await withGemmChunkBytes(4, async () => run());
       tf.dispose(inputs);
-      // Forward, fused and input gradient are per-image GEMMs either way: identical. The filter gradient sums
-      // the chunks in a different grouping: equal within float tolerance.
-      for (let i = 0; i < 3; i++) expect(perImage[i]).toEqual(oneChunk[i]);
-      let worst = 0;
-      for (let j = 0; j < oneChunk[3].length; j++) worst = Math.max(worst, Math.abs(oneChunk[3][j] - perImage[3][j]));
-      expect(worst).toBeLessThan(1e-4);
+      // Forward, fused and input gradient compute each output row from the same products either way, but
+      // OpenBLAS may block a taller GEMM differently and sum in another order (its Haswell kernels on an AMD Zen 5
+      // with OPENBLAS_CORETYPE=Haswell do; its Cooperlake kernels on an Intel Xeon did not), and the filter
+      // gradient sums the chunks in another grouping: equal within float tolerance. (No result of the product
+      // depends on the chunking being bit-exact: feature extraction, which must be, runs without OpenBLAS.)
+      for (let i = 0; i < 4; i++) {
+        let worst = 0;
+        for (let j = 0; j < oneChunk[i].length; j++) worst = Math.max(worst, Math.abs(oneChunk[i][j] - perImage[i][j]));
+        expect(worst, `output ${i}`).toBeLessThan(1e-4);
+      }
     });
   });
 
