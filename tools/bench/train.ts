@@ -76,7 +76,7 @@ const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
  * units), 8 with AVX2, 2 flops per lane per FMA. Parts with one AVX-512 FMA unit, turbo clocks and hyperthreads
  * sharing a core make it approximate; it shows how far from the hardware each side is, it does not grade it.
  */
-function nominalPeakGflops(cores: number): { gflops: number; basis: string } | undefined {
+function nominalPeakGflops(cores: number): { gflops: number; clock: string; basis: string } | undefined {
   const host = cpuHost();
   let cpuinfo = '';
   try {
@@ -93,7 +93,8 @@ function nominalPeakGflops(cores: number): { gflops: number; basis: string } | u
   if (!(ghz > 0)) return undefined;
   const clock = fromModel > 0 ? 'base clock from the model name' : 'current clock from /proc/cpuinfo';
   const width = zen4 ? ' (Zen 4: AVX-512 on 256-bit units)' : '';
-  return { gflops: cores * ghz * lanes * 2 * 2, basis: `${cores} cores × ${ghz.toFixed(2)} GHz (${clock}) × 2 FMA units × ${lanes} fp32 lanes${width} × 2 flops` };
+  const assumedClock = `${ghz.toFixed(2)} GHz (${clock})`;
+  return { gflops: cores * ghz * lanes * 2 * 2, clock: assumedClock, basis: `${cores} cores × ${assumedClock} × 2 FMA units × ${lanes} fp32 lanes${width} × 2 flops` };
 }
 
 const peerLayer = z.object({ name: z.string(), params: z.number(), buffers: z.number(), output: z.array(z.number()) });
@@ -227,6 +228,7 @@ if (options.native) process.env.KTLAB_NATIVE = options.native;
 const info = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
 const threads = info.threads;
 const peak = nominalPeakGflops(threads);
+let highestShareOfPeak = 0;
 console.log(`CPU: ${describeCpuHost()}`);
 // Both sides can be held to a narrower ISA than the host's to measure another machine class on this one:
 // OPENBLAS_CORETYPE=Haswell for ktlab's GEMM, ONEDNN_MAX_CPU_ISA=AVX2 for oneDNN (ktlab's and PyTorch's),
@@ -297,7 +299,12 @@ for (const name of options.nets) {
   const ratio = torchRate ? ktlabRate / torchRate : undefined;
   if (ratio !== undefined) ratios.push(ratio);
   const gflops = (perSecond: number) => (perSecond * flopsPerStep) / net.batch / 1e9;
-  const ofPeak = (perSecond: number) => (peak ? `${((100 * gflops(perSecond)) / peak.gflops).toFixed(0)}%` : 'n/a');
+  const ofPeak = (perSecond: number) => {
+    if (!peak) return 'n/a';
+    const share = gflops(perSecond) / peak.gflops;
+    highestShareOfPeak = Math.max(highestShareOfPeak, share);
+    return `${(100 * share).toFixed(0)}%`;
+  };
   rows.push([
     `${net.name} (batch ${net.batch})`,
     `${ktlabRate.toFixed(1)} ${net.unit}/s`,
@@ -316,6 +323,9 @@ console.log(
   table(['net', 'ktlab', `pytorch ${torchVersion ?? ''}`.trim(), 'ratio', 'step ms k/pt', 'GFLOP/s k/pt', 'of peak k/pt', 'peak RSS MB k/pt', 'load (1 min)'], rows),
 );
 console.log('(GFLOP/s: conv and dense layers, forward + backward; ktlab peak RSS is the process peak so far: it includes the nets measured before)');
+if (peak && highestShareOfPeak > 1) {
+  console.log(`(a share above 100%: the cores ran faster than the clock the peak assumes, ${peak.clock}; a virtual machine often reports its base clock, not its boost clock)`);
+}
 if (peerProblem) console.log(`\nPyTorch peer unavailable — ${peerProblem}`);
 
 console.log(`machine load (1/5/15 min) at end: ${machineLoad()}`);

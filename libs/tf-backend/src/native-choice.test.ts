@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OneDnn } from './native/onednn.js';
 import type { NativeGemm } from './native/openblas.js';
 import { loadOneDnn } from './native/onednn.js';
+import { openBlasNarrowerThanOneDnn } from './kernels/native-gemm-engine.js';
 import { nativeDescription } from './select-backend.js';
 import { nativeChoiceFromEnvironment } from './wasm/ktlab-wasm-backend.js';
 
@@ -24,6 +25,18 @@ describe('the native libraries a ktlab-wasm backend records', () => {
   it('names both libraries, and how the convolutions are split', () => {
     expect(nativeDescription({ native: gemm, oneDnn: dnn, oneDnnConvs: 'by shape' })).toBe('openblas Cooperlake + onednn 2.6.3 avx512_core_amx (convolutions by shape)');
     expect(nativeDescription({ native: gemm, oneDnn: dnn, oneDnnConvs: 'all' })).toBe('openblas Cooperlake + onednn 2.6.3 avx512_core_amx (every convolution)');
+    expect(
+      nativeDescription({ native: { coreType: 'Haswell' } as NativeGemm, oneDnn: dnn, oneDnnConvs: 'all', oneDnnConvsWhy: "openblas has Haswell kernels, narrower than onednn's avx512_core_amx" }),
+    ).toBe("openblas Haswell + onednn 2.6.3 avx512_core_amx (every convolution: openblas has Haswell kernels, narrower than onednn's avx512_core_amx)");
+  });
+
+  it('sends every convolution to oneDNN when OpenBLAS runs narrower vectors (OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU)', () => {
+    expect(openBlasNarrowerThanOneDnn('Haswell', 'avx512_core_bf16')).toBe(true);
+    expect(openBlasNarrowerThanOneDnn('Zen', 'avx512_core')).toBe(true);
+    expect(openBlasNarrowerThanOneDnn('Cooperlake', 'avx512_core_amx')).toBe(false);
+    expect(openBlasNarrowerThanOneDnn('SkylakeX', 'avx512_core')).toBe(false);
+    expect(openBlasNarrowerThanOneDnn('SAPPHIRERAPIDS', 'avx512_core_amx')).toBe(false);
+    expect(openBlasNarrowerThanOneDnn('Haswell', 'avx2')).toBe(false);
   });
 
   it('says why a library is missing', () => {

@@ -56,9 +56,10 @@ async function activateNative(packageName: '@tensorflow/tfjs-node-gpu' | '@tenso
 }
 
 /** "openblas Cooperlake + onednn 2.6.3 avx512_core_amx (convolutions by shape)", or why a library is not used. */
-export function nativeDescription(runtime: Pick<KtlabWasmRuntime, 'native' | 'nativeSkipped' | 'oneDnn' | 'oneDnnConvs' | 'oneDnnSkipped'>): string {
+export function nativeDescription(runtime: Pick<KtlabWasmRuntime, 'native' | 'nativeSkipped' | 'oneDnn' | 'oneDnnConvs' | 'oneDnnConvsWhy' | 'oneDnnSkipped'>): string {
   const gemm = runtime.native ? `openblas ${runtime.native.coreType}` : undefined;
-  const dnn = runtime.oneDnn ? `onednn ${runtime.oneDnn.version.split(' ')[0]} ${runtime.oneDnn.isa} (${runtime.oneDnnConvs === 'all' ? 'every convolution' : 'convolutions by shape'})` : undefined;
+  const convs = runtime.oneDnnConvs === 'all' ? `every convolution${runtime.oneDnnConvsWhy ? `: ${runtime.oneDnnConvsWhy}` : ''}` : 'convolutions by shape';
+  const dnn = runtime.oneDnn ? `onednn ${runtime.oneDnn.version.split(' ')[0]} ${runtime.oneDnn.isa} (${convs})` : undefined;
   if (gemm && dnn) return `${gemm} + ${dnn}`;
   if (gemm) return `${gemm}; no onednn: ${runtime.oneDnnSkipped ?? 'not loaded'}`;
   if (dnn) return `${dnn}; no openblas: ${runtime.nativeSkipped ?? 'not loaded'}`;

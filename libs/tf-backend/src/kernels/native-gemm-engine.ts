@@ -62,6 +62,21 @@ export function oneDnnRunsConv(pass: ConvPass, g: DirectConvGeometry): boolean {
   return pass !== 'forward' || g.batch * pixels >= 4096;
 }
 
+/** OpenBLAS core types whose SGEMM kernels use 512-bit vectors (`openblas_get_corename()`). */
+const AVX512_OPENBLAS_CORES = ['skylakex', 'cooperlake', 'sapphirerapids'];
+
+/**
+ * Whether OpenBLAS runs narrower vectors than oneDNN: an AVX-512 oneDNN beside OpenBLAS's AVX2 kernels, as where
+ * the machine sets OPENBLAS_CORETYPE=Haswell because the installed OpenBLAS predates its CPU (an AMD Zen 5). The
+ * per-shape rule (`oneDnnRunsConv`) was measured with both at the full width; at half of it OpenBLAS lost the
+ * small maps too: every convolution on oneDNN made the VGG-Jigsaw step 1.18×, the VGG step 1.16× and the quick
+ * Jigsaw step 1.38× faster there, the AlexNet steps within noise (libs/tf-backend/README.md). Products stay on
+ * OpenBLAS.
+ */
+export function openBlasNarrowerThanOneDnn(openBlasCore: string, oneDnnIsa: string): boolean {
+  return oneDnnIsa.startsWith('avx512') && !AVX512_OPENBLAS_CORES.includes(openBlasCore.toLowerCase());
+}
+
 /** The engine for `pass` of the convolution `g`. */
 export function convEngineFor(pass: ConvPass, g: DirectConvGeometry): ConvEngine {
   if (forcedConvEngine === 'wasm') return undefined;

@@ -7,7 +7,7 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism } from 'node:os';
 import { PACKAGE_BACKEND } from '../kernels/kernel-runner.js';
 import { ktlabKernelConfigs } from '../kernels/ktlab-kernels.js';
-import { useNativeEngines } from '../kernels/native-gemm-engine.js';
+import { openBlasNarrowerThanOneDnn, useNativeEngines } from '../kernels/native-gemm-engine.js';
 import { loadOneDnn, type OneDnn } from '../native/onednn.js';
 import { batchNormTrainingGradConfig } from '../ops/batch-norm-training.js';
 import { loadOpenBlas, type NativeGemm } from '../native/openblas.js';
@@ -43,6 +43,8 @@ export interface KtlabWasmRuntime {
   /** oneDNN, when the convolutions run on it (all of them, or by shape: `oneDnnConvs`). */
   oneDnn?: OneDnn;
   oneDnnConvs?: 'all' | 'by shape';
+  /** Why every convolution runs on oneDNN when KTLAB_NATIVE did not ask for it. */
+  oneDnnConvsWhy?: string;
   /** Why oneDNN is not used. */
   oneDnnSkipped?: string;
 }
@@ -138,11 +140,16 @@ export function registerKtlabWasmBackend(options: { threads?: number; priority?:
         ));
       }
     }
-    const oneDnnConvs = oneDnn ? (native === 'onednn' ? 'all' : 'by shape') : undefined;
-    useNativeEngines({ gemm, dnn: oneDnn, convs: native === 'onednn' ? 'onednn' : undefined });
+    const oneDnnConvsWhy =
+      gemm && oneDnn && native !== 'onednn' && openBlasNarrowerThanOneDnn(gemm.coreType, oneDnn.isa)
+        ? `openblas has ${gemm.coreType} kernels, narrower than onednn's ${oneDnn.isa}`
+        : undefined;
+    const allOnOneDnn = native === 'onednn' || oneDnnConvsWhy !== undefined;
+    const oneDnnConvs = oneDnn ? (allOnOneDnn ? 'all' : 'by shape') : undefined;
+    useNativeEngines({ gemm, dnn: oneDnn, convs: allOnOneDnn ? 'onednn' : undefined });
     registerKernels();
     tf.registerBackend(KTLAB_WASM_BACKEND, () => backend, options.priority ?? KTLAB_WASM_PRIORITY);
-    runtime = { threads: actualThreads, simd: true, wasmModule, native: gemm, nativeSkipped, oneDnn, oneDnnConvs, oneDnnSkipped };
+    runtime = { threads: actualThreads, simd: true, wasmModule, native: gemm, nativeSkipped, oneDnn, oneDnnConvs, oneDnnConvsWhy, oneDnnSkipped };
     return runtime;
   })();
   registration.catch(() => {
