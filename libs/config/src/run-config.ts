@@ -31,8 +31,13 @@ export type PretextTaskName = z.infer<typeof pretextTaskSchema>;
 export const permutationCurriculumSchema = z.object({
   /** Size of the subset the first puzzles are drawn from; smaller than `pretext.permutations`. */
   permutations: z.number().int().min(2),
-  /** Training puzzles drawn from the subset before the whole set takes over. */
+  /** Training puzzles drawn from the subset alone. */
   puzzles: z.number().int().min(1),
+  /**
+   * Training puzzles over which the subset then grows, evenly, to the whole set (along the same greedy order, so
+   * each pool holds the previous one); absent or 0 opens the whole set at once.
+   */
+  rampPuzzles: z.number().int().min(0).optional(),
 });
 
 export const pretextSchema = z.object({
@@ -56,10 +61,11 @@ export const pretextSchema = z.object({
   permutationsFile: z.string().trim().min(1, 'a permutation file path is required (leave the field out to generate the set)').optional(),
   /**
    * Jigsaw / Jigsaw++: the first `puzzles` training puzzles draw their permutation from a well-separated subset of
-   * `permutations` members of the set (greedy maximin on the Hamming distance), every later one from the whole set.
-   * The head predicts the whole set throughout and held-out puzzles always come from the whole set. Meant for large
-   * sets on small images: on CIFAR-10 701 permutations stay at chance over 200,000 puzzles from a random start while
-   * 100 leave it (docs/results/probe).
+   * `permutations` members of the set (greedy maximin on the Hamming distance), the next `rampPuzzles` from a pool
+   * growing evenly to the whole set, every later one from the whole set. The head predicts the whole set throughout
+   * and held-out puzzles always come from the whole set. Meant for large sets on small images: on CIFAR-10 701
+   * permutations stay at chance over 200,000 puzzles from a random start while 100 leave it, and opening all 701 at
+   * once after 100 undid what the 100 had learnt (docs/results/probe).
    */
   permutationCurriculum: permutationCurriculumSchema.optional(),
   /** Jigsaw++: at most this many of the 9 tiles come from another image. */

@@ -2,7 +2,7 @@
 export { TILE_COUNT, createPermutationSet, permutationAt, type PermutationSet } from './permutations/permutation-set';
 export { generateMaximinPermutations, maximinOptionsSchema, type MaximinOptions } from './permutations/generate-maximin';
 export { hammingDistance, hammingStats, type HammingStats } from './permutations/hamming';
-export { maximinSubset } from './permutations/maximin-subset';
+export { maximinOrder, maximinSubset } from './permutations/maximin-subset';
 export { decodePermutationBin, encodePermutationBin } from './permutations/bin-format';
 export { readPermutationFile, writePermutationFile } from './permutations/permutation-file';
 

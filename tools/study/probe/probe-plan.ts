@@ -19,8 +19,11 @@ export interface ProbeCell {
   learningRate: number;
   /** Pretext epochs over the training images; cells at another count than the design's carry it in their id (`-e20`). */
   epochs: number;
-  /** `pretext.permutationCurriculum`: the first puzzles from a subset (id suffix `-cur<permutations>x<thousands of puzzles>k`). */
-  curriculum?: { permutations: number; puzzles: number };
+  /**
+   * `pretext.permutationCurriculum`: the first puzzles from a subset, then (`rampPuzzles`) a pool growing to the
+   * whole set (id suffix `-cur<permutations>x<thousands of puzzles>k[-ramp<thousands>k]`).
+   */
+  curriculum?: { permutations: number; puzzles: number; rampPuzzles?: number };
   config: PipelineConfig;
 }
 
@@ -70,6 +73,12 @@ export const PROBE_GRID: readonly GridPoint[] = [
     .filter((point) => point.permutations === 701)
     .reverse()
     .map((point) => ({ ...point, curriculum: { permutations: 100, puzzles: 80_000 } })),
+  // Opening all 701 at once after 80,000 puzzles on 100 (which had reached ~25% on those 100) sent the held-out
+  // top-1 back to chance for the rest of the budget: the pool now grows evenly from 100 to 701 over 120,000
+  // puzzles after 40,000 on 100, leaving the last 40,000 on the whole set.
+  ...BASE_POINTS(0.25, 48, PROBE_DESIGN.learningRate, 20)
+    .filter((point) => point.task === 'jigsaw++' && point.permutations === 701)
+    .map((point) => ({ ...point, curriculum: { permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 } })),
   ...BASE_POINTS(0.25, 64),
   ...BASE_POINTS(0.5, 48),
   ...BASE_POINTS(0.5, 64),
@@ -78,7 +87,8 @@ export const PROBE_GRID: readonly GridPoint[] = [
 export function probeCellId(cell: Pick<ProbeCell, 'task' | 'permutations' | 'imageSize' | 'widthMultiplier' | 'learningRate' | 'epochs' | 'curriculum'>): string {
   const rate = cell.learningRate === PROBE_DESIGN.learningRate ? '' : `-lr${cell.learningRate}`;
   const epochs = cell.epochs === PROBE_DESIGN.epochs ? '' : `-e${cell.epochs}`;
-  const curriculum = cell.curriculum ? `-cur${cell.curriculum.permutations}x${cell.curriculum.puzzles / 1000}k` : '';
+  const ramp = cell.curriculum?.rampPuzzles ? `-ramp${cell.curriculum.rampPuzzles / 1000}k` : '';
+  const curriculum = cell.curriculum ? `-cur${cell.curriculum.permutations}x${cell.curriculum.puzzles / 1000}k${ramp}` : '';
   return `${cell.task}-p${cell.permutations}-s${cell.imageSize}-w${cell.widthMultiplier}${rate}${epochs}${curriculum}`;
 }
 

@@ -51,7 +51,7 @@ export function flatFrom(result: ProbeResult): number | undefined {
 }
 
 const sameCurriculum = (a: ProbeResult, b: ProbeResult) =>
-  a.curriculum?.permutations === b.curriculum?.permutations && a.curriculum?.puzzles === b.curriculum?.puzzles;
+  a.curriculum?.permutations === b.curriculum?.permutations && a.curriculum?.puzzles === b.curriculum?.puzzles && a.curriculum?.rampPuzzles === b.curriculum?.rampPuzzles;
 
 /** Cells that differ from another finished cell only in the learning rate, each with that reference cell. */
 export function learningRatePairs(results: readonly ProbeResult[]): { cell: ProbeResult; reference: ProbeResult }[] {
@@ -105,14 +105,19 @@ export function curriculumPairs(results: readonly ProbeResult[]): { cell: ProbeR
 
 function curriculumLines(results: readonly ProbeResult[]): string[] {
   return curriculumPairs(results).map(({ cell, reference }) => {
-    const { permutations, puzzles } = cell.curriculum!;
+    const { permutations, puzzles, rampPuzzles } = cell.curriculum!;
     const after = cell.curve.filter((point) => point.puzzles > puzzles);
     const atSwitch = cell.curve.filter((point) => point.puzzles <= puzzles).at(-1);
     const reached = puzzlesToLeaveChance(cell);
+    const schedule = rampPuzzles
+      ? `the first ${puzzles.toLocaleString('en')} puzzles from ${permutations} of the ${cell.permutations} permutations, then a pool growing evenly to all of them over ${rampPuzzles.toLocaleString('en')}`
+      : `the first ${puzzles.toLocaleString('en')} puzzles from ${permutations} of the ${cell.permutations} permutations`;
     return (
-      `- Curriculum (the first ${puzzles.toLocaleString('en')} puzzles from ${permutations} of the ${cell.permutations} permutations) vs none (${reference.id}): ` +
+      `- Curriculum (${schedule}) vs none (${reference.id}): ` +
       `final ${percent(finalTop1(cell)!)} vs ${percent(finalTop1(reference)!)} on the whole set's held-out puzzles` +
-      (atSwitch ? `; ${percent(atSwitch.top1)} when the whole set opened (at most ${percent(permutations / cell.permutations)} is reachable before: only ${permutations} classes trained)` : '') +
+      (atSwitch
+        ? `; ${percent(atSwitch.top1)} when the ${rampPuzzles ? 'pool began to grow' : 'whole set opened'} (at most ${percent(permutations / cell.permutations)} is reachable before: only ${permutations} classes trained)`
+        : '') +
       (after.length ? `, best after it ${percent(Math.max(...after.map((point) => point.top1)))}` : '') +
       (reached !== undefined ? `; ${LEAVES_CHANCE_FACTOR}× chance after ${reached.toLocaleString('en')} puzzles` : `; ${LEAVES_CHANCE_FACTOR}× chance not reached`) +
       `. Linear conv1…5: ${LAYERS.map((layer) => (cell.linear[layer] === undefined ? '—' : percent(cell.linear[layer]!))).join(' / ')} vs ${LAYERS.map((layer) => (reference.linear[layer] === undefined ? '—' : percent(reference.linear[layer]!))).join(' / ')}.`
@@ -141,7 +146,7 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
     'the command skips those and runs the rest, so the grid grows across sittings).',
     '',
     `Each cell trains the pretext network (AlexNet-style, batch norm) on ${d.trainImages.toLocaleString('en')} CIFAR-10 train images for`,
-    `${d.epochs} epochs (${(d.trainImages * d.epochs).toLocaleString('en')} puzzles; a cell id with \`-e<N>\` ran N epochs; \`-cur<K>x<N>k\`: its first N thousand puzzles drew from K well-separated permutations of the set, \`pretext.permutationCurriculum\`), batch ${d.batchSize}, SGD with momentum, cosine learning rate;`,
+    `${d.epochs} epochs (${(d.trainImages * d.epochs).toLocaleString('en')} puzzles; a cell id with \`-e<N>\` ran N epochs; \`-cur<K>x<N>k\`: its first N thousand puzzles drew from K well-separated permutations of the set, and with \`-ramp<M>k\` the next M thousand from a pool growing to the whole set, \`pretext.permutationCurriculum\`), batch ${d.batchSize}, SGD with momentum, cosine learning rate;`,
     `${d.heldOutImages.toLocaleString('en')} further images are held out and one fixed puzzle per held-out image is scored every`,
     `${d.measureEvery.toLocaleString('en')} puzzles (\`pretext.heldOutImages\`, \`pretext.heldOutEvery\`). Chance is 1 / permutations. Then linear`,
     `probes on each conv layer (${d.evalTrainImages.toLocaleString('en')} labelled train images, ${d.linearEpochs} epochs) are scored on ${d.testImages.toLocaleString('en')} test images.`,

@@ -23,7 +23,7 @@ export const probeResultSchema = z.object({
   /** Files written before the grid had an epochs axis ran 5 epochs. */
   epochs: z.number().int().positive().default(5),
   /** `pretext.permutationCurriculum` of the cell; absent: every puzzle from the whole set. */
-  curriculum: z.object({ permutations: z.number().int(), puzzles: z.number().int() }).optional(),
+  curriculum: z.object({ permutations: z.number().int(), puzzles: z.number().int(), rampPuzzles: z.number().int().default(0) }).optional(),
   configHash: z.string(),
   trainImages: z.number().int(),
   heldOutImages: z.number().int(),

@@ -33,7 +33,7 @@ describe('the pretext probe', () => {
   it('plans the grid cheapest first, with held-out images kept out of the pretext data and scored puzzles', () => {
     const cells = planProbe('/data/cifar10');
     const first = cells[0]!.config;
-    expect(cells).toHaveLength(22);
+    expect(cells).toHaveLength(23);
     expect(cells[0]!.id).toBe('jigsaw-p30-s48-w0.25');
     expect(cells[4]!.id).toBe('jigsaw-p100-s48-w0.25-lr0.05');
     expect(cells[4]!.config.pretext.learningRate).toBe(0.05);
@@ -42,6 +42,8 @@ describe('the pretext probe', () => {
     expect(cells[8]!.id).toBe('jigsaw++-p701-s48-w0.25-e20-cur100x80k');
     expect(cells[8]!.config.pretext).toMatchObject({ task: 'jigsaw++', permutations: 701, epochs: 20, permutationCurriculum: { permutations: 100, puzzles: 80_000 } });
     expect(cells[9]!.id).toBe('jigsaw-p701-s48-w0.25-e20-cur100x80k');
+    expect(cells[10]!.id).toBe('jigsaw++-p701-s48-w0.25-e20-cur100x40k-ramp120k');
+    expect(cells[10]!.config.pretext.permutationCurriculum).toEqual({ permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 });
     expect(first.pretext.permutationCurriculum).toBeUndefined();
     expect(first.pretext.epochs).toBe(PROBE_DESIGN.epochs);
     expect(first.pretext.learningRate).toBe(PROBE_DESIGN.learningRate);
@@ -69,9 +71,9 @@ describe('the pretext probe', () => {
     const readme = probeReadme(cells, [result('jigsaw-p30-s48-w0.25', 30, [[5_000, 0.05], [50_000, 0.5]], 1200)]);
     expect(readme).toContain('| jigsaw-p30-s48-w0.25 | 3.3% | 50.0% | 15.0 | 50,000 |');
     expect(readme).toContain('Cheapest finished cell that leaves chance: **jigsaw-p30-s48-w0.25**');
-    expect(readme).toContain('Pending (21 of 22)');
-    // 16 pending 5-epoch cells + 5 twenty-epoch cells = 36 five-epoch units at the finished cell's 20 CPU-minutes
-    expect(readme).toContain('about 12.0 CPU-hours remain');
+    expect(readme).toContain('Pending (22 of 23)');
+    // 16 pending 5-epoch cells + 6 twenty-epoch cells = 40 five-epoch units at the finished cell's 20 CPU-minutes
+    expect(readme).toContain('about 13.3 CPU-hours remain');
   });
 });
 
@@ -109,7 +111,7 @@ describe('curriculum cells', () => {
     const curriculum = {
       ...result('jigsaw-p701-s48-w0.25-e20-cur100x80k', 701, [[50_000, 0.04], [75_000, 0.09], [100_000, 0.06], [150_000, 0.12], [200_000, 0.15]], 1000),
       epochs: 20,
-      curriculum: { permutations: 100, puzzles: 80_000 },
+      curriculum: { permutations: 100, puzzles: 80_000, rampPuzzles: 0 },
     };
     // A design-length cell at 701 is not the curriculum cell's reference (other epochs), nor an epoch pair of it.
     const short = result('jigsaw-p701-s48-w0.25', 701, [[50_000, 0.002]], 250);
@@ -119,6 +121,22 @@ describe('curriculum cells', () => {
     expect(readme).toContain(
       '- Curriculum (the first 80,000 puzzles from 100 of the 701 permutations) vs none (jigsaw-p701-s48-w0.25-e20): final 15.0% vs 0.2% on the whole set\'s held-out puzzles; ' +
         '9.0% when the whole set opened (at most 14.3% is reachable before: only 100 classes trained), best after it 15.0%; 10× chance after 50,000 puzzles.',
+    );
+  });
+});
+
+describe('ramped curriculum cells', () => {
+  it('say the pool grew, and are not the reference of another schedule', () => {
+    const plain = { ...result('jigsaw-p701-s48-w0.25-e20', 701, [[200_000, 0.002]], 1000), epochs: 20 };
+    const abrupt = { ...result('a', 701, [[40_000, 0.02], [200_000, 0.003]], 1000), epochs: 20, curriculum: { permutations: 100, puzzles: 80_000, rampPuzzles: 0 } };
+    const ramped = { ...result('b', 701, [[40_000, 0.02], [100_000, 0.05], [200_000, 0.2]], 1000), epochs: 20, curriculum: { permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 } };
+    expect(curriculumPairs([plain, abrupt, ramped]).map(({ cell, reference }) => [cell.id, reference.id])).toEqual([
+      ['a', 'jigsaw-p701-s48-w0.25-e20'],
+      ['b', 'jigsaw-p701-s48-w0.25-e20'],
+    ]);
+    expect(probeReadme(planProbe('/data'), [plain, ramped])).toContain(
+      '- Curriculum (the first 40,000 puzzles from 100 of the 701 permutations, then a pool growing evenly to all of them over 120,000) vs none (jigsaw-p701-s48-w0.25-e20): ' +
+        "final 20.0% vs 0.2% on the whole set's held-out puzzles; 2.0% when the pool began to grow",
     );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateMaximinPermutations } from './generate-maximin';
 import { hammingDistance, hammingStats } from './hamming';
-import { maximinSubset } from './maximin-subset';
+import { maximinOrder, maximinSubset } from './maximin-subset';
 import { createPermutationSet, permutationAt, type PermutationSet } from './permutation-set';
 
 function subsetOf(set: PermutationSet, indices: Int32Array): PermutationSet {
@@ -42,6 +42,13 @@ describe('maximinSubset', () => {
       chosen.push(next!);
       remaining.delete(next!);
     }
+  });
+
+  it('orders the whole set so that every prefix is the subset of its size', () => {
+    const order = maximinOrder(set);
+    expect(order.length).toBe(set.size);
+    expect(new Set(order).size).toBe(set.size);
+    for (const size of [1, 7, 40, 150]) expect(Array.from(order.subarray(0, size)).sort((a, b) => a - b)).toEqual(Array.from(maximinSubset(set, size)));
   });
 
   it('refuses a size the set cannot give', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineConfigSchema } from '@ktlab/config';
-import { generateMaximinPermutations, maximinSubset } from '@ktlab/jigsaw';
+import { generateMaximinPermutations, maximinOrder, maximinSubset } from '@ktlab/jigsaw';
 import type { PipelineContext } from '../context';
 import { asImages } from '../datasets';
 import { faintStripes } from '../testing/faint-stripes';
@@ -36,6 +36,24 @@ describe('the Jigsaw pretext with a permutation curriculum', () => {
     expect(later.size).toBeGreaterThan(20);
     const heldOut = labelsOf(prepared, [0], 'held-out');
     expect([...heldOut].some((label) => !subset.includes(label))).toBe(true);
+  });
+
+  it('then grows the pool evenly along the greedy order to the whole set over ⌈rampPuzzles / batch⌉ steps', async () => {
+    const prepared = await jigsaw.prepare(
+      contextFor({ permutations: 40, batchSize: 16, permutationCurriculum: { permutations: 4, puzzles: 32, rampPuzzles: 48 } }),
+      async () => asImages(images),
+    );
+    expect(prepared.description).toContain('the first 32 puzzles from 4 of them');
+    expect(prepared.description).toContain('the next 48 from a pool growing evenly to all 40');
+    const order = Array.from(maximinOrder(generateMaximinPermutations({ count: 40, seed: 3 })));
+    // Steps 0-1 hold 4; the 3 ramp steps draw from the first 4 + 36·j/4 members (13, 22, 31); step 5 on, all 40.
+    const within = (steps: number[], size: number) => [...labelsOf(prepared, steps, 'train')].every((label) => order.slice(0, size).includes(label));
+    expect(within([0, 1], 4)).toBe(true);
+    expect(within([2], 13)).toBe(true);
+    expect(within([2], 4)).toBe(false);
+    expect(within([3], 22)).toBe(true);
+    expect(within([4], 31)).toBe(true);
+    expect(within([5, 6, 7, 8], 31)).toBe(false);
   });
 
   it('without a curriculum draws every step from the whole set', async () => {

@@ -4,7 +4,7 @@
  * another image.
  */
 import type { PipelineConfig } from '@ktlab/config';
-import { createPermutationSet, hammingStats, maximinSubset, permutationAt, PuzzleSampler, type PermutationSet } from '@ktlab/jigsaw';
+import { createPermutationSet, hammingStats, maximinOrder, permutationAt, PuzzleSampler, type PermutationSet } from '@ktlab/jigsaw';
 import { examplePuzzlesFigure } from '../figures';
 import { pretextNetFor } from '../nets';
 import { pretextPermutations, recordPermutations } from '../stages/pretext-permutations';
@@ -39,9 +39,9 @@ function jigsawTask(name: 'jigsaw' | 'jigsaw++'): PretextTask {
         description:
           `tiles ${tileSize}px, ${permutations.size} permutations ` +
           `(${record.source === 'generated' ? 'generated' : `from ${record.source}`}; minimum Hamming distance ${record.minHamming}, mean ${record.meanHamming.toFixed(2)})` +
-          (curriculum ? `; the first ${curriculum.steps * cfg.batchSize} puzzles from ${curriculum.pool.length} of them (minimum Hamming distance ${curriculum.minHamming})` : ''),
+          (curriculum ? `; ${curriculum.description}` : ''),
         sample(indices, seed, step, purpose) {
-          const pool = purpose === 'train' && curriculum && step < curriculum.steps ? curriculum.pool : undefined;
+          const pool = purpose === 'train' ? curriculum?.poolAt(step) : undefined;
           const puzzles = sampler.sample(indices, seed, step, pool);
           return { size: puzzles.size, x: puzzles.tiles, shape: [9, tileSize, tileSize, 3], labels: puzzles.labels };
         },
@@ -55,8 +55,17 @@ function jigsawTask(name: 'jigsaw' | 'jigsaw++'): PretextTask {
   };
 }
 
-/** The subset a permutation curriculum starts on and how many training steps draw from it. */
-function curriculumOf(cfg: PipelineConfig['pretext'], permutations: PermutationSet): { pool: Int32Array; steps: number; minHamming: number } | undefined {
+interface Curriculum {
+  /** The permutations training step `step` draws from; undefined: the whole set. */
+  poolAt(step: number): Int32Array | undefined;
+  description: string;
+}
+
+/**
+ * `pretext.permutationCurriculum` as pools along the set's greedy maximin order: its first `permutations` members
+ * for the first ⌈puzzles / batch⌉ steps, then a prefix growing evenly over ⌈rampPuzzles / batch⌉ steps to the set.
+ */
+function curriculumOf(cfg: PipelineConfig['pretext'], permutations: PermutationSet): Curriculum | undefined {
   const curriculum = cfg.permutationCurriculum;
   if (!curriculum) return undefined;
   if (curriculum.permutations >= permutations.size) {
@@ -64,9 +73,22 @@ function curriculumOf(cfg: PipelineConfig['pretext'], permutations: PermutationS
       `pretext.permutationCurriculum.permutations (${curriculum.permutations}) must be smaller than the permutation set (${permutations.size}): the curriculum starts on a subset of it`,
     );
   }
-  const pool = maximinSubset(permutations, curriculum.permutations);
-  const subset = createPermutationSet(Uint8Array.from(Array.from(pool, (index) => Array.from(permutationAt(permutations, index))).flat()));
-  return { pool, steps: Math.ceil(curriculum.puzzles / cfg.batchSize), minHamming: hammingStats(subset).min };
+  const order = maximinOrder(permutations);
+  const start = curriculum.permutations;
+  const holdSteps = Math.ceil(curriculum.puzzles / cfg.batchSize);
+  const rampSteps = Math.ceil((curriculum.rampPuzzles ?? 0) / cfg.batchSize);
+  const first = createPermutationSet(Uint8Array.from(Array.from(order.subarray(0, start), (index) => Array.from(permutationAt(permutations, index))).flat()));
+  const sizeAt = (step: number) =>
+    step < holdSteps ? start : step < holdSteps + rampSteps ? start + Math.floor(((permutations.size - start) * (step - holdSteps + 1)) / (rampSteps + 1)) : permutations.size;
+  return {
+    poolAt: (step) => {
+      const size = sizeAt(step);
+      return size < permutations.size ? order.subarray(0, size) : undefined;
+    },
+    description:
+      `the first ${holdSteps * cfg.batchSize} puzzles from ${start} of them (minimum Hamming distance ${hammingStats(first).min})` +
+      (rampSteps ? `, the next ${rampSteps * cfg.batchSize} from a pool growing evenly to all ${permutations.size}` : ''),
+  };
 }
 
 export const jigsaw = jigsawTask('jigsaw');
