@@ -31,20 +31,14 @@ import {
 } from '@ktlab/tf-backend';
 import { buildPipelineNet, PIPELINE_NET_NAMES, type PipelineNetName } from '../bench/support/pipeline-nets.js';
 import { median } from '../bench/support/statistics';
+import { listOption } from './list-option';
 
 const ENGINES = ['wasm', 'openblas', 'onednn', 'onednn-plain', 'onednn-weights-any', 'onednn-any'] as const;
 type Engine = (typeof ENGINES)[number];
 
-const list = <T extends string>(allowed: readonly T[]) =>
-  z.string().transform((value, context) => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = items.filter((item) => !allowed.includes(item as T));
-    if (unknown.length) context.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${unknown.join(', ')}; choose from ${allowed.join(', ')}` });
-    return items as T[];
-  });
 
 const options = z
-  .object({ nets: list(PIPELINE_NET_NAMES), engines: list(ENGINES), repeats: z.coerce.number().int().positive() })
+  .object({ nets: listOption(PIPELINE_NET_NAMES), engines: listOption(ENGINES), repeats: z.coerce.number().int().positive() })
   .parse(
     new Command()
       .option('--nets <list>', PIPELINE_NET_NAMES.join(','), PIPELINE_NET_NAMES.join(','))

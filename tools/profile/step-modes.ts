@@ -15,21 +15,15 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { activeNativeGemm, activeOneDnn, describeCpuHost, selectBackend, useOneDnnBatchNorm, withConvEngine, withOneDnn } from '@ktlab/tf-backend';
 import { median } from '../bench/support/statistics';
+import { listOption } from './list-option';
 import { buildPipelineNet, PIPELINE_NET_NAMES, trainingSession } from '../bench/support/pipeline-nets.js';
 
 const MODES = ['as-loaded', 'tfjs-batch-norm', 'openblas-convs', 'layout-weights-any', 'layout-any'] as const;
 type Mode = (typeof MODES)[number];
 
-const list = <T extends string>(allowed: readonly T[]) =>
-  z.string().transform((value, context) => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = items.filter((item) => !allowed.includes(item as T));
-    if (unknown.length) context.addIssue({ code: z.ZodIssueCode.custom, message: `unknown ${unknown.join(', ')}; choose from ${allowed.join(', ')}` });
-    return items as T[];
-  });
 
 const options = z
-  .object({ nets: list(PIPELINE_NET_NAMES), modes: list(MODES), rounds: z.coerce.number().int().positive(), warmup: z.coerce.number().int().min(0) })
+  .object({ nets: listOption(PIPELINE_NET_NAMES), modes: listOption(MODES), rounds: z.coerce.number().int().positive(), warmup: z.coerce.number().int().min(0) })
   .parse(
     new Command()
       .option('--nets <list>', PIPELINE_NET_NAMES.join(','), 'alexnet,jigsaw')

@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KTLAB_WASM_BACKEND, ktlabWasmRuntime, registerKtlabWasmBackend, useOneDnnBatchNorm, withConvEngine } from '@ktlab/tf-backend';
-import { oneDnnForTests, type OneDnnForTests } from '@ktlab/tf-backend/testing/onednn';
+import { describe, expect, it } from 'vitest';
+import { KTLAB_WASM_BACKEND, useOneDnnBatchNorm, withConvEngine } from '@ktlab/tf-backend';
 import { alexnetSmall } from '../architectures/alexnet-small.js';
+import { oneDnnLayerTests } from '../testing/onednn-layers.js';
 import { BatchNormalization, batchNormalization } from './batch-normalization.js';
 
-let native: OneDnnForTests = {};
-
-beforeAll(async () => {
-  await registerKtlabWasmBackend({ native: 'off' });
-  native = await oneDnnForTests(ktlabWasmRuntime()?.threads ?? 1);
-  await tf.setBackend('cpu');
-});
-afterAll(() => tf.setBackend('cpu'));
+const loaded = oneDnnLayerTests();
 
 const SHAPE = [6, 5, 7, 24];
 const CHANNELS = SHAPE[3]!;
@@ -71,12 +64,12 @@ const tfLayer = () => tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-
 
 describe('BatchNormalization', () => {
   it("trains on oneDNN's fused kernels on ktlab-wasm and agrees with tf.layers on the cpu backend (output, gradients, moving averages)", async (context) => {
-    if (!native.dnn) return context.skip(native.skipped);
+    if (!loaded.native.dnn) return context.skip(loaded.native.skipped);
     const weights = weightValues();
     await tf.setBackend('cpu');
     const expected = await trainingStep(tfLayer, weights);
     await tf.setBackend(KTLAB_WASM_BACKEND);
-    const actual = await withConvEngine('onednn', { dnn: native.dnn }, () => trainingStep(ktlabLayer, weights));
+    const actual = await withConvEngine('onednn', { dnn: loaded.native.dnn }, () => trainingStep(ktlabLayer, weights));
     expect(expected.fused).toBe(false);
     expect(actual.fused).toBe(true);
     expect(actual.values).toHaveLength(6);
@@ -96,9 +89,9 @@ describe('BatchNormalization', () => {
       expect(ours.fused, name).toBe(false);
       ours.values.forEach((values, i) => expect(sameBits(values, theirs.values[i]!), `${name}: output ${i}`).toBe(true));
     }
-    if (native.dnn) {
+    if (loaded.native.dnn) {
       await tf.setBackend(KTLAB_WASM_BACKEND);
-      await withConvEngine('onednn', { dnn: native.dnn }, async () => {
+      await withConvEngine('onednn', { dnn: loaded.native.dnn }, async () => {
         const inference = [await trainingStep(ktlabLayer, weights, false), await trainingStep(tfLayer, weights, false)];
         expect(inference[0]!.fused).toBe(false);
         inference[0]!.values.forEach((values, i) => expect(sameBits(values, inference[1]!.values[i]!), `inference with oneDNN: output ${i}`).toBe(true));

@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KTLAB_WASM_BACKEND, ktlabWasmRuntime, registerKtlabWasmBackend, withConvEngine } from '@ktlab/tf-backend';
-import { oneDnnForTests, type OneDnnForTests } from '@ktlab/tf-backend/testing/onednn';
+import { describe, expect, it } from 'vitest';
+import { KTLAB_WASM_BACKEND, withConvEngine } from '@ktlab/tf-backend';
 import { alexnetSmall } from '../architectures/alexnet-small.js';
+import { oneDnnLayerTests } from '../testing/onednn-layers.js';
 import { Conv2D, conv2d } from './conv2d.js';
 
-let native: OneDnnForTests = {};
-
-beforeAll(async () => {
-  await registerKtlabWasmBackend({ native: 'off' });
-  native = await oneDnnForTests(ktlabWasmRuntime()?.threads ?? 1);
-  await tf.setBackend('cpu');
-});
-afterAll(() => tf.setBackend('cpu'));
+const loaded = oneDnnLayerTests();
 
 type ConvFactory = (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.Layer;
 
@@ -50,7 +43,7 @@ describe('Conv2D', () => {
       ['cpu', (body) => tf.setBackend('cpu').then(body)],
       ['ktlab-wasm', (body) => tf.setBackend(KTLAB_WASM_BACKEND).then(body)],
     ];
-    if (native.dnn) backends.push(['ktlab-wasm on oneDNN', (body) => tf.setBackend(KTLAB_WASM_BACKEND).then(() => withConvEngine('onednn', { dnn: native.dnn }, body))]);
+    if (loaded.native.dnn) backends.push(['ktlab-wasm on oneDNN', (body) => tf.setBackend(KTLAB_WASM_BACKEND).then(() => withConvEngine('onednn', { dnn: loaded.native.dnn }, body))]);
     for (const [name, on] of backends) {
       await on(async () => {
         const [ours, theirs] = [net(conv2d), net((args) => tf.layers.conv2d(args))];
