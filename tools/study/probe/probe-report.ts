@@ -27,10 +27,16 @@ export function finalTop1(result: ProbeResult): number | undefined {
   return result.curve.at(-1)?.top1;
 }
 
-/** The finished cell that reached 10× chance at the lowest cost (CPU seconds), if any did. */
+/** Whether the curve reached `factor` × chance and ended below it (training undid what it had learnt). */
+export function lostAfterLeavingChance(result: ProbeResult, factor = LEAVES_CHANCE_FACTOR): boolean {
+  const final = finalTop1(result);
+  return puzzlesToLeaveChance(result, factor) !== undefined && final !== undefined && final < factor * chanceOf(result);
+}
+
+/** The finished cell that reached 10× chance, and stayed there to the end, at the lowest cost (CPU seconds), if any did. */
 export function cheapestLeavingChance(results: readonly ProbeResult[]): ProbeResult | undefined {
   return results
-    .filter((result) => puzzlesToLeaveChance(result) !== undefined)
+    .filter((result) => puzzlesToLeaveChance(result) !== undefined && !lostAfterLeavingChance(result))
     .sort((a, b) => a.cpuSeconds - b.cpuSeconds)[0];
 }
 
@@ -119,7 +125,9 @@ function curriculumLines(results: readonly ProbeResult[]): string[] {
         ? `; ${percent(atSwitch.top1)} when the ${rampPuzzles ? 'pool began to grow' : 'whole set opened'} (at most ${percent(permutations / cell.permutations)} is reachable before: only ${permutations} classes trained)`
         : '') +
       (after.length ? `, best after it ${percent(Math.max(...after.map((point) => point.top1)))}` : '') +
-      (reached !== undefined ? `; ${LEAVES_CHANCE_FACTOR}× chance after ${reached.toLocaleString('en')} puzzles` : `; ${LEAVES_CHANCE_FACTOR}× chance not reached`) +
+      (reached === undefined
+        ? `; ${LEAVES_CHANCE_FACTOR}× chance not reached`
+        : `; ${LEAVES_CHANCE_FACTOR}× chance after ${reached.toLocaleString('en')} puzzles${lostAfterLeavingChance(cell) ? ', lost by the end' : ''}`) +
       `. Linear conv1…5: ${LAYERS.map((layer) => (cell.linear[layer] === undefined ? '—' : percent(cell.linear[layer]!))).join(' / ')} vs ${LAYERS.map((layer) => (reference.linear[layer] === undefined ? '—' : percent(reference.linear[layer]!))).join(' / ')}.`
     );
   });
@@ -162,7 +170,7 @@ export function probeReadme(cells: readonly ProbeCell[], results: readonly Probe
     const toLeave = puzzlesToLeaveChance(result);
     const loss = result.epochLoss.length ? `${result.epochLoss[0]!.toFixed(2)} → ${result.epochLoss.at(-1)!.toFixed(2)} (${Math.log(result.permutations).toFixed(2)})` : '—';
     lines.push(
-      `| ${cell.id} | ${percent(chanceOf(result))} | ${final === undefined ? '—' : percent(final)} | ${final === undefined ? '—' : (final / chanceOf(result)).toFixed(1)} | ${toLeave === undefined ? 'not reached' : toLeave.toLocaleString('en')} | ${loss} | ${LAYERS.map((layer) => (result.linear[layer] === undefined ? '—' : percent(result.linear[layer]!))).join(' / ')} | ${(result.cpuSeconds / 60).toFixed(0)} | ${result.machine.cpu}, ${result.machine.backend} |`,
+      `| ${cell.id} | ${percent(chanceOf(result))} | ${final === undefined ? '—' : percent(final)} | ${final === undefined ? '—' : (final / chanceOf(result)).toFixed(1)} | ${toLeave === undefined ? 'not reached' : `${toLeave.toLocaleString('en')}${lostAfterLeavingChance(result) ? ' (lost by the end)' : ''}`} | ${loss} | ${LAYERS.map((layer) => (result.linear[layer] === undefined ? '—' : percent(result.linear[layer]!))).join(' / ')} | ${(result.cpuSeconds / 60).toFixed(0)} | ${result.machine.cpu}, ${result.machine.backend} |`,
     );
   }
   const cheapest = cheapestLeavingChance(results);
@@ -214,7 +222,9 @@ export function curvesSpec(results: readonly ProbeResult[]): TopLevelSpec {
         mark: { type: 'line', point: true },
         encoding: {
           x: { field: 'puzzles', type: 'quantitative', title: 'puzzles trained' },
-          y: { field: 'timesChance', type: 'quantitative', title: 'held-out top-1 ÷ chance', scale: { type: 'log' } },
+          // symlog, not log: a measurement of 0 (no held-out puzzle right, common at 701 permutations) has no
+          // logarithm, and one such point left the whole log axis without a domain (every line drawn at the top).
+          y: { field: 'timesChance', type: 'quantitative', title: 'held-out top-1 ÷ chance (symmetric log)', scale: { type: 'symlog' }, axis: { values: [0, 1, 2, 5, 10, 20, 50, 100, 200] } },
           color: { field: 'cell', type: 'nominal', title: 'cell', legend: { labelLimit: 400 } },
         },
       },

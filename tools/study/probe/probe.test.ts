@@ -117,6 +117,10 @@ describe('curriculum cells', () => {
     const short = result('jigsaw-p701-s48-w0.25', 701, [[50_000, 0.002]], 250);
     expect(curriculumPairs([short, plain, curriculum])).toEqual([{ cell: curriculum, reference: plain }]);
     expect(epochPairs([short, plain, curriculum])).toEqual([{ cell: plain, reference: short }]);
+    const collapsed = { ...curriculum, id: 'jigsaw++-p701-s48-w0.25-e20-cur100x80k', curve: [...curriculum.curve.slice(0, 2), { step: 3000, puzzles: 192_000, top1: 0.004 }] };
+    expect(cheapestLeavingChance([collapsed])).toBeUndefined();
+    expect(cheapestLeavingChance([curriculum])).toBe(curriculum);
+    expect(probeReadme(planProbe('/data'), [collapsed])).toContain('| 50,000 (lost by the end) |');
     const readme = probeReadme(planProbe('/data'), [plain, curriculum]);
     expect(readme).toContain(
       '- Curriculum (the first 80,000 puzzles from 100 of the 701 permutations) vs none (jigsaw-p701-s48-w0.25-e20): final 15.0% vs 0.2% on the whole set\'s held-out puzzles; ' +
