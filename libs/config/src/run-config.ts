@@ -40,6 +40,8 @@ export const permutationCurriculumSchema = z.object({
   rampPuzzles: z.number().int().min(0).optional(),
 });
 
+export type PermutationCurriculum = z.infer<typeof permutationCurriculumSchema>;
+
 export const pretextSchema = z.object({
   /** Jigsaw / Jigsaw++: predict the permutation of 9 shuffled tiles; rotation: predict which of 0/90/180/270° an image was turned by. */
   task: pretextTaskSchema.default('jigsaw++'),

@@ -71,7 +71,9 @@ export function cellConfig(scale: Scale, dataRoot: string, row: StudyRow, seed: 
   // A row without a pretext trains nothing there: it takes only the net's shape (the random network's width and
   // image size), so its config (and hash) does not change when the scale's pretext training settings do.
   const { widthMultiplier, imageSize } = scale.pretext;
-  input.pretext = input.pretext?.task === 'none' ? { ...input.pretext, widthMultiplier, imageSize } : { ...input.pretext, ...scale.pretext };
+  const task = input.pretext?.task;
+  const byTask = task === 'jigsaw' || task === 'jigsaw++' ? scale.pretextByTask?.[task] : undefined;
+  input.pretext = task === 'none' ? { ...input.pretext, widthMultiplier, imageSize } : { ...input.pretext, ...scale.pretext, ...byTask };
   input.target = { ...input.target, ...scale.target };
   input.clustering = { ...input.clustering, ...scale.clustering };
   input.evaluation = {

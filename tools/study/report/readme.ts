@@ -54,7 +54,18 @@ function setupSection(plan: StudyPlan, results: StudyResults): string[] {
     '',
     `- **Scale**: \`${scale.name}\` — ${scale.description}`,
     `- **Data**: CIFAR-10 at \`${plan.dataRoot}\`. ${images.train.toLocaleString('en')} train-split images without labels for pretext, clustering, pseudo-labels and the target network (the Supervised row uses their labels); the evaluation heads train on ${images.evalTrain.toLocaleString('en')} labelled train-split images and are scored on ${images.test.toLocaleString('en')} test-split images.`,
-    `- **Pretext**: ${scale.pretext.epochs} epoch(s), ${scale.pretext.imageSize}px puzzles, width × ${scale.pretext.widthMultiplier}, batch ${scale.pretext.batchSize}.`,
+    `- **Pretext**: ${scale.pretext.epochs} epoch(s), ${scale.pretext.imageSize}px puzzles, width × ${scale.pretext.widthMultiplier}, batch ${scale.pretext.batchSize}` +
+      (scale.pretext.permutations ? `, ${scale.pretext.permutations} permutations` : '') +
+      Object.entries(scale.pretextByTask ?? {})
+        .map(([task, settings]) => {
+          const curriculum = settings.permutationCurriculum;
+          const schedule = curriculum
+            ? ` (the first ${curriculum.puzzles.toLocaleString('en')} puzzles from ${curriculum.permutations} of them${curriculum.rampPuzzles ? `, then a pool growing to all over ${curriculum.rampPuzzles.toLocaleString('en')}` : ''})`
+            : '';
+          return `; ${task === 'jigsaw++' ? 'Jigsaw++' : 'Jigsaw'}: ${settings.permutations ?? scale.pretext.permutations} permutations${schedule}`;
+        })
+        .join('') +
+      '.',
     `- **Clustering / target**: k = ${scale.clustering.k} (${scale.clustering.iterations} k-means iterations); AlexNet-style target, ${scale.target.epochs} epoch(s), width × ${scale.target.widthMultiplier}.`,
     `- **Evaluation**: ${scale.evaluation.protocols.join(', ')}; linear probes ${scale.evaluation.epochs} epochs; nonlinear and fine-tuning ${scale.evaluation.trainEpochs} epoch(s) on ${scale.evaluation.trainLimit.toLocaleString('en')} images.`,
     `- **Ablations**: number of clusters k ∈ {${scale.clusterCounts.join(', ')}}${scale.domainAblation ? '; cluster domain (half A / half B of the train split, test images)' : ''}.`,
