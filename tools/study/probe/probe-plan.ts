@@ -70,14 +70,15 @@ export const PROBE_GRID: readonly GridPoint[] = [
   // it by ~50,000: a curriculum starts the 701-way head on 100 well-separated members for the first 80,000 puzzles,
   // then opens the whole set (same budget, same schedule).
   ...BASE_POINTS(0.25, 48, PROBE_DESIGN.learningRate, 20)
-    .filter((point) => point.permutations === 701)
-    .reverse()
+    .filter((point) => point.task === 'jigsaw++' && point.permutations === 701)
     .map((point) => ({ ...point, curriculum: { permutations: 100, puzzles: 80_000 } })),
   // Opening all 701 at once after 80,000 puzzles on 100 (which had reached ~25% on those 100) sent the held-out
   // top-1 back to chance for the rest of the budget: the pool now grows evenly from 100 to 701 over 120,000
   // puzzles after 40,000 on 100, leaving the last 40,000 on the whole set.
+  // The ramp left chance on Jigsaw++ (61× chance after 200,000 puzzles); plain Jigsaw at 701 gets the same schedule.
   ...BASE_POINTS(0.25, 48, PROBE_DESIGN.learningRate, 20)
-    .filter((point) => point.task === 'jigsaw++' && point.permutations === 701)
+    .filter((point) => point.permutations === 701)
+    .reverse()
     .map((point) => ({ ...point, curriculum: { permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 } })),
   ...BASE_POINTS(0.25, 64),
   ...BASE_POINTS(0.5, 48),

@@ -41,9 +41,9 @@ describe('the pretext probe', () => {
     expect(cells[5]!.config.pretext).toMatchObject({ permutations: 100, epochs: 20, learningRate: PROBE_DESIGN.learningRate });
     expect(cells[8]!.id).toBe('jigsaw++-p701-s48-w0.25-e20-cur100x80k');
     expect(cells[8]!.config.pretext).toMatchObject({ task: 'jigsaw++', permutations: 701, epochs: 20, permutationCurriculum: { permutations: 100, puzzles: 80_000 } });
-    expect(cells[9]!.id).toBe('jigsaw-p701-s48-w0.25-e20-cur100x80k');
-    expect(cells[10]!.id).toBe('jigsaw++-p701-s48-w0.25-e20-cur100x40k-ramp120k');
-    expect(cells[10]!.config.pretext.permutationCurriculum).toEqual({ permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 });
+    expect(cells[9]!.id).toBe('jigsaw++-p701-s48-w0.25-e20-cur100x40k-ramp120k');
+    expect(cells[9]!.config.pretext.permutationCurriculum).toEqual({ permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 });
+    expect(cells[10]!.id).toBe('jigsaw-p701-s48-w0.25-e20-cur100x40k-ramp120k');
     expect(first.pretext.permutationCurriculum).toBeUndefined();
     expect(first.pretext.epochs).toBe(PROBE_DESIGN.epochs);
     expect(first.pretext.learningRate).toBe(PROBE_DESIGN.learningRate);
