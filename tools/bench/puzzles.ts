@@ -1,18 +1,21 @@
 /**
  * `npm run bench -- puzzles [--images 3000] [--size 32] [--batch 256] [--repeats 5] [--no-train]`
  *
- * Jigsaw++ puzzle throughput on real CIFAR-10 train images: ktlab's PuzzleSampler on the main thread, the
- * PuzzleSource worker pool (1 and 2 workers), and the numpy peer (tools/bench/peers/puzzles.py, written like
- * the paper's Python data layer). Medians over repeats; the last line is `puzzles: puzzles_per_s=<pool>`.
+ * Jigsaw++ puzzle throughput on real CIFAR-10 train images: ktlab's PuzzleSampler on the main thread (what the
+ * pipeline's pretext stage runs), the PuzzleSource worker pool (1 and 2 workers; the pipeline does not use it), and
+ * the numpy peer (tools/bench/peers/puzzles.py, written like the paper's Python data layer), single-threaded like
+ * the main-thread sampler. Medians over repeats; the last line compares the pipeline's path with the peer:
+ * `puzzles: ratio_vs_numpy=<main-thread sampler / numpy>` (`puzzles: puzzles_per_s=<sampler>` without numpy).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { sharedDir } from '@ktlab/config/paths';
+import { describeCpuHost } from '@ktlab/tf-backend';
 import { generateMaximinPermutations, PuzzleSampler, readPermutationFile, type ImageStack, type PermutationSet } from '@ktlab/jigsaw';
 import { loadCifarTrainSample } from '../figures/cifar-train-sample';
 import { BatchOrder } from './support/puzzle-source/batch-order';
@@ -90,7 +93,8 @@ async function timeNumpyPeer(images: ImageStack): Promise<PeerResult> {
       PYTHON,
       [peer, '--images', raw, '--count', String(images.count), '--size', String(options.size), '--batch', String(options.batch),
         '--batches', String(batches), '--repeats', String(options.repeats), '--occluded', String(options.occluded)],
-      { encoding: 'utf8' },
+      // One thread, as the pipeline's sampler on the main thread.
+      { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } },
     );
     const result = JSON.parse(output.trim().split('\n').pop()!) as { puzzles_per_s?: number[]; numpy?: string; missing?: string };
     if (result.missing) return { missing: `apt-get install -y ${result.missing}` };
@@ -109,7 +113,7 @@ const g = sampler.geometry;
 console.log(
   `puzzles bench: ${images.count} CIFAR-10 train images at ${options.size}px (decoded in ${loadSeconds.toFixed(1)} s), ${from}, ` +
     `crop ${g.cropSize} / cell ${g.cellSize} / tile ${g.tileSize}, Jigsaw++ max ${options.occluded} occluded, ` +
-    `batch ${options.batch}, ${options.repeats} repeats, ${availableParallelism()} cores (shared: timings are noisy)`,
+    `batch ${options.batch}, ${options.repeats} repeats, ${describeCpuHost()} (timings are noisy when other jobs share the machine)`,
 );
 
 const single = timeSingleThread(sampler, new BatchOrder(0, options.batch, images.count));
@@ -119,9 +123,9 @@ const peer = await timeNumpyPeer(images);
 
 const peerMedian = 'rates' in peer ? median(peer.rates) : undefined;
 const rows: [string, number[] | undefined, string][] = [
-  ['ktlab PuzzleSampler, main thread', single, ''],
-  ['ktlab PuzzleSource, 1 worker', pool1, ''],
-  ['ktlab PuzzleSource, 2 workers', pool2, ''],
+  ['ktlab PuzzleSampler, main thread', single, "the pipeline's path"],
+  ['ktlab PuzzleSource, 1 worker', pool1, 'not used by the pipeline'],
+  ['ktlab PuzzleSource, 2 workers', pool2, 'not used by the pipeline'],
   ['numpy peer (paper-style Python layer)', 'rates' in peer ? peer.rates : undefined, 'rates' in peer ? peer.note : `missing: ${peer.missing}`],
 ];
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -158,8 +162,8 @@ if (options.train) {
   const trainRate = await jigsawTrainingRate();
   console.log(
     `${pad(`Jigsaw net training (${trainRate.backend})`, 40)}${pad(trainRate.rate.toFixed(1), 20)}${pad('', 22)}` +
-      `puzzle generation is ${Math.round(median(pool2) / trainRate.rate)}x faster than training consumes`,
+      `the pipeline's puzzle generation (main thread) is ${Math.round(median(single) / trainRate.rate)}x faster than training consumes`,
   );
 }
 if ('missing' in peer) console.log(`\nnumpy peer skipped; install it with: ${peer.missing}`);
-console.log(`puzzles: puzzles_per_s=${Math.round(median(pool2))}`);
+console.log(peerMedian ? `puzzles: ratio_vs_numpy=${(median(single) / peerMedian).toFixed(2)}` : `puzzles: puzzles_per_s=${Math.round(median(single))}`);
