@@ -11,7 +11,7 @@ describe('the pretext held-out curve of a study cell', () => {
     expect(jigsaw.config.pretext.heldOutImages).toBe(1_000);
     const measured = new Map([[3_125, 0.21], [782, 0.04]]);
     expect(pretextHeldOut(jigsaw, measured)).toEqual({
-      pretextHeldOut: { permutations: 100, curve: [{ puzzles: 782 * 64, top1: 0.04 }, { puzzles: 3_125 * 64, top1: 0.21 }] },
+      pretextHeldOut: { permutations: 701, curve: [{ puzzles: 782 * 64, top1: 0.04 }, { puzzles: 3_125 * 64, top1: 0.21 }] },
     });
     expect(pretextHeldOut(jigsaw, new Map())).toEqual({});
   });
@@ -20,7 +20,7 @@ describe('the pretext held-out curve of a study cell', () => {
     const outcome = { results: [], wallSeconds: 1, stageSeconds: {}, reused: [], startedAt: '', finishedAt: '', machine: { cpuModel: 'c', cores: 2, loadAverage: 0, backend: 'b', where: 'local' } };
     const cell = { ...cellResult(jigsaw, outcome), ...pretextHeldOut(jigsaw, new Map([[782, 0.04], [3_125, 0.21]])) };
     const text = pretextSection([cell, cellResult(plan.cells[0]!, outcome)]).join('\n');
-    expect(text).toContain('| jigsaw-s0 | 100 | 1.0% | 50k: 4.0%, 200k: 21.0% | 21.0× |');
+    expect(text).toContain('| jigsaw-s0 | 701 | 0.1% | 50k: 4.0%, 200k: 21.0% | 147.2× |');
     expect(text).not.toContain('random-s0');
     expect(pretextSection([cellResult(plan.cells[0]!, outcome)])).toEqual([]);
   });
