@@ -1,5 +1,5 @@
 // Permutation sets
-export { TILE_COUNT, createPermutationSet, permutationAt, type PermutationSet } from './permutations/permutation-set';
+export { TILE_COUNT, createPermutationSet, permutationAt, permutationSubset, type PermutationSet } from './permutations/permutation-set';
 export { generateMaximinPermutations, maximinOptionsSchema, type MaximinOptions } from './permutations/generate-maximin';
 export { hammingDistance, hammingStats, type HammingStats } from './permutations/hamming';
 export { maximinOrder, maximinSubset } from './permutations/maximin-subset';

@@ -37,6 +37,13 @@ export function permutationAt(set: PermutationSet, index: number): Uint8Array {
   return set.orders.subarray(index * TILE_COUNT, (index + 1) * TILE_COUNT);
 }
 
+/** The members of `set` at `indices`, in that order, as a set of their own (a copy). */
+export function permutationSubset(set: PermutationSet, indices: ArrayLike<number>): PermutationSet {
+  const orders = new Uint8Array(indices.length * TILE_COUNT);
+  for (let k = 0; k < indices.length; k++) orders.set(permutationAt(set, indices[k]!), k * TILE_COUNT);
+  return createPermutationSet(orders);
+}
+
 function isPermutation(row: Uint8Array): boolean {
   let seenMask = 0;
   for (const cell of row) {

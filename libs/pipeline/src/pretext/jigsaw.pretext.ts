@@ -4,7 +4,7 @@
  * another image.
  */
 import type { PipelineConfig } from '@ktlab/config';
-import { createPermutationSet, hammingStats, maximinOrder, permutationAt, PuzzleSampler, type PermutationSet } from '@ktlab/jigsaw';
+import { hammingStats, maximinOrder, permutationSubset, PuzzleSampler, type PermutationSet } from '@ktlab/jigsaw';
 import { examplePuzzlesFigure } from '../figures';
 import { pretextNetFor } from '../nets';
 import { pretextPermutations, recordPermutations } from '../stages/pretext-permutations';
@@ -77,7 +77,7 @@ function curriculumOf(cfg: PipelineConfig['pretext'], permutations: PermutationS
   const start = curriculum.permutations;
   const holdSteps = Math.ceil(curriculum.puzzles / cfg.batchSize);
   const rampSteps = Math.ceil((curriculum.rampPuzzles ?? 0) / cfg.batchSize);
-  const first = createPermutationSet(Uint8Array.from(Array.from(order.subarray(0, start), (index) => Array.from(permutationAt(permutations, index))).flat()));
+  const first = permutationSubset(permutations, order.subarray(0, start));
   const sizeAt = (step: number) =>
     step < holdSteps ? start : step < holdSteps + rampSteps ? start + Math.floor(((permutations.size - start) * (step - holdSteps + 1)) / (rampSteps + 1)) : permutations.size;
   return {
