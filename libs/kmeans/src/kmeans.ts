@@ -95,6 +95,8 @@ export async function fitKMeans(data: Float32Array | readonly Float32Array[], di
   const { groundTruth } = opts;
   const truth = groundTruth ? Int32Array.from(trainingRows, (row) => groundTruth[row]) : undefined;
   const history: IterationMetrics[] = [];
+  // The iterations pass the same blocks every time: an engine on a GPU may keep them there.
+  engine.keepResident?.(training.blocks);
   try {
     const labels = new Int32Array(training.rows);
     const distances = new Float32Array(training.rows);
@@ -133,6 +135,7 @@ export async function fitKMeans(data: Float32Array | readonly Float32Array[], di
     };
     return { model, history, trainingRows };
   } finally {
+    engine.releaseResident?.();
     if (!opts.engine) await engine.dispose();
   }
 }

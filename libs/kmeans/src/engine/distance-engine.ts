@@ -14,6 +14,14 @@ export interface DistanceEngine {
    * each row to its cluster's sum and count (read with `readAccumulated`).
    */
   assign(points: Float32Array, labels: Int32Array, distances: Float32Array, accumulate?: boolean): Promise<void>;
+  /**
+   * Optional: the caller promises that `blocks` (row blocks it will pass to `assign` again and again, as the
+   * iterations of a fit do) stay unchanged until `releaseResident`, so an engine whose memory is elsewhere (a
+   * GPU) may keep a copy there instead of uploading them on every call. Engines without it copy every time.
+   */
+  keepResident?(blocks: readonly Float32Array[]): void;
+  /** Drops what `keepResident` kept. */
+  releaseResident?(): void;
   /** Per-cluster sums (k×dims, float64) and counts accumulated since the last `setCentroids`. */
   readAccumulated(): Promise<ClusterAccumulation>;
   /** Releases threads and device memory. */

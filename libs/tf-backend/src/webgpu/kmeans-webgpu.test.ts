@@ -1,8 +1,8 @@
 /**
  * k-means on the WebGPU device of the 'webgpu' backend (libs/kmeans `WebGpuDistanceEngine`, a fused WGSL
- * distance + argmin kernel) against the CPU (wasm) engine: the same assignment, distances, sums and, from the
- * same initialisation, the same centroids; also with limits so small that the points and the centroids are
- * split into several chunks and passes.
+ * distance + argmin kernel, sums on the device) against the CPU (wasm) engine: the same assignment, distances,
+ * sums and, from the same initialisation, the same centroids; also with limits so small that the points and the
+ * centroids are split into several chunks and passes; points a fit keeps resident stay on the device.
  */
 import { assignToModel, fitKMeans, gaussianMixture, useWebGpuForKMeans, WasmDistanceEngine, WebGpuDistanceEngine, type GpuDeviceLike } from '@ktlab/kmeans';
 import { Xoshiro128Float53 } from '@ktlab/random';
@@ -45,6 +45,8 @@ describeWebGpu('k-means on webgpu', gpu, (runtime) => {
       const centroids = randomMatrix(k, dims, 4);
       const engine = new WebGpuDistanceEngine(device, options);
       const onGpu = await assignWith(engine, points, centroids, k, dims);
+      // 70×37 sums fit one default binding (taken on the device), not one of 2,048 bytes (taken on the CPU).
+      expect(engine.sumsOnDevice).toBe(!('maxBindingBytes' in options));
       await engine.dispose();
       const onCpu = await assignWith(wasm, points, centroids, k, dims);
       expect(Array.from(onGpu.labels)).toEqual(Array.from(onCpu.labels));
@@ -57,11 +59,76 @@ describeWebGpu('k-means on webgpu', gpu, (runtime) => {
     });
   }
 
+  it('scores many tiles of rows and centroids like the wasm engine (sizes off the tile grid)', async () => {
+    const rows = 1001, k = 203, dims = 131;
+    const points = randomMatrix(rows, dims, 5);
+    const centroids = randomMatrix(k, dims, 6);
+    const engine = new WebGpuDistanceEngine(device);
+    const onGpu = await assignWith(engine, points, centroids, k, dims);
+    await engine.dispose();
+    const onCpu = await assignWith(wasm, points, centroids, k, dims);
+    expect(Array.from(onGpu.labels)).toEqual(Array.from(onCpu.labels));
+    expect(Array.from(onGpu.counts)).toEqual(Array.from(onCpu.counts));
+    let worst = 0;
+    onGpu.sums.forEach((s, i) => (worst = Math.max(worst, Math.abs(s - onCpu.sums[i]) / Math.max(1, Math.abs(onCpu.sums[i])))));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  for (const [label, options] of [
+    ['one chunk', {}],
+    ['several chunks', { maxBindingBytes: 4096 }],
+  ] as const) {
+    it(`keeps the blocks a caller keeps resident on the device, and uploads again once they are released: ${label}`, async () => {
+      const rows = 300, k = 20, dims = 16;
+      const block = randomMatrix(rows, dims, 7);
+      const centroids = randomMatrix(k, dims, 8);
+      const engine = new WebGpuDistanceEngine(device, options);
+      engine.keepResident([block]);
+      expect(engine.residentBytes).toBe(0);
+      const first = await assignWith(engine, block, centroids, k, dims);
+      // assignWith passes two halves (other arrays than the kept block): they go up on every call.
+      expect(engine.residentBytes).toBe(0);
+      await engine.setCentroids(centroids, k, dims);
+      const labels = new Int32Array(rows);
+      const distances = new Float32Array(rows);
+      await engine.assign(block, labels, distances, true);
+      expect(engine.residentBytes).toBe(block.byteLength);
+      expect(Array.from(labels)).toEqual(Array.from(first.labels));
+      expect(Array.from((await engine.readAccumulated()).counts)).toEqual(Array.from(first.counts));
+
+      engine.releaseResident();
+      expect(engine.residentBytes).toBe(0);
+      block.reverse();
+      await engine.assign(block, labels, distances);
+      await wasm.setCentroids(centroids, k, dims);
+      const expected = new Int32Array(rows);
+      await wasm.assign(block, expected, new Float32Array(rows));
+      expect(Array.from(labels)).toEqual(Array.from(expected));
+      await engine.dispose();
+    });
+  }
+
+  it('uploads a kept block on every call when it does not fit the resident budget', async () => {
+    const rows = 100, k = 10, dims = 8;
+    const block = randomMatrix(rows, dims, 9);
+    const engine = new WebGpuDistanceEngine(device, { maxResidentBytes: block.byteLength - 4 });
+    engine.keepResident([block]);
+    await engine.setCentroids(randomMatrix(k, dims, 10), k, dims);
+    const labels = new Int32Array(rows);
+    await engine.assign(block, labels, new Float32Array(rows));
+    expect(engine.residentBytes).toBe(0);
+    await engine.dispose();
+  });
+
   it('a whole fit from the same initialisation ends at the same centroids as the wasm engine', async () => {
     const dims = 24;
     const data = gaussianMixture({ rows: 2000, dims, components: 12, centerSpread: 2, noise: 0.5, seed: 9 });
     const engine = new WebGpuDistanceEngine(device);
-    const viaGpu = await fitKMeans(data.points, dims, { k: 12, iterations: 8, seed: 4, engine });
+    const residentDuringFit: number[] = [];
+    const viaGpu = await fitKMeans(data.points, dims, { k: 12, iterations: 8, seed: 4, engine, onIteration: () => residentDuringFit.push(engine.residentBytes) });
+    // The training points went up once and stayed for every iteration; the fit let them go at its end.
+    expect(residentDuringFit).toEqual(Array(8).fill(data.points.byteLength));
+    expect(engine.residentBytes).toBe(0);
     await engine.dispose();
     const viaCpu = await fitKMeans(data.points, dims, { k: 12, iterations: 8, seed: 4, engine: wasm });
     expect(viaGpu.model.training!.engine).toBe('webgpu');
