@@ -22,8 +22,8 @@ import { describeCpuHost, selectBackend } from '@ktlab/tf-backend';
 import { alexnetSmall, extractFeatures, foldBatchNorm, modelCost } from '@ktlab/models';
 import { loadCifarSample } from './support/load-cifar-sample';
 import { median } from './support/statistics';
+import { PEER_PYTHON as PYTHON } from './support/peer-python';
 
-const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/features.py', import.meta.url));
 const int = (v: string) => Number.parseInt(v, 10);
 

@@ -14,8 +14,8 @@ import { Command } from 'commander';
 import { hogFeatures } from '@ktlab/models';
 import { loadCifarSample } from './support/load-cifar-sample';
 import { median } from './support/statistics';
+import { PEER_PYTHON as PYTHON } from './support/peer-python';
 
-const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/hog.py', import.meta.url));
 const int = (v: string) => Number.parseInt(v, 10);
 

@@ -22,8 +22,8 @@ import { Command, Option } from 'commander';
 import { fitKMeans, gaussianMixture, WasmDistanceEngine, writeNpy } from '@ktlab/kmeans';
 import { benchKMeansOnGpu } from './support/kmeans-on-gpu';
 import { median } from './support/statistics';
+import { PEER_PYTHON as PYTHON } from './support/peer-python';
 
-const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/kmeans.py', import.meta.url));
 const int = (v: string) => Number.parseInt(v, 10);
 

@@ -21,9 +21,9 @@ import { loadCifarTrainSample } from '../figures/cifar-train-sample';
 import { BatchOrder } from './support/puzzle-source/batch-order';
 import { PuzzleSource, shareImageStack } from './support/puzzle-source/puzzle-source';
 import { median } from './support/statistics';
+import { PEER_PYTHON as PYTHON } from './support/peer-python';
 
 const sharedRoot = sharedDir();
-const PYTHON = '/usr/bin/python3';
 
 const options = new Command()
   .option('--images <n>', 'CIFAR-10 train images to load', (v) => Number.parseInt(v, 10), 3000)

@@ -52,8 +52,8 @@ import {
 import { fmt, markdownTable, shardKey, shardStats, type ShardStats, type ShardTiming } from './support/scale-report';
 import { median } from './support/statistics';
 import { exited, spawnTrainer as spawnTrainerProcess, type Trainer, waitFor } from './support/trainer-processes';
+import { PEER_PYTHON as PYTHON } from './support/peer-python';
 
-const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('./peers/kmeans.py', import.meta.url));
 const sharedRoot = sharedDir();
 const int = (v: string) => Number.parseInt(v, 10);

@@ -15,7 +15,9 @@
  * and dense layers, forward + backward) against the CPU's nominal fp32 FMA peak, peak RSS and the load average.
  * `--profile` first prints ktlab's time per kernel for one step of each net. Then the k-means matmul GFLOP/s
  * (50k×256 by 256×1000) on the same backend.
- * Last line: `train: ratio_vs_pytorch=<min of the nets' ratios>`.
+ * `--backend webgpu`: ktlab on the WebGPU adapter, PyTorch on CUDA when this host has a GPU torch sees (float32,
+ * TF32 off; else on the CPU, which the output says); no CPU peak column.
+ * Last line: `train: ratio_vs_pytorch=<min of the nets' ratios>` (`ratio_vs_pytorch_cuda` when the peer ran on CUDA).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -26,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { BACKEND_NAMES, cpuHost, describeCpuHost, formatStepProfile, profileTrainingStep, selectBackend } from '@ktlab/tf-backend';
+import { adapterLabel, BACKEND_NAMES, cpuHost, describeCpuHost, formatStepProfile, profileTrainingStep, selectBackend } from '@ktlab/tf-backend';
 import {
   buildPipelineNet,
   describeLayers,
@@ -37,6 +39,7 @@ import {
   type PipelineNet,
 } from './support/pipeline-nets.js';
 import { median } from './support/statistics';
+import { PEER_PYTHON as PYTHON } from './support/peer-python';
 
 const options = z
   .object({
@@ -64,7 +67,6 @@ const options = z
       .opts(),
   );
 
-const PYTHON = '/usr/bin/python3';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 /** The 1/5/15-minute load averages: on a shared machine, the context a reader needs to judge noise. */
@@ -98,7 +100,15 @@ function nominalPeakGflops(cores: number): { gflops: number; clock: string; basi
 }
 
 const peerLayer = z.object({ name: z.string(), params: z.number(), buffers: z.number(), output: z.array(z.number()) });
-const readyMessage = z.object({ ready: z.literal(true), threads: z.number(), torch: z.string(), mkldnn: z.boolean(), layers: z.array(peerLayer) });
+const readyMessage = z.object({
+  ready: z.literal(true),
+  threads: z.number(),
+  torch: z.string(),
+  mkldnn: z.boolean(),
+  device: z.string(),
+  cuda_unavailable_reason: z.string().nullable(),
+  layers: z.array(peerLayer),
+});
 const roundMessage = z.object({ step_ms: z.array(z.number()) });
 const quitMessage = z.object({ peak_rss_mb: z.number(), threads: z.number(), torch: z.string() });
 type PeerLayer = z.infer<typeof peerLayer>;
@@ -115,14 +125,15 @@ class TorchPeer {
     child.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000)));
   }
 
-  static async start(net: PipelineNet, threads: number): Promise<TorchPeer | { problem: string }> {
+  /** `device` auto: CUDA when torch sees a GPU (the peer of ktlab on webgpu), else the CPU. */
+  static async start(net: PipelineNet, threads: number, device: 'cpu' | 'auto'): Promise<TorchPeer | { problem: string }> {
     const script = fileURLToPath(new URL('./peers/train.py', import.meta.url));
     const { kind, arch, widthMultiplier, inputSize, numClasses, tiles } = net.peer;
     const args = [
       script,
       ...['--kind', kind, '--arch', arch, '--width', String(widthMultiplier), '--size', String(inputSize), '--classes', String(numClasses)],
       ...(tiles === undefined ? [] : ['--tiles', String(tiles)]),
-      ...['--batch', String(net.batch), '--lr', String(net.learningRate), '--warmup', String(options.warmup), '--threads', String(threads), '--serve'],
+      ...['--batch', String(net.batch), '--lr', String(net.learningRate), '--warmup', String(options.warmup), '--threads', String(threads), '--device', device, '--serve'],
     ];
     // The thread pools PyTorch may use read these before torch.set_num_threads runs.
     const threadEnv = Object.fromEntries(['OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'].map((name) => [name, String(threads)]));
@@ -227,7 +238,9 @@ async function kmeansMatMulGflops(): Promise<number> {
 if (options.native) process.env.KTLAB_NATIVE = options.native;
 const info = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
 const threads = info.threads;
-const peak = nominalPeakGflops(threads);
+// On webgpu the peer trains on CUDA where this host has it; the CPU's FMA peak says nothing about a GPU.
+const onGpu = info.name === 'webgpu';
+const peak = onGpu ? undefined : nominalPeakGflops(threads);
 let highestShareOfPeak = 0;
 console.log(`CPU: ${describeCpuHost()}`);
 // Both sides can be held to a narrower ISA than the host's to measure another machine class on this one:
@@ -239,7 +252,12 @@ console.log(
   `ktlab backend: ${info.name} (${threads} threads, simd ${info.simd}${info.nativeGemm ? `, native ${info.nativeGemm}` : ''}); ` +
     `PyTorch peer: ${threads} threads (torch.set_num_threads, OMP/MKL/OPENBLAS_NUM_THREADS)`,
 );
-console.log(peak ? `nominal fp32 FMA peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.basis}` : 'nominal fp32 FMA peak: unknown for this CPU');
+if (onGpu && info.adapter) {
+  console.log(`GPU adapter: ${adapterLabel(info.adapter)}${info.adapter.software ? ' — a software adapter: correctness only, its times say nothing about a GPU' : ''}`);
+  console.log('PyTorch peer: on CUDA when torch sees a GPU on this host (float32, TF32 off), else on the CPU (said below)');
+} else {
+  console.log(peak ? `nominal fp32 FMA peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.basis}` : 'nominal fp32 FMA peak: unknown for this CPU');
+}
 console.log(
   `${options.warmup} warm-up steps per side, then ${options.rounds} alternating rounds (ktlab, PyTorch, …) of ${options.steps} timed steps; ` +
     'a round counts its median step, a side the median of its rounds.',
@@ -250,6 +268,7 @@ const rows: string[][] = [];
 const ratios: number[] = [];
 let peerProblem: string | undefined;
 let torchVersion: string | undefined;
+let peerDevice: string | undefined;
 for (const name of options.nets) {
   const net = buildPipelineNet(name);
   const layers = describeLayers(net.model);
@@ -260,9 +279,13 @@ for (const name of options.nets) {
   for (let i = 0; i < options.warmup; i++) await step();
   if (options.profile) console.log(`${formatStepProfile(await profileTrainingStep(net.name, net.batch, step))}\n`);
 
-  const peer = await TorchPeer.start(net, threads);
+  const peer = await TorchPeer.start(net, threads, onGpu ? 'auto' : 'cpu');
   if ('problem' in peer) peerProblem = peer.problem;
-  else torchVersion = `${peer.ready.torch}${peer.ready.mkldnn ? ' with oneDNN' : ''}`;
+  else {
+    torchVersion = `${peer.ready.torch}${peer.ready.mkldnn && peer.ready.device === 'CPU' ? ' with oneDNN' : ''}`;
+    if (peer.ready.device !== peerDevice) console.log(`PyTorch peer on ${peer.ready.device}${peer.ready.cuda_unavailable_reason ? ` (${peer.ready.cuda_unavailable_reason})` : ''}`);
+    peerDevice = peer.ready.device;
+  }
   const differences = compareLayers(net.name, layers, 'problem' in peer ? undefined : peer.ready.layers);
   if (differences.length > 0) {
     if (!('problem' in peer)) peer.kill();
@@ -320,7 +343,7 @@ for (const name of options.nets) {
 }
 
 console.log(
-  table(['net', 'ktlab', `pytorch ${torchVersion ?? ''}`.trim(), 'ratio', 'step ms k/pt', 'GFLOP/s k/pt', 'of peak k/pt', 'peak RSS MB k/pt', 'load (1 min)'], rows),
+  table(['net', `ktlab ${info.name}`, `pytorch ${torchVersion ?? ''}${peerDevice ? ` on ${peerDevice}` : ''}`.trim(), 'ratio', 'step ms k/pt', 'GFLOP/s k/pt', 'of peak k/pt', 'peak RSS MB k/pt', 'load (1 min)'], rows),
 );
 console.log('(GFLOP/s: conv and dense layers, forward + backward; ktlab peak RSS is the process peak so far: it includes the nets measured before)');
 if (peak && highestShareOfPeak > 1) {
@@ -330,5 +353,6 @@ if (peerProblem) console.log(`\nPyTorch peer unavailable — ${peerProblem}`);
 
 console.log(`machine load (1/5/15 min) at end: ${machineLoad()}`);
 console.log(`\nk-means matmul (50000×256 · 256×1000, in blocks of 10000 rows) on ${info.name}: ${(await kmeansMatMulGflops()).toFixed(1)} GFLOP/s`);
-console.log(`train: ratio_vs_pytorch=${ratios.length === options.nets.length ? Math.min(...ratios).toFixed(2) : 'n/a'}`);
+const peerSuffix = peerDevice?.startsWith('CUDA') ? '_cuda' : '';
+console.log(`train: ratio_vs_pytorch${peerSuffix}=${ratios.length === options.nets.length ? Math.min(...ratios).toFixed(2) : 'n/a'}`);
 process.exit(0);

@@ -14,7 +14,10 @@ which is PyTorch's padding = before plus ceil_mode when the padding after is one
 Step: softmax cross-entropy (mean), SGD with momentum 0.9 and weight decay 5e-4 on conv and dense kernels only
 (libs/models SgdMomentum), training mode (batch statistics, dropout on).
 
-Protocol (--serve): prints {"ready": true, "threads", "torch", "mkldnn", "layers": [...]} after the warm-up steps,
+--device auto (ktlab measured on webgpu) trains on CUDA when torch sees a GPU, float32 without TF32.
+
+Protocol (--serve): prints {"ready": true, "threads", "torch", "mkldnn", "device", "cuda_unavailable_reason",
+"layers": [...]} after the warm-up steps,
 then answers stdin lines: "round <steps>" runs that many timed steps and prints {"step_ms": [...]}; "quit" prints
 {"peak_rss_mb", "threads", "torch"} and exits. "layers" lists every conv, batch norm, dense and pool layer as
 {"name", "params", "buffers", "output"} (output: one example's shape channels last, one tile's inside the Jigsaw
@@ -229,6 +232,8 @@ def main():
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--device", choices=["cpu", "auto"], default="cpu",
+                        help="auto: CUDA when torch sees a GPU (ktlab on webgpu), else the CPU")
     parser.add_argument("--serve", action="store_true", help="answer 'round <steps>' / 'quit' lines on stdin")
     args = parser.parse_args()
 
@@ -241,18 +246,26 @@ def main():
         model = Jigsaw(args.arch, args.width, args.size, args.classes, args.tiles)
         example = (args.tiles, 3, args.size, args.size)
     layers = describe_layers(model, example)
+    cuda = args.device == "auto" and torch.cuda.is_available()
+    device = torch.device("cuda" if cuda else "cpu")
+    if cuda:
+        # float32 as on the other side: no TF32 tensor cores.
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
+    model.to(device)
     model.train()
     optimizer = sgd_momentum(model, args.lr)
     loss_fn = nn.CrossEntropyLoss()
-    inputs = torch.rand((args.batch, *example))
-    labels = torch.randint(0, args.classes, (args.batch,))
+    inputs = torch.rand((args.batch, *example)).to(device)
+    labels = torch.randint(0, args.classes, (args.batch,)).to(device)
 
     def step():
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(inputs), labels)
         loss.backward()
         optimizer.step()
-        return loss.item()
+        return loss.item()  # waits for the GPU, as ktlab's step waits for its loss
 
     for _ in range(args.warmup):
         step()
@@ -261,6 +274,8 @@ def main():
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "mkldnn": torch.backends.mkldnn.is_available(),
+        "device": f"CUDA ({torch.cuda.get_device_name(0)})" if cuda else "CPU",
+        "cuda_unavailable_reason": None if cuda or args.device == "cpu" else f"torch {torch.__version__} sees no CUDA device",
         "layers": layers,
     }
     if args.serve:

@@ -15,8 +15,8 @@ import { fitKMeans, WebGpuDistanceEngine, writeNpy, type GpuDeviceLike } from '@
 import { adapterLabel, registerWebGpuBackend } from '@ktlab/tf-backend';
 import { fillRows, hashedMixture, mixtureBlocks, POOL_ROWS } from './hashed-mixture';
 import { median } from './statistics';
+import { PEER_PYTHON as PYTHON } from './peer-python';
 
-const PYTHON = '/usr/bin/python3';
 const peerScript = fileURLToPath(new URL('../peers/kmeans_torch.py', import.meta.url));
 
 export interface GpuKMeansBenchOptions {
