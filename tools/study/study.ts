@@ -1,5 +1,5 @@
 /**
- * `npm run study -- --scale quick|full|smoke [--data <root>] [--seeds N] [--only <row,...>] [--portal <url>] [--out docs/results]`
+ * `npm run study -- --scale quick|medium|full|smoke [--data <root>] [--seeds N] [--only <row,...>] [--groups main,…] [--portal <url>] [--out docs/results]`
  * Plans the reproduction study (the paper's rows × seeds + the clusters and cluster-domain ablations), runs it
  * locally (or on the portal), then writes the report (tables, plots, orderings) to --out.
  * `--publish <url>` instead publishes the cells that finished locally into the portal (and runs nothing).
@@ -26,6 +26,7 @@ const program = new Command('study')
   .option('--data <root>', 'CIFAR-10 root with train/ and test/ class folders (default: $KTLAB_SHARED/datasets/cifar10)')
   .option('--seeds <n>', 'seeds per cell (default: the scale\'s)')
   .option('--only <rows>', 'comma-separated rows (preset ids), e.g. random,cc-jigsaw++; with --scale probe: cell ids')
+  .option('--groups <groups>', 'comma-separated cell groups to run: main, transfer, clusters, domain (default: all)')
   .option('--portal <url>', 'launch the runs on this portal instead of locally, and wait for them')
   .option('--publish <url>', 'publish the cells that finished locally into this portal as succeeded runs tagged like --portal\'s (runs nothing; publishing again adds nothing)')
   .option('--email <email>', 'portal user (default: .ktlab/admin-credentials)')
@@ -40,6 +41,7 @@ program.action(async (options: {
   data?: string;
   seeds?: string;
   only?: string;
+  groups?: string;
   portal?: string;
   publish?: string;
   email?: string;
@@ -65,6 +67,7 @@ program.action(async (options: {
     dataRoot,
     ...(options.seeds ? { seeds: Number(options.seeds) } : {}),
     ...(options.only ? { only: options.only.split(',').map((row) => row.trim()).filter(Boolean) } : {}),
+    ...(options.groups ? { groups: options.groups.split(',').map((group) => group.trim()).filter(Boolean) } : {}),
   });
   const studyDir = join(ktlabHome(), 'study', scale.name);
   const outDir = resolve(repoRoot(), options.out, scale.reportSubdir);

@@ -81,6 +81,14 @@ describe('planStudy', () => {
     expect(planStudy({ scale: SCALES.smoke, dataRoot }).cells.map((cell) => cell.id)).toEqual(['random-s0', 'cc-jigsaw++-s0', 'k5-s0']);
   });
 
+  it('honours --groups: main cells only leave the transfer and ablation cells out', () => {
+    const plan = planStudy({ scale: SCALES.medium, dataRoot, seeds: 2, only: ['random', 'cc-jigsaw++'], groups: ['main'] });
+    expect(plan.cells.map((cell) => cell.id)).toEqual(['random-s0', 'cc-jigsaw++-s0', 'random-s1', 'cc-jigsaw++-s1']);
+    expect(plan.aliases).toEqual({ 'k100-s0': 'cc-jigsaw++-s0', 'k100-s1': 'cc-jigsaw++-s1' });
+    expect(planStudy({ scale: SCALES.medium, dataRoot, only: ['cc-jigsaw++'], groups: ['clusters'] }).cells.map((cell) => cell.id)).toEqual(['k500-s0', 'k500-s1', 'k500-s2']);
+    expect(() => planStudy({ scale: SCALES.quick, dataRoot, groups: ['mian'] })).toThrow(/unknown cell group\(s\) mian; known: main, transfer, clusters, domain/);
+  });
+
   it('rejects unknown rows, scales and seed counts with a clear message', () => {
     expect(() => planStudy({ scale: SCALES.quick, dataRoot, only: ['nope'] })).toThrow(/unknown row\(s\) nope/);
     expect(() => planStudy({ scale: SCALES.smoke, dataRoot, only: ['jigsaw'] })).toThrow(/none of the rows jigsaw is a row of the smoke scale \(random, cc-jigsaw\+\+\)/);

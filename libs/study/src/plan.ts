@@ -50,6 +50,8 @@ export interface PlanOptions {
   seeds?: number;
   /** Only these rows (preset ids); ablations run only when `cc-jigsaw++` is among them. */
   only?: string[];
+  /** Only cells of these groups (e.g. `main` to leave the hour-long transfer cells for later). */
+  groups?: string[];
 }
 
 const ABLATION_ROW: StudyRow = 'cc-jigsaw++';
@@ -174,6 +176,14 @@ export function planStudy(options: PlanOptions): StudyPlan {
         }
       }
     }
+  }
+  if (options.groups?.length) {
+    const unknownGroups = options.groups.filter((group) => !(CELL_GROUPS as readonly string[]).includes(group));
+    if (unknownGroups.length) throw new Error(`unknown cell group(s) ${unknownGroups.join(', ')}; known: ${CELL_GROUPS.join(', ')}`);
+    const kept = cells.filter((cell) => options.groups!.includes(cell.group));
+    const ids = new Set(kept.map((cell) => cell.id));
+    const keptAliases = Object.fromEntries(Object.entries(aliases).filter(([, target]) => ids.has(target)));
+    return { scale, dataRoot, cells: kept, aliases: keptAliases };
   }
   return { scale, dataRoot, cells, aliases };
 }
