@@ -236,7 +236,10 @@ async function kmeansMatMulGflops(): Promise<number> {
 }
 
 if (options.native) process.env.KTLAB_NATIVE = options.native;
-const info = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' }));
+const info = await selectBackend({ prefer: options.backend }, pino({ level: 'silent' })).catch((error: Error) => {
+  console.error(`train --backend ${options.backend}: ${error.message}`);
+  process.exit(1);
+});
 const threads = info.threads;
 // On webgpu the peer trains on CUDA where this host has it; the CPU's FMA peak says nothing about a GPU.
 const onGpu = info.name === 'webgpu';

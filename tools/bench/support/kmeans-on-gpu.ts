@@ -55,7 +55,14 @@ const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed
 const tflops = (o: GpuKMeansBenchOptions, seconds: number) => (2 * o.rows * o.k * o.dims * o.iterations) / seconds / 1e12;
 
 export async function benchKMeansOnGpu(o: GpuKMeansBenchOptions): Promise<void> {
-  const runtime = await registerWebGpuBackend({ allowSoftware: true });
+  let runtime: Awaited<ReturnType<typeof registerWebGpuBackend>>;
+  try {
+    runtime = await registerWebGpuBackend({ allowSoftware: true });
+  } catch (error) {
+    console.error(`kmeans --backend webgpu: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
   const adapter = adapterLabel(runtime.adapter);
   const teraflop = (2 * o.rows * o.k * o.dims * o.iterations) / 1e12;
   console.log(`k-means bench on webgpu: ${o.rows}×${o.dims} → k=${o.k}, ${o.iterations} iterations (${teraflop.toFixed(teraflop < 1 ? 3 : 1)} TFLOP), ${o.repeats} repeat(s)`);
