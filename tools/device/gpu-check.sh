@@ -47,10 +47,10 @@ steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(smoke quick kmeans-pca train kmeans-paper)
 for name in "${steps[@]}"; do
   case $name in
-    smoke) step smoke 60 "$run" ktlab smoke ;;
-    quick) step quick 200 "$run" ktlab run --preset cc-jigsaw++ --data .device-data/cifar10-quick/train --test .device-data/cifar10-quick/test --quick ;;
+    smoke) step smoke 45 "$run" ktlab smoke ;;
+    quick) step quick 180 "$run" ktlab run --preset cc-jigsaw++ --data .device-data/cifar10-quick/train --test .device-data/cifar10-quick/test --quick ;;
     kmeans-pca) step kmeans-pca 90 "$run" bench kmeans --backend webgpu --scale imagenet-pca ;;
-    train) step train 220 "$run" bench train --backend webgpu --rounds 3 --steps 3 ;;
+    train) step train 255 "$run" bench train --backend webgpu --rounds 3 --steps 3 ;;
     kmeans-paper) step kmeans-paper 560 "$run" bench kmeans --backend webgpu --scale paper ;;
     *) echo "unknown step $name (smoke, quick, kmeans-pca, train, kmeans-paper)" | tee -a "$summary" ;;
   esac
