@@ -48,6 +48,8 @@ describe('finished cells from working folders and committed copies', () => {
     const bigger = planStudy({ scale: SCALES.medium, dataRoot: '/data/cifar10', seeds: 2, only: ['random', 'supervised', 'jigsaw'] });
     const text = pendingSection(bigger, { ...results, missing: ['jigsaw-s0', 'random-s1', 'supervised-s1', 'jigsaw-s1'] }).join('\n');
     expect(text).toContain('4 of 10 planned cells have no result yet');
+    // 600 s + 1800 s measured; pending 10 + 30 + 20 (×2, all-cell mean) min = 80 min
+    expect(text).toContain('The whole study so far: 40 min 00 s of CPU time measured in the finished cells + 1 h 20 min estimated for the pending ones = about 2 h 00 min.');
     expect(text).toContain('| random-s1 | Random | 10 min 00 s |');
     expect(text).toContain('| jigsaw-s0 | Jigsaw | 20 min 00 s (all-cell mean) |');
     expect(pendingSection(plan, { cells: [], missing: [], stale: [] })).toEqual([]);

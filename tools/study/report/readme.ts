@@ -88,24 +88,26 @@ function wallTimeSection(cells: readonly CellResult[]): string[] {
       : 'Ablation: cluster domain';
     groups.set(key, [...(groups.get(key) ?? []), cell]);
   }
-  const cpu = (group: readonly CellResult[]) => {
+  const cpu = (group: readonly CellResult[], per: 'cell' | 'total') => {
     const measured = group.filter((cell) => cell.cpuSeconds !== undefined);
-    return measured.length ? formatDuration(measured.reduce((sum, cell) => sum + cell.cpuSeconds!, 0) / measured.length) : '—';
+    if (!measured.length) return '—';
+    const total = measured.reduce((sum, cell) => sum + cell.cpuSeconds!, 0);
+    return formatDuration(per === 'total' ? total : total / measured.length);
   };
   const lines = [
     '## Wall time (measured)',
     '',
     'Wall time is what each cell took on this machine, load included; CPU time (user + system, all threads of the process) is its cost independent of other load. A study\'s first cell also pays the one-time decode of the image folders into the cache.',
     '',
-    '| Row | cells | wall total | wall per cell (mean) | CPU per cell (mean) |',
-    '| --- | --- | --- | --- | --- |',
+    '| Row | cells | wall total | wall per cell (mean) | CPU per cell (mean) | CPU total |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const [key, group] of groups) {
     const total = group.reduce((sum, cell) => sum + cell.wallSeconds, 0);
-    lines.push(`| ${key} | ${group.length} | ${formatDuration(total)} | ${formatDuration(total / group.length)} | ${cpu(group)} |`);
+    lines.push(`| ${key} | ${group.length} | ${formatDuration(total)} | ${formatDuration(total / group.length)} | ${cpu(group, 'cell')} | ${cpu(group, 'total')} |`);
   }
   const total = cells.reduce((sum, cell) => sum + cell.wallSeconds, 0);
-  lines.push(`| **Total** | ${cells.length} | **${formatDuration(total)}** | ${cells.length ? formatDuration(total / cells.length) : '—'} | ${cpu(cells)} |`, '');
+  lines.push(`| **Total** | ${cells.length} | **${formatDuration(total)}** | ${cells.length ? formatDuration(total / cells.length) : '—'} | ${cpu(cells, 'cell')} | **${cpu(cells, 'total')}** |`, '');
   return lines;
 }
 
@@ -169,6 +171,7 @@ export function pendingSection(plan: StudyPlan, results: StudyResults): string[]
     return measured.length ? measured.reduce((sum, cell) => sum + cell.cpuSeconds!, 0) / measured.length : undefined;
   };
   const overall = cpuOf(results.cells);
+  const spent = results.cells.reduce((sum, cell) => sum + (cell.cpuSeconds ?? 0), 0);
   let total = 0;
   let unknown = 0;
   const rows = missing.map((cell) => {
@@ -182,6 +185,7 @@ export function pendingSection(plan: StudyPlan, results: StudyResults): string[]
     '## Pending cells',
     '',
     `${missing.length} of ${plan.cells.length} planned cells have no result yet. Estimated CPU time from the finished cells of the same row (else the mean of all finished cells): ${formatDuration(total)}${unknown ? ` plus ${unknown} cell(s) with no estimate` : ''}; on 2 cores at ~1.7 busy threads that is about ${formatDuration(total / 1.7)} of wall time.`,
+    ...(spent > 0 ? ['', `The whole study so far: ${formatDuration(spent)} of CPU time measured in the finished cells + ${formatDuration(total)} estimated for the pending ones = about ${formatDuration(spent + total)}.`] : []),
     '',
     '| Cell | Row | CPU estimate |',
     '| --- | --- | --- |',
