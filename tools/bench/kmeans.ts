@@ -27,7 +27,6 @@ import { PEER_PYTHON as PYTHON } from './support/peer-python';
 const peerScript = fileURLToPath(new URL('./peers/kmeans.py', import.meta.url));
 const int = (v: string) => Number.parseInt(v, 10);
 
-/** Sizes named by issue #15's goals; explicit --rows/--dims/--k/--iterations/--repeats still win. */
 interface Scale {
   rows?: number;
   dims?: number;
@@ -38,6 +37,7 @@ interface Scale {
   goalSeconds?: number;
 }
 
+/** Sizes named by issue #15's goals; explicit --rows/--dims/--k/--iterations/--repeats still win. */
 const SCALES: Record<'default' | 'imagenet-pca' | 'paper', Scale> = {
   default: {},
   'imagenet-pca': { rows: 1_300_000, dims: 256, k: 2000, iterations: 20, repeats: 1, scaling: false, goalSeconds: 10 },
