@@ -36,7 +36,6 @@ const options = new Command()
   .parse(process.argv)
   .opts<{ images: number; size: number; batch: number; batches: number; repeats: number; occluded: number; train: boolean }>();
 
-
 async function loadPermutations(): Promise<{ set: PermutationSet; from: string }> {
   const reference = join(sharedRoot, 'reference', 'permutations_701.bin');
   if (existsSync(reference)) return { set: await readPermutationFile(reference), from: 'reference permutations_701.bin' };

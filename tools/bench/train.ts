@@ -67,7 +67,6 @@ const options = z
       .opts(),
   );
 
-
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 /** The 1/5/15-minute load averages: on a shared machine, the context a reader needs to judge noise. */
 const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' / ');

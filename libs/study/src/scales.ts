@@ -6,10 +6,10 @@
 import type { DenseEvaluation, EvalProtocolName, PermutationCurriculum, TrainingAugment } from '@ktlab/config';
 
 export const SCALE_NAMES = ['smoke', 'quick', 'medium', 'full'] as const;
+export type ScaleName = (typeof SCALE_NAMES)[number];
 
 /** The medium pretext's permutation curriculum, chosen by the probe (docs/results/probe). */
 const MEDIUM_CURRICULUM = { permutations: 100, puzzles: 40_000, rampPuzzles: 120_000 } as const satisfies PermutationCurriculum;
-export type ScaleName = (typeof SCALE_NAMES)[number];
 
 export const STUDY_ROWS = [
   'random',

@@ -4,7 +4,6 @@ import { hammingDistance, hammingStats } from './hamming';
 import { maximinOrder, maximinSubset } from './maximin-subset';
 import { permutationAt, permutationSubset } from './permutation-set';
 
-
 describe('maximinSubset', () => {
   const set = generateMaximinPermutations({ count: 300, seed: 5 });
 
