@@ -5,10 +5,12 @@
  * `--publish <url>` instead publishes the cells that finished locally into the portal (and runs nothing).
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { cacheDir, ktlabHome, repoRoot, sharedDir } from '@ktlab/config/paths';
 import { planStudy, SCALE_NAMES, scaleByName } from '@ktlab/study';
+import { CROSS_CHECKS, type CrossCheckName, runCrossCheck } from './cross-checks/run-cross-check';
 import { runLocally } from './run-local';
 import { signIn } from '@ktlab/publish';
 import { publishStudy } from './publish-study';
@@ -34,6 +36,7 @@ const program = new Command('study')
   .option('--project <slug>', 'portal project (default: the user\'s default project)')
   .option('--out <folder>', 'where the report goes', 'docs/results')
   .option('--report-only', 'write the report from the finished cells without running anything', false)
+  .option('--cross-check <name>', `run an independent re-measurement the report shows beside the cells (${CROSS_CHECKS.join(', ')}: the Random row's linear probe in PyTorch), then write the report; runs no cell`)
   .option('--plan-only', 'print the planned cells and exit', false);
 
 program.action(async (options: {
@@ -50,6 +53,7 @@ program.action(async (options: {
   out: string;
   reportOnly: boolean;
   planOnly: boolean;
+  crossCheck?: string;
 }) => {
   const dataRoot = resolve(options.data ?? join(sharedDir(), 'datasets', 'cifar10'));
   const missing = ['train', 'test'].filter((split) => !existsSync(join(dataRoot, split)));
@@ -90,7 +94,11 @@ program.action(async (options: {
     console.log(`benchmark tables: ${study}`);
     process.exit(0);
   }
-  if (!options.reportOnly) {
+  if (options.crossCheck) {
+    if (!(CROSS_CHECKS as readonly string[]).includes(options.crossCheck)) throw new Error(`--cross-check ${options.crossCheck}: unknown; known: ${CROSS_CHECKS.join(', ')}`);
+    const written = await runCrossCheck(options.crossCheck as CrossCheckName, plan, outDir, availableParallelism());
+    console.log(`cross-check: ${written}`);
+  } else if (!options.reportOnly) {
     const controller = new AbortController();
     process.on('SIGINT', () => controller.abort('interrupted (run the same command again to resume)'));
     if (options.portal) {
@@ -107,7 +115,7 @@ program.action(async (options: {
     // A machine without the cells (a fresh clone of a scale whose cells were never committed) would otherwise
     // overwrite the committed report with an empty one.
     console.error(`no finished ${scale.name} cells in ${studyDir} or ${cellsDir}: the report in ${join(options.out, scale.reportSubdir)} was left as it is`);
-    process.exit(1);
+    process.exit(options.crossCheck ? 0 : 1);
   }
   const written = await writeReport({ plan, results, outDir });
   console.log(`report: ${written.map((file) => join(options.out, scale.reportSubdir, file)).join(', ')}`);

@@ -2,6 +2,7 @@ export { runPipeline, plannedStages, STAGE_ORDER } from './run-pipeline';
 export { PipelineAbortedError, throwIfAborted, type EvalResult, type PipelineContext, type ShardQueue, type StageKind, type StageStatus } from './context';
 export { linearProbe, type ProbeData } from './eval/linear-probe';
 export { knnAccuracy } from './eval/knn';
+export { frozenFeatures, PROBE_MAX_DIMS } from './eval/frozen-features';
 export { epochOrder } from './training/balanced-order';
 export { pretextNetFor, pretextTileSize, targetClassifierFor } from './nets';
 export { openDataset } from './datasets';

@@ -1,6 +1,7 @@
 /** docs/results/README.md: the setup, measured wall times, the tables, the ordering checks and a templated reading. */
 import { ALPHA, type AnchorCheck, type CellResult, type OrderingCheck, SIGNIFICANCE_RULE, type StudyPlan, type Summary, type Table, tableMarkdown, welchTest } from '@ktlab/study';
 import { formatDuration } from '../eta';
+import { randomLinearSection, type RandomLinearCrossCheck } from './cross-checks';
 import type { StudyResults } from './load-results';
 
 export interface ReadmeInput {
@@ -13,6 +14,8 @@ export interface ReadmeInput {
   generatedAt: Date;
   /** Classes of the evaluation data set, for the chance level; unknown when the folder is not readable. */
   classes?: number;
+  /** The Random row measured again in PyTorch, when `--cross-check random-linear` has run for this report. */
+  randomLinear?: RandomLinearCrossCheck;
 }
 
 /** A table whose best mean stays this close to chance cannot rank methods. */
@@ -328,6 +331,7 @@ export function readmeMarkdown(input: ReadmeInput): string {
     ...stageTimeSection(results.cells),
     ...pretextSection(results.cells),
     ...anchorsSection(input.anchors),
+    ...randomLinearSection(results.cells, input.randomLinear),
     '## Tables',
     '',
     ...tables.map(tableMarkdown),
