@@ -30,9 +30,12 @@ export interface RunDataset extends ImageDataset {
 
 /** Datasets opened by the running pipeline; cleared when it ends, so a long-lived worker does not keep them. */
 const opened = new Map<string, Promise<RunDataset>>();
+/** Skip reports already logged by the running pipeline: a folder read again for another subset says it once. */
+const reportedSkips = new Set<string>();
 
 export function forgetOpenedDatasets(): void {
   opened.clear();
+  reportedSkips.clear();
 }
 
 export function describeRef(ref: DatasetRef): string {
@@ -88,7 +91,9 @@ export function openDataset(ref: DatasetRef, options: OpenOptions): Promise<RunD
   const key = JSON.stringify([ref, options.size, options.seed, options.cacheDir]);
   let promise = opened.get(key);
   if (!promise) {
-    promise = openUncached(ref, options);
+    const { log } = options;
+    const logOnce = log && ((message: string) => void (reportedSkips.has(message) || (reportedSkips.add(message), log(message))));
+    promise = openUncached(ref, { ...options, log: logOnce });
     promise.catch(() => opened.delete(key));
     opened.set(key, promise);
   }

@@ -8,7 +8,7 @@ import { gaussianMixture, loadModel, writeNpy } from '@ktlab/kmeans';
 import { PipelineAbortedError, type PipelineContext, type ShardQueue } from '../context';
 import { StageCheckpoints } from '../io/checkpoints';
 import { memoryShardQueue } from '../testing/memory-shard-queue';
-import { kmeansStage } from './clustering.stage';
+import { checkClusterCount, kmeansStage } from './clustering.stage';
 import type { FeaturesOutputs } from './features.stage';
 
 const rows = 60;
@@ -28,12 +28,12 @@ beforeAll(async () => {
 });
 
 /** A run folder whose features stage is done, and a context whose stage reports can stop the run. */
-async function clusteringRun(shardRows: number, stopAtIteration?: number, runDir = mkdtempSync(join(tmpdir(), 'ktlab-kmeans-run-')), shardQueue?: ShardQueue) {
+async function clusteringRun(shardRows: number, stopAtIteration?: number, runDir = mkdtempSync(join(tmpdir(), 'ktlab-kmeans-run-')), shardQueue?: ShardQueue, k = 4) {
   const config = pipelineConfigSchema.parse({
     kind: 'pipeline',
     seed: 4,
     data: { path: dataDir },
-    clustering: { k: 4, iterations: 5, shardRows, maxPointsPerCentroid: 0 },
+    clustering: { k, iterations: 5, shardRows, maxPointsPerCentroid: 0 },
   });
   mkdirSync(join(runDir, 'features'), { recursive: true });
   await writeNpy(join(runDir, 'features', 'clustering.npy'), features, [rows, dims]);
@@ -79,5 +79,24 @@ describe('k-means stage in shards', () => {
     expect(queue.steps).toEqual(['kmeans-sample/0×3', ...[1, 2, 3, 4, 5].map((iteration) => `kmeans-map/${iteration}×3`)]);
     expect([...queue.files.keys()].filter((name) => name.startsWith('shard-features-'))).toEqual([0, 1, 2].map((shard) => `shard-features-clustering-${shard}.npy`));
     expect(model.centroids).toEqual(expected.centroids);
+  });
+});
+
+describe('the number of clusters against the images clustered', () => {
+  it('refuses more clusters than images, naming the field and a value that works, before any fitting', async () => {
+    const tooMany = await clusteringRun(0, undefined, undefined, undefined, rows + 1);
+    await expect(tooMany.run()).rejects.toThrow(`clustering.k = ${rows + 1}, but only ${rows} images are clustered: k-means needs at least one image per cluster (set clustering.k to at most ${rows}, e.g. --set clustering.k=6)`);
+  });
+
+  it('warns when the clusters would hold fewer than 10 images each, and stays quiet otherwise', async () => {
+    const fine = await clusteringRun(0, undefined, undefined, undefined, 30);
+    await fine.run();
+    expect(fine.logs.filter((line) => line.includes('warning'))).toEqual([
+      'kmeans: warning: 30 clusters for 60 images (2.0 per cluster) — pseudo-labels this fine mostly name single images, not what images share (the paper clusters ~650 images per cluster: 2,000 clusters of ImageNet\'s 1.3M); consider --set clustering.k=6, or more images',
+    ]);
+    const logs: string[] = [];
+    checkClusterCount(100, 1_000, (line) => logs.push(line));
+    checkClusterCount(2, 19, (line) => logs.push(line));
+    expect(logs).toEqual(['kmeans: warning: 2 clusters for 19 images (9.5 per cluster) — pseudo-labels this fine mostly name single images, not what images share (the paper clusters ~650 images per cluster: 2,000 clusters of ImageNet\'s 1.3M); more images would help']);
   });
 });

@@ -48,9 +48,28 @@ export interface PseudoLabelOutputs {
   k: number;
 }
 
+/** Fewer images per cluster than this and the pseudo-labels mostly name single images: the run says so. */
+export const FEW_IMAGES_PER_CLUSTER = 10;
+
+/** Refuses a k above the number of clustered images and warns when the clusters would be nearly singletons. */
+export function checkClusterCount(k: number, rows: number, log: (message: string) => void): void {
+  // The largest k that leaves FEW_IMAGES_PER_CLUSTER images per cluster.
+  const fitting = Math.floor(rows / FEW_IMAGES_PER_CLUSTER);
+  if (rows < k) {
+    throw new Error(`clustering.k = ${k}, but only ${rows} images are clustered: k-means needs at least one image per cluster (set clustering.k to at most ${rows}, e.g. --set clustering.k=${Math.max(2, fitting)})`);
+  }
+  if (rows < k * FEW_IMAGES_PER_CLUSTER) {
+    log(
+      `kmeans: warning: ${k} clusters for ${rows} images (${(rows / k).toFixed(1)} per cluster) — pseudo-labels this fine mostly name single images, not what images share ` +
+        `(the paper clusters ~650 images per cluster: 2,000 clusters of ImageNet's 1.3M); ${fitting >= 2 ? `consider --set clustering.k=${fitting}, or more images` : 'more images would help'}`,
+    );
+  }
+}
+
 export async function kmeansStage(context: PipelineContext, checkpoints: StageCheckpoints, features: FeaturesOutputs): Promise<KMeansOutputs> {
   const { config } = context;
   const cfg = config.clustering;
+  checkClusterCount(cfg.k, features.clustering.rows, (message) => context.log(message));
   const data = await openRunDataset(context, clusteringData(context), features.imageSize);
   const preprocessing = cfg.pcaDims > 0 ? { pcaDims: Math.min(cfg.pcaDims, features.clustering.dims), whiten: true, l2Normalize: true } : undefined;
   const onIteration = (m: IterationMetrics) => {
