@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { presets, type PipelineConfig } from '@ktlab/config';
 import { formatConfigText } from '@ktlab/config/config-text';
 import { cacheDir, ktlabHome, sharedDir } from '@ktlab/config/paths';
-import { listRunDownloads, runPipeline, shareGpuWithKMeans, type EvalResult } from '@ktlab/pipeline';
+import { listRunDownloads, PipelineAbortedError, runPipeline, shareGpuWithKMeans, type EvalResult } from '@ktlab/pipeline';
 import { readRunManifest, writeRunManifest } from '@ktlab/publish';
 import { selectBackend } from '@ktlab/tf-backend';
 import { registerPublishCommand } from './publish/publish-command';
@@ -25,6 +25,13 @@ import { registerConfigCommand } from './run-config/config-command';
 import { runFolderConflict } from './run-config/run-folder-config';
 import { registerSubmitCommand } from './run-config/submit-command';
 import { registerSmokeCommand } from './smoke/smoke-command';
+
+/** A `ktlab run` whose pipeline stopped: its message, and where its finished stages wait to be resumed. */
+class RunFailedError extends Error {
+  constructor(message: string, readonly runDir: string, readonly aborted: boolean) {
+    super(message);
+  }
+}
 
 const program = new Command('ktlab').description('Knowledge transfer for self-supervised learning (Noroozi et al., CVPR 2018)');
 
@@ -131,6 +138,8 @@ runCommand.action(async (options: ConfigSourceOptions & { runDir?: string }) => 
       },
       log,
     });
+  } catch (error) {
+    throw new RunFailedError((error as Error).message, runDir, error instanceof PipelineAbortedError);
   } finally {
     bars.stop();
     await new Promise<void>((resolve) => metrics.end(resolve));
@@ -166,6 +175,15 @@ registerSubmitCommand(program);
 registerPublishCommand(program);
 registerSmokeCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Printed as a message, not thrown on: an uncaught error's stack runs through the minified wasm backend, whose
+  // one-line source Node would print whole.
+  const failed = error instanceof RunFailedError ? error : undefined;
+  console.error(`ktlab ${program.args[0] ?? ''}: ${(error as Error).message}`.replace(/^ktlab : /, 'ktlab: '));
+  if (failed) console.error(`the stages that finished are kept in ${failed.runDir}: the same command resumes from them (a changed config needs another --run-dir)`);
+  process.exit(failed?.aborted ? 130 : 1);
+}
 // The TensorFlow.js backend's worker threads would keep the process alive after the results are printed.
 process.exit(0);

@@ -94,6 +94,24 @@ describe('ktlab run', SPAWNING, () => {
     expect(smoke.stderr).toMatch(/runs pipelines; this config is kind "smoke"/);
   });
 
+  it('stops a run whose config cannot fit its images with one message naming the field, exit 1, and keeps what finished', async () => {
+    const data = await writeTinyImageFolder(join(dir, 'few-images'), 6);
+    const runDir = join(dir, 'too-many-clusters');
+    const result = await ktlab(
+      ['run', '--preset', 'cc-jigsaw++', '--quick', '--data', data, '--run-dir', runDir, '--set', 'pretext.epochs=1', '--set', 'pretext.widthMultiplier=0.1', '--set', 'clustering.k=20'],
+      { KTLAB_CACHE: join(dir, 'cache') },
+    );
+    expect(result.code, result.stderr).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.slice(-2)).toEqual([
+      'ktlab run: clustering.k = 20, but only 12 images are clustered: k-means needs at least one image per cluster (set clustering.k to at most 12, e.g. --set clustering.k=2)',
+      `the stages that finished are kept in ${runDir}: the same command resumes from them (a changed config needs another --run-dir)`,
+    ]);
+    // A message, not an uncaught error's stack (whose frames print the wasm backend's minified source).
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(runDir, 'stages', 'pretext.json'), 'utf8')).toContain('"pretext"');
+  });
+
   it('runs a config file with --set overrides: prints the resolved config, keeps it in the run folder, trains with the reference permutation file', async () => {
     const data = await writeTinyImageFolder(join(dir, 'images'), 8);
     const config = file('run.yaml', [
