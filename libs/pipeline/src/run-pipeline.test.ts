@@ -224,11 +224,12 @@ describe('runPipeline', () => {
     expect((await readNpy(join(hog.ctx.runDir, 'features/clustering.npy'))).shape[0]).toBe(40);
   });
 
-  it('fails clearly when evaluation has no labels', async () => {
+  it('fails clearly when evaluation has no labels, before anything trains', async () => {
     const flat = mkdtempSync(join(tmpdir(), 'ktlab-flat-'));
     for (let i = 0; i < 6; i++) await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: i * 30, g: 10, b: 200 } } }).png().toFile(join(flat, `${i}.png`));
-    const run = context(tinyConfig(flat, { pretext: { task: 'none' }, target: { objective: 'none', widthMultiplier: 0.1 } }), mkdtempSync(join(tmpdir(), 'ktlab-run-')), cacheDir);
-    await expect(runPipeline(run.ctx)).rejects.toThrow(/evaluation needs labelled images/);
+    const run = context(tinyConfig(flat, { clustering: { k: 2 }, target: { widthMultiplier: 0.1 } }), mkdtempSync(join(tmpdir(), 'ktlab-run-')), cacheDir);
+    await expect(runPipeline(run.ctx)).rejects.toThrow(/^evaluation needs labelled images: .*ktlab-flat-\w+ has no class folders \(<folder>\/<class>\/\*\.jpg\); name labelled ones in evaluation\.train and evaluation\.test/);
+    expect(run.stages.filter((stage) => stage.status !== 'skipped')).toEqual([]);
   });
 
   it('runs to completion on a messy image folder and reports the files it skipped', async () => {

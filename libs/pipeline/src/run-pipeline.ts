@@ -14,7 +14,7 @@ import { labelingData } from './stages/features.stage';
 import type { EvalResult, PipelineContext, StageKind } from './context';
 import { StageCheckpoints } from './io/checkpoints';
 import { kmeansStage, pseudoLabelsStage, type KMeansOutputs, type PseudoLabelOutputs } from './stages/clustering.stage';
-import { evaluateStage } from './stages/evaluate.stage';
+import { checkEvaluationSets, evaluateStage } from './stages/evaluate.stage';
 import { featuresStage, type FeaturesOutputs } from './stages/features.stage';
 import { labelsFileStage } from './stages/labels-file.stage';
 import { pretextStage, type PretextOutputs } from './stages/pretext.stage';
@@ -105,6 +105,7 @@ async function runStages(context: PipelineContext): Promise<EvalResult[]> {
     }
   }
 
+  if (planned.has('eval') && !checkpoints.finished('eval')) await checkEvaluationSets(context);
   const pretext = await stage<PretextOutputs | undefined>('pretext', () => pretextStage(context, checkpoints));
   const features = await stage<FeaturesOutputs>('features', () => featuresStage(context, checkpoints, pretext));
   const kmeans = await stage<KMeansOutputs>('kmeans', () => kmeansStage(context, checkpoints, features!));

@@ -31,13 +31,24 @@ interface EvaluationSets {
   name: string;
 }
 
+/**
+ * Opens and checks the evaluation images (labels, matching classes) — called before training, so a run whose
+ * evaluation cannot work fails in seconds rather than after its networks trained. The datasets stay opened for the run.
+ */
+export async function checkEvaluationSets(context: PipelineContext): Promise<void> {
+  await evaluationSets(context);
+}
+
 async function evaluationSets(context: PipelineContext): Promise<EvaluationSets> {
   const { config } = context;
   const open = (ref: typeof config.data) => openRunDataset(context, ref, config.imageSize);
   const trainRef = config.evaluation.train ?? config.data;
   const train = await open(trainRef);
   if (!train.labels || !train.classes) {
-    throw new Error(`evaluation needs labelled images: ${describeRef(trainRef)} has no class folders; set evaluation.train and evaluation.test`);
+    throw new Error(
+      `evaluation needs labelled images: ${describeRef(trainRef)} has no class folders (<folder>/<class>/*.jpg); name labelled ones in evaluation.train and evaluation.test ` +
+        '(e.g. --set evaluation.train.path=<folder> --set evaluation.test.path=<folder>)',
+    );
   }
   const numClasses = train.classes.length;
   if (config.evaluation.test) {
