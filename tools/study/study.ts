@@ -36,7 +36,7 @@ const program = new Command('study')
   .option('--project <slug>', 'portal project (default: the user\'s default project)')
   .option('--out <folder>', 'where the report goes', 'docs/results')
   .option('--report-only', 'write the report from the finished cells without running anything', false)
-  .option('--cross-check <name>', `run an independent re-measurement the report shows beside the cells (${CROSS_CHECKS.join(', ')}: the Random row's linear probe in PyTorch), then write the report; runs no cell`)
+  .option('--cross-check <name>', `run an independent re-measurement the report shows beside the cells (${CROSS_CHECKS.join(', ')}: the Random row's linear probe in PyTorch; the nonlinear protocol at larger training budgets), then write the report; runs no cell`)
   .option('--plan-only', 'print the planned cells and exit', false);
 
 program.action(async (options: {
@@ -96,7 +96,7 @@ program.action(async (options: {
   }
   if (options.crossCheck) {
     if (!(CROSS_CHECKS as readonly string[]).includes(options.crossCheck)) throw new Error(`--cross-check ${options.crossCheck}: unknown; known: ${CROSS_CHECKS.join(', ')}`);
-    const written = await runCrossCheck(options.crossCheck as CrossCheckName, plan, outDir, availableParallelism());
+    const written = await runCrossCheck(options.crossCheck as CrossCheckName, { plan, outDir, studyDir, threads: availableParallelism() });
     console.log(`cross-check: ${written}`);
   } else if (!options.reportOnly) {
     const controller = new AbortController();

@@ -3,6 +3,7 @@ export { PipelineAbortedError, throwIfAborted, type EvalResult, type PipelineCon
 export { linearProbe, type ProbeData } from './eval/linear-probe';
 export { knnAccuracy } from './eval/knn';
 export { frozenFeatures, PROBE_MAX_DIMS } from './eval/frozen-features';
+export { nonlinearBudgets, type NonlinearBudget, type NonlinearBudgetResult, type NonlinearBudgetRun } from './eval/nonlinear-budget';
 export { epochOrder } from './training/balanced-order';
 export { pretextNetFor, pretextTileSize, targetClassifierFor } from './nets';
 export { openDataset } from './datasets';

@@ -1,7 +1,8 @@
 /**
- * `npm run study -- --scale <s> --cross-check random-linear`: runs tools/study/cross-checks/random_linear.py with
- * the settings of the plan's Random cells (images, image size, width, linear-probe epochs, seeds) and writes its
- * result where the report reads it (`<report>/cross-checks/random-linear.json`).
+ * `npm run study -- --scale <s> --cross-check <name>`: random-linear runs tools/study/cross-checks/random_linear.py
+ * with the settings of the plan's Random cells (images, image size, width, linear-probe epochs, seeds);
+ * nonlinear-budget retrains a finished Random cell's nonlinear layers at larger budgets (nonlinear-budget.ts). Each
+ * writes its result where the report reads it (`<report>/cross-checks/<name>.json`).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -10,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { StudyPlan } from '@ktlab/study';
 import { PEER_PYTHON } from '../../bench/support/peer-python';
 import { RANDOM_LINEAR_FILE } from '../report/cross-checks';
+import { runNonlinearBudget } from './nonlinear-budget';
 
-export const CROSS_CHECKS = ['random-linear'] as const;
+export const CROSS_CHECKS = ['random-linear', 'nonlinear-budget'] as const;
 export type CrossCheckName = (typeof CROSS_CHECKS)[number];
 
 const SCRIPT = fileURLToPath(new URL('./random_linear.py', import.meta.url));
@@ -39,14 +41,24 @@ export function randomLinearArguments(plan: StudyPlan, outFile: string, threads:
   ];
 }
 
-/** Runs the cross-check (its progress on this process's stdout/stderr); resolves with the file it wrote. */
-export async function runCrossCheck(name: CrossCheckName, plan: StudyPlan, outDir: string, threads: number, signal?: AbortSignal): Promise<string> {
-  const outFile = join(outDir, RANDOM_LINEAR_FILE);
+export interface CrossCheckOptions {
+  plan: StudyPlan;
+  /** The report folder (`docs/results/<scale>`). */
+  outDir: string;
+  /** The cells' working folders (`<KTLAB_HOME>/study/<scale>`). */
+  studyDir: string;
+  threads: number;
+}
+
+/** Runs a cross-check (its progress on this process's stdout/stderr); resolves with the file it wrote. */
+export async function runCrossCheck(name: CrossCheckName, options: CrossCheckOptions): Promise<string> {
+  if (name === 'nonlinear-budget') return runNonlinearBudget(options.plan, options.studyDir, options.outDir);
+  const outFile = join(options.outDir, RANDOM_LINEAR_FILE);
   mkdirSync(dirname(outFile), { recursive: true });
-  const args = randomLinearArguments(plan, outFile, threads);
+  const args = randomLinearArguments(options.plan, outFile, options.threads);
   console.log(`cross-check ${name}: ${PEER_PYTHON} ${args.join(' ')}`);
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(PEER_PYTHON, args, { stdio: ['ignore', 'inherit', 'inherit'], signal });
+    const child = spawn(PEER_PYTHON, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('close', (status) => resolve(status ?? 1));
   });

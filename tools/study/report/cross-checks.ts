@@ -1,7 +1,8 @@
 /**
- * Independent re-measurements a study's report puts beside its own numbers. Today one: the Random row's linear
- * probe rebuilt in PyTorch (tools/study/cross-checks/random_linear.py), written to
- * `<report>/cross-checks/random-linear.json` by `npm run study -- --scale <s> --cross-check random-linear`.
+ * Re-measurements a study's report puts beside its own numbers, each written to `<report>/cross-checks/` by
+ * `npm run study -- --scale <s> --cross-check <name>`: the Random row's linear probe rebuilt in PyTorch
+ * (random-linear, tools/study/cross-checks/random_linear.py), and the nonlinear protocol at larger training budgets
+ * (nonlinear-budget, tools/study/cross-checks/nonlinear-budget.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { ALPHA, bestLayerValues, type CellResult, layerValues, RANDOM_LINEAR_RANGE, summarize, type Summary, welchTest } from '@ktlab/study';
 
 export const RANDOM_LINEAR_FILE = join('cross-checks', 'random-linear.json');
+export const NONLINEAR_BUDGET_FILE = join('cross-checks', 'nonlinear-budget.json');
 
 const scoreSchema = z.object({ dims: z.number().int().positive(), top1: z.number().min(0).max(1) });
 
@@ -23,16 +25,41 @@ export const randomLinearSchema = z.object({
 
 export type RandomLinearCrossCheck = z.infer<typeof randomLinearSchema>;
 
-/** The cross-check written for the report in `outDir`, or undefined when none was run; a malformed file throws, naming it. */
-export function readRandomLinear(outDir: string): RandomLinearCrossCheck | undefined {
-  const file = join(outDir, RANDOM_LINEAR_FILE);
+const budgetSchema = z.object({ images: z.number().int().positive(), epochs: z.number().positive() });
+
+export const nonlinearBudgetSchema = z.object({
+  cell: z.string(),
+  images: z.object({ train: z.number().int().positive(), test: z.number().int().positive() }),
+  protocol: budgetSchema.extend({ augment: z.unknown() }),
+  machine: z.object({ cpuModel: z.string(), isa: z.string(), backend: z.string(), threads: z.number().int().positive() }).passthrough(),
+  layers: z.array(
+    z.object({
+      layer: z.string(),
+      boundary: z.string(),
+      dims: z.number().int().positive(),
+      linear: z.number().min(0).max(1).nullable(),
+      nonlinearAsRun: z.number().min(0).max(1).nullable(),
+      results: z.array(budgetSchema.extend({ top1: z.number().min(0).max(1), seconds: z.number().nonnegative() })).min(1),
+    }),
+  ),
+  wallSeconds: z.number().nonnegative(),
+});
+
+export type NonlinearBudgetCheck = z.infer<typeof nonlinearBudgetSchema>;
+
+/** A cross-check written for the report in `outDir`, or undefined when it was not run; a malformed file throws, naming it. */
+function readCrossCheck<T>(outDir: string, name: string, schema: z.ZodType<T>): T | undefined {
+  const file = join(outDir, name);
   if (!existsSync(file)) return undefined;
-  const parsed = randomLinearSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     throw new Error(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
   }
   return parsed.data;
 }
+
+export const readRandomLinear = (outDir: string) => readCrossCheck(outDir, RANDOM_LINEAR_FILE, randomLinearSchema);
+export const readNonlinearBudget = (outDir: string) => readCrossCheck(outDir, NONLINEAR_BUDGET_FILE, nonlinearBudgetSchema);
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const cell = (summary: Summary) => (summary.n ? (summary.n > 1 ? `${(summary.mean * 100).toFixed(1)} ± ${(summary.std * 100).toFixed(1)}` : (summary.mean * 100).toFixed(1)) : '—');
@@ -77,6 +104,38 @@ export function randomLinearSection(cells: readonly CellResult[], check: RandomL
     `| PyTorch, never-trained net | ${layers.map((layer) => cell(torchLayer(layer))).join(' | ')} | ${cell(pixels)} | ${check.seeds.length} |`,
     '',
     ktlabBest.n ? verdict(ktlabBest, torchBest) : `No Random cell has finished yet; PyTorch's best layer reaches ${pct(torchBest.mean)}.`,
+    '',
+  ];
+}
+
+const budgetText = (budget: { images: number; epochs: number }) => `${budget.images.toLocaleString('en')} images × ${budget.epochs} epochs`;
+
+/** The report section: per nonlinear layer, what the trained layers reach at each budget, beside the protocol and the linear probe. */
+export function nonlinearBudgetSection(check: NonlinearBudgetCheck | undefined): string[] {
+  if (!check) return [];
+  const rows = check.layers.flatMap((layer) => [
+    ...(layer.nonlinearAsRun === null ? [] : [`| ${layer.layer} | the protocol as the cell ran it (${budgetText(check.protocol)}, augmented) | ${pct(layer.nonlinearAsRun)} |`]),
+    ...layer.results.map((result) => `| ${layer.layer} | ${budgetText(result)}, cached features | ${pct(result.top1)} |`),
+    ...(layer.linear === null ? [] : [`| ${layer.layer} | linear probe (same frozen layer) | ${pct(layer.linear)} |`]),
+  ]);
+  const verdicts = check.layers.map((layer) => {
+    const best = layer.results.reduce((a, b) => (b.top1 > a.top1 ? b : a));
+    const atProtocol = layer.results.find((r) => r.images === check.protocol.images && r.epochs === check.protocol.epochs);
+    const gain = atProtocol ? ` (${(best.top1 - atProtocol.top1 >= 0 ? '+' : '')}${((best.top1 - atProtocol.top1) * 100).toFixed(1)} points over the protocol's budget on the same cached features)` : '';
+    if (layer.linear === null) return `- ${layer.layer}: best ${pct(best.top1)} with ${budgetText(best)}${gain}.`;
+    const reaches = best.top1 >= layer.linear - 0.01;
+    return `- ${layer.layer}: best ${pct(best.top1)} with ${budgetText(best)}${gain}, ${reaches ? 'reaching' : 'still below'} the linear probe's ${pct(layer.linear)}${reaches ? ': the protocol\'s budget, not the frozen features, held the nonlinear score down' : ''}.`;
+  });
+  return [
+    '### Cross-check: the nonlinear protocol\'s training budget',
+    '',
+    `[tools/study/cross-checks/nonlinear-budget.ts](../../../tools/study/cross-checks/nonlinear-budget.ts) takes the trained network of ${check.cell} and, for each nonlinear layer, trains the protocol's layers (same classifier, seeds, optimizer and cosine schedule) on the frozen part's standardised output computed once per image — so without augmentation — at the protocol's budget and at larger ones, scored on ${check.images.test.toLocaleString('en')} test images. ${check.machine.cpuModel} (${check.machine.isa}), ${check.machine.backend}, ${check.machine.threads} thread(s), ${Math.round(check.wallSeconds / 60)} min.`,
+    '',
+    '| Layer | Trained on | top-1 |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+    ...verdicts,
     '',
   ];
 }

@@ -1,7 +1,7 @@
 /** docs/results/README.md: the setup, measured wall times, the tables, the ordering checks and a templated reading. */
 import { ALPHA, type AnchorCheck, type CellResult, type OrderingCheck, SIGNIFICANCE_RULE, type StudyPlan, type Summary, type Table, tableMarkdown, welchTest } from '@ktlab/study';
 import { formatDuration } from '../eta';
-import { randomLinearSection, type RandomLinearCrossCheck } from './cross-checks';
+import { nonlinearBudgetSection, type NonlinearBudgetCheck, randomLinearSection, type RandomLinearCrossCheck } from './cross-checks';
 import type { StudyResults } from './load-results';
 
 export interface ReadmeInput {
@@ -16,6 +16,8 @@ export interface ReadmeInput {
   classes?: number;
   /** The Random row measured again in PyTorch, when `--cross-check random-linear` has run for this report. */
   randomLinear?: RandomLinearCrossCheck;
+  /** The nonlinear protocol at larger budgets, when `--cross-check nonlinear-budget` has run for this report. */
+  nonlinearBudget?: NonlinearBudgetCheck;
 }
 
 /** A table whose best mean stays this close to chance cannot rank methods. */
@@ -332,6 +334,7 @@ export function readmeMarkdown(input: ReadmeInput): string {
     ...pretextSection(results.cells),
     ...anchorsSection(input.anchors),
     ...randomLinearSection(results.cells, input.randomLinear),
+    ...nonlinearBudgetSection(input.nonlinearBudget),
     '## Tables',
     '',
     ...tables.map(tableMarkdown),

@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { anchorChecks, orderingChecks, type StudyPlan, studyTables, type Table, tableMarkdown } from '@ktlab/study';
-import { readRandomLinear } from './cross-checks';
+import { readNonlinearBudget, readRandomLinear } from './cross-checks';
 import { resultsCsv } from './csv';
 import type { StudyResults } from './load-results';
 import { clustersSpec, perLayerSpec, renderPng, tablePoints, transposePoints } from './plots';
@@ -54,6 +54,6 @@ export async function writeReport(options: ReportOptions): Promise<string[]> {
   const plots = await plotsFor(tables, outDir);
   const classes = evaluationClasses(plan.dataRoot);
   const anchors = anchorChecks(results.cells, classes);
-  writeFileSync(join(outDir, 'README.md'), readmeMarkdown({ plan, results, tables, checks, anchors, plots, generatedAt: options.generatedAt ?? new Date(), classes, randomLinear: readRandomLinear(outDir) }));
+  writeFileSync(join(outDir, 'README.md'), readmeMarkdown({ plan, results, tables, checks, anchors, plots, generatedAt: options.generatedAt ?? new Date(), classes, randomLinear: readRandomLinear(outDir), nonlinearBudget: readNonlinearBudget(outDir) }));
   return ['results.csv', 'tables.md', ...plots.map((plot) => plot.file), 'README.md'];
 }

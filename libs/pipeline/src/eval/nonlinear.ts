@@ -10,6 +10,9 @@ import type { PipelineContext } from '../context';
 import { trainAndScore, type TrainAndScoreOptions } from './train-and-score';
 import { transferredClassifier } from './transferred-classifier';
 
+/** Seeds the nonlinear protocol's training (its order, dropout, boundary statistics) apart from the other protocols. */
+export const NONLINEAR_SEED_OFFSET = 59;
+
 export async function nonlinearAccuracy(
   context: PipelineContext,
   trained: tf.LayersModel,
@@ -19,7 +22,7 @@ export async function nonlinearAccuracy(
 ): Promise<number> {
   const model = transferredClassifier(context.config, trained, data.numClasses, layer);
   try {
-    return await trainAndScore(context, { ...run, name: `eval/nonlinear/${layer}`, model, frozenUpTo: layer, train: data.train, test: data.test, seed: context.config.seed + 59 });
+    return await trainAndScore(context, { ...run, name: `eval/nonlinear/${layer}`, model, frozenUpTo: layer, train: data.train, test: data.test, seed: context.config.seed + NONLINEAR_SEED_OFFSET });
   } finally {
     model.dispose();
   }

@@ -13,6 +13,9 @@ import { fit, type FitOptions } from '../training/fit';
 import { labelledBatch } from '../training/image-batches';
 import { boundaryStatistics, BoundaryStandardiser, frozenSplit, statisticsImages } from './frozen-boundary';
 
+/** Seeds the choice of `evaluation.trainLimit` images the trained protocols learn from. */
+export const TRAINED_SUBSET_SEED_OFFSET = 37;
+
 export interface TrainAndScoreOptions {
   /** Metric prefix: `eval/<protocol>/<layer>` → `…/loss`, `…/epoch_loss`, `…/learning_rate`. */
   name: string;

@@ -18,6 +18,7 @@ import { describeRef, openRunDataset } from '../datasets';
 import { EvalCells } from '../eval/eval-cells';
 import { EVAL_PROTOCOL_REGISTRY, evalProtocol, protocolLayers, protocolOfKind, type EvalProtocol } from '../eval/eval-protocols';
 import { frozenFeatures } from '../eval/frozen-features';
+import { TRAINED_SUBSET_SEED_OFFSET } from '../eval/train-and-score';
 import type { StageCheckpoints } from '../io/checkpoints';
 import type { TargetOutputs } from './target.stage';
 
@@ -68,7 +69,7 @@ async function evaluationSets(context: PipelineContext): Promise<EvaluationSets>
 function trainedProtocolsSet(context: PipelineContext, train: ImageDataset): ImageDataset {
   const limit = context.config.evaluation.trainLimit;
   if (limit === undefined || limit >= train.count) return train;
-  return subsetDataset(train, Int32Array.from(shuffleIndices(train.count, context.config.seed + 37).subarray(0, limit)).sort());
+  return subsetDataset(train, Int32Array.from(shuffleIndices(train.count, context.config.seed + TRAINED_SUBSET_SEED_OFFSET).subarray(0, limit)).sort());
 }
 
 interface Cell {
