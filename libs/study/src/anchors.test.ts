@@ -40,7 +40,7 @@ describe('sanity anchors', () => {
     const checks = anchorChecks(cells, 10);
     expect(checks.map((check) => check.outcome)).toEqual(['met', 'met', 'met', 'met', 'met']);
     expect(checks[0]!.detail).toBe('Supervised fine-tuned: 75.0% ± 1.0 (n=3).');
-    expect(checks[2]!.detail).toMatch(/^Jigsaw\+\+ 47\.5% ± 0\.5 \(n=3\) vs Random 40\.5% ± 0\.5 \(n=3\): \+7\.0 points, p = /);
+    expect(checks[2]!.detail).toMatch(/^Jigsaw\+\+ 47\.5% ± 0\.5 \(n=3\) vs Random 40\.5% ± 0\.5 \(n=3\): \+7\.0 points, p < 0\.001\.$/);
   });
 
   it('fail with the numbers when a protocol undertrains or a baseline is off', () => {

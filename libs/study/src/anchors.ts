@@ -72,7 +72,7 @@ function jigsawAboveRandom(cells: readonly CellScores[]): AnchorCheck {
   const { p } = welchTest(j, r);
   const margin = j.mean - r.mean;
   const significant = Number.isFinite(p) && p < ALPHA;
-  const pText = Number.isFinite(p) ? `p = ${p < 0.001 ? '< 0.001' : p.toFixed(3)}` : 'p undefined (fewer than 2 seeds on a side)';
+  const pText = Number.isFinite(p) ? (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`) : 'p undefined (fewer than 2 seeds on a side)';
   const detail = `Jigsaw++ ${describe(j)} vs Random ${describe(r)}: ${margin >= 0 ? '+' : ''}${(margin * 100).toFixed(1)} points, ${pText}.`;
   if (margin >= JIGSAW_MARGIN && significant) return { anchor, outcome: 'met', detail };
   if (margin >= JIGSAW_MARGIN && !Number.isFinite(p)) return { anchor, outcome: 'pending', detail: `${detail} The margin is there; more seeds decide it.` };

@@ -51,7 +51,7 @@ export function compare(claim: string, source: string, relation: '>' | '≈', le
   const l = summarize(left.values);
   const r = summarize(right.values);
   const { outcome, p } = judge(relation, l, r);
-  const pText = Number.isFinite(p) ? `p = ${p < 0.001 ? '< 0.001' : p.toFixed(3)}` : 'p undefined (n < 2)';
+  const pText = Number.isFinite(p) ? (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`) : 'p undefined (n < 2)';
   const detail = outcome === 'not measured'
     ? `not measured: ${l.n === 0 ? left.label : right.label} has no result.`
     : `${left.label} ${describe(l)} vs ${right.label} ${describe(r)}; difference ${((l.mean - r.mean) * 100).toFixed(1)} points, ${pText}.`;
