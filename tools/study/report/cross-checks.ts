@@ -124,7 +124,7 @@ export function nonlinearBudgetSection(check: NonlinearBudgetCheck | undefined):
     const gain = atProtocol ? ` (${(best.top1 - atProtocol.top1 >= 0 ? '+' : '')}${((best.top1 - atProtocol.top1) * 100).toFixed(1)} points over the protocol's budget on the same cached features)` : '';
     if (layer.linear === null) return `- ${layer.layer}: best ${pct(best.top1)} with ${budgetText(best)}${gain}.`;
     const reaches = best.top1 >= layer.linear - 0.01;
-    return `- ${layer.layer}: best ${pct(best.top1)} with ${budgetText(best)}${gain}, ${reaches ? 'reaching' : 'still below'} the linear probe's ${pct(layer.linear)}${reaches ? ': the protocol\'s budget, not the frozen features, held the nonlinear score down' : ''}.`;
+    return `- ${layer.layer}: best ${pct(best.top1)} with ${budgetText(best)}${gain}, ${reaches ? 'at or above' : 'still below'} the linear probe's ${pct(layer.linear)}${reaches ? ': the protocol\'s budget, not the frozen features, held the nonlinear score down' : ''}.`;
   });
   return [
     '### Cross-check: the nonlinear protocol\'s training budget',
