@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineConfigSchema } from '@ktlab/config';
 import { selectBackend } from '@ktlab/tf-backend';
-import type { PipelineContext } from '../context';
 import { classifierFor } from '../nets';
 import { faintStripes } from '../testing/faint-stripes';
+import { recordingContext } from '../testing/recording-context';
 import { nonlinearBudgets } from './nonlinear-budget';
 
 const config = pipelineConfigSchema.parse({
@@ -19,25 +16,14 @@ const config = pipelineConfigSchema.parse({
   evaluation: { trainEpochs: 2, batchSize: 16, learningRate: 0.01, trainLimit: 16 },
 });
 
-function contextFor(metrics: Map<string, number>, logs: string[]): PipelineContext {
-  return {
-    config,
-    runDir: mkdtempSync(join(tmpdir(), 'ktlab-nonlinear-budget-')),
-    signal: new AbortController().signal,
-    metric: (key, step, value) => void metrics.set(`${key}@${step}`, value),
-    stage: () => undefined,
-    log: (message) => void logs.push(message),
-  };
-}
-
 describe('nonlinearBudgets', () => {
   beforeAll(() => selectBackend({}, pino({ level: 'silent' })));
 
   it('trains the layers after the tap on cached standardised features, once per budget: more training learns a faint signal that 16 images do not', async () => {
     const random = classifierFor('alexnet', 32, 0.25, 7, 99);
-    const metrics = new Map<string, number>();
-    const logs: string[] = [];
-    const run = await nonlinearBudgets(contextFor(metrics, logs), random, 'conv5', { train: faintStripes(128, 1), test: faintStripes(64, 2), numClasses: 2 }, [
+    const context = recordingContext(config);
+    const { metrics, logs } = context;
+    const run = await nonlinearBudgets(context, random, 'conv5', { train: faintStripes(128, 1), test: faintStripes(64, 2), numClasses: 2 }, [
       { images: 16, epochs: 1 },
       { images: 1_000, epochs: 3 },
     ]);

@@ -10,7 +10,8 @@ import type { ImageDataset } from '@ktlab/data';
 import { encodeCenterNetTargets, tapModel } from '@ktlab/models';
 import { generateSceneSplits, type Scene } from '@ktlab/scenes';
 import { selectBackend } from '@ktlab/tf-backend';
-import type { EvalResult, PipelineContext } from '../../context';
+import type { EvalResult } from '../../context';
+import { recordingContext } from '../../testing/recording-context';
 import { trunkFor } from '../../nets';
 import { EvalCells } from '../eval-cells';
 import { protocolLayers } from '../eval-protocols';
@@ -41,20 +42,7 @@ const config = pipelineConfigSchema.parse({
   evaluation: { protocols: ['detection', 'segmentation'], batchSize: 4, learningRate: 0.02, dense: { canvasSize: 48, trainScenes: 8, testScenes: 4, epochs: 1 } },
 });
 
-function stubContext(): PipelineContext & { metrics: Map<string, number>; logs: string[] } {
-  const metrics = new Map<string, number>();
-  const logs: string[] = [];
-  return {
-    config,
-    runDir: mkdtempSync(join(tmpdir(), 'ktlab-dense-')),
-    signal: new AbortController().signal,
-    metric: (key, step, value) => void metrics.set(`${key}@${step}`, value),
-    stage: () => undefined,
-    log: (message) => void logs.push(message),
-    metrics,
-    logs,
-  };
-}
+const stubContext = () => recordingContext(config, 'ktlab-dense-');
 
 const weightsOf = (model: tf.LayersModel, layer: string) => model.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
 const TRUNK_LAYERS = ['conv1', 'conv1_bn', 'conv3', 'conv5', 'conv5_bn'];
