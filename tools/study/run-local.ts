@@ -50,6 +50,27 @@ function reusePretext(from: string, to: string): boolean {
   return true;
 }
 
+/**
+ * A folder of this study, other than `cellId`'s, that trained the pretext a cell with `key` needs: the owner the
+ * plan names, else any cell folder here (one left out of this plan by --only, or from an earlier sitting) whose
+ * config has the same pretext prefix and whose pretext stage finished.
+ */
+function pretextDonor(studyDir: string, cellId: string, key: string, planOwner: string | undefined): string | undefined {
+  if (planOwner && planOwner !== cellId) return planOwner;
+  if (!existsSync(studyDir)) return undefined;
+  for (const entry of readdirSync(studyDir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === cellId || entry.name.includes('.replaced-')) continue;
+    const dir = join(studyDir, entry.name);
+    if (!existsSync(join(dir, 'stages', 'pretext.json')) || !existsSync(join(dir, 'config.json'))) continue;
+    try {
+      if (pretextKey(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as StudyCell['config']) === key) return entry.name;
+    } catch {
+      // A folder whose config cannot be read donates nothing.
+    }
+  }
+  return undefined;
+}
+
 /** Time spent in earlier, interrupted attempts of a cell (so a resumed cell's wall time is the whole of it). */
 const ATTEMPTS_FILE = 'attempts-seconds.json';
 
@@ -124,7 +145,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunSumm
       writeFileSync(join(dir, 'config.json'), JSON.stringify(cell.config, null, 2));
       const reused: string[] = setAside?.keptTrainedStages ? ['trained stages from its run before the evaluation settings changed'] : [];
       const key = pretextKey(cell.config);
-      const owner = key ? pretextOwners.get(key) : undefined;
+      const owner = key ? pretextDonor(studyDir, cell.id, key, pretextOwners.get(key)) : undefined;
       const main = cell.evaluates ? plan.cells.find((other) => other.id === cell.evaluates) : undefined;
       if (main && reuseTrainedNetworks(cellDir(studyDir, main.id), dir, main.config)) {
         reused.push(`networks from ${main.id}`);

@@ -87,6 +87,23 @@ describe('study end to end', () => {
     expect(readFileSync(join(outDir, 'tables.md'), 'utf8')).toMatch(/\| Random \| \*\*\d+\.\d\*\* \| \*\*\d+\.\d\*\* \|/);
   }, 120_000);
 
+  it('reuses the pretext a cell folder trained in an earlier sitting, also when --only leaves that row out of the plan', async () => {
+    if (!existsSync(join(root, 'data', 'test'))) {
+      await writeSplit('train', 20);
+      await writeSplit('test', 10);
+    }
+    const jigsawScale: Scale = { ...tiny, rows: ['jigsaw++', 'cc-jigsaw++'], clustering: { k: 4, iterations: 2 }, pretext: { ...tiny.pretext, widthMultiplier: 0.1 } };
+    const studyDir = join(root, 'study-pretext');
+    const run = (only: string) =>
+      runLocally({ plan: planStudy({ scale: jigsawScale, dataRoot: join(root, 'data'), only: [only], groups: ['main'] }), studyDir, cacheDir: join(root, 'cache'), signal: new AbortController().signal, quiet: true });
+    expect(await run('jigsaw++')).toEqual({ ran: ['jigsaw++-s0'], skipped: [], failed: [] });
+    expect(await run('cc-jigsaw++')).toEqual({ ran: ['cc-jigsaw++-s0'], skipped: [], failed: [] });
+    const cc = readCellResult(join(studyDir, 'cc-jigsaw++-s0'))!;
+    expect(cc.reused).toEqual(['pretext from jigsaw++-s0']);
+    expect(Object.keys(cc.stageSeconds)).not.toContain('pretext');
+    expect(readFileSync(join(studyDir, 'cc-jigsaw++-s0', 'pretext', 'trunk', 'weights.bin'))).toEqual(readFileSync(join(studyDir, 'jigsaw++-s0', 'pretext', 'trunk', 'weights.bin')));
+  }, 180_000);
+
   it('evaluates the main cell\'s networks in its transfer cell (detection and segmentation only) and reports Table 3', async () => {
     if (!existsSync(join(root, 'data', 'test'))) {
       await writeSplit('train', 20);
