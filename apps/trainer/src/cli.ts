@@ -181,7 +181,8 @@ try {
   // Printed as a message, not thrown on: an uncaught error's stack runs through the minified wasm backend, whose
   // one-line source Node would print whole.
   const failed = error instanceof RunFailedError ? error : undefined;
-  console.error(`ktlab ${program.args[0] ?? ''}: ${(error as Error).message}`.replace(/^ktlab : /, 'ktlab: '));
+  const command = program.args[0];
+  console.error(`ktlab${command ? ` ${command}` : ''}: ${(error as Error).message}`);
   if (failed) console.error(`the stages that finished are kept in ${failed.runDir}: the same command resumes from them (a changed config needs another --run-dir)`);
   process.exit(failed?.aborted ? 130 : 1);
 }
